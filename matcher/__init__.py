@@ -1,0 +1,22 @@
+"""loanmatch's matching engine: rule files → durable_rules → ranked, explained results.
+
+Embedding API::
+
+    from matcher import load_catalog
+    catalog = load_catalog("rules")
+    result = catalog.match(profile_dict, as_of=date(2026, 12, 1))
+    result.to_dict()
+"""
+from __future__ import annotations
+
+__all__ = ["load_catalog", "Catalog", "CatalogError", "load_profile", "ProfileError"]
+
+
+def __getattr__(name):  # imported on first use: importing matcher compiles nothing
+    if name in ("load_catalog", "Catalog", "CatalogError"):
+        from . import catalog
+        return getattr(catalog, name)
+    if name in ("load_profile", "ProfileError"):
+        from . import profile
+        return getattr(profile, name)
+    raise AttributeError(name)

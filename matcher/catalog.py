@@ -1,0 +1,201 @@
+"""The loaded catalog: every product's rules, compiled once, matched many times.
+
+Loading is all-or-nothing: a catalog with any error in any file is refused
+with every problem located, so a typo never takes a product silently out of
+(or into) the results.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping
+
+from . import yamlsource
+from .compiler import TooComplex, compile_product
+from .condition import FAIL, PASS, Criterion, evaluate, fields_used, top_level
+from .engine import Engine
+from .explain import walk
+from .fact import fact_json
+from .ranking import order_key, score
+from .result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult, MatchResult
+from .rule import Product, read_product
+from .sanity import never_true
+from .yamlsource import Location, Problem
+
+log = logging.getLogger(__name__)
+NEAR_MISS_LIMIT = 2  # an ineligible product failing at most this many conditions
+# Failing on these is no near miss: an enterprise cannot move or change trade to qualify.
+FIXED_FIELDS = frozenset({"region_code", "province_code", "city_code", "industry_code",
+                          "industry_section", "entity_type", "established_on"})
+
+
+class CatalogError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        count = sum(1 for p in problems if p.severity == "error")
+        lines = "\n".join(str(p) for p in problems[:20])
+        more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{count} problem(s) in the rules; run `loanmatch lint` to see "
+                         f"them all:\n{lines}{more}")
+
+
+def rule_files(root: Path) -> list[Path]:
+    """Product files: ``<root>/<bank>/*.yaml``, not ``_*.yaml`` (bank settings such as
+    branches) nor ``*.test.yaml`` (scenarios)."""
+    if root.is_file():
+        return [root]
+    files = [p for p in root.glob("*/*.y*ml")
+             if p.suffix in (".yaml", ".yml") and not p.name.startswith(("_", "."))
+             and not p.name.endswith((".test.yaml", ".test.yml"))]
+    return sorted(files)
+
+
+def read_products(root: Path, progress: Callable[[Path], None] | None = None
+                  ) -> tuple[list[Product], list[Problem], str]:
+    """Products, every problem found, and the content hash of the files read."""
+    root = Path(root)
+    products: list[Product] = []
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    if not root.exists():
+        problems.append(Problem(Location(str(root), 1, 1), "no such rules folder"))
+        return products, problems, ""
+    seen: dict[str, Location] = {}
+    for path in rule_files(root):
+        if progress:
+            progress(path)
+        shown = str(path)
+        rel = path.relative_to(root).as_posix() if path != root else path.name
+        try:
+            text, _ = yamlsource.read(path)
+            digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
+            data = yamlsource.load(text, shown)
+        except yamlsource.YAMLSourceError as exc:
+            problems.extend(exc.problems)
+            continue
+        whole = Location(shown, 1, 1)
+        product, found = read_product(data, shown, whole)
+        problems.extend(found)
+        if product is None:
+            continue
+        found = _product_checks(product, data, path, root, whole, seen)
+        problems.extend(found)
+        if not any(p.severity == "error" for p in found):
+            products.append(product)
+    return products, problems, "sha256:" + digest.hexdigest()[:16]
+
+
+def _product_checks(product: Product, data: Any, path: Path, root: Path, whole: Location,
+                    seen: dict[str, Location]) -> list[Problem]:
+    at = data.where if hasattr(data, "where") else (lambda _k: whole)
+    problems = never_true(product.eligibility, str(path))
+    if path != root and path.parent.name != product.bank:
+        problems.append(Problem(at("bank"), f"bank '{product.bank}' differs from its folder "
+                                            f"'{path.parent.name}'; move the file or fix bank"))
+    if product.id in seen:
+        problems.append(Problem(at("id"), f"duplicate product id '{product.id}' "
+                                          f"(also in {seen[product.id]})"))
+    else:
+        seen[product.id] = at("id")
+    try:
+        compile_product(product.eligibility)
+    except TooComplex as exc:
+        problems.append(Problem(at("eligibility"), str(exc)))
+    return problems
+
+
+@dataclass(frozen=True)
+class _Decision:
+    status: str
+    failed_conditions: int
+
+
+class Catalog:
+    """Products compiled into durable_rules; ``match`` answers for one profile."""
+
+    def __init__(self, products: list[Product], version: str, root: str | None = None):
+        self.products = products
+        self.version = version
+        self.root = root
+        self.by_id = {p.id: p for p in products}
+        self._rules = [compile_product(p.eligibility) for p in products]
+        self._engine = Engine(self._rules)
+        self._top = [top_level(p.eligibility) for p in products]
+
+    def __len__(self) -> int:
+        return len(self.products)
+
+    @property
+    def ruleset_count(self) -> int:
+        return self._engine.ruleset_count
+
+    def _decide(self, index: int, values: Mapping[str, Any], fired: bool) -> _Decision:
+        if fired:
+            return _Decision(ELIGIBLE, 0)
+        failures = 0
+        for node in self._top[index]:
+            if (node.outcome(values) if isinstance(node, Criterion) else evaluate(node, values)) == FAIL:
+                failures += 1
+                if failures > NEAR_MISS_LIMIT or fields_used(node) <= FIXED_FIELDS:
+                    failures = NEAR_MISS_LIMIT + 1
+                    break
+        if failures == 0:
+            if evaluate(self.products[index].eligibility, values) == PASS:
+                # durable_rules and the reference disagree: never expected (the
+                # differential tests guard it); trust neither silently.
+                log.error("engine/reference disagreement on %s", self.products[index].id)
+                return _Decision(INELIGIBLE, 0)
+            return _Decision(INCOMPLETE, 0)
+        return _Decision(INELIGIBLE, failures)
+
+    def match(self, profile: Any, as_of: date | None = None,
+              approval_rates: Mapping[str, Any] | None = None,
+              product_ids: Iterable[str] | None = None) -> MatchResult:
+        """Every product's answer for ``profile`` (a dict as posted, or a loaded Profile)."""
+        from .profile import Profile, load_profile
+        if not isinstance(profile, Profile):
+            profile = load_profile(profile, as_of=as_of)
+        values = profile.values
+        only = None
+        if product_ids is not None:
+            wanted = set(product_ids)
+            only = {i for i, p in enumerate(self.products) if p.id in wanted}
+        fired = self._engine.eligible(fact_json(values), only)
+        matches, near, incomplete = [], [], []
+        counts = {"products": 0, ELIGIBLE: 0, INELIGIBLE: 0, INCOMPLETE: 0, "near_misses": 0}
+        for index, product in enumerate(self.products):
+            if only is not None and index not in only:
+                continue
+            decision = self._decide(index, values, index in fired)
+            counts["products"] += 1
+            counts[decision.status] += 1
+            if decision.status == INELIGIBLE and not 0 < decision.failed_conditions <= NEAR_MISS_LIMIT:
+                continue
+            outcomes: list = []
+            walk(product.eligibility, values, outcomes)
+            result = EligibilityResult(product, decision.status, outcomes)
+            if decision.status == ELIGIBLE:
+                rate = (approval_rates or {}).get(product.id)
+                result.score, result.score_breakdown = score(product, values, rate)
+                matches.append(result)
+            elif decision.status == INCOMPLETE:
+                incomplete.append(result)
+            else:
+                near.append(result)
+        counts["near_misses"] = len(near)
+        matches.sort(key=lambda r: order_key(r.product, r.score))
+        near.sort(key=lambda r: (len(r.failed), r.product.id))
+        incomplete.sort(key=lambda r: (len(r.missing_fields), r.product.id))
+        return MatchResult(self.version, profile.as_of, values, matches, near, incomplete, counts)
+
+
+def load_catalog(path: str | Path, progress: Callable[[Path], None] | None = None) -> Catalog:
+    """Read, validate and compile every rule file under ``path``; CatalogError on any error."""
+    products, problems, version = read_products(Path(path), progress)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise CatalogError(errors)
+    return Catalog(products, version, str(path))

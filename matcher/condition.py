@@ -1,0 +1,150 @@
+"""The eligibility tree: criteria, groups, and its plain-Python meaning.
+
+``evaluate`` is the reference semantics. durable_rules decides eligibility in
+production (``compiler``/``engine``); this walker is the oracle the
+differential tests hold it to, and the explainer that says *why* a product
+failed. Missing data is three-valued (Kleene): a criterion on a field the
+profile does not state is UNKNOWN, ``all`` is FAIL if any part fails, else
+UNKNOWN if any part is unknown; ``any`` is the dual; ``not`` swaps PASS/FAIL.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Mapping, Union
+
+from .fields import LIST, Field
+from .yamlsource import Location
+
+PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
+
+COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
+OPERATORS = COMPARISONS + ("between", "in", "not_in", "prefix", "contains", "exists")
+
+# The operator that holds exactly when the other does not (on a known value).
+NEGATION = {
+    "==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">",
+    "in": "not_in", "not_in": "in",
+}
+
+_SYMBOL_ZH = {"==": "等于", "!=": "不等于", "<": "低于", "<=": "不超过", ">": "超过", ">=": "不低于"}
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One test of one profile field, as a bank's sentence would state it."""
+
+    field: str
+    op: str
+    value: Any
+    label: Mapping[str, str] | None = None
+    source: str | None = None
+    location: Location | None = field(default=None, compare=False)
+
+    def holds(self, actual: Any) -> bool:
+        """The test on a known value (``actual`` is never None here)."""
+        op, bound = self.op, self.value
+        if op == "exists":
+            return True
+        if op == "==":
+            return actual == bound
+        if op == "!=":
+            return actual != bound
+        if op == "<":
+            return actual < bound
+        if op == "<=":
+            return actual <= bound
+        if op == ">":
+            return actual > bound
+        if op == ">=":
+            return actual >= bound
+        if op == "between":
+            return bound[0] <= actual <= bound[1]
+        if op == "in":
+            return actual in bound
+        if op == "not_in":
+            return actual not in bound
+        if op == "prefix":
+            return any(str(actual).startswith(p) for p in bound)
+        if op == "contains":
+            return bound in actual
+        raise ValueError(f"unknown operator {op}")
+
+    def outcome(self, values: Mapping[str, Any]) -> str:
+        actual = values.get(self.field)
+        if self.op == "exists":
+            return PASS if (actual is not None) == bool(self.value) else FAIL
+        if actual is None:
+            return UNKNOWN
+        return PASS if self.holds(actual) else FAIL
+
+    def describe(self) -> str:
+        """Compact text for diffs and logs: ``years_in_business >= 2``."""
+        value = self.value
+        if isinstance(value, (list, tuple)):
+            value = "[" + ", ".join(_text(v) for v in value) + "]"
+        else:
+            value = _text(value)
+        return f"{self.field} {self.op} {value}"
+
+
+@dataclass(frozen=True)
+class Group:
+    """``all`` / ``any`` of several nodes, or ``not`` of one."""
+
+    kind: str
+    children: tuple["Node", ...]
+    location: Location | None = field(default=None, compare=False)
+
+
+Node = Union[Criterion, Group]
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def combine(kind: str, outcomes: list[str]) -> str:
+    """Kleene logic over the children's outcomes."""
+    if kind == "not":
+        return {PASS: FAIL, FAIL: PASS}.get(outcomes[0], UNKNOWN)
+    decisive, other = (FAIL, PASS) if kind == "all" else (PASS, FAIL)
+    if decisive in outcomes:
+        return decisive
+    if UNKNOWN in outcomes:
+        return UNKNOWN
+    return other
+
+
+def evaluate(node: Node, values: Mapping[str, Any]) -> str:
+    if isinstance(node, Criterion):
+        return node.outcome(values)
+    return combine(node.kind, [evaluate(child, values) for child in node.children])
+
+
+def criteria(node: Node):
+    """Every criterion of the tree, depth first, in file order."""
+    if isinstance(node, Criterion):
+        yield node
+    else:
+        for child in node.children:
+            yield from criteria(child)
+
+
+def fields_used(node: Node) -> set[str]:
+    return {c.field for c in criteria(node)}
+
+
+def top_level(node: Node) -> tuple[Node, ...]:
+    """The conjuncts a product's answer is made of (its ``all`` list)."""
+    if isinstance(node, Group) and node.kind == "all":
+        return node.children
+    return (node,)
+
+
+def list_field(f: Field) -> bool:
+    return f.kind == LIST

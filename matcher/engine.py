@@ -1,0 +1,93 @@
+"""durable_rules, driven through its C-level module.
+
+``durable.engine.Host`` runs timer threads that burn CPU and costs ~20× more
+per evaluation (``DESIGN.md``); the C module ``durable_rules_engine`` lets us
+assert one fact, read the names of the rules that fired, and retract the fact
+so that nothing is left behind. The extension never releases the GIL and
+shares state per session id, so one lock serializes evaluations: threads get
+correct answers and lose no parallelism they could have had.
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+import threading
+import time
+
+import durable_rules_engine as _durable
+
+from .compiler import CompiledRule, ruleset_definition, shards
+
+log = logging.getLogger(__name__)
+_names = itertools.count()
+_CREATE_RETRIES = 3  # error 102 on a valid definition, ~1 in 10,000; a retry succeeds
+
+
+class EngineError(RuntimeError):
+    pass
+
+
+def _create(definition_json: str) -> int:
+    for attempt in range(_CREATE_RETRIES):
+        name = f"loanmatch_{next(_names)}"
+        try:
+            return _durable.create_ruleset(name, definition_json)
+        except Exception as exc:  # the extension raises plain Exception with a code
+            if attempt == _CREATE_RETRIES - 1:
+                raise EngineError(f"durable_rules could not create a ruleset: {exc}") from exc
+            log.warning("create_ruleset failed (%s); retrying", exc)
+            time.sleep(0.01)
+    raise AssertionError("unreachable")
+
+
+class Engine:
+    """Rulesets for a list of compiled products; answers which ones a fact satisfies."""
+
+    def __init__(self, rules: list[CompiledRule]):
+        import json
+        self._lock = threading.Lock()
+        self._shards: list[tuple[int, list[int]]] = []
+        for indexes in shards(rules):
+            definition = json.dumps(ruleset_definition(rules, indexes), ensure_ascii=False)
+            self._shards.append((_create(definition), indexes))
+        self.size = len(rules)
+
+    @property
+    def ruleset_count(self) -> int:
+        return len(self._shards)
+
+    def eligible(self, fact_json: str, only: set[int] | None = None) -> set[int]:
+        """Indexes of the products whose rule fires for this fact.
+
+        ``only`` limits the work to shards holding at least one of those
+        products (the caller has already ruled the others out).
+        """
+        fired: set[int] = set()
+        with self._lock:
+            for handle, indexes in self._shards:
+                if only is not None and only.isdisjoint(indexes):
+                    continue
+                self._run(handle, fact_json, fired)
+        return fired
+
+    @staticmethod
+    def _run(handle: int, fact_json: str, fired: set[int]) -> None:
+        try:
+            state = _durable.assert_fact(handle, fact_json)[1]
+        except Exception:
+            try:  # a failed assert may have stored part of the fact
+                _durable.retract_fact(handle, fact_json)
+            except Exception:
+                pass
+            raise
+        try:
+            started = _durable.start_action_for_state(handle, state)
+            if not started:
+                return
+            message = started[1]
+            while message:
+                # '{"p12": {...the fact...}}': the rule name is all we need.
+                fired.add(int(message[3:message.index('"', 3)]))
+                message = _durable.complete_and_start_action(handle, state)
+        finally:
+            _durable.retract_fact(handle, fact_json)

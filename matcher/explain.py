@@ -1,0 +1,189 @@
+"""Why a product passed, failed or could not be decided — in words a loan
+officer and an enterprise owner both read ("成立年限需满2年，当前1年7个月").
+
+The walk follows the reference semantics of ``condition`` but keeps every
+criterion's outcome, with negations pushed down so that each line reads as a
+positive requirement ("行业不属于 K、J" rather than "not: 行业属于 K、J").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Mapping
+
+from . import fields as F
+from .condition import FAIL, PASS, UNKNOWN, Criterion, Node, combine
+
+# The operator shown when a criterion stands under ``not``.
+_SHOWN_NEGATION = {
+    "==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">", "in": "not_in",
+    "not_in": "in", "between": "not_between", "prefix": "not_prefix",
+    "contains": "not_contains", "exists": "exists",
+}
+_OP_ZH = {"==": "为", "!=": "不为", "<": "低于", "<=": "不超过", ">": "超过", ">=": "不低于",
+          "between": "在", "not_between": "不在", "in": "属于", "not_in": "不属于",
+          "prefix": "属于", "not_prefix": "不属于", "contains": "包含", "not_contains": "不包含"}
+_OP_EN = {"==": "be", "!=": "not be", "<": "be below", "<=": "be at most", ">": "be above",
+          ">=": "be at least", "between": "be between", "not_between": "not be between",
+          "in": "be one of", "not_in": "not be one of", "prefix": "fall under",
+          "not_prefix": "not fall under", "contains": "include", "not_contains": "not include"}
+_AGE_LIKE = {"years_in_business", "months_in_business", "legal_rep_age"}
+
+# Derived fields are decided by posted ones: an incomplete answer names those.
+SOURCES_OF = {
+    "months_in_business": ("established_on",),
+    "years_in_business": ("established_on",),
+    "province_code": ("region_code",),
+    "city_code": ("region_code",),
+    "industry_section": ("industry_code",),
+    "size_class": ("industry_code", "employees", "annual_revenue", "total_assets"),
+}
+
+
+@dataclass(frozen=True)
+class CriterionOutcome:
+    criterion: Criterion
+    op: str  # as shown: negation already applied
+    outcome: str
+    actual: Any
+    relevant: bool = True  # False when another branch of an ``any`` decided
+
+    def to_dict(self, lang: str | None = None, values: Mapping[str, Any] | None = None) -> dict:
+        c = self.criterion
+        out = {"field": c.field, "op": self.op, "expected": plain(c.value),
+               "actual": plain(self.actual), "outcome": self.outcome}
+        zh, en = message(self, values or {})
+        out["message"] = {"zh": zh, "en": en} if lang is None else (zh if lang == "zh" else en)
+        if c.label:
+            out["label"] = c.label if lang is None else c.label.get(lang, c.label.get("zh"))
+        if c.source:
+            out["source"] = c.source
+        return out
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready: Decimal → int/float (bounds carry at most a few decimals), tuples → lists."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def walk(node: Node, values: Mapping[str, Any], out: list[CriterionOutcome],
+         negated: bool = False) -> str:
+    if isinstance(node, Criterion):
+        outcome = node.outcome(values)
+        if negated and outcome != UNKNOWN and node.op != "exists":
+            outcome = PASS if outcome == FAIL else FAIL
+        op = node.op
+        if negated:
+            op = _SHOWN_NEGATION[op]
+            if node.op == "exists":
+                node = Criterion(node.field, "exists", not node.value, node.label, node.source,
+                                 node.location)
+                outcome = node.outcome(values)
+        out.append(CriterionOutcome(node, op, outcome, values.get(node.field)))
+        return outcome
+    if node.kind == "not":
+        return walk(node.children[0], values, out, not negated)
+    conjunctive = (node.kind == "all") != negated
+    start = len(out)
+    outcomes = [walk(child, values, out, negated) for child in node.children]
+    result = combine("all" if conjunctive else "any", outcomes)
+    decided_elsewhere = (not conjunctive and result == PASS) or (conjunctive and result == FAIL)
+    if decided_elsewhere:
+        for i in range(start, len(out)):
+            if out[i].outcome != result and out[i].relevant:
+                out[i] = CriterionOutcome(out[i].criterion, out[i].op, out[i].outcome,
+                                          out[i].actual, relevant=False)
+    return result
+
+
+def missing_fields(outcomes: list[CriterionOutcome]) -> list[str]:
+    """Posted fields that would decide the answer, in the order the rules use them."""
+    names: dict[str, None] = {}
+    for o in outcomes:
+        if o.outcome == UNKNOWN and o.relevant:
+            for name in SOURCES_OF.get(o.criterion.field, (o.criterion.field,)):
+                names[name] = None
+    return list(names)
+
+
+# --- words ---------------------------------------------------------------------
+
+def _months_text(months: int, zh: bool) -> str:
+    years, rest = divmod(int(months), 12)
+    if zh:
+        return (f"{years}年" if years else "") + (f"{rest}个月" if rest or not years else "")
+    parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
+    if rest or not years:
+        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+def format_value(fld: F.Field, value: Any, zh: bool) -> str:
+    if value is None:
+        return "未提供" if zh else "not stated"
+    if isinstance(value, (tuple, list)):
+        sep = "、" if zh else ", "
+        return sep.join(format_value(fld, v, zh) for v in value)
+    if isinstance(value, bool):
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    if fld.kind == F.MONEY:
+        amount = Decimal(str(value))
+        if zh:
+            if abs(amount) >= 10000:
+                return f"{(amount / 10000).normalize():f}万元"
+            return f"{amount.normalize():f}元"
+        return f"CNY {amount:,.0f}" if amount == amount.to_integral_value() else f"CNY {amount:,}"
+    if fld.kind == F.RATIO:
+        pct = (Decimal(str(value)) * 100).normalize()
+        return f"{pct:f}%"
+    if fld.name == "months_in_business":
+        return _months_text(value, zh)
+    if fld.kind == F.ENUM and isinstance(value, str):
+        return F.CHOICE_ZH.get(value, value) if zh else value.replace("_", " ")
+    if fld.kind == F.CODE and zh:
+        from .regions import region_name
+        name = region_name(value) if "region" in fld.name or fld.name.endswith(("province_code", "city_code")) else None
+        return f"{name}({value})" if name else value
+    unit = fld.unit_zh if zh else fld.unit_en
+    text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+    return f"{text}{unit}" if zh else (f"{text} {unit}" if unit else text)
+
+
+def _actual_text(fld: F.Field, o: CriterionOutcome, values: Mapping[str, Any], zh: bool) -> str:
+    if fld.name == "years_in_business" and values.get("months_in_business") is not None:
+        return _months_text(values["months_in_business"], zh)
+    return format_value(fld, o.actual, zh)
+
+
+def message(o: CriterionOutcome, values: Mapping[str, Any]) -> tuple[str, str]:
+    c, fld = o.criterion, F.FIELDS[o.criterion.field]
+    if c.op == "exists":
+        want = bool(c.value)
+        zh_req = f"需提供{fld.zh}" if want else f"不应有{fld.zh}"
+        en_req = f"{fld.en} must be stated" if want else f"{fld.en} must not be stated"
+    else:
+        verb_zh = "满" if (o.op == ">=" and fld.name in _AGE_LIKE) else _OP_ZH[o.op]
+        bound_zh = format_value(fld, c.value, True)
+        bound_en = format_value(fld, c.value, False)
+        if o.op in ("between", "not_between"):
+            bound_zh = f"{format_value(fld, c.value[0], True)}至{format_value(fld, c.value[1], True)}之间"
+            bound_en = f"{format_value(fld, c.value[0], False)} and {format_value(fld, c.value[1], False)}"
+        zh_req = f"{fld.zh}需{verb_zh}{bound_zh}"
+        en_req = f"{fld.en} must {_OP_EN[o.op]} {bound_en}"
+    if c.label:
+        zh_req = c.label.get("zh", zh_req)
+        en_req = c.label.get("en", en_req)
+    if o.outcome == UNKNOWN:
+        needed = SOURCES_OF.get(fld.name, (fld.name,))
+        zh_names = "、".join(F.FIELDS[n].zh + f"({n})" for n in needed)
+        return (f"{zh_req}，未提供{zh_names}", f"{en_req}; not stated: {', '.join(needed)}")
+    actual_zh, actual_en = _actual_text(fld, o, values, True), _actual_text(fld, o, values, False)
+    if o.outcome == PASS:
+        return f"{zh_req}，当前{actual_zh}，符合", f"{en_req}; it is {actual_en}: met"
+    return f"{zh_req}，当前{actual_zh}", f"{en_req}; it is {actual_en}"

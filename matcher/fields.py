@@ -1,0 +1,154 @@
+"""The profile field vocabulary of ``PROFILE.md`` as data.
+
+One table serves the marshmallow schema, the rule linter, the reverse parser,
+the synthetic generator and the explanation messages, so that a field's type,
+unit and wording are stated once. ``PROFILE.md`` is a contract: fields may be
+added here, never renamed or re-united.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field as dc_field
+
+# Field kinds.  "money" is yuan (integer or Decimal, never float), "ratio" is a
+# decimal fraction (0.8 == 80%), "months"/"count"/"years" are integers.
+MONEY = "money"
+RATIO = "ratio"
+INTEGER = "integer"
+BOOLEAN = "boolean"
+ENUM = "enum"
+STRING = "string"
+CODE = "code"  # hierarchical code: prefix matching is meaningful
+DATE = "date"
+LIST = "list"
+
+NUMERIC_KINDS = frozenset({MONEY, RATIO, INTEGER})
+TEXT_KINDS = frozenset({ENUM, STRING, CODE})
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: str
+    zh: str
+    en: str
+    unit_zh: str = ""
+    unit_en: str = ""
+    choices: tuple[str, ...] = ()
+    # For ordinal enums: best first (纳税信用等级 A > B > M > C > D).
+    ordinal: bool = False
+    derived: bool = False
+    # Only identity fields: never shown to a bank before it accepts a lead.
+    personal: bool = False
+    min_value: float | None = None
+    max_value: float | None = None
+    prefix_lengths: tuple[int, ...] = dc_field(default=())
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
+
+
+ENTITY_TYPES = ("enterprise", "individual_business", "cooperative")
+TAX_RATINGS = ("A", "B", "M", "C", "D")
+PURPOSES = ("working_capital", "equipment", "expansion", "refinance", "other")
+COLLATERALS = ("none", "real_estate", "equipment", "receivables", "guarantee")
+SIZE_CLASSES = ("micro", "small", "medium", "large")
+INDUSTRY_SECTIONS = tuple("ABCDEFGHIJKLMNOPQRST")
+
+# How enum values read in Chinese explanations.
+CHOICE_ZH = {
+    "enterprise": "企业", "individual_business": "个体工商户", "cooperative": "农民专业合作社",
+    "working_capital": "流动资金", "equipment": "设备", "expansion": "扩大经营",
+    "refinance": "借新还旧", "other": "其他", "none": "信用(无担保)", "real_estate": "房产抵押",
+    "receivables": "应收账款", "guarantee": "保证担保", "micro": "微型", "small": "小型",
+    "medium": "中型", "large": "大型",
+}
+
+_F = Field
+FIELDS: dict[str, Field] = {f.name: f for f in [
+    # Identity and registration
+    _F("credit_code", STRING, "统一社会信用代码", "unified social credit code", personal=True),
+    _F("name", STRING, "企业名称", "registered name", personal=True),
+    _F("entity_type", ENUM, "主体类型", "entity type", choices=ENTITY_TYPES),
+    _F("established_on", DATE, "成立日期", "date of registration"),
+    _F("region_code", CODE, "注册地行政区划", "region code", prefix_lengths=(2, 4, 6)),
+    _F("industry_code", CODE, "国民经济行业分类", "industry code (GB/T 4754)",
+       prefix_lengths=(1, 3, 4, 5)),
+    _F("registered_capital", MONEY, "注册资本", "registered capital", "元", "yuan", min_value=0),
+    _F("employees", INTEGER, "从业人员", "employees", "人", "people", min_value=0),
+    _F("social_insurance_headcount", INTEGER, "社保缴纳人数", "social-insurance headcount",
+       "人", "people", min_value=0),
+    _F("bank_relationships", LIST, "结算账户开户行", "banks holding a settlement account"),
+    # Finance and tax
+    _F("annual_revenue", MONEY, "上一年度销售收入", "last year's sales revenue", "元", "yuan",
+       min_value=0),
+    _F("revenue_growth", RATIO, "销售收入增长率", "revenue growth", min_value=-1),
+    _F("total_assets", MONEY, "资产总额", "total assets", "元", "yuan", min_value=0),
+    _F("debt_ratio", RATIO, "资产负债率", "debt ratio", min_value=0),
+    _F("net_profit", MONEY, "净利润", "net profit", "元", "yuan"),
+    _F("tax_paid_12m", MONEY, "近12个月纳税总额", "tax paid in the last 12 months", "元", "yuan",
+       min_value=0),
+    _F("tax_credit_rating", ENUM, "纳税信用等级", "tax credit rating", choices=TAX_RATINGS,
+       ordinal=True),
+    _F("tax_filing_months", INTEGER, "连续纳税月数", "months of continuous tax filing",
+       "个月", "months", min_value=0),
+    _F("zero_filings_12m", INTEGER, "近12个月零申报次数", "zero tax filings in 12 months",
+       "次", "times", min_value=0),
+    _F("tax_arrears", BOOLEAN, "欠税", "tax arrears"),
+    _F("invoice_revenue_12m", MONEY, "近12个月开票收入", "invoiced sales in 12 months",
+       "元", "yuan", min_value=0),
+    _F("invoice_months", INTEGER, "连续开票月数", "months of continuous invoicing",
+       "个月", "months", min_value=0),
+    _F("total_credit_balance", MONEY, "信贷余额", "outstanding business borrowing",
+       "元", "yuan", min_value=0),
+    _F("utility_months_paid", INTEGER, "水电气缴费月数", "months of utility payments",
+       "个月", "months", min_value=0),
+    _F("import_export_12m", MONEY, "近12个月进出口额", "customs-declared trade in 12 months",
+       "元", "yuan", min_value=0),
+    # Credit and legal standing
+    _F("legal_rep_age", INTEGER, "法定代表人年龄", "legal representative's age", "周岁", "years",
+       min_value=0, max_value=130),
+    _F("overdue_current", BOOLEAN, "当前逾期", "currently overdue"),
+    _F("overdue_count_24m", INTEGER, "近24个月逾期次数", "overdue episodes in 24 months",
+       "次", "times", min_value=0),
+    _F("credit_inquiries_3m", INTEGER, "近3个月征信查询次数", "credit inquiries in 3 months",
+       "次", "times", min_value=0),
+    _F("credit_inquiries_6m", INTEGER, "近6个月征信查询次数", "credit inquiries in 6 months",
+       "次", "times", min_value=0),
+    _F("dishonest_debtor", BOOLEAN, "失信被执行人", "listed as a dishonest judgment debtor"),
+    _F("enforcement_cases", INTEGER, "被执行案件数", "open enforcement cases", "件", "cases",
+       min_value=0),
+    _F("admin_penalties_24m", INTEGER, "近24个月行政处罚次数", "administrative penalties in 24 months",
+       "次", "times", min_value=0),
+    # Qualifications
+    _F("high_tech", BOOLEAN, "高新技术企业", "certified high-tech enterprise"),
+    _F("specialized_sme", BOOLEAN, "专精特新企业", "specialized and innovative SME"),
+    _F("ip_count", INTEGER, "知识产权数量", "patents, trademarks and software copyrights",
+       "项", "items", min_value=0),
+    _F("government_procurement_12m", MONEY, "近12个月政府采购合同额",
+       "government procurement in 12 months", "元", "yuan", min_value=0),
+    # The request
+    _F("requested_amount", MONEY, "申请金额", "requested amount", "元", "yuan", min_value=0),
+    _F("requested_term_months", INTEGER, "申请期限", "requested term", "个月", "months",
+       min_value=1),
+    _F("purpose", ENUM, "资金用途", "use of funds", choices=PURPOSES),
+    _F("collateral", ENUM, "担保方式", "collateral offered", choices=COLLATERALS),
+    # Derived (computed at the evaluation date, never posted)
+    _F("months_in_business", INTEGER, "成立月数", "months in business", "个月", "months",
+       derived=True, min_value=0),
+    _F("years_in_business", INTEGER, "成立年限", "years in business", "年", "years",
+       derived=True, min_value=0),
+    _F("size_class", ENUM, "企业规模", "firm size class", choices=SIZE_CLASSES, derived=True),
+    _F("province_code", CODE, "所在省份", "province", derived=True, prefix_lengths=(2, 6)),
+    _F("city_code", CODE, "所在城市", "city", derived=True, prefix_lengths=(2, 4, 6)),
+    _F("industry_section", ENUM, "行业门类", "industry section", choices=INDUSTRY_SECTIONS,
+       derived=True),
+]}
+
+POSTED_FIELDS = {name: f for name, f in FIELDS.items() if not f.derived}
+DERIVED_FIELDS = {name: f for name, f in FIELDS.items() if f.derived}
+
+
+def field(name: str) -> Field:
+    """The field called ``name``; ``KeyError`` for a name outside the vocabulary."""
+    return FIELDS[name]

@@ -1,0 +1,90 @@
+"""What a match says: per product eligible / ineligible / incomplete, and why.
+
+The same document is printed by ``loanmatch match`` and returned by
+``POST /v1/match``; ``catalog_version`` and ``as_of`` make it replayable.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, Mapping
+
+from .condition import FAIL
+from .explain import CriterionOutcome, missing_fields, plain
+from .rule import Product
+
+ELIGIBLE, INELIGIBLE, INCOMPLETE = "eligible", "ineligible", "incomplete"
+EXPLAIN_LEVELS = ("none", "failed", "all")
+
+
+@dataclass
+class EligibilityResult:
+    """One product's answer for one profile."""
+
+    product: Product
+    status: str
+    outcomes: list[CriterionOutcome] = field(default_factory=list)
+    score: Decimal | None = None
+    score_breakdown: Mapping[str, Decimal] | None = None
+
+    @property
+    def failed(self) -> list[CriterionOutcome]:
+        return [o for o in self.outcomes if o.outcome == FAIL and o.relevant]
+
+    @property
+    def missing_fields(self) -> list[str]:
+        return missing_fields(self.outcomes)
+
+    def to_dict(self, values: Mapping[str, Any], explain: str = "all",
+                lang: str | None = None) -> dict:
+        p = self.product
+        out: dict[str, Any] = {"product_id": p.id, "bank": p.bank, "bank_name": p.bank_name,
+                               "name": p.name, "status": self.status}
+        if self.score is not None:
+            out["score"] = float(self.score)
+            out["score_breakdown"] = {k: float(v) for k, v in (self.score_breakdown or {}).items()}
+        out["terms"] = p.terms.to_dict()
+        if p.regions:
+            out["regions"] = list(p.regions)
+        if self.status == INELIGIBLE:
+            out["failed"] = [o.to_dict(lang, values) for o in self.failed]
+        if self.status == INCOMPLETE:
+            out["missing_fields"] = self.missing_fields
+        if explain == "all":
+            out["criteria"] = [o.to_dict(lang, values) for o in self.outcomes]
+        elif explain == "failed":
+            out["criteria"] = [o.to_dict(lang, values) for o in self.outcomes
+                               if o.outcome != "pass" and o.relevant]
+        return out
+
+
+@dataclass
+class MatchResult:
+    catalog_version: str
+    as_of: date
+    values: Mapping[str, Any]
+    matches: list[EligibilityResult]
+    near_misses: list[EligibilityResult]
+    incomplete: list[EligibilityResult]
+    counts: dict[str, int]
+
+    def to_dict(self, explain: str = "all", lang: str | None = None,
+                top: int | None = None) -> dict:
+        if explain not in EXPLAIN_LEVELS:
+            raise ValueError(f"explain must be one of {', '.join(EXPLAIN_LEVELS)}")
+        matches = self.matches if top is None else self.matches[:top]
+        return {
+            "catalog_version": self.catalog_version,
+            "as_of": self.as_of.isoformat(),
+            "profile": {k: plain(self.values[k]) for k in DERIVED_SHOWN if k in self.values},
+            "matches": [r.to_dict(self.values, explain, lang) for r in matches],
+            "near_misses": [r.to_dict(self.values, explain, lang) for r in self.near_misses],
+            "incomplete": [r.to_dict(self.values, explain, lang) for r in self.incomplete],
+            "summary": dict(self.counts),
+        }
+
+
+# Derived values echoed back so the portal can show what the decision used.
+DERIVED_SHOWN = ("months_in_business", "years_in_business", "size_class", "province_code",
+                 "city_code", "industry_section")

@@ -1,0 +1,45 @@
+"""``--format table``: the result document as a reader at a terminal wants it."""
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+
+
+def _amount(terms: dict) -> str:
+    high = (terms.get("amount") or {}).get("max")
+    return f"{high / 10000:g}万" if high else "-"
+
+
+def print_table(doc: dict, console: Console) -> None:
+    s = doc["summary"]
+    console.print(f"catalog {doc['catalog_version']} · as of {doc['as_of']} · "
+                  f"{s['products']} products: {s['eligible']} eligible, "
+                  f"{s['near_misses']} near misses, {s['incomplete']} incomplete", highlight=False)
+    table = Table(title="Eligible, best first")
+    for col in ("#", "product", "bank", "max amount", "rate from", "score"):
+        table.add_column(col)
+    for rank, m in enumerate(doc["matches"], 1):
+        rate = (m["terms"].get("rate_pct") or {}).get("min")
+        table.add_row(str(rank), f"{m['name']} ({m['product_id']})", m.get("bank_name") or m["bank"],
+                      _amount(m["terms"]), f"{rate}%" if rate is not None else "-",
+                      f"{m['score']:.2f}")
+    console.print(table)
+    if doc["near_misses"]:
+        near = Table(title="Near misses: what would change the answer")
+        near.add_column("product")
+        near.add_column("failed")
+        for m in doc["near_misses"]:
+            reasons = "; ".join(_text(f["message"]) for f in m["failed"])
+            near.add_row(f"{m['name']} ({m['product_id']})", reasons)
+        console.print(near)
+    if doc["incomplete"]:
+        inc = Table(title="Incomplete: state these fields to decide")
+        inc.add_column("product")
+        inc.add_column("missing fields")
+        for m in doc["incomplete"]:
+            inc.add_row(f"{m['name']} ({m['product_id']})", ", ".join(m["missing_fields"]))
+        console.print(inc)
+
+
+def _text(message) -> str:
+    return message if isinstance(message, str) else message.get("zh", "")

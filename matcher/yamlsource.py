@@ -1,0 +1,150 @@
+"""YAML that remembers where each value was written.
+
+Bank staff edit rule files by hand; an error is only useful when it points at
+``path:line:column``. PyYAML's node marks carry the positions, so we build the
+Python values ourselves from the node tree and keep the marks beside them.
+Duplicate keys are an error here (PyYAML silently keeps the last one, which
+would hide a criterion a reviewer believes is in force).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Location:
+    path: str
+    line: int  # 1-based
+    column: int  # 1-based
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One finding of validation, printed as ``path:line:column: message``."""
+
+    location: Location
+    message: str
+    severity: str = "error"
+
+    def __str__(self) -> str:
+        tag = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.location}: {tag}{self.message}"
+
+
+class YDict(dict):
+    """A mapping whose keys and values know their position in the file."""
+
+    location: Location
+    key_locations: dict
+    value_locations: dict
+
+    def where(self, key) -> Location:
+        return self.value_locations.get(key, self.location)
+
+    def where_key(self, key) -> Location:
+        return self.key_locations.get(key, self.location)
+
+
+class YList(list):
+    location: Location
+    item_locations: list
+
+    def where(self, index: int) -> Location:
+        if 0 <= index < len(self.item_locations):
+            return self.item_locations[index]
+        return self.location
+
+
+class YAMLSourceError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def _loc(path: str, node: yaml.Node) -> Location:
+    return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class _Builder:
+    def __init__(self, path: str):
+        self.path = path
+        self.loader = yaml.SafeLoader("")
+        self.problems: list[Problem] = []
+
+    def build(self, node: yaml.Node):
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node)
+        if isinstance(node, yaml.SequenceNode):
+            out = YList(self.build(item) for item in node.value)
+            out.location = _loc(self.path, node)
+            out.item_locations = [_loc(self.path, item) for item in node.value]
+            return out
+        return self.loader.construct_object(node, deep=True)
+
+    def _mapping(self, node: yaml.MappingNode) -> YDict:
+        self.loader.flatten_mapping(node)
+        out = YDict()
+        out.location = _loc(self.path, node)
+        out.key_locations, out.value_locations = {}, {}
+        for key_node, value_node in node.value:
+            key = self.build(key_node)
+            if isinstance(key, (list, dict)):
+                self.problems.append(Problem(_loc(self.path, key_node), "a key must be plain text"))
+                continue
+            if key in out:
+                first = out.key_locations[key]
+                self.problems.append(Problem(
+                    _loc(self.path, key_node),
+                    f"duplicate key '{key}' (first at line {first.line}); remove one"))
+                continue
+            out[key] = self.build(value_node)
+            out.key_locations[key] = _loc(self.path, key_node)
+            out.value_locations[key] = _loc(self.path, value_node)
+        return out
+
+
+def load(text: str, path: str):
+    """Parse one YAML document into YDict/YList/scalars.
+
+    Raises ``YAMLSourceError`` with located problems for syntax errors and
+    duplicate keys; an empty document loads as ``None``.
+    """
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        detail = exc.problem or exc.context or "invalid YAML"
+        raise YAMLSourceError([Problem(Location(path, line, col),
+                                       f"YAML syntax error: {detail}")]) from None
+    except yaml.YAMLError as exc:
+        raise YAMLSourceError([Problem(Location(path, 1, 1), f"YAML error: {exc}")]) from None
+    if node is None:
+        return None
+    builder = _Builder(path)
+    try:
+        data = builder.build(node)
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        raise YAMLSourceError([Problem(Location(path, mark.line + 1, mark.column + 1),
+                                       f"YAML error: {exc.problem}")]) from None
+    if builder.problems:
+        raise YAMLSourceError(builder.problems)
+    return data
+
+
+def read(path) -> tuple[str, str]:
+    """The file's text, decoded strictly as UTF-8 (a GBK file is an error, not mojibake)."""
+    raw = open(path, "rb").read()
+    try:
+        return raw.decode("utf-8-sig"), str(path)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YAMLSourceError([Problem(
+            Location(str(path), line, 1),
+            "file is not UTF-8 (save it as UTF-8; GBK/GB2312 files are not accepted)")]) from None
