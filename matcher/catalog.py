@@ -17,6 +17,7 @@ from . import yamlsource
 from .compiler import TooComplex, compile_product
 from .condition import FAIL, PASS, Criterion, evaluate, fields_used, top_level
 from .engine import Engine
+from .prefilter import RegionIndex
 from .explain import walk
 from .fact import fact_json
 from .ranking import order_key, score
@@ -27,6 +28,7 @@ from .yamlsource import Location, Problem
 
 log = logging.getLogger(__name__)
 NEAR_MISS_LIMIT = 2  # an ineligible product failing at most this many conditions
+LIST_LIMIT = 20  # near misses and incomplete products listed per result (all are counted)
 # Failing on these is no near miss: an enterprise cannot move or change trade to qualify.
 FIXED_FIELDS = frozenset({"region_code", "province_code", "city_code", "industry_code",
                           "industry_section", "entity_type", "established_on"})
@@ -117,13 +119,18 @@ class Catalog:
     """Products compiled into durable_rules; ``match`` answers for one profile."""
 
     def __init__(self, products: list[Product], version: str, root: str | None = None):
+        products = sorted(products, key=lambda p: (RegionIndex.order_key(p), p.id))
         self.products = products
+        self._regions = RegionIndex(products)
         self.version = version
         self.root = root
         self.by_id = {p.id: p for p in products}
         self._rules = [compile_product(p.eligibility) for p in products]
         self._engine = Engine(self._rules)
-        self._top = [top_level(p.eligibility) for p in products]
+        # Conditions an enterprise cannot change go first: a product for another
+        # province is settled by one test.
+        self._top = [sorted(top_level(p.eligibility), key=lambda n: not fields_used(n) <= FIXED_FIELDS)
+                     for p in products]
 
     def __len__(self) -> int:
         return len(self.products)
@@ -153,43 +160,62 @@ class Catalog:
 
     def match(self, profile: Any, as_of: date | None = None,
               approval_rates: Mapping[str, Any] | None = None,
-              product_ids: Iterable[str] | None = None) -> MatchResult:
-        """Every product's answer for ``profile`` (a dict as posted, or a loaded Profile)."""
+              product_ids: Iterable[str] | None = None,
+              list_limit: int | None = LIST_LIMIT) -> MatchResult:
+        """Every product's answer for ``profile`` (a dict as posted, or a loaded Profile).
+
+        All eligible products are ranked and returned; near misses and
+        incomplete products are counted in full but listed up to
+        ``list_limit`` each (fewest failures / missing fields first), since
+        explaining hundreds of products nobody reads is most of the cost.
+        """
         from .profile import Profile, load_profile
         if not isinstance(profile, Profile):
             profile = load_profile(profile, as_of=as_of)
         values = profile.values
-        only = None
+        candidates = self._regions.candidates(values)
         if product_ids is not None:
             wanted = set(product_ids)
-            only = {i for i, p in enumerate(self.products) if p.id in wanted}
-        fired = self._engine.eligible(fact_json(values), only)
-        matches, near, incomplete = [], [], []
-        counts = {"products": 0, ELIGIBLE: 0, INELIGIBLE: 0, INCOMPLETE: 0, "near_misses": 0}
-        for index, product in enumerate(self.products):
-            if only is not None and index not in only:
-                continue
+            candidates = [i for i in candidates if self.products[i].id in wanted]
+            total = sum(1 for p in self.products if p.id in wanted)
+        else:
+            total = len(self.products)
+        fired = self._engine.eligible(fact_json(values), set(candidates))
+        eligible: list[int] = []
+        near: list[tuple[int, int]] = []
+        incomplete: list[int] = []
+        # Products outside the enterprise's region are ineligible, and no near miss.
+        counts = {"products": total, ELIGIBLE: 0, INELIGIBLE: total - len(candidates),
+                  INCOMPLETE: 0, "near_misses": 0}
+        for index in candidates:
             decision = self._decide(index, values, index in fired)
-            counts["products"] += 1
             counts[decision.status] += 1
-            if decision.status == INELIGIBLE and not 0 < decision.failed_conditions <= NEAR_MISS_LIMIT:
-                continue
-            outcomes: list = []
-            walk(product.eligibility, values, outcomes)
-            result = EligibilityResult(product, decision.status, outcomes)
             if decision.status == ELIGIBLE:
-                rate = (approval_rates or {}).get(product.id)
-                result.score, result.score_breakdown = score(product, values, rate)
-                matches.append(result)
+                eligible.append(index)
             elif decision.status == INCOMPLETE:
-                incomplete.append(result)
-            else:
-                near.append(result)
+                incomplete.append(index)
+            elif 0 < decision.failed_conditions <= NEAR_MISS_LIMIT:
+                near.append((decision.failed_conditions, index))
         counts["near_misses"] = len(near)
+
+        def explained(index: int, status: str) -> EligibilityResult:
+            outcomes: list = []
+            walk(self.products[index].eligibility, values, outcomes)
+            return EligibilityResult(self.products[index], status, outcomes)
+
+        matches = []
+        for index in eligible:
+            result = explained(index, ELIGIBLE)
+            rate = (approval_rates or {}).get(result.product.id)
+            result.score, result.score_breakdown = score(result.product, values, rate)
+            matches.append(result)
         matches.sort(key=lambda r: order_key(r.product, r.score))
-        near.sort(key=lambda r: (len(r.failed), r.product.id))
-        incomplete.sort(key=lambda r: (len(r.missing_fields), r.product.id))
-        return MatchResult(self.version, profile.as_of, values, matches, near, incomplete, counts)
+        near.sort(key=lambda pair: (pair[0], self.products[pair[1]].id))
+        near_results = [explained(i, INELIGIBLE) for _, i in near[:list_limit]]
+        incomplete_results = sorted((explained(i, INCOMPLETE) for i in incomplete),
+                                    key=lambda r: (len(r.missing_fields), r.product.id))
+        return MatchResult(self.version, profile.as_of, values, matches, near_results,
+                           incomplete_results[:list_limit], counts)
 
 
 def load_catalog(path: str | Path, progress: Callable[[Path], None] | None = None) -> Catalog:

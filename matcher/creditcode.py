@@ -13,7 +13,7 @@ position   meaning
 2          机构类别代码 — entity category (``1`` 企业, ``2`` 个体工商户 …)
 3–8        登记管理机关行政区划码 — GB/T 2260 region code, six digits
 9–17       主体标识码 — the organisation code (GB 11714)
-18         校验码 — check character, ISO 7064 MOD 31-3 style, below
+18         校验码 — check character, computed as below
 =========  ===============================================================
 
 The check character: take each of the first 17 characters' value in

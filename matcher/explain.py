@@ -8,6 +8,7 @@ positive requirement ("行业不属于 K、J" rather than "not: 行业属于 K�
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
 from typing import Any, Mapping
 
@@ -155,35 +156,49 @@ def format_value(fld: F.Field, value: Any, zh: bool) -> str:
     return f"{text}{unit}" if zh else (f"{text} {unit}" if unit else text)
 
 
-def _actual_text(fld: F.Field, o: CriterionOutcome, values: Mapping[str, Any], zh: bool) -> str:
-    if fld.name == "years_in_business" and values.get("months_in_business") is not None:
-        return _months_text(values["months_in_business"], zh)
-    return format_value(fld, o.actual, zh)
+@lru_cache(maxsize=65536)
+def requirement(name: str, op: str, shown: str, value: Any, label: tuple) -> tuple[str, str]:
+    """What a criterion asks for, in zh and en; the same for every profile, so cached."""
+    fld = F.FIELDS[name]
+    if op == "exists":
+        want = bool(value)
+        zh = f"需提供{fld.zh}" if want else f"不应有{fld.zh}"
+        en = f"{fld.en} must be stated" if want else f"{fld.en} must not be stated"
+    else:
+        verb_zh = "满" if (shown == ">=" and name in _AGE_LIKE) else _OP_ZH[shown]
+        bound_zh, bound_en = format_value(fld, value, True), format_value(fld, value, False)
+        if shown in ("between", "not_between"):
+            bound_zh = f"{format_value(fld, value[0], True)}至{format_value(fld, value[1], True)}之间"
+            bound_en = f"{format_value(fld, value[0], False)} and {format_value(fld, value[1], False)}"
+        zh, en = f"{fld.zh}需{verb_zh}{bound_zh}", f"{fld.en} must {_OP_EN[shown]} {bound_en}"
+    labels = dict(label)
+    return labels.get("zh", zh), labels.get("en", en)
+
+
+@lru_cache(maxsize=65536)
+def _cached_actual(name: str, value: Any, months: Any, zh: bool) -> str:
+    fld = F.FIELDS[name]
+    if name == "years_in_business" and months is not None:
+        return _months_text(months, zh)
+    return format_value(fld, value, zh)
 
 
 def message(o: CriterionOutcome, values: Mapping[str, Any]) -> tuple[str, str]:
-    c, fld = o.criterion, F.FIELDS[o.criterion.field]
-    if c.op == "exists":
-        want = bool(c.value)
-        zh_req = f"需提供{fld.zh}" if want else f"不应有{fld.zh}"
-        en_req = f"{fld.en} must be stated" if want else f"{fld.en} must not be stated"
-    else:
-        verb_zh = "满" if (o.op == ">=" and fld.name in _AGE_LIKE) else _OP_ZH[o.op]
-        bound_zh = format_value(fld, c.value, True)
-        bound_en = format_value(fld, c.value, False)
-        if o.op in ("between", "not_between"):
-            bound_zh = f"{format_value(fld, c.value[0], True)}至{format_value(fld, c.value[1], True)}之间"
-            bound_en = f"{format_value(fld, c.value[0], False)} and {format_value(fld, c.value[1], False)}"
-        zh_req = f"{fld.zh}需{verb_zh}{bound_zh}"
-        en_req = f"{fld.en} must {_OP_EN[o.op]} {bound_en}"
-    if c.label:
-        zh_req = c.label.get("zh", zh_req)
-        en_req = c.label.get("en", en_req)
+    c = o.criterion
+    label = tuple(sorted(c.label.items())) if c.label else ()
+    zh_req, en_req = requirement(c.field, c.op, o.op, c.value, label)
     if o.outcome == UNKNOWN:
-        needed = SOURCES_OF.get(fld.name, (fld.name,))
+        needed = SOURCES_OF.get(c.field, (c.field,))
         zh_names = "、".join(F.FIELDS[n].zh + f"({n})" for n in needed)
         return (f"{zh_req}，未提供{zh_names}", f"{en_req}; not stated: {', '.join(needed)}")
-    actual_zh, actual_en = _actual_text(fld, o, values, True), _actual_text(fld, o, values, False)
+    actual = o.actual
+    months = values.get("months_in_business") if c.field == "years_in_business" else None
+    if isinstance(actual, list):
+        fld = F.FIELDS[c.field]
+        actual_zh, actual_en = format_value(fld, actual, True), format_value(fld, actual, False)
+    else:
+        actual_zh = _cached_actual(c.field, actual, months, True)
+        actual_en = _cached_actual(c.field, actual, months, False)
     if o.outcome == PASS:
         return f"{zh_req}，当前{actual_zh}，符合", f"{en_req}; it is {actual_en}: met"
     return f"{zh_req}，当前{actual_zh}", f"{en_req}; it is {actual_en}"

@@ -33,6 +33,7 @@ from marshmallow import (RAISE, Schema, ValidationError, fields as mf, pre_load,
 
 from . import fields as F
 from .creditcode import credit_code_problem
+from .regions import PROVINCES as PROVINCE_NAMES
 from .sizeclass import size_class
 
 UNKNOWN_FIELD = "unknown field; see PROFILE.md"
@@ -45,11 +46,8 @@ _REGION_CODE = re.compile(r"[0-9]{6}\Z")
 _INDUSTRY_CODE = re.compile(r"([A-T])([0-9]{2,4})?\Z")
 _FEN = Decimal("0.01")
 
-# GB/T 2260 provinces (省级行政区划代码), so that province_code names a real province.
-PROVINCES = frozenset({
-    "11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36",
-    "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62",
-    "63", "64", "65", "71", "81", "82"})
+# GB/T 2260 provinces of the mainland, where a firm with a 统一社会信用代码 is registered.
+PROVINCES = frozenset(code[:2] for code in PROVINCE_NAMES)
 # GB/T 4754-2017: the divisions (大类, first two digits) of each section (门类).
 DIVISIONS = {
     "A": (1, 5), "B": (6, 12), "C": (13, 43), "D": (44, 46), "E": (47, 50), "F": (51, 52),
@@ -74,11 +72,16 @@ def _json_type(value: object) -> str:
 
 
 def _shown(value: object) -> str:
-    """``value`` as the poster wrote it: JSON text where it has one."""
+    """``value`` as the poster wrote it (JSON text where it has one), cut short."""
     try:
-        return json.dumps(value, ensure_ascii=False)
+        text = json.dumps(value, ensure_ascii=False)
     except (TypeError, ValueError):
-        return repr(value)
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _got(value: object) -> str:
+    return f"got {_json_type(value)} {_shown(value)}"
 
 
 def _to_decimal(value: object) -> Decimal | None:
@@ -118,7 +121,7 @@ class Money(_Exact):
         number = _to_decimal(value)
         if number is None:
             raise ValidationError(f"must be an amount in yuan (a number such as 120000 or "
-                                  f"\"120000.50\"), got {_json_type(value)} {_shown(value)}")
+                                  f"\"120000.50\"), {_got(value)}")
         if number == number.to_integral_value():
             return int(number)
         if number.normalize().as_tuple().exponent < -2:
@@ -136,7 +139,7 @@ class Ratio(_Exact):
         number = _to_decimal(value)
         if number is None:
             raise ValidationError(f"must be a decimal ratio such as 0.35 (35%), "
-                                  f"got {_json_type(value)} {_shown(value)}")
+                                  f"{_got(value)}")
         return number
 
 
@@ -146,12 +149,11 @@ class WholeNumber(mf.Integer):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        if isinstance(value, (float, Decimal)) and not isinstance(value, bool):
+        if isinstance(value, (float, Decimal)):
             number = _to_decimal(value)
             if number is not None and number == number.to_integral_value():
                 return int(number)
-            raise ValidationError(f"must be a whole number, got {_shown(value)}")
-        raise ValidationError(f"must be a whole number, got {_json_type(value)} {_shown(value)}")
+        raise ValidationError(f"must be a whole number, {_got(value)}")
 
 
 class StrictBoolean(mf.Boolean):
@@ -160,7 +162,7 @@ class StrictBoolean(mf.Boolean):
     def _deserialize(self, value, attr, data, **kwargs):
         if isinstance(value, bool):
             return value
-        raise ValidationError(f"must be true or false, got {_json_type(value)} {_shown(value)}")
+        raise ValidationError(f"must be true or false, {_got(value)}")
 
 
 class IsoDate(mf.Date):
@@ -175,7 +177,7 @@ class IsoDate(mf.Date):
             except ValueError:
                 pass
             raise ValidationError(f"is not a calendar date: {_shown(value)}")
-        raise ValidationError(f"must be a date as YYYY-MM-DD, got {_json_type(value)} {_shown(value)}")
+        raise ValidationError(f"must be a date as YYYY-MM-DD, {_got(value)}")
 
 
 class Text(mf.String):
@@ -183,7 +185,7 @@ class Text(mf.String):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, str):
-            raise ValidationError(f"must be a string, got {_json_type(value)} {_shown(value)}")
+            raise ValidationError(f"must be a string, {_got(value)}")
         if not value.strip():
             raise ValidationError("must not be blank")
         return value
@@ -198,7 +200,7 @@ def _check_credit_code(value: str) -> None:
 def _check_region_code(value: str) -> None:
     if not _REGION_CODE.match(value):
         raise ValidationError(f"must be a 6-digit 行政区划代码 (GB/T 2260) such as "
-                              f"\"130203\", got {_shown(value)}")
+                              f"\"130203\", {_got(value)}")
     if value[:2] not in PROVINCES:
         raise ValidationError(f"{_shown(value)} does not start with a province code (GB/T 2260)")
 
@@ -207,18 +209,18 @@ def _check_industry_code(value: str) -> None:
     match = _INDUSTRY_CODE.match(value)
     if not match:
         raise ValidationError(f"must be a GB/T 4754-2017 code: a section letter A-T, "
-                              f"optionally with 2-4 digits, such as \"C3311\"; got {_shown(value)}")
+                              f"optionally with 2-4 digits, such as \"C3311\"; {_got(value)}")
     section, digits = match.groups()
     low, high = DIVISIONS[section]
     if digits and not low <= int(digits[:2]) <= high:
-        raise ValidationError(f"{_shown(value)}: division {digits[:2]} is not in section {section} "
-                              f"(which holds {low:02d}-{high:02d})")
+        raise ValidationError(f"{_shown(value)}: division {digits[:2]} is not in section "
+                              f"{section} (which holds {low:02d}-{high:02d})")
 
 
 def _check_bank_id(value: str) -> None:
     if not _BANK_ID.match(value):
         raise ValidationError(f"must be a bank id of lower-case letters, digits and '_' "
-                              f"(such as \"icbc\"), got {_shown(value)}")
+                              f"(such as \"icbc\"), {_got(value)}")
 
 
 class BankIds(mf.List):
@@ -229,7 +231,7 @@ class BankIds(mf.List):
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, (list, tuple)):
-            raise ValidationError(f"must be a list of bank ids, got {_json_type(value)}")
+            raise ValidationError(f"must be a list of bank ids, {_got(value)}")
         return list(dict.fromkeys(super()._deserialize(value, attr, data, **kwargs)))
 
 
@@ -306,7 +308,9 @@ class ProfileError(ValueError):
 
     def __init__(self, errors: Mapping[Any, Any]):
         self.errors = dict(errors)
-        super().__init__(self._text())
+        lines = self.lines()
+        super().__init__(f"invalid profile ({len(lines)} problem{'s' * (len(lines) != 1)}): "
+                         + "; ".join(lines))
 
     def lines(self) -> list[str]:
         """One ``path: message`` per problem, in a stable order."""
@@ -323,11 +327,6 @@ class ProfileError(ValueError):
                 out.append(f"{'.'.join(path) or '_schema'}: {node}")
         walk(self.errors, ())
         return out
-
-    def _text(self) -> str:
-        lines = self.lines()
-        return f"invalid profile ({len(lines)} problem{'s' if len(lines) != 1 else ''}): " + \
-            "; ".join(lines)
 
 
 @dataclass(frozen=True)
@@ -364,7 +363,10 @@ def derive(values: Mapping[str, object], as_of: date) -> dict[str, object]:
         months = months_between(established, as_of)
         derived["months_in_business"] = months
         derived["years_in_business"] = months // 12
-    size = size_class(values.get("industry_code"), employees=values.get("employees"),
+    industry = values.get("industry_code")
+    if industry:
+        derived["industry_section"] = industry[0]
+    size = size_class(industry, employees=values.get("employees"),
                       annual_revenue=values.get("annual_revenue"),
                       total_assets=values.get("total_assets"))
     if size is not None:
@@ -373,9 +375,6 @@ def derive(values: Mapping[str, object], as_of: date) -> dict[str, object]:
     if region:
         derived["province_code"] = region[:2] + "0000"
         derived["city_code"] = region[:4] + "00"
-    industry = values.get("industry_code")
-    if industry:
-        derived["industry_section"] = industry[0]
     return derived
 
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from . import fields as F
 from .condition import OPERATORS, Criterion, Group, Node
-from .yamlsource import Location, Problem, YDict, YList
+from .yamlsource import Location, Problem, YDict, YList  # noqa: F401
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 CHANNELS = ("online", "offline", "both")
@@ -74,7 +75,7 @@ class Product:
     unparsed: tuple[dict, ...] = ()
     path: str | None = None
 
-    @property
+    @cached_property
     def regions(self) -> tuple[str, ...]:
         """Region codes the product is limited to; empty for a national product."""
         from .condition import top_level
@@ -261,7 +262,9 @@ def _prefix_ok(field_name: str, prefix: str) -> bool:
 def read_product(data: Any, path: str, whole: Location) -> tuple[Product | None, list[Problem]]:
     """Turn one loaded rule file into a Product; any problem means no Product."""
     from .terms import read_terms
+    from .yamlsource import located
     reader = _Reader(path)
+    data = located(data, whole)
     if not isinstance(data, dict):
         reader.err(whole, "a product file holds a mapping with id, bank, name and eligibility")
         return None, reader.problems

@@ -148,3 +148,16 @@ def read(path) -> tuple[str, str]:
         raise YAMLSourceError([Problem(
             Location(str(path), line, 1),
             "file is not UTF-8 (save it as UTF-8; GBK/GB2312 files are not accepted)")]) from None
+
+
+def located(data, where: Location):
+    """Plain dicts/lists (built in code, not read from a file) as YDict/YList placed at ``where``."""
+    if isinstance(data, dict) and not isinstance(data, YDict):
+        out = YDict((k, located(v, where)) for k, v in data.items())
+        out.location, out.key_locations, out.value_locations = where, {}, {}
+        return out
+    if isinstance(data, list) and not isinstance(data, YList):
+        out = YList(located(v, where) for v in data)
+        out.location, out.item_locations = where, [where] * len(out)
+        return out
+    return data

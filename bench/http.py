@@ -1,0 +1,198 @@
+"""Throughput and latency of ``POST /v1/match`` through gunicorn, at 300 and 3,000 products.
+
+Why this shape: the number that matters to a portal is requests per second and
+tail latency of the real deployment (gunicorn with ``gunicorn.conf.py``, preloaded
+catalog, JSON access logs), driven from another process over HTTP, not a function
+call in a loop. The catalog and profiles are synthetic (``product_catalog.synth``,
+fixed seed), so runs are comparable. The load tool is ``wrk`` when installed
+(``apt-get install wrk``), else a multiprocessing Python client.
+
+    python bench/http.py                       # 300 and 3,000 products, 15 s per variant
+    python bench/http.py --sizes 300 --duration 5
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+# This file is named http.py: keep its folder off the path so `http` is the stdlib's.
+_HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path[:] = [p for p in sys.path if os.path.abspath(p or os.curdir) != _HERE]
+
+import argparse  # noqa: E402
+import http.client  # noqa: E402
+import multiprocessing  # noqa: E402
+import re  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import socket  # noqa: E402
+import subprocess  # noqa: E402
+import tempfile  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+# query string → what a caller asks for
+VARIANTS = {
+    "": "default (explain=all)",
+    "?explain=none&top=10": "pre-screen (explain=none, top=10)",
+}
+WRK_SCRIPT = """
+local bodies, i = {}, 0
+for line in io.lines(os.getenv("LOANMATCH_BENCH_PROFILES")) do bodies[#bodies + 1] = line end
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/json"
+request = function()
+  i = i % #bodies + 1
+  return wrk.format(nil, nil, nil, bodies[i])
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def make_catalog(n: int, folder: Path, profiles: int) -> tuple[Path, Path]:
+    from product_catalog.synth import synth_catalog, synth_profiles, write_catalog
+    write_catalog(folder, synth_catalog(n, seed=1), synth_profiles(profiles, seed=1))
+    return folder / "rules", folder / "profiles.jsonl"
+
+
+def start_server(rules: Path, port: int):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOANMATCH_", "PROMETHEUS_"))}
+    env.update(LOANMATCH_RULES=str(rules), LOANMATCH_AUTH="off", LOANMATCH_RATE_LIMIT="off",
+               LOANMATCH_BIND=f"127.0.0.1:{port}", LOANMATCH_LOG_LEVEL="WARNING",
+               PYTHONPATH=str(REPO))
+    started = time.monotonic()
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
+                                "service:app"], cwd=REPO, env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    while time.monotonic() - started < 600:
+        if process.poll() is not None:
+            raise SystemExit(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/readyz")
+            if connection.getresponse().status == 200:
+                return process, time.monotonic() - started
+        except OSError:
+            time.sleep(0.25)
+    raise SystemExit("gunicorn did not become ready")
+
+
+def stop_server(process) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def pss_mib(pid: int) -> float | None:
+    """Proportional set size of master and workers: pages shared after fork count once."""
+    try:
+        import psutil
+        parent = psutil.Process(pid)
+        return sum(p.memory_full_info().pss for p in [parent, *parent.children()]) / 2 ** 20
+    except (ImportError, AttributeError, OSError):
+        return None
+
+
+def run_wrk(url: str, profiles: Path, seconds: int, connections: int) -> dict:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT)
+    try:
+        out = subprocess.run(
+            ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
+             "--timeout", "30s", "-s", script.name, url],
+            env={**os.environ, "LOANMATCH_BENCH_PROFILES": str(profiles)},
+            capture_output=True, text=True, check=True).stdout
+    finally:
+        os.unlink(script.name)
+
+    def ms(label):
+        match = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\b", out, re.M)
+        value, unit = float(match.group(1)), match.group(2)
+        return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
+
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket_errors = re.search(r"Socket errors: (.*)", out)
+    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "p50": ms("50"), "p99": ms("99"),
+            "errors": int(errors.group(1)) if errors else 0,
+            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+
+
+def _client(args) -> list[float]:
+    port, path, bodies, seconds, offset = args
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    latencies, i, stop = [], offset, time.monotonic() + seconds
+    while time.monotonic() < stop:
+        body = bodies[i % len(bodies)]
+        i += 1
+        started = time.perf_counter()
+        connection.request("POST", path, body.encode("utf-8"), {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        response.read()
+        latencies.append((time.perf_counter() - started) * 1000 if response.status == 200
+                         else -1.0)
+    return latencies
+
+
+def run_python(port: int, path: str, profiles: Path, seconds: int, connections: int) -> dict:
+    bodies = profiles.read_text(encoding="utf-8").splitlines()
+    with multiprocessing.Pool(connections) as pool:
+        started = time.monotonic()
+        parts = pool.map(_client, [(port, path, bodies, seconds, k * 7) for k in range(connections)])
+        elapsed = time.monotonic() - started
+    done = sorted(x for part in parts for x in part if x >= 0)
+    errors = sum(1 for part in parts for x in part if x < 0)
+    pick = lambda q: done[min(len(done) - 1, int(q * len(done)))] if done else float("nan")  # noqa: E731
+    return {"rps": (len(done) + errors) / elapsed, "p50": pick(0.50), "p99": pick(0.99),
+            "errors": errors, "socket_errors": ""}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="300,3000", help="catalog sizes (comma-separated)")
+    parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--profiles", type=int, default=200, help="distinct profiles posted")
+    parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
+    args = parser.parse_args()
+    tool = ("wrk" if shutil.which("wrk") else "python") if args.tool == "auto" else args.tool
+    workers = os.environ.get("LOANMATCH_WORKERS", str((os.cpu_count() or 1) + 1))
+    print(f"POST /v1/match through gunicorn ({workers} workers × "
+          f"{os.environ.get('LOANMATCH_THREADS', '2')} threads, {os.cpu_count()} cores), "
+          f"load: {tool}, {args.connections} connections, {args.duration} s each")
+    print(f"{'products':>8}  {'request':<36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'errors':>6}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        with tempfile.TemporaryDirectory(prefix=f"loanmatch-bench-{size}-") as folder:
+            rules, profiles = make_catalog(size, Path(folder), args.profiles)
+            port = free_port()
+            process, ready_in = start_server(rules, port)
+            try:
+                memory = pss_mib(process.pid)
+                for query, label in VARIANTS.items():
+                    path = "/v1/match" + query
+                    if tool == "wrk":
+                        r = run_wrk(f"http://127.0.0.1:{port}{path}", profiles, args.duration,
+                                    args.connections)
+                    else:
+                        r = run_python(port, path, profiles, args.duration, args.connections)
+                    print(f"{size:>8}  {label:<36} {r['rps']:>8.1f} {r['p50']:>8.1f} "
+                          f"{r['p99']:>8.1f} {r['errors']:>6} {r['socket_errors']}", flush=True)
+                shown = f", {memory:.0f} MiB PSS, master and workers" if memory else ""
+                print(f"{'':>8}  (ready in {ready_in:.1f} s{shown})", flush=True)
+            finally:
+                stop_server(process)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""Assembling the app: the order of the hooks is part of the behaviour.
+
+Request ids come first, so every later hook, log line and error carries one; then
+the metrics clock, so refused calls are timed too; then the rate limiter (it runs
+before authentication and identifies the key itself); then the blueprints, whose
+own hooks authenticate.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from flask import Flask
+
+from . import API_BLUEPRINTS, logs, ops, openapi, problems, ratelimit
+from .settings import Settings
+from .state import EXTENSION, ServiceState
+
+if TYPE_CHECKING:
+    from matcher.catalog import Catalog
+
+log = logging.getLogger("loanmatch.http")
+EXPOSED_HEADERS = ["X-Request-ID", "Retry-After"]
+ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Request-ID"]
+
+
+def _blueprint(dotted: str):
+    module, attr = dotted.split(":")
+    return getattr(importlib.import_module(module), attr)
+
+
+def build_app(settings: Settings, catalog: "Catalog | None" = None) -> Flask:
+    """The WSGI app for ``settings``; compiles the catalog unless one is given.
+
+    Raises ``matcher.CatalogError`` when the rules do not load (every problem listed).
+    """
+    logs.configure(settings.log_level, settings.log_json)
+    if catalog is None:
+        from matcher.catalog import load_catalog
+        catalog = load_catalog(settings.rules)
+    app = Flask(__name__, static_folder=None)
+    app.config["MAX_CONTENT_LENGTH"] = settings.max_body
+    app.json.ensure_ascii = False  # Chinese as-is
+    app.json.sort_keys = False     # the documents' own order: verdicts before details
+    service = ServiceState(settings, catalog, datetime.now(timezone.utc))
+    app.extensions[EXTENSION] = service
+
+    problems.install(app)
+    logs.install(app)
+    ops.install(app, service)
+    ratelimit.install(app, settings)
+    for dotted in API_BLUEPRINTS:
+        app.register_blueprint(_blueprint(dotted))
+    app.register_blueprint(openapi.bp)
+
+    if settings.cors_origins:
+        from flask_cors import CORS
+        CORS(app, origins=list(settings.cors_origins), allow_headers=ALLOWED_HEADERS,
+             expose_headers=EXPOSED_HEADERS, max_age=600)
+    if settings.proxy_hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = settings.proxy_hops
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+    if not settings.auth:
+        log.warning("authentication is OFF (LOANMATCH_AUTH=off): every caller has every "
+                    "role; use this on your own machine only")
+    log.info("catalog %s: %d products from %s", catalog.version, len(catalog), settings.rules)
+    return app

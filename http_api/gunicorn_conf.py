@@ -1,0 +1,59 @@
+"""gunicorn settings for loanmatch (``gunicorn.conf.py`` at the repository root imports these).
+
+Sized for a 2-core machine: durable_rules holds the GIL and the engine serializes
+evaluations per process, so parallelism comes from processes; a second thread per
+worker overlaps network I/O with matching. ``preload_app`` compiles the catalog once
+in the master and workers share it copy-on-write (``DESIGN.md``: ~10 MB private per
+worker at 5,000 products instead of ~1 GB each). Rules are reloaded by restarting
+(the master holds the preloaded catalog). Every value can be overridden from the
+environment or the gunicorn command line.
+"""
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+
+_cores = os.cpu_count() or 1
+
+bind = [os.environ.get("LOANMATCH_BIND", "127.0.0.1:8000")]
+workers = int(os.environ.get("LOANMATCH_WORKERS", _cores + 1))
+threads = int(os.environ.get("LOANMATCH_THREADS", 2))
+worker_class = "gthread"
+preload_app = True
+timeout = int(os.environ.get("LOANMATCH_TIMEOUT", 60))  # a 1,000-profile batch at 3,000 products
+graceful_timeout = 30
+keepalive = 5
+max_requests = 20000          # a worker is re-forked from the preloaded master: cheap
+max_requests_jitter = 2000
+limit_request_line = 8190
+logger_class = "http_api.logs.GunicornJsonLogger"
+accesslog = os.environ.get("LOANMATCH_ACCESS_LOG", "-")
+errorlog = "-"
+loglevel = os.environ.get("LOANMATCH_LOG_LEVEL", "info").lower()
+proc_name = "loanmatch"
+
+# Prometheus counts from every worker, summed at scrape time. The directory must
+# exist, empty, before the app (and prometheus_client) is imported: this file is read
+# first, so it is set here unless the operator chose one.
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    _metrics_dir, _master = tempfile.mkdtemp(prefix="loanmatch-metrics-"), os.getpid()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+    # Removed when the master exits, however it exits (a worker's exit must not).
+    atexit.register(lambda: os.getpid() == _master and shutil.rmtree(_metrics_dir, True))
+else:
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
+
+def on_starting(server):
+    folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+    for name in os.listdir(folder):  # counts of a previous run are not this run's
+        if name.endswith(".db"):
+            os.remove(os.path.join(folder, name))
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)
+

@@ -1,0 +1,103 @@
+"""``POST /v1/match`` and ``POST /v1/match/batch``: profiles in, ranked answers out.
+
+The document is the one ``loanmatch match`` prints (``MatchResult.to_dict``), so the
+CLI and the API can be compared line by line. A bad profile is a 422 listing every
+field problem at its JSON Pointer; in a batch each bad profile gets its own errors
+at its index and the others are still answered.
+"""
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from flask import Blueprint, jsonify
+
+from matcher.profile import ProfileError
+from matcher.result import MatchResult
+
+from .auth import protect
+from .inputs import read_json, read_options
+from .ops import metrics
+from .problems import Problem, field_errors
+from .schemas import BATCH_LIMIT, BatchOptionsSchema, MatchOptionsSchema
+from .state import state
+
+bp = Blueprint("match", __name__, url_prefix="/v1/match")
+protect(bp)
+
+_match_options = MatchOptionsSchema()
+_batch_options = BatchOptionsSchema()
+
+
+def run_match(data: Any, options: Mapping[str, Any], endpoint: str,
+              product_ids: list[str] | None = None) -> MatchResult:
+    """The catalog's answer for one posted profile; ProfileError when it is invalid."""
+    try:
+        result = state().catalog.match(data, as_of=options.get("as_of"), product_ids=product_ids)
+    except ProfileError:
+        metrics().profiles.labels(endpoint, "invalid").inc()
+        raise
+    metrics().profiles.labels(endpoint, "matched").inc()
+    metrics().count_match(result.counts)
+    return result
+
+
+def invalid_profile(exc: ProfileError) -> Problem:
+    return Problem(422, "invalid-profile", exc.lines()[0] if len(exc.lines()) == 1 else
+                   f"the profile has {len(exc.lines())} problems; see errors",
+                   errors=field_errors(exc.errors))
+
+
+@bp.post("")
+def match():
+    options = read_options(_match_options)
+    data = read_json()
+    try:
+        result = run_match(data, options, "match")
+    except ProfileError as exc:
+        raise invalid_profile(exc) from None
+    return jsonify(result.to_dict(explain=options["explain"], lang=options.get("lang"),
+                                  top=options.get("top")))
+
+
+def _batch_profiles(data: Any) -> list:
+    if not isinstance(data, Mapping):
+        raise _batch_problem({"_schema": ['the body must be an object {"profiles": [...]}']})
+    unknown = [key for key in data if key != "profiles"]
+    if unknown:
+        raise _batch_problem({key: ["unknown field; the body holds only profiles"]
+                              for key in unknown})
+    profiles = data.get("profiles")
+    if profiles is None:
+        raise _batch_problem({"profiles": ["required: a list of profiles"]})
+    if not isinstance(profiles, list):
+        raise _batch_problem({"profiles": ["must be a list of profiles"]})
+    if len(profiles) > BATCH_LIMIT:
+        raise _batch_problem({"profiles": [f"at most {BATCH_LIMIT} profiles in one call, "
+                                           f"got {len(profiles)}; split the list"]})
+    return profiles
+
+
+def _batch_problem(errors: dict) -> Problem:
+    return Problem(422, "invalid-request", "the batch cannot be read; see errors",
+                   errors=field_errors(errors))
+
+
+@bp.post("/batch")
+def batch():
+    options = read_options(_batch_options)
+    profiles = _batch_profiles(read_json())
+    results: list[dict] = []
+    invalid = 0
+    for index, data in enumerate(profiles):
+        try:
+            result = run_match(data, options, "batch")
+        except ProfileError as exc:
+            invalid += 1
+            results.append({"index": index, "errors": field_errors(
+                exc.errors, base=("profiles", index))})
+            continue
+        results.append({"index": index, "result": result.to_dict(
+            explain=options["explain"], lang=options.get("lang"), top=options.get("top"))})
+    return jsonify(catalog_version=state().catalog.version, results=results,
+                   summary={"profiles": len(profiles), "matched": len(profiles) - invalid,
+                            "invalid": invalid})

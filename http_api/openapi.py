@@ -1,0 +1,241 @@
+"""``/openapi.json`` (apispec, from the marshmallow schemas) and the ``/docs`` page.
+
+Operations are declared here, one entry per Flask endpoint, and the spec is built
+from the app's own URL map: a route without an entry fails a test, so no endpoint
+goes undocumented, and a renamed route cannot leave a stale path behind.
+"""
+from __future__ import annotations
+
+import copy
+import re
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, Flask, current_app, jsonify, render_template_string, request, url_for
+
+from matcher.profile import ProfileSchema
+
+from . import schemas as S
+from .problems import PROBLEM_JSON
+
+bp = Blueprint("docs", __name__)
+PUBLIC = {"security": []}
+_PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+
+_ERRORS = {
+    "400": ("InvalidJSON", "the body is not parseable JSON"),
+    "401": ("Unauthorized", "no valid API key (send 'Authorization: Bearer <key>')"),
+    "403": ("Forbidden", "the key's role may not use this endpoint"),
+    "404": ("NotFound", "no such product"),
+    "413": ("BodyTooLarge", "the body is over LOANMATCH_MAX_BODY"),
+    "415": ("UnsupportedMediaType", "the body is not sent as application/json"),
+    "422": ("Unprocessable", "the profile or the query options are invalid: every problem "
+                             "is listed in errors, each with its JSON Pointer"),
+    "429": ("RateLimited", "over this key's rate limit; wait Retry-After seconds"),
+    "500": ("InternalError", "an unexpected error; quote request_id when reporting it"),
+}
+
+
+def _json(schema) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _op(summary: str, description: str, tag: str, ok: type | dict, errors: str,
+        query=None, body=None, path_id: bool = False, public: bool = False) -> dict:
+    params: list = []
+    if path_id:
+        params.append({"in": "path", "name": "product_id", "required": True,
+                       "schema": {"type": "string"}, "description": "the product id"})
+    if query is not None:
+        params.append({"in": "query", "schema": query})
+    op = {"summary": summary, "description": description, "tags": [tag],
+          "parameters": params,
+          "responses": {"200": ok if isinstance(ok, dict) else {"description": "OK", **_json(ok)},
+                        **{code: _ERRORS[code][0] for code in errors.split()}}}
+    if body is not None:
+        op["requestBody"] = {"required": True, **_json(body)}
+    if public:
+        op.update(PUBLIC)
+    return op
+
+
+_KEYED = "401 429 500"
+OPERATIONS = {
+    "match.match": {"post": _op(
+        "Match one profile against every product",
+        "Ranked eligible products, near misses (failing at most two conditions) and "
+        "incomplete products (naming the fields that would decide), each explained.",
+        "match", S.MatchDocumentSchema, "400 413 415 422 " + _KEYED,
+        query=S.MatchOptionsSchema, body=ProfileSchema)},
+    "match.batch": {"post": _op(
+        "Match up to 1,000 profiles in one call",
+        "One entry per profile, in order: its result, or its field errors. A bad profile "
+        "does not fail the others; more than 1,000 profiles is a 422.",
+        "match", S.BatchDocumentSchema, "400 413 415 422 " + _KEYED,
+        query=S.BatchOptionsSchema, body=S.BatchRequestSchema)},
+    "products.list_products": {"get": _op(
+        "List the catalog's products",
+        "Filter by bank and by region (national products and those covering the code); "
+        "paginated with limit and offset.",
+        "products", S.ProductPageSchema, "422 " + _KEYED, query=S.ProductQuerySchema)},
+    "products.product_detail": {"get": _op(
+        "One product: its terms and its eligibility rules in words", "",
+        "products", S.ProductDetailSchema, "404 422 " + _KEYED,
+        query=S.ProductOptionsSchema, path_id=True)},
+    "products.check": {"post": _op(
+        "Check one profile against one product, every criterion explained",
+        "The product's verdict whatever it is, with the outcome of each criterion.",
+        "products", S.CheckDocumentSchema, "400 404 413 415 422 " + _KEYED,
+        query=S.CheckOptionsSchema, body=ProfileSchema, path_id=True)},
+    "admin.catalog_info": {"get": _op(
+        "The catalog this process serves (admin)", "Version, size, banks, load time.",
+        "admin", S.CatalogInfoSchema, "403 " + _KEYED)},
+    "ops.healthz": {"get": _op("The process is up", "", "operations", S.HealthSchema, "500",
+                               public=True)},
+    "ops.readyz": {"get": _op(
+        "The service is ready for traffic", "503 with the failing checks when not.",
+        "operations", S.ReadinessSchema, "500", public=True)},
+    "ops.prometheus": {"get": _op(
+        "Prometheus metrics", "", "operations",
+        {"description": "Prometheus text format",
+         "content": {"text/plain": {"schema": {"type": "string"}}}}, "500", public=True)},
+    "docs.openapi": {"get": _op(
+        "This OpenAPI document", "", "documentation",
+        {"description": "OpenAPI 3.0", **_json({"type": "object"})}, "500", public=True)},
+    "docs.docs_page": {"get": _op(
+        "This API's documentation as a web page", "", "documentation",
+        {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}},
+        "500", public=True)},
+}
+OPERATIONS["ops.readyz"]["get"]["responses"]["503"] = {"description": "not ready",
+                                                      **_json(S.ReadinessSchema)}
+
+
+def openapi_path(rule: str) -> str:
+    return _PARAM.sub(r"{\1}", rule)
+
+
+def build_spec(app: Flask) -> dict:
+    from . import __version__
+    plugin = MarshmallowPlugin()
+    spec = APISpec(
+        title="loanmatch", version=__version__, openapi_version="3.0.3",
+        plugins=[plugin],
+        info={"description": "Match Chinese SMEs with bank loan products: post an enterprise "
+                             "profile, get ranked, explained eligibility. Errors are RFC 9457 "
+                             "problem documents (application/problem+json)."},
+        security=[{"apiKey": []}])
+    spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer",
+                                               "description": "an API key from LOANMATCH_API_KEYS"})
+    plugin.converter.add_attribute_function(_raw_fields)
+    spec.components.schema("Profile", schema=ProfileSchema)
+    _profile_shapes(spec.components.schemas["Profile"])
+    spec.components.schema("Problem", schema=S.ProblemSchema)
+    for code, (name, description) in _ERRORS.items():
+        response = {"description": description,
+                    "content": {PROBLEM_JSON: {"schema": "Problem"}}}
+        if code == "429":
+            response["headers"] = {"Retry-After": {"description": "seconds to wait",
+                                                   "schema": {"type": "integer"}}}
+        spec.components.response(name, response)
+    products = app.extensions["loanmatch"].catalog.products
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        operations = copy.deepcopy(OPERATIONS.get(rule.endpoint))
+        if not operations:
+            continue
+        for operation in operations.values():
+            for param in operation["parameters"]:
+                if param.get("name") == "product_id" and products:
+                    param["example"] = products[0].id
+        spec.path(path=openapi_path(rule.rule), operations=operations)
+    return spec.to_dict()
+
+
+_TEXT = {"oneOf": [{"type": "string"},
+                   {"type": "object", "required": ["zh", "en"],
+                    "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}}]}
+
+
+def _raw_fields(self, field, **kwargs) -> dict:
+    if isinstance(field, S.Localized):
+        return dict(_TEXT)
+    return {}
+
+
+# The shapes ProfileSchema checks in code, stated for the spec's readers (and for
+# schemathesis, which then generates profiles that reach the matcher).
+_SHAPES = {
+    "region_code": {"pattern": "^[1-8][0-9]{5}$"},
+    "industry_code": {"pattern": "^[A-T]([0-9]{2,4})?$"},
+    "credit_code": {"pattern": "^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"},
+    "name": {"minLength": 1, "pattern": "\\S"},
+}
+
+
+def _profile_shapes(schema: dict) -> None:
+    properties = schema["properties"]
+    for name, shape in _SHAPES.items():
+        if name in properties:
+            properties[name].update(shape)
+    banks = properties.get("bank_relationships", {}).get("items")
+    if banks is not None:
+        banks["pattern"] = "^[a-z0-9_]+$"
+
+
+def undocumented(app: Flask) -> list[str]:
+    """Endpoints the app serves that this module does not describe (should be none)."""
+    return sorted({r.endpoint for r in app.url_map.iter_rules()
+                   if r.endpoint not in OPERATIONS and r.endpoint != "static"})
+
+
+def current_spec() -> dict:
+    cached = current_app.extensions.get("loanmatch.openapi")
+    if cached is None:
+        cached = current_app.extensions["loanmatch.openapi"] = build_spec(current_app)
+    spec = dict(cached)
+    spec["servers"] = [{"url": request.script_root or "/"}]
+    return spec
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(current_spec())
+
+
+@bp.get("/docs")
+def docs_page():
+    spec = current_spec()
+    return render_template_string(_PAGE, spec=spec, prefix=request.script_root,
+                                  spec_url=url_for(".openapi"))
+
+
+_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{{ spec.info.title }} API {{ spec.info.version }}</title>
+<style>
+ body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
+ code,.path{font-family:ui-monospace,monospace} .op{border:1px solid #ddd;border-radius:6px;
+ margin:1rem 0;padding:.6rem 1rem} .method{font-weight:700;text-transform:uppercase;
+ display:inline-block;min-width:4.5rem} table{border-collapse:collapse;margin:.4rem 0}
+ td,th{border-bottom:1px solid #eee;padding:.15rem .6rem;text-align:left;vertical-align:top}
+ .muted{color:#666}
+</style></head><body>
+<h1>{{ spec.info.title }} <small class="muted">{{ spec.info.version }}</small></h1>
+<p>{{ spec.info.description }}</p>
+<p>Machine-readable: <a href="{{ spec_url }}">openapi.json</a>. Send
+<code>Authorization: Bearer &lt;key&gt;</code> unless marked <em>no key</em>.</p>
+{% for path, ops in spec.paths.items() %}{% for method, op in ops.items() %}
+<div class="op" id="{{ method }}{{ path|replace('/', '-') }}">
+ <div><span class="method">{{ method }}</span> <span class="path">{{ prefix }}{{ path }}</span>
+ {% if op.security is defined and not op.security %}<span class="muted">(no key)</span>{% endif %}</div>
+ <div><strong>{{ op.summary }}</strong></div>{% if op.description %}<div>{{ op.description }}</div>{% endif %}
+ {% if op.parameters %}<table><tr><th>parameter</th><th>in</th><th>type</th><th></th></tr>
+ {% for p in op.parameters %}<tr><td><code>{{ p.name }}</code>{% if p.required %}*{% endif %}</td>
+ <td>{{ p['in'] }}</td><td>{{ p.schema.type }}{% if p.schema.enum %}: {{ p.schema.enum|join(' | ') }}{% endif %}</td>
+ <td>{{ p.description or '' }}</td></tr>{% endfor %}</table>{% endif %}
+ {% if op.requestBody %}<div>Body: <code>{{ op.requestBody.content['application/json'].schema['$ref']|default('JSON')|replace('#/components/schemas/', '') }}</code></div>{% endif %}
+ <table>{% for code, r in op.responses.items() %}<tr><td>{{ code }}</td>
+ <td>{{ r.description if r.description is defined else r['$ref']|replace('#/components/responses/', '') }}</td></tr>{% endfor %}</table>
+</div>{% endfor %}{% endfor %}
+</body></html>
+"""

@@ -1,0 +1,176 @@
+"""The service's configuration, read once from ``LOANMATCH_*`` variables.
+
+Why a parsed object and not ``os.environ`` lookups scattered through the views:
+a misconfigured service must refuse to start with a message naming the variable
+(an API without keys, a rate limit that does not parse) instead of failing on the
+first request, and tests build apps from plain dicts without touching the process
+environment.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping
+
+DEFAULT_RATE_LIMIT = "600/minute"
+DEFAULT_MAX_BODY = 1024 * 1024  # 1 MiB: a 1,000-profile batch of compact profiles fits
+MIN_KEY_LENGTH = 16
+ROLES = ("portal", "admin")
+_BANK_ROLE = re.compile(r"bank:([a-z0-9_]+)\Z")
+_SIZE = re.compile(r"([0-9]+)\s*(|b|k|kb|kib|m|mb|mib)\Z", re.IGNORECASE)
+_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024 ** 2,
+               "mb": 1000 ** 2, "mib": 1024 ** 2}
+
+# Every variable the service reads, with its meaning: the README's table is made from this.
+VARIABLES = {
+    "LOANMATCH_RULES": "rules folder (default: ./rules, else the repository's rules/)",
+    "LOANMATCH_AUTH": "`on` (default) or `off`; `off` serves without keys, for local use only",
+    "LOANMATCH_API_KEYS": "comma-separated `role:key`; role is portal, admin or bank:<bank_id>",
+    "LOANMATCH_RATE_LIMIT": f"requests per key (per client address with auth off), "
+                            f"e.g. `{DEFAULT_RATE_LIMIT}` (default) or `off`",
+    "LOANMATCH_RATE_LIMIT_STORAGE": "where counts live: `memory://` (default, per worker) "
+                                    "or `redis://host:6379` (shared by all workers)",
+    "LOANMATCH_CORS_ORIGINS": "comma-separated origins allowed to call from a browser, "
+                              "or `*`; empty (default) sends no CORS headers",
+    "LOANMATCH_MAX_BODY": "largest request body, bytes or with a unit (`1MiB`, default)",
+    "LOANMATCH_PROXY_HOPS": "proxies in front that set X-Forwarded-* (default 0: trust none)",
+    "LOANMATCH_LOG_LEVEL": "DEBUG, INFO (default), WARNING or ERROR",
+    "LOANMATCH_LOG_JSON": "`on` (default): JSON lines on stderr; `off` leaves logging "
+                          "to the host application",
+}
+
+
+class ConfigError(ValueError):
+    """A setting the service cannot run with; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    role: str          # "portal", "admin" or "bank:<bank_id>"
+    secret: bytes = field(repr=False)
+
+    @property
+    def bank(self) -> str | None:
+        match = _BANK_ROLE.match(self.role)
+        return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class Settings:
+    rules: str
+    auth: bool
+    api_keys: tuple[ApiKey, ...] = field(repr=False)
+    rate_limit: str | None
+    rate_limit_storage: str
+    cors_origins: tuple[str, ...]
+    max_body: int
+    proxy_hops: int
+    log_level: str
+    log_json: bool
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "Settings":
+        """Settings from ``env`` (the process environment, or a test's dict)."""
+        def get(name: str, default: str = "") -> str:
+            value = env.get(name)
+            return default if value is None else str(value).strip()
+
+        auth = _switch(get("LOANMATCH_AUTH", "on"), "LOANMATCH_AUTH")
+        keys = parse_api_keys(get("LOANMATCH_API_KEYS"))
+        if auth and not keys:
+            raise ConfigError(
+                "no API keys: set LOANMATCH_API_KEYS to comma-separated role:key pairs "
+                "(roles: portal, admin, bank:<bank_id>), or set LOANMATCH_AUTH=off to serve "
+                "without authentication on a machine of your own")
+        rate = get("LOANMATCH_RATE_LIMIT", DEFAULT_RATE_LIMIT)
+        if rate.lower() in ("off", "none", "0"):
+            rate_limit = None
+        else:
+            _check_rate(rate)
+            rate_limit = rate
+        level = get("LOANMATCH_LOG_LEVEL", "INFO").upper()
+        if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ConfigError(f"LOANMATCH_LOG_LEVEL: use DEBUG, INFO, WARNING or ERROR, "
+                              f"not {level!r}")
+        return cls(
+            rules=get("LOANMATCH_RULES") or default_rules(),
+            auth=auth,
+            api_keys=keys,
+            rate_limit=rate_limit,
+            rate_limit_storage=get("LOANMATCH_RATE_LIMIT_STORAGE", "memory://"),
+            cors_origins=tuple(o.strip() for o in get("LOANMATCH_CORS_ORIGINS").split(",")
+                               if o.strip()),
+            max_body=_size(get("LOANMATCH_MAX_BODY", str(DEFAULT_MAX_BODY))),
+            proxy_hops=_whole(get("LOANMATCH_PROXY_HOPS", "0"), "LOANMATCH_PROXY_HOPS"),
+            log_level=level,
+            log_json=_switch(get("LOANMATCH_LOG_JSON", "on"), "LOANMATCH_LOG_JSON"),
+        )
+
+
+def default_rules() -> str:
+    """``./rules`` when the service runs from the repository, else the repository's own."""
+    here = Path("rules")
+    beside = Path(__file__).resolve().parent.parent / "rules"
+    return str(here if here.is_dir() or not beside.is_dir() else beside)
+
+
+def parse_api_keys(text: str) -> tuple[ApiKey, ...]:
+    """``portal:k1,admin:k2,bank:icbc:k3`` → keys; the message never repeats a key."""
+    keys: list[ApiKey] = []
+    seen: set[bytes] = set()
+    for number, item in enumerate((i.strip() for i in text.split(",")), 1):
+        if not item:
+            continue
+        if item.startswith("bank:"):
+            bank, _, secret = item[5:].partition(":")
+            role = f"bank:{bank}"
+        else:
+            role, _, secret = item.partition(":")
+        where = f"LOANMATCH_API_KEYS entry {number} (role {role!r})"
+        if role not in ROLES and not _BANK_ROLE.match(role):
+            raise ConfigError(f"{where}: role must be portal, admin or bank:<bank_id> "
+                              f"(bank id in lower-case letters, digits, '_')")
+        if len(secret) < MIN_KEY_LENGTH:
+            raise ConfigError(f"{where}: the key must be at least {MIN_KEY_LENGTH} characters")
+        if any(c.isspace() for c in secret) or not secret.isascii():
+            raise ConfigError(f"{where}: the key must be printable ASCII without spaces")
+        encoded = secret.encode()
+        if encoded in seen:
+            raise ConfigError(f"{where}: the same key is given twice")
+        seen.add(encoded)
+        keys.append(ApiKey(role, encoded))
+    return tuple(keys)
+
+
+def _switch(value: str, name: str) -> bool:
+    lowered = value.lower()
+    if lowered in ("on", "true", "1", "yes"):
+        return True
+    if lowered in ("off", "false", "0", "no"):
+        return False
+    raise ConfigError(f"{name}: use on or off, not {value!r}")
+
+
+def _check_rate(text: str) -> None:
+    from limits import parse_many
+    try:
+        if parse_many(text):
+            return
+    except ValueError:
+        pass
+    raise ConfigError(f"LOANMATCH_RATE_LIMIT: {text!r} is not a rate such as '600/minute' "
+                      f"or '20/second;600/minute' (or 'off')")
+
+
+def _size(text: str) -> int:
+    match = _SIZE.match(text)
+    if not match or int(match.group(1)) <= 0:
+        raise ConfigError(f"LOANMATCH_MAX_BODY: {text!r} is not a size such as 1048576 or 1MiB")
+    return int(match.group(1)) * _SIZE_UNITS[match.group(2).lower()]
+
+
+def _whole(text: str, name: str) -> int:
+    if not text.isdigit():
+        raise ConfigError(f"{name}: use a whole number of zero or more, not {text!r}")
+    return int(text)

@@ -1,0 +1,114 @@
+"""Checking an application before it becomes a lead.
+
+The HTTP layer has validated the profile and re-checked eligibility; this checks
+what the leads library itself relies on, so that a lead can always be routed,
+deduplicated and shown: a credit code, a 6-digit region code, whole-yuan amounts,
+and the enterprise's consent (granted, when, to which text). ``InvalidInput``
+names the field; nothing is written before these pass.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Mapping
+
+from .errors import InvalidInput
+from .outcomes import segment
+from .record import dumps
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_REGION = re.compile(r"^\d{6}$")
+IDEMPOTENCY_KEY_MAX = 255
+CONSENT_CLOCK_SKEW = timedelta(minutes=5)
+
+
+@dataclass(frozen=True)
+class Application:
+    """A checked application: the lead record's fields, and what routing and dedup need."""
+
+    record: dict[str, str]
+    credit_code: str
+    region_code: str
+    fingerprint: str  # of the request, to tell a retry from a reused Idempotency-Key
+
+
+def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
+                      term_months: Any, consent: Any, matched_criteria: Any,
+                      catalog_version: Any, portal: Any, idempotency_key: Any,
+                      now: datetime) -> Application:
+    _check_names(product_id=product_id, bank=bank, portal=portal,
+                 catalog_version=catalog_version, idempotency_key=idempotency_key)
+    for name, value in (("amount", amount), ("term_months", term_months)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise InvalidInput(name, "must be a whole number >= 1")
+    if isinstance(getattr(profile, "values", None), Mapping):
+        profile = profile.values  # matcher.profile.Profile: posted and derived fields
+    if not isinstance(profile, Mapping):
+        raise InvalidInput("profile", "must be an object")
+    credit_code = profile.get("credit_code")
+    if not isinstance(credit_code, str) or not credit_code.strip():
+        raise InvalidInput("profile.credit_code", "is required to make a lead")
+    credit_code = credit_code.strip().upper()
+    region = profile.get("region_code")
+    if not isinstance(region, str) or not _REGION.match(region):
+        raise InvalidInput("profile.region_code",
+                           "a 6-digit region code is required to route a lead")
+    if not isinstance(matched_criteria, (list, tuple)):
+        raise InvalidInput("matched_criteria", "must be a list")
+    consent_record = _check_consent(consent, now)
+    industry = profile.get("industry_code") or ""
+    size_class = profile.get("size_class") or ""
+    record = {
+        "bank": bank, "product_id": product_id, "portal": portal,
+        "requested_amount": str(amount), "requested_term_months": str(term_months),
+        "catalog_version": catalog_version, "profile": dumps(profile),
+        "consent": dumps(consent_record), "matched_criteria": dumps(matched_criteria),
+        "credit_code": credit_code, "region_code": region,
+        # The masked summary's fields; derived by the matcher, or from the codes here.
+        "province_code": profile.get("province_code") or region[:2] + "0000",
+        "city_code": profile.get("city_code") or region[:4] + "00",
+        "industry_code": industry,
+        "industry_section": profile.get("industry_section") or industry[:1],
+        "size_class": size_class,
+        "segment": segment(size_class or None, region),
+    }
+    request = {"profile": record["profile"], "product_id": product_id, "bank": bank,
+               "amount": amount, "term_months": term_months, "consent": consent_record}
+    fingerprint = hashlib.sha256(dumps(request).encode()).hexdigest()
+    return Application(record, credit_code, region, fingerprint)
+
+
+def _check_names(**names: Any) -> None:
+    for name in ("product_id", "bank"):
+        if not isinstance(names[name], str) or not _ID.match(names[name]):
+            raise InvalidInput(name, "must be lower case letters, digits, '-' or '_'")
+    for name in ("portal", "catalog_version"):
+        if not isinstance(names[name], str) or not names[name]:
+            raise InvalidInput(name, "must be non-empty text")
+    key = names["idempotency_key"]
+    if key is not None and (not isinstance(key, str) or not 0 < len(key) <= IDEMPOTENCY_KEY_MAX):
+        raise InvalidInput("idempotency_key", f"must be 1-{IDEMPOTENCY_KEY_MAX} characters")
+
+
+def _check_consent(consent: Any, now: datetime) -> dict[str, Any]:
+    """The consent the enterprise gave, which the bank will rely on to contact it."""
+    if not isinstance(consent, Mapping):
+        raise InvalidInput("consent", "must be an object with granted, at and version")
+    if consent.get("granted") is not True:
+        raise InvalidInput("consent.granted", "the enterprise must consent before its "
+                                              "application goes to a bank")
+    at = consent.get("at")
+    try:
+        moment = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+    except (TypeError, ValueError):
+        raise InvalidInput("consent.at", f"must be an ISO 8601 date-time; got {at!r}") from None
+    if moment.tzinfo is None:
+        raise InvalidInput("consent.at", "must state its time zone, e.g. +08:00")
+    if moment > now + CONSENT_CLOCK_SKEW:
+        raise InvalidInput("consent.at", f"{moment.isoformat()} is in the future")
+    version = consent.get("version")
+    if not isinstance(version, str) or not version.strip():
+        raise InvalidInput("consent.version", "must name the version of the consent text")
+    return {"granted": True, "at": moment.isoformat(), "version": version}
