@@ -6,6 +6,7 @@ with every problem located, so a typo never takes a product silently out of
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 from dataclasses import dataclass
@@ -15,7 +16,7 @@ from typing import Any, Callable, Iterable, Mapping
 
 from . import yamlsource
 from .compiler import TooComplex, compile_product
-from .condition import FAIL, PASS, Criterion, evaluate, fields_used, top_level
+from .condition import FAIL, PASS, evaluate, fields_used, top_level
 from .engine import Engine
 from .prefilter import RegionIndex
 from .explain import walk
@@ -127,6 +128,11 @@ class Catalog:
         self.by_id = {p.id: p for p in products}
         self._rules = [compile_product(p.eligibility) for p in products]
         self._engine = Engine(self._rules)
+        # The catalog lives as long as the process: keep the collector from
+        # re-scanning its million objects on every full collection (p99 spikes),
+        # and from touching their pages after a fork (copy-on-write sharing).
+        gc.collect()
+        gc.freeze()
         # Conditions an enterprise cannot change go first: a product for another
         # province is settled by one test.
         self._top = [sorted(top_level(p.eligibility), key=lambda n: not fields_used(n) <= FIXED_FIELDS)
@@ -144,7 +150,7 @@ class Catalog:
             return _Decision(ELIGIBLE, 0)
         failures = 0
         for node in self._top[index]:
-            if (node.outcome(values) if isinstance(node, Criterion) else evaluate(node, values)) == FAIL:
+            if node.outcome(values) == FAIL:
                 failures += 1
                 if failures > NEAR_MISS_LIMIT or fields_used(node) <= FIXED_FIELDS:
                     failures = NEAR_MISS_LIMIT + 1
@@ -159,7 +165,7 @@ class Catalog:
         return _Decision(INELIGIBLE, failures)
 
     def match(self, profile: Any, as_of: date | None = None,
-              approval_rates: Mapping[str, Any] | None = None,
+              approval_rates: Mapping[str, Any] | Callable[[list[str]], Mapping] | None = None,
               product_ids: Iterable[str] | None = None,
               list_limit: int | None = LIST_LIMIT) -> MatchResult:
         """Every product's answer for ``profile`` (a dict as posted, or a loaded Profile).
@@ -203,6 +209,8 @@ class Catalog:
             walk(self.products[index].eligibility, values, outcomes)
             return EligibilityResult(self.products[index], status, outcomes)
 
+        if callable(approval_rates):  # e.g. one pipelined Redis read for just these products
+            approval_rates = approval_rates([self.products[i].id for i in eligible])
         matches = []
         for index in eligible:
             result = explained(index, ELIGIBLE)

@@ -10,8 +10,9 @@ UNKNOWN if any part is unknown; ``any`` is the dual; ``not`` swaps PASS/FAIL.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from decimal import Decimal
-from typing import Any, Mapping, Union
+from typing import Any, Callable, Mapping, Union
 
 from .fields import LIST, Field
 from .yamlsource import Location
@@ -41,33 +42,38 @@ class Criterion:
     source: str | None = None
     location: Location | None = field(default=None, compare=False)
 
-    def holds(self, actual: Any) -> bool:
-        """The test on a known value (``actual`` is never None here)."""
+    @cached_property
+    def holds(self) -> Callable[[Any], bool]:
+        """The test on a known value, built once: explanations call it for every profile."""
         op, bound = self.op, self.value
         if op == "exists":
-            return True
+            return lambda actual: True
         if op == "==":
-            return actual == bound
+            return lambda actual: actual == bound
         if op == "!=":
-            return actual != bound
+            return lambda actual: actual != bound
         if op == "<":
-            return actual < bound
+            return lambda actual: actual < bound
         if op == "<=":
-            return actual <= bound
+            return lambda actual: actual <= bound
         if op == ">":
-            return actual > bound
+            return lambda actual: actual > bound
         if op == ">=":
-            return actual >= bound
+            return lambda actual: actual >= bound
         if op == "between":
-            return bound[0] <= actual <= bound[1]
+            low, high = bound
+            return lambda actual: low <= actual <= high
         if op == "in":
-            return actual in bound
+            members = frozenset(bound)
+            return lambda actual: actual in members
         if op == "not_in":
-            return actual not in bound
+            members = frozenset(bound)
+            return lambda actual: actual not in members
         if op == "prefix":
-            return any(str(actual).startswith(p) for p in bound)
+            prefixes = tuple(bound)
+            return lambda actual: str(actual).startswith(prefixes)
         if op == "contains":
-            return bound in actual
+            return lambda actual: bound in actual
         raise ValueError(f"unknown operator {op}")
 
     def outcome(self, values: Mapping[str, Any]) -> str:
@@ -96,6 +102,9 @@ class Group:
     children: tuple["Node", ...]
     location: Location | None = field(default=None, compare=False)
 
+    def outcome(self, values: Mapping[str, Any]) -> str:
+        return combine(self.kind, [child.outcome(values) for child in self.children])
+
 
 Node = Union[Criterion, Group]
 
@@ -121,9 +130,7 @@ def combine(kind: str, outcomes: list[str]) -> str:
 
 
 def evaluate(node: Node, values: Mapping[str, Any]) -> str:
-    if isinstance(node, Criterion):
-        return node.outcome(values)
-    return combine(node.kind, [evaluate(child, values) for child in node.children])
+    return node.outcome(values)
 
 
 def criteria(node: Node):

@@ -51,7 +51,7 @@ class CriterionOutcome:
 
     def to_dict(self, lang: str | None = None, values: Mapping[str, Any] | None = None) -> dict:
         c = self.criterion
-        out = {"field": c.field, "op": self.op, "expected": plain(c.value),
+        out = {"field": c.field, "op": self.op, "expected": _expected(c),
                "actual": plain(self.actual), "outcome": self.outcome}
         zh, en = message(self, values or {})
         out["message"] = {"zh": zh, "en": en} if lang is None else (zh if lang == "zh" else en)
@@ -60,6 +60,13 @@ class CriterionOutcome:
         if c.source:
             out["source"] = c.source
         return out
+
+
+def _expected(c: Criterion) -> Any:
+    cached = c.__dict__.get("_expected_json")
+    if cached is None:  # the bound as JSON, once per criterion (frozen: bypass setattr)
+        cached = c.__dict__["_expected_json"] = plain(c.value)
+    return cached
 
 
 def plain(value: Any) -> Any:

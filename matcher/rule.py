@@ -48,6 +48,10 @@ class Terms:
     illustrative: bool = False
 
     def to_dict(self) -> dict:
+        return dict(self._as_dict)
+
+    @cached_property
+    def _as_dict(self) -> dict:
         def rng(lo, hi):
             return {k: v for k, v in (("min", lo), ("max", hi)) if v is not None} or None
         out = {
