@@ -17,61 +17,59 @@ broken by the lower rate, then the product id, so the order is deterministic.
 """
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any, Mapping
 
 from .rule import Product
 
-WEIGHTS = {"amount_fit": Decimal("0.30"), "term_fit": Decimal("0.15"), "rate": Decimal("0.25"),
-           "speed": Decimal("0.10"), "priority": Decimal("0.05"), "approval": Decimal("0.15")}
-NEUTRAL = Decimal("0.5")
-RATE_BEST, RATE_WORST = Decimal("3.0"), Decimal("15.0")
-_CENT = Decimal("0.01")
-_PART = Decimal("0.0001")
+# Scores are plain floats: they are ordinal, never money, and float arithmetic is
+# deterministic for the same inputs; parts are rounded to 4 places, the total to 2.
+WEIGHTS = {"amount_fit": 0.30, "term_fit": 0.15, "rate": 0.25, "speed": 0.10,
+           "priority": 0.05, "approval": 0.15}
+NEUTRAL = 0.5
+RATE_BEST, RATE_WORST = 3.0, 15.0
 
 
-def _fit(wanted: Any, low: Any, high: Any) -> Decimal:
+def _fit(wanted: Any, low: Any, high: Any) -> float:
     if wanted is None or (low is None and high is None) or wanted <= 0:
         return NEUTRAL
-    wanted = Decimal(wanted)
+    wanted = float(wanted)
     if high is not None and wanted > high:
-        return Decimal(high) / wanted
+        return float(high) / wanted
     if low is not None and wanted < low:
-        return wanted / Decimal(low)
-    return Decimal(1)
+        return wanted / float(low)
+    return 1.0
 
 
-def _rate(product: Product) -> Decimal:
+def _rate(product: Product) -> float:
     rate = product.terms.rate_min
     if rate is None:
         return NEUTRAL
-    span = RATE_WORST - RATE_BEST
-    return min(Decimal(1), max(Decimal(0), (RATE_WORST - rate) / span))
+    return min(1.0, max(0.0, (RATE_WORST - float(rate)) / (RATE_WORST - RATE_BEST)))
 
 
-def _speed(product: Product) -> Decimal:
+def _speed(product: Product) -> float:
     days = product.terms.approval_days
     if days is None:
         return NEUTRAL
-    return Decimal(1) / (1 + Decimal(max(days, 1) - 1) / 7)
+    return 1.0 / (1.0 + (max(days, 1) - 1) / 7.0)
 
 
 def score(product: Product, values: Mapping[str, Any],
-          approval_rate: Decimal | None = None) -> tuple[Decimal, dict[str, Decimal]]:
+          approval_rate: Any = None) -> tuple[float, dict[str, float]]:
     t = product.terms
     parts = {
-        "amount_fit": _fit(values.get("requested_amount"), t.amount_min, t.amount_max),
-        "term_fit": _fit(values.get("requested_term_months"), t.term_min, t.term_max),
-        "rate": _rate(product),
-        "speed": _speed(product),
-        "priority": (Decimal(t.priority) + 100) / 200,
-        "approval": NEUTRAL if approval_rate is None else Decimal(str(approval_rate)),
+        "amount_fit": round(_fit(values.get("requested_amount"), t.amount_min, t.amount_max), 4),
+        "term_fit": round(_fit(values.get("requested_term_months"), t.term_min, t.term_max), 4),
+        "rate": round(_rate(product), 4),
+        "speed": round(_speed(product), 4),
+        "priority": round((t.priority + 100) / 200, 4),
+        "approval": NEUTRAL if approval_rate is None else round(float(approval_rate), 4),
     }
-    parts = {k: v.quantize(_PART, ROUND_HALF_UP) for k, v in parts.items()}
-    total = sum(WEIGHTS[k] * v for k, v in parts.items()) * 100
-    return total.quantize(_CENT, ROUND_HALF_UP), parts
+    total = round(100 * sum(WEIGHTS[k] * v for k, v in parts.items()), 2)
+    return total, parts
 
 
-def order_key(product: Product, total: Decimal) -> tuple:
+def order_key(product: Product, total: float) -> tuple:
     rate = product.terms.rate_min if product.terms.rate_min is not None else Decimal("Infinity")
     return (-total, rate, product.id)

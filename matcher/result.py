@@ -5,13 +5,12 @@ The same document is printed by ``loanmatch match`` and returned by
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Any, Mapping
 
 from .condition import FAIL
-from .explain import CriterionOutcome, missing_fields, plain
+from .explain import CriterionOutcome, missing_fields, plain, walk
 from .rule import Product
 
 ELIGIBLE, INELIGIBLE, INCOMPLETE = "eligible", "ineligible", "incomplete"
@@ -24,9 +23,17 @@ class EligibilityResult:
 
     product: Product
     status: str
-    outcomes: list[CriterionOutcome] = field(default_factory=list)
-    score: Decimal | None = None
-    score_breakdown: Mapping[str, Decimal] | None = None
+    outcomes_: list[CriterionOutcome] | None = None
+    score: float | None = None
+    score_breakdown: Mapping[str, float] | None = None
+    values: Mapping[str, Any] | None = None  # to explain lazily: explain=none never walks
+
+    @property
+    def outcomes(self) -> list[CriterionOutcome]:
+        if self.outcomes_ is None:
+            self.outcomes_ = []
+            walk(self.product.eligibility, self.values or {}, self.outcomes_)
+        return self.outcomes_
 
     @property
     def failed(self) -> list[CriterionOutcome]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import date
-from decimal import Decimal
 
 from click.testing import CliRunner
 
@@ -78,8 +77,8 @@ def test_ranking_is_by_documented_score_with_deterministic_ties():
     result = catalog.match({"legal_rep_age": 40, "requested_amount": 500000}, as_of=AS_OF)
     assert [m.product.id for m in result.matches] == ["cheap", "a", "b", "small"]
     top = result.matches[0]
-    assert top.score_breakdown["amount_fit"] == Decimal(1)
-    assert result.matches[3].score_breakdown["amount_fit"] == Decimal("0.2")
+    assert top.score_breakdown["amount_fit"] == 1.0
+    assert result.matches[3].score_breakdown["amount_fit"] == 0.2
     assert top.score > result.matches[2].score
 
 
