@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 from . import yamlsource
-from .compiler import TooComplex, compile_product
+from .compiler import TooComplex, compile_product, fact_keys
 from .condition import FAIL, PASS, UNKNOWN, Criterion, evaluate, fields_used, top_level
 from .engine import Engine
 from .prefilter import RegionIndex
@@ -127,6 +127,7 @@ class Catalog:
         self.by_id = {p.id: p for p in products}
         self._rules = [compile_product(p.eligibility) for p in products]
         self._engine = Engine(self._rules)
+        self._fact_keys = frozenset().union(*(fact_keys(r.condition) for r in self._rules))
         # The catalog lives as long as the process: keep the collector from
         # re-scanning its million objects on every full collection (p99 spikes),
         # and from touching their pages after a fork (copy-on-write sharing).
@@ -186,7 +187,7 @@ class Catalog:
             total = sum(1 for p in self.products if p.id in wanted)
         else:
             total = len(self.products)
-        fired = self._engine.eligible(fact_json(values), set(candidates))
+        fired = self._engine.eligible(fact_json(values, self._fact_keys), set(candidates))
         eligible: list[int] = []
         near: list[tuple[int, int]] = []
         incomplete: list[int] = []

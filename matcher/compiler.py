@@ -111,6 +111,21 @@ def weight(expr: dict) -> int:
     return 1
 
 
+def fact_keys(expr: Any) -> set[str]:
+    """The fact properties an expression reads: the fact need carry no others."""
+    keys: set[str] = set()
+    if isinstance(expr, dict):
+        for key, value in expr.items():
+            if key.startswith("$"):
+                keys |= fact_keys(value)
+            else:
+                keys.add(key)
+    elif isinstance(expr, list):
+        for part in expr:
+            keys |= fact_keys(part)
+    return keys
+
+
 def groups(expr: dict) -> int:
     key = "$and" if "$and" in expr else "$or" if "$or" in expr else None
     if key is None:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping
+from typing import Any, Collection, Mapping
 
 from . import fields as F
 
@@ -45,7 +45,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def to_fact(values: Mapping[str, Any]) -> dict:
+def to_fact(values: Mapping[str, Any], keep: Collection[str] | None = None) -> dict:
+    """The fact for ``values``; with ``keep``, only the properties some rule reads
+    (durable_rules parses the whole fact once per ruleset, so size is time)."""
+    fact = _full_fact(values)
+    if keep is None:
+        return fact
+    return {k: v for k, v in fact.items() if k in keep or k in _ALWAYS}
+
+
+_ALWAYS = frozenset({"sid", "id", GUARD_KEY})
+
+
+def _full_fact(values: Mapping[str, Any]) -> dict:
     fact: dict[str, Any] = {"sid": FACT_SID, "id": FACT_ID, GUARD_KEY: GUARD_VALUE}
     for name, value in values.items():
         fld = F.FIELDS.get(name)
@@ -65,6 +77,6 @@ def to_fact(values: Mapping[str, Any]) -> dict:
     return fact
 
 
-def fact_json(values: Mapping[str, Any]) -> str:
+def fact_json(values: Mapping[str, Any], keep: Collection[str] | None = None) -> str:
     """Serialized once per profile and asserted into every ruleset."""
-    return json.dumps(to_fact(values), ensure_ascii=False)
+    return json.dumps(to_fact(values, keep), ensure_ascii=False)

@@ -327,6 +327,10 @@ def verdict(answer: EligibilityResult, expect: str, failing: Iterable[str],
             text += ": " + "; ".join(describe_outcome(o) for o in failed)
         elif answer.status == INCOMPLETE:
             text += ": missing " + ", ".join(answer.missing_fields)
+        elif failing:  # eligible: show what the criteria expected to fail made of it
+            held = [describe_outcome(o) for o in answer.outcomes if o.criterion.field in failing]
+            text += ": " + ("; ".join(held) if held else
+                            f"the product has no criterion on {', '.join(failing)}")
         return text
     # A derived criterion also answers to its posted sources: failing [established_on]
     # is met by years_in_business failing.

@@ -132,20 +132,17 @@ def _numeric_pairs(leaf: Leaf, fld: F.Field):
         if converted is None:
             return
         op, v = converted
-    lows = [x for x in (v if isinstance(v, tuple) else (v,))]
-    s = _step(fld, lows[0])
-    pairs = {">=": [(v, v - s)], ">": [(v + s, v)], "<=": [(v, v + s)], "<": [(v - s, v)],
-             "==": [(v, v + s), (v, v - s)], "!=": [(v + s, v)]}.get(op)
-    if op == "between":
-        pairs = [(v[0], v[0] - s), (v[1], v[1] + s)]
-    elif op == "not_between":
-        pairs = [(v[0] - s, v[0]), (v[1] + s, v[1])]
-    elif op == "in":
-        pairs = [(v[0], max(v) + s)]
-    elif op == "not_in":
-        pairs = [(max(v) + s, v[0])]
+    s = _step(fld, v[0] if isinstance(v, tuple) else v)
+    if op in ("between", "not_between"):
+        lo, hi = v
+        pairs = [(lo, lo - s), (hi, hi + s)] if op == "between" else [(lo - s, lo), (hi + s, hi)]
+    elif op in ("in", "not_in"):
+        pairs = [(v[0], max(v) + s)] if op == "in" else [(max(v) + s, v[0])]
+    else:
+        pairs = {">=": [(v, v - s)], ">": [(v + s, v)], "<=": [(v, v + s)], "<": [(v - s, v)],
+                 "==": [(v, v + s), (v, v - s)], "!=": [(v + s, v)]}[op]
     low = 0 if fld.name.endswith("_in_business") else fld.min_value
-    for hold, broken in pairs or []:
+    for hold, broken in pairs:
         ok = [None if x is None or (low is not None and x < low) or
               (fld.max_value is not None and x > fld.max_value) else x for x in (hold, broken)]
         if ok != [None, None]:

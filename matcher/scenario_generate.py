@@ -55,7 +55,12 @@ class Generated:
     notes: list[str]
     fit: dict
 
-    def yaml(self, command: str | None = None) -> str:
+    @property
+    def command(self) -> str:
+        return (f"loanmatch test --generate {self.product.path} --base {self.base}"
+                + (" --fit" if self.fit else "") + f" --as-of {self.as_of.isoformat()}")
+
+    def yaml(self) -> str:
         p = self.product
         head = [f"# Scenarios for {p.name} ({p.id}), generated from the base profile",
                 f"# {PROFILES_DIR}/{self.base}.json. Each criterion is tried at its bound "
@@ -63,7 +68,7 @@ class Generated:
                 "# (ineligible) and without its field (incomplete): edit a bound in the "
                 "product and a scenario",
                 "# here fails. After an intended change, regenerate:"]
-        head.append(f"#   {command or 'loanmatch test --generate ' + str(p.path) + ' --base ' + self.base}")
+        head.append(f"#   {self.command}")
         if self.fit:
             head.append(f"# The base profile does not qualify as it is; every scenario "
                         f"adjusts it with: {_flow(self.fit)}")
@@ -283,12 +288,31 @@ def read_base(rules_root: Path, name: str) -> dict:
     return data
 
 
-def write(generated: Generated, path: Path, command: str | None = None) -> Path:
+def write(generated: Generated, path: Path) -> Path:
     """Write atomically: a half-written scenario file would fail the next reload."""
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(generated.yaml(command), encoding="utf-8")
+    tmp.write_text(generated.yaml(), encoding="utf-8")
     tmp.replace(path)
     return path
+
+
+def generate_file(product_path: Path, base: str | None = None, as_of: date | None = None,
+                  fit: bool = False) -> Generated:
+    """Scenarios for the product in ``product_path`` (``rules/<bank>/<slug>.yaml``).
+
+    The base defaults to ``rules/_profiles/<product id>.json``.
+    """
+    from .catalog import read_products
+    product_path = Path(product_path)
+    products, problems, _ = read_products(product_path)
+    errors = [str(p) for p in problems if p.severity == "error"]
+    if errors or not products:
+        raise GenerateError("the product does not load (run `loanmatch lint`):\n"
+                            + "\n".join(errors))
+    product = products[0]
+    name = base or product.id
+    data = read_base(product_path.parent.parent, name)
+    return generate(product, data, name, as_of or date.today(), fit=fit)
 
 
 def generate_all(rules_root: Path, as_of: date, force: bool = False,
@@ -325,13 +349,11 @@ def generate_all(rules_root: Path, as_of: date, force: bool = False,
         if best is None:
             report.append((product.id, None, "; ".join(failures) or "no base profile"))
             continue
-        command = (f"loanmatch test --generate {product.path} --base {best.base}"
-                   + (" --fit" if best.fit else "") + f" --as-of {as_of.isoformat()}")
-        write(best, target, command)
+        write(best, target)
         report.append((product.id, target, f"{len(best.scenarios)} scenarios"
                        + (f", {len(best.notes)} not covered" if best.notes else "")))
     return report
 
 
-__all__ = ["generate", "generate_all", "Generated", "Scenario", "GenerateError", "read_base",
+__all__ = ["generate", "generate_file", "generate_all", "Generated", "Scenario", "GenerateError", "read_base",
            "write", "test_path"]
