@@ -50,6 +50,11 @@ def __getattr__(name: str):
     except (ConfigError, CatalogError) as exc:
         print(f"loanmatch: cannot start: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
+    # Under preload_app this runs in the gunicorn master: the embedded Redis (no
+    # LOANMATCH_REDIS_URL) starts here, once, and the forked workers share it.
+    from http_api.lead_service import EXTENSION as LEADS
+    if LEADS in app.extensions:
+        app.extensions[LEADS].start_embedded()
     return app
 
 

@@ -7,11 +7,9 @@ JSON lines), ``inputs`` (reading bodies and query options), ``schemas``
 (marshmallow documents), ``readable`` (rules in words), ``settings`` (``LOANMATCH_*``),
 ``state`` (what one app holds), ``factory`` (assembly), ``gunicorn_conf``.
 
-Adding the leads endpoints: write ``http_api/leads.py`` with a blueprint, guard it
-with ``auth.protect(bp)`` and ``auth.require_bank`` on bank views (or
-``protect(bp, role="admin")``), add it to ``API_BLUEPRINTS`` below, describe its
-operations in ``openapi.OPERATIONS`` (a test fails until you do), and make
-``/readyz`` wait for Redis with ``state.add_readiness_check(app, "redis", check)``.
+Leads: ``leads`` (the endpoints, over the ``leads`` library), ``lead_service`` (the
+per-process ``LeadStore``, the embedded Redis, approval rates for ranking),
+``lead_schemas`` (their documents and operations); docs/leads.md.
 """
 from __future__ import annotations
 
@@ -27,5 +25,6 @@ API_BLUEPRINTS = (
     "http_api.match:bp",
     "http_api.products:bp",
     "http_api.admin:bp",
-    # "http_api.leads:bp",  ← the leads library's endpoints go here
+    "http_api.leads:bp",
+    "http_api.editing:bp",
 )

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from flask import Flask
 
 from . import API_BLUEPRINTS, logs, ops, openapi, problems, ratelimit
+from . import reload, replay  # hot reload; POST /v1/match?catalog_version=
 from .settings import Settings
 from .state import EXTENSION, ServiceState
 
@@ -51,6 +52,8 @@ def build_app(settings: Settings, catalog: "Catalog | None" = None) -> Flask:
     logs.install(app)
     ops.install(app, service)
     ratelimit.install(app, settings)
+    reload.install(app, service)
+    replay.install(app)
     for dotted in API_BLUEPRINTS:
         app.register_blueprint(_blueprint(dotted))
     app.register_blueprint(openapi.bp)

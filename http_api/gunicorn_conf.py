@@ -4,9 +4,11 @@ Sized for a 2-core machine: durable_rules holds the GIL and the engine serialize
 evaluations per process, so parallelism comes from processes; a second thread per
 worker overlaps network I/O with matching. ``preload_app`` compiles the catalog once
 in the master and workers share it copy-on-write (``DESIGN.md``: ~10 MB private per
-worker at 5,000 products instead of ~1 GB each). Rules are reloaded by restarting
-(the master holds the preloaded catalog). Every value can be overridden from the
-environment or the gunicorn command line.
+worker at 5,000 products instead of ~1 GB each). Rules reload without a restart:
+``when_ready`` starts the master's watcher (``http_api.reload``), which checks a
+change, compiles it in the master and sends the master SIGHUP, so fresh workers fork
+with the new catalog while the old ones finish their requests. Every value can be
+overridden from the environment or the gunicorn command line.
 """
 from __future__ import annotations
 
@@ -51,6 +53,11 @@ def on_starting(server):
     for name in os.listdir(folder):  # counts of a previous run are not this run's
         if name.endswith(".db"):
             os.remove(os.path.join(folder, name))
+
+
+def when_ready(server):
+    from http_api.reload import start_in_master
+    start_in_master(server)
 
 
 def child_exit(server, worker):

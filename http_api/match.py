@@ -11,11 +11,12 @@ from typing import Any, Mapping
 
 from flask import Blueprint, jsonify
 
-from matcher.profile import ProfileError
+from matcher.profile import ProfileError, load_profile
 from matcher.result import MatchResult
 
 from .auth import protect
 from .inputs import read_json, read_options
+from .lead_service import ranking_rates
 from .ops import metrics
 from .problems import Problem, field_errors
 from .schemas import BATCH_LIMIT, BatchOptionsSchema, MatchOptionsSchema
@@ -30,9 +31,15 @@ _batch_options = BatchOptionsSchema()
 
 def run_match(data: Any, options: Mapping[str, Any], endpoint: str,
               product_ids: list[str] | None = None) -> MatchResult:
-    """The catalog's answer for one posted profile; ProfileError when it is invalid."""
+    """The catalog's answer for one posted profile; ProfileError when it is invalid.
+
+    Eligible products are ranked with the approval rates of past leads in the
+    enterprise's segment when the lead store answers, neutrally when it does not.
+    """
     try:
-        result = state().catalog.match(data, as_of=options.get("as_of"), product_ids=product_ids)
+        profile = load_profile(data, as_of=options.get("as_of"))
+        result = state().catalog.match(profile, product_ids=product_ids,
+                                       approval_rates=ranking_rates(profile.values))
     except ProfileError:
         metrics().profiles.labels(endpoint, "invalid").inc()
         raise

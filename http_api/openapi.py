@@ -16,6 +16,8 @@ from flask import Blueprint, Flask, current_app, jsonify, render_template_string
 from matcher.profile import ProfileSchema
 
 from . import schemas as S
+from .lead_schemas import LEAD_OPERATIONS
+from .rules_schemas import RULES_OPERATIONS, add_replay
 from .problems import PROBLEM_JSON
 
 bp = Blueprint("docs", __name__)
@@ -109,6 +111,11 @@ OPERATIONS = {
 }
 OPERATIONS["ops.readyz"]["get"]["responses"]["503"] = {"description": "not ready",
                                                       **_json(S.ReadinessSchema)}
+OPERATIONS.update(LEAD_OPERATIONS)  # the leads endpoints, described in lead_schemas
+# Rule editing, reload and versions (admin.catalog_info gains the reload status), and
+# catalog_version replay on the match endpoints: described in rules_schemas.
+OPERATIONS.update(RULES_OPERATIONS)
+add_replay(OPERATIONS)
 
 
 def openapi_path(rule: str) -> str:

@@ -38,6 +38,24 @@ VARIABLES = {
     "LOANMATCH_LOG_LEVEL": "DEBUG, INFO (default), WARNING or ERROR",
     "LOANMATCH_LOG_JSON": "`on` (default): JSON lines on stderr; `off` leaves logging "
                           "to the host application",
+    # Leads (docs/leads.md)
+    "LOANMATCH_REDIS_URL": "Redis for leads, `redis://:PASSWORD@host:6379/0` or `rediss://…` "
+                           "(TLS); unset (default): an embedded Redis under LOANMATCH_DATA_DIR",
+    "LOANMATCH_DATA_DIR": "where the embedded Redis keeps its data (default `var`)",
+    "LOANMATCH_REDIS_PREFIX": "prefix of every Redis key (default `loanmatch:`)",
+    "LOANMATCH_LEAD_DEDUP_DAYS": "days in which the same credit code and product make a "
+                                 "duplicate lead (409) (default 30)",
+    "LOANMATCH_LEAD_VISIBILITY_TIMEOUT": "seconds a claimed lead waits for the bank to accept "
+                                         "it before it is delivered again (default 300)",
+    "LOANMATCH_OVERFLOW_EVERY": "seconds between passes that route queued leads into freed "
+                                "branch capacity, run on lead requests (default 60)",
+    # Rule changes (docs/bank-staff.md, http_api/reload.py)
+    "LOANMATCH_VERSIONS_DIR": "where every catalog version that went live is recorded "
+                              "(default `catalog-versions` under LOANMATCH_DATA_DIR)",
+    "LOANMATCH_WATCH": "seconds between looks at the rules folder (default 1), or `off`: "
+                       "changes then go live through the API or POST /v1/admin/reload only",
+    "LOANMATCH_REPLAY_CACHE": "recorded catalog versions each worker keeps compiled for "
+                              "`POST /v1/match?catalog_version=` (default 2)",
 }
 
 
@@ -68,6 +86,17 @@ class Settings:
     proxy_hops: int
     log_level: str
     log_json: bool
+    # Leads (see lead_settings below)
+    redis_url: str | None = field(default=None, repr=False)  # may carry a password
+    data_dir: str = "var"
+    redis_prefix: str = "loanmatch:"
+    lead_dedup_days: int = 30
+    lead_visibility_timeout: int = 300
+    overflow_every: int = 60
+    # Rule changes (see reload_settings below)
+    versions_dir: str = ""         # "": <data_dir>/catalog-versions
+    watch: float | None = 1.0      # None: no folder scans
+    replay_cache: int = 2
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Settings":
@@ -105,6 +134,8 @@ class Settings:
             proxy_hops=_whole(get("LOANMATCH_PROXY_HOPS", "0"), "LOANMATCH_PROXY_HOPS"),
             log_level=level,
             log_json=_switch(get("LOANMATCH_LOG_JSON", "on"), "LOANMATCH_LOG_JSON"),
+            **lead_settings(get),
+            **reload_settings(get),
         )
 
 
@@ -174,3 +205,44 @@ def _whole(text: str, name: str) -> int:
     if not text.isdigit():
         raise ConfigError(f"{name}: use a whole number of zero or more, not {text!r}")
     return int(text)
+
+
+def lead_settings(get) -> dict:
+    """The leads' settings (Redis, dedup window, redelivery), from ``get(name, default)``."""
+    url = get("LOANMATCH_REDIS_URL") or None
+    if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError("LOANMATCH_REDIS_URL: use redis://[:password@]host:port/db, "
+                          "rediss://… for TLS, or unix:///path/redis.sock")
+    prefix = get("LOANMATCH_REDIS_PREFIX", "loanmatch:")
+    if not prefix or any(c.isspace() for c in prefix):
+        raise ConfigError(f"LOANMATCH_REDIS_PREFIX: use non-empty text without spaces, "
+                          f"not {prefix!r}")
+
+    def positive(name: str, default: str) -> int:
+        value = _whole(get(name, default), name)
+        if value < 1:
+            raise ConfigError(f"{name}: use a whole number of 1 or more, not {value}")
+        return value
+
+    return dict(
+        redis_url=url,
+        data_dir=get("LOANMATCH_DATA_DIR", "var") or "var",
+        redis_prefix=prefix,
+        lead_dedup_days=positive("LOANMATCH_LEAD_DEDUP_DAYS", "30"),
+        lead_visibility_timeout=positive("LOANMATCH_LEAD_VISIBILITY_TIMEOUT", "300"),
+        overflow_every=positive("LOANMATCH_OVERFLOW_EVERY", "60"),
+    )
+
+
+def reload_settings(get) -> dict:
+    """Hot reload and replay settings, from ``get(name, default)``."""
+    watch = get("LOANMATCH_WATCH", "1")
+    try:
+        every = None if watch.lower() in ("off", "0") else float(watch)
+    except ValueError:
+        every = -1.0
+    if every is not None and not 0.1 <= every <= 3600:
+        raise ConfigError(f"LOANMATCH_WATCH: use seconds between 0.1 and 3600, or off, "
+                          f"not {watch!r}")
+    cache = _whole(get("LOANMATCH_REPLAY_CACHE", "2"), "LOANMATCH_REPLAY_CACHE")
+    return dict(versions_dir=get("LOANMATCH_VERSIONS_DIR"), watch=every, replay_cache=cache)

@@ -5,11 +5,11 @@ process (a test suite, a portal embedding two catalogs) never share a catalog.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g, has_request_context
 
 if TYPE_CHECKING:
     from matcher.catalog import Catalog
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .settings import Settings
 
 EXTENSION = "loanmatch"
+REPLAY_CATALOG = "loanmatch_replay_catalog"  # on flask.g: set by http_api.replay
 # A readiness check answers (ready?, one line for the operator); it must not raise.
 ReadinessCheck = Callable[[], "tuple[bool, str]"]
 
@@ -27,10 +28,14 @@ class ServiceState:
     catalog: "Catalog"
     loaded_at: datetime
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
+    reloader: Any = None  # http_api.reload.Reloader: rule changes checked, then put live
 
 
 def state() -> ServiceState:
-    return current_app.extensions[EXTENSION]
+    service = current_app.extensions[EXTENSION]
+    # POST /v1/match?catalog_version=…: this request answers from a recorded catalog.
+    replay = g.get(REPLAY_CATALOG) if has_request_context() else None
+    return service if replay is None else replace(service, catalog=replay)
 
 
 def add_readiness_check(app: Flask, name: str, check: ReadinessCheck) -> None:

@@ -3,8 +3,9 @@
 The HTTP layer has validated the profile and re-checked eligibility; this checks
 what the leads library itself relies on, so that a lead can always be routed,
 deduplicated and shown: a credit code, a 6-digit region code, whole-yuan amounts,
-and the enterprise's consent (granted, when, to which text). ``InvalidInput``
-names the field; nothing is written before these pass.
+the enterprise's consent (granted, when, to which text), and whom the bank should
+call (optional: the profile says who the enterprise is, not who handles the
+application). ``InvalidInput`` names the field; nothing is written before these pass.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 _REGION = re.compile(r"^\d{6}$")
 IDEMPOTENCY_KEY_MAX = 255
 CONSENT_CLOCK_SKEW = timedelta(minutes=5)
+CONTACT_FIELDS = {"name": 50, "phone": 30, "email": 254}  # each at most this many characters
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class Application:
 def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
                       term_months: Any, consent: Any, matched_criteria: Any,
                       catalog_version: Any, portal: Any, idempotency_key: Any,
-                      now: datetime) -> Application:
+                      now: datetime, contact: Any = None) -> Application:
     _check_names(product_id=product_id, bank=bank, portal=portal,
                  catalog_version=catalog_version, idempotency_key=idempotency_key)
     for name, value in (("amount", amount), ("term_months", term_months)):
@@ -58,6 +60,7 @@ def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
     if not isinstance(matched_criteria, (list, tuple)):
         raise InvalidInput("matched_criteria", "must be a list")
     consent_record = _check_consent(consent, now)
+    contact_record = _check_contact(contact)
     industry = profile.get("industry_code") or ""
     size_class = profile.get("size_class") or ""
     record = {
@@ -65,6 +68,7 @@ def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
         "requested_amount": str(amount), "requested_term_months": str(term_months),
         "catalog_version": catalog_version, "profile": dumps(profile),
         "consent": dumps(consent_record), "matched_criteria": dumps(matched_criteria),
+        "contact": dumps(contact_record),
         "credit_code": credit_code, "region_code": region,
         # The masked summary's fields; derived by the matcher, or from the codes here.
         "province_code": profile.get("province_code") or region[:2] + "0000",
@@ -75,7 +79,8 @@ def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
         "segment": segment(size_class or None, region),
     }
     request = {"profile": record["profile"], "product_id": product_id, "bank": bank,
-               "amount": amount, "term_months": term_months, "consent": consent_record}
+               "amount": amount, "term_months": term_months, "consent": consent_record,
+               "contact": contact_record}
     fingerprint = hashlib.sha256(dumps(request).encode()).hexdigest()
     return Application(record, credit_code, region, fingerprint)
 
@@ -112,3 +117,23 @@ def _check_consent(consent: Any, now: datetime) -> dict[str, Any]:
     if not isinstance(version, str) or not version.strip():
         raise InvalidInput("consent.version", "must name the version of the consent text")
     return {"granted": True, "at": moment.isoformat(), "version": version}
+
+
+def _check_contact(contact: Any) -> dict[str, str] | None:
+    """The person the bank should call about the application: name and phone, email optional."""
+    if contact is None:
+        return None
+    if not isinstance(contact, Mapping):
+        raise InvalidInput("contact", "must be an object with name and phone (email optional)")
+    for name in contact:
+        if name not in CONTACT_FIELDS:
+            raise InvalidInput(f"contact.{name}", "unknown; expected name, phone or email")
+    record = {}
+    for name, longest in CONTACT_FIELDS.items():
+        value = contact.get(name)
+        if value is None and name == "email":
+            continue
+        if not isinstance(value, str) or not value.strip() or len(value) > longest:
+            raise InvalidInput(f"contact.{name}", f"must be text of 1-{longest} characters")
+        record[name] = value.strip()
+    return record

@@ -15,6 +15,7 @@ inspect one bank's delivery stream, overflow queue and cap counters together.
     <p>dedup:<product>:<credit code>  hash    the latest lead for the pair and when it was made
     <p>idem:<sha256>                 hash    an Idempotency-Key's lead and request fingerprint
     <p>outcomes:<product>            hash    decided / approved counters per segment
+    <p>overflow:due                  string  held while one process routes the queues
 """
 from __future__ import annotations
 
@@ -61,3 +62,6 @@ class Keys:
 
     def outcomes(self, product_id: str) -> str:
         return f"{self.prefix}outcomes:{product_id}"
+
+    def overflow_due(self) -> str:
+        return f"{self.prefix}overflow:due"

@@ -2,11 +2,11 @@
 
 Until a bank accepts a lead it sees only a masked summary: enough to decide
 whether to pick it up (industry, city, size class, the request, why it matched)
-and nothing that identifies the enterprise. The summary is built from a short
+and nothing that identifies the enterprise or whom to call. The summary is built from a short
 list of allowed fields (``SUMMARY_FIELDS``), never by deleting the personal ones
 from the profile, so a field added to the profile later stays hidden by default.
-After ``accepted`` the bank sees the full profile and the consent it was given
-under. The portal that created the lead always sees it in full.
+After ``accepted`` the bank sees the full profile, the contact and the consent it
+was given under. The portal that created the lead always sees it in full.
 """
 from __future__ import annotations
 
@@ -36,6 +36,7 @@ def full_view(lead: Mapping[str, Any]) -> dict[str, Any]:
     view.update(
         masked=False,
         profile=lead.get("profile"),
+        contact=lead.get("contact"),
         consent=lead.get("consent"),
         catalog_version=lead.get("catalog_version"),
         accepted=_part(lead, "accepted"),

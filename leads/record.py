@@ -21,7 +21,7 @@ _INT_FIELDS = frozenset({
     "disbursed_ms", "withdrawn_ms", "decided_ms",
 })
 _DECIMAL_FIELDS = frozenset({"approved_rate_pct"})
-_JSON_FIELDS = frozenset({"profile", "consent", "matched_criteria"})
+_JSON_FIELDS = frozenset({"profile", "consent", "matched_criteria", "contact"})
 
 
 def dumps(value: Any) -> str:
@@ -31,6 +31,11 @@ def dumps(value: Any) -> str:
 
 def loads(text: str) -> Any:
     return json.loads(text, parse_float=Decimal)
+
+
+def plain(value: Any) -> Any:
+    """``value`` with JSON's types only, numbers exact (see ``dumps``): for API responses."""
+    return _plain(value)
 
 
 def _plain(value: Any) -> Any:

@@ -68,13 +68,15 @@ class LeadStore:
     @guarded
     def create(self, *, profile: Mapping[str, Any], product_id: str, bank: str, amount: int,
                term_months: int, consent: Mapping[str, Any], matched_criteria: Sequence[Any],
-               catalog_version: str, portal: str,
-               idempotency_key: str | None = None) -> CreateResult:
+               catalog_version: str, portal: str, idempotency_key: str | None = None,
+               contact: Mapping[str, str] | None = None) -> CreateResult:
         """Make a lead of an eligible enterprise's application and route it to a branch.
 
         ``profile`` is the validated profile with its derived fields (a mapping, or the
         ``matcher.profile.Profile`` that ``load_profile`` returns); ``matched_criteria``
-        the summary of why it is eligible (shown to the bank before it accepts). Raises
+        the summary of why it is eligible (shown to the bank before it accepts);
+        ``contact`` whom the bank should call (``name``, ``phone``, ``email``), shown
+        with the profile once the bank accepts. Raises
         ``DuplicateLead`` when the same credit code applied for the same product within
         the dedup window, ``IdempotencyConflict`` when ``idempotency_key`` was used for a
         different request, ``NoBranch`` when no branch serves the region, ``InvalidInput``.
@@ -83,7 +85,7 @@ class LeadStore:
         now = self.clock()
         application = check_application(profile, product_id, bank, amount, term_months,
                                         consent, matched_criteria, catalog_version, portal,
-                                        idempotency_key, now)
+                                        idempotency_key, now, contact)
         plan = self.router.plan(bank, application.region_code, now)
         lead_id = new_lead_id(to_ms(now))
         idem_key = self.keys.idempotency(portal, idempotency_key or "")
@@ -134,6 +136,16 @@ class LeadStore:
         _check_owner(lead_id, owner_bank, owner_portal, bank, portal)
         return [loads(event) for event in events]
 
+    @guarded
+    def parties(self, lead_id: str) -> dict[str, str]:
+        """The lead's ``bank`` and ``portal`` (an operator acting for either: local use with
+        authentication off); ``NotFound`` when there is no such lead."""
+        found = self.client.hmget(self.keys.lead(lead_id), "bank", "portal") \
+            if is_lead_id(lead_id) else [None, None]
+        if found[0] is None:
+            raise NotFound(f"no lead {lead_id}")
+        return {"bank": found[0], "portal": found[1]}
+
     # -- banks --------------------------------------------------------------------------
 
     @guarded
@@ -165,6 +177,16 @@ class LeadStore:
     @guarded
     def route_all_overflow(self) -> dict[str, int]:
         """``route_overflow`` for every bank with a branch file: run it every minute or so."""
+        return {bank: self.router.route_overflow(bank) for bank in self.router.branches}
+
+    @guarded
+    def route_overflow_if_due(self, every: timedelta) -> dict[str, int] | None:
+        """``route_all_overflow`` at most once per ``every`` across every process sharing this
+        Redis (a lease key taken with SET NX PX), so request handlers can call it freely;
+        None when another call ran it within ``every``."""
+        if not self.client.set(self.keys.overflow_due(), iso(self.clock()), nx=True,
+                               px=max(1, _ms(every))):
+            return None
         return {bank: self.router.route_overflow(bank) for bank in self.router.branches}
 
     def set_branches(self, branches: Mapping[str, Sequence[Branch]]) -> None:

@@ -9,11 +9,19 @@ score = 100 × Σ weight × part, every part in [0, 1]:
 | rate | 0.25 | the product's lowest rate is at or below 3.0% | 0 at 15% and above, linear between |
 | speed | 0.10 | decision within a day | 1/(1 + (days−1)/7) |
 | priority | 0.05 | priority 100 | 0 at −100 (the platform's nudge) |
-| approval | 0.15 | every past lead in the enterprise's segment was approved | the smoothed approval rate (leads) |
+| approval | 0.15 | banks approved every decided lead for the product in the enterprise's segment (nearer 1 the more there were) | the product's approval rate in the segment, smoothed by a Beta(2, 2) prior |
 
 A part whose input is unknown (no requested amount, no rate published, no
 outcomes yet) scores 0.5, so missing data neither helps nor hurts. Ties are
 broken by the lower rate, then the product id, so the order is deterministic.
+
+approval: a segment is the size class in the province (``small|13``); a lead counts
+once the bank approves or declines it. The rate is the posterior mean of
+``leads/outcomes.py``: 0.5 for a product without decisions, the product's own
+smoothed rate for a segment without them, and about four decisions before a
+segment's record weighs as much as the prior. The HTTP service reads it from the
+lead store for each match (``http_api/lead_service.py``); when the store is down
+or not running the part is 0.5 and the match still answers.
 """
 from __future__ import annotations
 

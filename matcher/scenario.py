@@ -269,9 +269,14 @@ class _Runner:
         try:
             answer = explain(self.catalog, pid, profile, spec["as_of"] or as_of or date.today())
         except ProfileError as exc:
-            return ScenarioResult(path, where.line, spec["name"], False,
+            at, column = where.line, None
+            given = item.get("given")
+            bad = [k for k in exc.errors if isinstance(given, YDict) and k in given]
+            if bad:  # point at the field written in this scenario
+                at, column = given.where_key(bad[0]).line, given.where_key(bad[0]).column
+            return ScenarioResult(path, at, spec["name"], False,
                                   "the scenario's profile is invalid: " + "; ".join(exc.lines()),
-                                  None, pid)
+                                  column, pid)
         seen = self.failed_seen.setdefault(pid, set())
         seen.update(i for i, o in enumerate(answer.outcomes) if o.outcome == FAIL)
         message = verdict(answer, spec["expect"], spec["failing"], spec["missing"])

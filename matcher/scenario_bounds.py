@@ -90,7 +90,7 @@ def leaf_pairs(leaf: Leaf, values: Mapping[str, Any]) -> Iterator[tuple[Any, Any
         else:
             yield REMOVED, stated, ("not stated", "stated")
     elif leaf.field in _REGION_FIELDS or leaf.field in ("industry_code", "industry_section"):
-        yield from _code_pairs(leaf)
+        yield from _code_pairs(leaf, values)
     elif leaf.op in ("contains", "not_contains"):
         held = list(values.get(leaf.field) or [])
         with_it = held if leaf.value in held else held + [leaf.value]
@@ -225,11 +225,17 @@ def _outside(posted: str, prefixes: list[str], exact: bool) -> str | None:
     return None
 
 
-def _code_pairs(leaf: Leaf):
+def _code_pairs(leaf: Leaf, values: Mapping[str, Any]):
     posted = "region_code" if leaf.field in _REGION_FIELDS else "industry_code"
     prefixes, allowed, exact = _code_rule(leaf)
-    examples = [p if exact else _full(posted, p) for p in prefixes[:3]]
+    own = values.get(posted)
+    # The firm's own code, when a listed entry already covers it, needs no example.
+    examples = [own if own and (own == p if exact else own.startswith(p)) else
+                p if exact else _full(posted, p) for p in prefixes[:3]]
     other = _outside(posted, prefixes, exact)
+    if not allowed and own and not any(own == p if exact else own.startswith(p)
+                                       for p in prefixes):
+        other = own  # the firm's own code already stands outside the list: keep it
     for i, code in enumerate(examples):
         first = other if i == 0 else None
         yield (code, first, ("listed", "not listed")) if allowed else \

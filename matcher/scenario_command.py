@@ -14,7 +14,7 @@ from rich.console import Console
 
 from .cli import default_rules, file_progress
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def _date(value: str | None) -> date | None:
@@ -92,8 +92,8 @@ def _run(root: Path, coverage: bool) -> int:
 
 
 def _generate_one(product_file: Path, base, when, fit, force) -> int:
-    from .scenario_generate import GenerateError, generate_file, test_path, write
-    target = test_path(product_file)
+    from .scenario_generate import GenerateError, generate_file, scenario_path, write
+    target = scenario_path(product_file)
     if target.exists() and not force:
         err.print(f"[red]error:[/] {target} exists (use --force to overwrite it)")
         return 2

@@ -25,7 +25,7 @@ from typing import Any, Iterator, Mapping
 import yaml
 
 from .scenario_bounds import REMOVED, Leaf, leaf_pairs, nnf, posted_for, removal
-from .condition import FAIL, PASS, evaluate
+from .condition import FAIL, PASS, combine, evaluate
 from .explain import walk
 from .profile import ProfileError, load_profile
 from .result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
@@ -114,6 +114,12 @@ def _judge(product: Product, profile: Mapping[str, Any], as_of: date) -> Eligibi
     return EligibilityResult(product, status, outcomes)
 
 
+def _outcome(node, values: Mapping[str, Any]) -> str:
+    if isinstance(node, Leaf):
+        return node.outcome(values)
+    return combine(node.kind, [_outcome(child, values) for child in node.children])
+
+
 def _merge(*parts: Mapping[str, Any] | None) -> dict | None:
     """One ``given`` from several; None when two parts set a field differently."""
     out: dict = {}
@@ -145,12 +151,21 @@ class _Builder:
         if isinstance(node, Leaf):
             if node.outcome(values) == want:
                 return {}
-            for hold, broken, _ in leaf_pairs(node, values):
-                target = hold if want == PASS else broken
+            targets = [hold if want == PASS else broken for hold, broken, _ in
+                       leaf_pairs(node, values)]
+            current = values.get("months_in_business" if node.field.endswith("_in_business")
+                                 else node.field)
+            if isinstance(current, (int, Decimal)) and not isinstance(current, bool):
+                # the nearest value that does it: 65 for an age of 70 outside [18, 65]
+                targets.sort(key=lambda t: abs(t - current) if isinstance(t, (int, Decimal))
+                             else 0)
+            for target in targets:
                 given = self.posted(node, target, values) if target is not None else None
                 if given is not None:
                     return given
             return None
+        if _outcome(node, values) == want:
+            return {}
         if (node.kind == "all") == (want == PASS):
             return _merge(*(self.make(child, want, values) for child in node.children))
         for child in node.children:
@@ -230,7 +245,11 @@ def _leaf_scenarios(b: _Builder, leaf: Leaf, context: tuple, values: Mapping[str
     if iso is None:
         notes.append(f"{label}: its group's other criteria cannot be set to isolate it")
         return []
-    here = b.values(iso) if iso else values
+    try:
+        here = b.values(iso) if iso else values
+    except ProfileError as exc:
+        notes.append(f"{label}: isolating it gives an invalid profile: {exc}")
+        return []
     out: list[Scenario] = []
     pairs = list(leaf_pairs(leaf, here))
     if not pairs:
@@ -271,7 +290,7 @@ def _shown(leaf: Leaf, target: Any) -> str:
 
 # --- files -----------------------------------------------------------------------
 
-def test_path(product_path: Path) -> Path:
+def scenario_path(product_path: Path) -> Path:
     return Path(product_path).with_name(Path(product_path).stem + SUFFIXES[0])
 
 
@@ -331,7 +350,7 @@ def generate_all(rules_root: Path, as_of: date, force: bool = False,
         raise CatalogError(errors)
     report = []
     for product in products:
-        target = test_path(Path(product.path))
+        target = scenario_path(Path(product.path))
         if target.exists() and not force:
             report.append((product.id, None, f"kept {target}"))
             continue
@@ -356,4 +375,4 @@ def generate_all(rules_root: Path, as_of: date, force: bool = False,
 
 
 __all__ = ["generate", "generate_file", "generate_all", "Generated", "Scenario", "GenerateError", "read_base",
-           "write", "test_path"]
+           "write", "scenario_path"]

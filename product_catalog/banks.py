@@ -73,8 +73,9 @@ _ALL_NAMES = sorted(_BY_NAME, key=len, reverse=True)
 FULL_NAME_RE = re.compile("|".join(map(re.escape, _FULL_NAMES)))
 ANY_NAME_PATTERN = "|".join(map(re.escape, _ALL_NAMES))
 
-# Words for "this bank" in a sheet's own conditions (在我行开立结算账户).
-OWN_BANK_WORDS = ("我行", "本行")
+# Words for "this bank" in a sheet's own conditions (在我行开立结算账户; a rural credit
+# cooperative says 本社 / 本联社).
+OWN_BANK_WORDS = ("我行", "本行", "本联社", "我联社", "本社", "我社")
 
 _SUFFIX_RE = re.compile(r"(股份有限公司|有限责任公司|有限公司)$")
 

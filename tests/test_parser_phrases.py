@@ -51,8 +51,10 @@ PHRASES = [
     ("经营满6个月", [c("months_in_business", ">=", 6)]),
     ("企业经营满半年", [c("months_in_business", ">=", 6)]),
     ("实际经营一年半以上", [c("months_in_business", ">=", 18)]),
-    ("成立超过2年", [c("years_in_business", ">=", 3)]),
-    ("成立一年(不含)以上", [c("years_in_business", ">=", 2)]),
+    # an exclusive bound in years is read in months: 2年3个月 is over 2 years,
+    # though years_in_business (whole years) is still 2
+    ("成立超过2年", [c("months_in_business", ">=", 25)]),
+    ("成立一年(不含)以上", [c("months_in_business", ">=", 13)]),
     ("企业成立时间不少于3年(以营业执照注册日期为准)", [c("years_in_business", ">=", 3)]),
     # ages and their bounds
     ("法定代表人年龄18-65周岁", [c("legal_rep_age", "between", [18, 65])]),

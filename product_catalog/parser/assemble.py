@@ -71,6 +71,33 @@ def _slug(stem: str | None, bank: str, name: str) -> str:
     return "product-" + _short_hash(name)
 
 
+_OR_LEAD = re.compile(r"\s*(?:或者|或是|或(?!有负债|有事项))")  # 或有负债 is a liability
+
+
+def _either(before: list[dict], after: list[dict]) -> dict:
+    """``any`` of two alternatives, each a node or an ``all`` of several; an alternative
+    that repeats the other (成立满1年，或个体工商户经营满1年) is one."""
+    def one(nodes: list[dict]) -> dict:
+        return nodes[0] if len(nodes) == 1 else {"all": nodes}
+
+    first = before[0]["any"] if len(before) == 1 and "any" in before[0] else [one(before)]
+    options = list(first)
+    second = one(after)
+    if _bare(second) not in [_bare(o) for o in options]:
+        options.append(second)
+    return options[0] if len(options) == 1 else {"any": options}
+
+
+def _bare(node: dict):
+    """A node without its sources, for telling repeated alternatives apart."""
+    if "field" in node:
+        return (node["field"], node["op"], repr(node["value"]))
+    if "not" in node:
+        return ("not", _bare(node["not"]))
+    group = "all" if "all" in node else "any"
+    return (group, tuple(_bare(n) for n in node[group]))
+
+
 def _with_source(nodes: list[dict], source: str) -> list[dict]:
     out = []
     for node in nodes:
@@ -100,17 +127,36 @@ class _Sheet:
         self.warnings.append(f"{self.where}:{line}: unparsed: {clause}")
 
     def read_text(self, text: str, source: str, line: int) -> list[dict]:
-        """Criteria from one clause (or header value), leaving unread segments for review."""
+        """Criteria from one clause (or header value), leaving unread segments for review.
+
+        A segment that opens with 或 (…不低于300万元，或近一年营业收入增长率不低于20%) is
+        another way to meet the segment before it: the two become an ``any`` group.
+        """
         nodes: list[dict] = []
         topic = None
+        last: tuple[int, str] | None = None  # where the previous segment's nodes start, its text
         for start, end in split_segments(text):
             piece = text[start:end].strip()
             seg = Segment(piece, source, line)
+            lead = _OR_LEAD.match(seg.text)
+            if lead:
+                seg.claim(0, lead.end())
             reading: Reading = read_segment(seg, self.bank, topic)
             topic = reading.topic
-            nodes += _with_source(reading.nodes, source)
+            read = _with_source(reading.nodes, source)
             if reading.unread or reading.notes:
                 self.leave(line, piece, note_for(reading))
+            if not (lead and last is not None):
+                last = (len(nodes), piece)
+                nodes += read
+                continue
+            before = nodes[last[0]:]
+            del nodes[last[0]:]
+            if before and read:
+                nodes.append(_either(before, read))
+            elif before:
+                self.leave(line, last[1], "another way to qualify (" + piece + ") has no "
+                           "profile field, so this one is not required either")
         return nodes
 
     def read_header(self, h: HeaderLine) -> None:

@@ -46,8 +46,12 @@ def _field_for(family: Family, reading, bound: Bound, window: Window | None,
             return None, f"no profile field counts these over {window}"
         return target[window.months], ""
     if target == BUSINESS_AGE:
+        # years_in_business counts whole years, so only an inclusive floor (满2年) is
+        # exact in it; 超过2年 and 不超过5年 are read in months (2年3个月 is over 2 years).
         years = all(q.in_years for q in bound.quantities if q.kind == DURATION)
-        return ("years_in_business" if years else "months_in_business"), ""
+        floor_only = (bound.upper is None and not bound.negated
+                      and (bound.lower is None or bound.lower.inclusive))
+        return ("years_in_business" if years and floor_only else "months_in_business"), ""
     if reading.windows and window is not None and window.months not in reading.windows:
         if not (family.window_any_when and family.window_any_when.search(anchor_text)):
             covers = " or ".join(str(m) for m in sorted(reading.windows))

@@ -26,6 +26,7 @@ class Flag:
     pattern: re.Pattern
     bad: bool  # named to be excluded (逾期) rather than required (高新)
     fixed: bool | None = None  # the wording itself says the value (当前无逾期 → False)
+    caveat: tuple[re.Pattern, str] | None = None  # wording the flag only approximates
 
 
 FLAGS = [
@@ -37,10 +38,14 @@ FLAGS = [
                                         r"(?:最高人民法院|人民法院|法院)?(?:公布的)?(?:失信被执行人|失信人|失信)"
                                         r"(?:名单|记录|行为|信息)?"), bad=True),
     Flag("tax_arrears", re.compile(r"(?:欠税|欠缴税款|拖欠税款|欠缴税费)(?:记录|情况|行为)?"), bad=True),
-    Flag("high_tech", re.compile(r"(?:国家级?|认定的|经认定的)?(?:高新技术企业|高新企业)(?:认定|资质|证书)?"),
+    Flag("high_tech", re.compile(r"(?:有效期内的?)?(?:国家级?|认定的|经认定的)?(?:高新技术企业|高新企业)"
+                                 r"(?:认定|资质|证书|称号)?"),
          bad=False),
-    Flag("specialized_sme", re.compile(r"(?:国家级|省级|市级)?专精特新(?:[\"“]?小巨人[\"”]?)?(?:中小企业|企业)?"),
-         bad=False),
+    Flag("specialized_sme", re.compile(r"(?:(?:国家|省|市)级?(?:及以上|以上)?)?专精特新(?:[\"“]?小巨人[\"”]?)?"
+                                       r"(?:中小企业|企业)?(?:认定|资质|证书|称号)?"),
+         bad=False, caveat=(re.compile(r"(?:国家|省)级?(?:及以上|以上)|国家级|省级"),
+                            "read as specialized_sme == true: the profile does not record the "
+                            "certifying level the sheet asks for")),
 ]
 
 
@@ -66,6 +71,8 @@ def read_flags(seg: Segment) -> list[Found]:
             value = not negated
         seg.claim(claim_from, end + (negated is not None and _after_len(seg.text, end)))
         found.append(Found(start, end, [criterion(flag.field, "==", value)]))
+        if flag.caveat and flag.caveat[0].search(seg.text[start:end]):
+            seg.notes.append(flag.caveat[1])
         previous = (end, negated)
     return found
 

@@ -38,13 +38,19 @@ _PATTERNS = [(re.compile(rf"(?:{name}){_SUFFIX}"), codes) for name, codes in _NA
 _CONTEXT = re.compile(r"行业|产业|领域|从事|不支持|不含|不包括|不包含|禁止|除.*外|除外|限于|仅限|属于|"
                       r"准入|不涉及")
 _NAMED_AS_INDUSTRY = re.compile(r"(?:业|行业|产业|类|类企业|企业|公司|领域)$")
+# Policy categories (两高一剩, 限制类, 新增产能项目) have no fixed code list: industries named
+# in them are examples (钢铁、焦化等"两高"行业), so reading them as codes would be wrong.
+_POLICY = re.compile(r"两高|一剩|产能|限制类|淘汰类|落后|高污染|高耗能")
 
 
 def read_industries(seg: Segment) -> list[Found]:
     masked = seg.masked()
+    if _POLICY.search(seg.text):
+        return []
     context = bool(_CONTEXT.search(seg.text))
     hits = [h for h in longest_matches(masked, _PATTERNS)
             if (context or _NAMED_AS_INDUSTRY.search(masked[h[0]:h[1]]))
+            and not seg.is_protected(h[0], h[1])  # 农业银行 is a bank, not farming
             and not re.match(r"抵押|押|贷款|按揭", masked[h[1]:h[1] + 2])]
     if not hits:
         return []

@@ -29,13 +29,23 @@ _ENTITIES = [
     (re.compile(r"个体工商户|个体户"), ("individual_business",)),
     (re.compile(r"农民专业合作社|专业合作社|合作社"), ("cooperative",)),
     (re.compile(r"企业法人|法人企业"), ("enterprise",)),
+    # 企业主或个体工商户: the owner of an enterprise, beside the other kind of borrower
+    (re.compile(r"(?<![小微中大型])企业主(?=\s*(?:或者|或|、|/)\s*(?:个体工商户|个体户|农民专业合作社))"
+                r"|(?<=个体工商户或)企业主|(?<=个体户或)企业主"), ("enterprise",)),
 ]
 _ENTITY_ORDER = ("enterprise", "individual_business", "cooperative")
 
 
 # An entity word followed by a measure names whom a threshold applies to
 # (个体工商户经营满1年…, 企业成立满2年): a condition on a condition, left for review.
-_SUBJECT_OF = re.compile(r"^(?:须|需|应|的)?(?:经营|成立|注册|纳税|年龄|开票|销售|营业)")
+_SUBJECT_OF = re.compile(r"^(?:须|需|应|的)?(?:经营(?!者|户)|成立|注册|纳税|年龄|开票|销售|营业)")
+# An entity word joined to a person names who a condition is about (合作社及理事长无当前逾期):
+# it states no kind of borrower.
+_NAMED_WITH = re.compile(r"^(?:及其?|和|与|或其?)(?:理事长|法定代表人|法人代表|经营者|实际控制人|实控人|负责人|"
+                         r"企业主|配偶|股东)")
+# 科技型中小企业 is a registration (科技型中小企业评价入库) with its own size limits,
+# not the 国标 size class: left for review rather than read as one.
+_DESIGNATION_BEFORE = re.compile(r"(?:科技型|科创型|创新型|入库)$")
 
 
 def read_kinds(seg: Segment) -> list[Found]:
@@ -44,6 +54,11 @@ def read_kinds(seg: Segment) -> list[Found]:
     hits = longest_matches(masked, [(p, ("size_class", v)) for p, v in _SIZES]
                            + [(p, ("entity_type", v)) for p, v in _ENTITIES])
     hits = [h for h in hits if not (h[2][0] == "entity_type" and _SUBJECT_OF.match(masked[h[1]:]))]
+    hits = [h for h in hits if not (h[2][0] == "size_class" and _DESIGNATION_BEFORE.search(masked[:h[0]]))]
+    for start, end, (field, _values) in hits:
+        if field == "entity_type" and _NAMED_WITH.match(masked[end:]):
+            seg.claim(start, end)
+    hits = [h for h in hits if not (h[2][0] == "entity_type" and _NAMED_WITH.match(masked[h[1]:]))]
     if not hits:
         return []
     wanted: dict[tuple[str, bool], set[str]] = {}

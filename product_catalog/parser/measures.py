@@ -11,13 +11,19 @@ import re
 from dataclasses import dataclass, field as dc_field
 
 from .comparisons import find_bounds
-from .criteria import implied, read_bound
+from .criteria import MONTH_FIELDS, criterion, implied, read_bound
 from .families import AGE_FAMILY, FAMILIES, Family
-from .numerals import AGE
+from .numerals import AGE, DURATION
 from .text import Found, Segment, longest_matches
 from .windows import Window, find_windows
 
-_NEG_BEFORE = re.compile(r"(?:无|没有|不存在|未|不得有|未发生|未出现|不得出现|不得发生|杜绝)$")
+_NEG_BEFORE = re.compile(r"(?:无|没有|不存在|未|从未|未曾|不得有|未发生|未出现|不得出现|不得发生|杜绝)"
+                         r"(?:受到|受过|遭受|被)?$")
+# A month-count measure kept up over a look-back window (近24个月连续纳税, 近12个月按时缴纳水电费):
+# the window is the number of months it must have run.
+_CONTINUOUS = re.compile(r"连续|按时|正常|持续")
+# What joins two measures named before one shared bound (开票收入或纳税申报收入不低于300万元).
+_LIST_LINK = re.compile(r"\s*(?:或者|或|以及|及|和|与|、|/)\s*")
 _ANCHORS = [(f.anchor, f) for f in FAMILIES]
 
 
@@ -29,6 +35,7 @@ class _Anchor:
     text: str
     window: Window | None = None
     bounds: list = dc_field(default_factory=list)
+    shared: bool = False  # the bounds stand after the next measure, which has them too
 
 
 def read_windows(seg: Segment) -> None:
@@ -62,6 +69,7 @@ def read_measures(seg: Segment, topic: Family | None = None) -> tuple[list[Found
     elif topic is not None:
         anchors = [_Anchor(topic, 0, 0, "")]
         seg.topic = topic
+    anchors = _join_lists(seg, anchors)
     for a in anchors:
         seg.claim(a.start, a.end)
     bounds = find_bounds(seg.masked())
@@ -79,6 +87,7 @@ def read_measures(seg: Segment, topic: Family | None = None) -> tuple[list[Found
             owner.bounds.append(b)
     if implied_age is not None:
         anchors.append(implied_age)
+    _share_bounds(seg, anchors)
 
     found: list[Found] = []
     notes: list[str] = []
@@ -111,11 +120,47 @@ def read_measures(seg: Segment, topic: Family | None = None) -> tuple[list[Found
                 continue
             if outcome.caveat:
                 notes.append(outcome.caveat)
-            found.append(Found(min(a.start, b.start), max(a.end, b.end), outcome.criteria))
+            span = (a.start, a.end) if a.shared else (min(a.start, b.start), max(a.end, b.end))
+            found.append(Found(*span, outcome.criteria))
     for window in seg.periods:
         if id(window) not in used:
             seg.release(window.start, window.end)  # 近两年纳税信用等级…: a window no measure took
     return found, notes
+
+
+def _gap_is_link(seg: Segment, start: int, end: int) -> bool:
+    """Only a list word (and look-back windows, which belong to the measures) lies between."""
+    kept = "".join(ch for i, ch in enumerate(seg.text[start:end], start)
+                   if not any(w.start <= i < w.end for w in seg.periods))
+    return bool(_LIST_LINK.fullmatch(kept))
+
+
+def _join_lists(seg: Segment, anchors: list[_Anchor]) -> list[_Anchor]:
+    """Measures of one family listed together are one measure (发明专利、实用新型专利或软件著作权
+    合计3项以上: one count of them all)."""
+    joined: list[_Anchor] = []
+    for a in anchors:
+        last = joined[-1] if joined else None
+        if (last is not None and last.family is a.family and a.start > last.end
+                and _LIST_LINK.fullmatch(seg.text[last.end:a.start])):
+            joined[-1] = _Anchor(a.family, last.start, a.end, seg.text[last.start:a.end])
+        else:
+            joined.append(a)
+    return joined
+
+
+def _share_bounds(seg: Segment, anchors: list[_Anchor]) -> None:
+    """A measure named with no bound, then 或/及 and another measure that has one, takes that
+    bound too: 近12个月开票收入或上年度纳税申报收入不低于300万元 bounds both."""
+    for a, b in zip(anchors, anchors[1:]):
+        if a.bounds or not b.bounds or a.end <= a.start or a.family is b.family:
+            continue
+        if not _gap_is_link(seg, a.end, b.start):
+            continue
+        shared = [bound for bound in b.bounds if a.family.reading(bound.kind) is not None]
+        if shared:
+            a.bounds = shared
+            a.shared = True
 
 
 def _owner(bound, anchors: list[_Anchor]) -> _Anchor | None:
@@ -145,6 +190,10 @@ def _unbounded(seg: Segment, a: _Anchor) -> dict | None:
                 return None
         seg.claim(neg.start(), neg.end())
         return implied(spec)
+    if not neg and a.window is not None and _CONTINUOUS.search(a.text):
+        reading = family.reading(DURATION)
+        if reading is not None and reading.field in MONTH_FIELDS:
+            return criterion(reading.field, ">=", a.window.months)
     if not neg and family.implied:
         if family.caveat and family.caveat[0].search(a.text):
             seg.notes.append(family.caveat[1])

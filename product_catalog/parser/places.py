@@ -15,7 +15,7 @@ from product_catalog import banks, regions
 from .criteria import criterion
 from .text import Found, Segment, claim_excluding_words, in_zones, negative_zones
 
-_BANK = rf"(?P<bank>{banks.ANY_NAME_PATTERN}|我行|本行)"
+_BANK = rf"(?P<bank>{banks.ANY_NAME_PATTERN}|{'|'.join(banks.OWN_BANK_WORDS)})"
 _ACCOUNT = r"(?:对公)?(?:基本|一般)?(?:存款|结算)?(?:账户|帐户|户)"
 _ACCOUNT_RE = [
     re.compile(rf"(?:在|于){_BANK}(?:开立|开设|开有|开户|设立|办理)(?:了|有)?(?:{_ACCOUNT})?"),

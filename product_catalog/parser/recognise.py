@@ -28,6 +28,7 @@ _FILLER = sorted("""
 具备 拥有 在 于 的 之 等 内 期间 记录 情况 合计 累计 总计 名单 次数 金额 注册地址 注册地 经营地址 经营场所
 生产经营地 注册 成立 位于 所在地 辖内 辖区内 辖区 地区 区域 范围 境内 仅限 限 符合 满足 正常 标准 申请日 申请时
 上述 以上 现 已 达 达到 整体 经营 持续 从事 主营
+依法登记注册 依法注册登记 依法设立 依法 登记 属于 经营者 理事长 之一 获得 取得 生产经营 行业
 行政区域内 行政区域 行政区划内 行政区划 在人民银行征信系统中 人民银行征信系统 人民银行 征信系统 人行征信 征信报告 征信记录 征信 系统中
 """.split(), key=len, reverse=True)
 _FILLER_RE = re.compile("|".join(map(re.escape, _FILLER)))
@@ -65,13 +66,23 @@ def read_segment(seg: Segment, own_bank: str | None, topic=None) -> Reading:
     unread = _unread(seg)
     if not nodes and not notes and not unread and re.search(r"[\u4e00-\u9fff]", seg.text):
         unread = seg.original.strip()  # all small words, yet it must say something
-    if unread and nodes and any("或" in seg.text[s:e] and _says_something(seg.text[s:e])
-                                for s, e in seg.leftover()):
+    if unread and nodes and any(_alternative(seg.text[s:e]) for s, e in seg.leftover()):
         # 开立结算账户或代发工资: requiring the part we can read would turn away
         # firms that meet the other alternative.
         notes.append("an alternative has no profile field, so the clause is not read at all")
         nodes = []
     return Reading(nodes, unread, notes + seg.notes, topic=seg.topic)
+
+
+_CONJUNCT = re.compile(r"并且|并|且|同时|以及")
+
+
+def _alternative(run: str) -> bool:
+    """An unread run offering another way to qualify (或代发工资), as opposed to a further
+    requirement whose own wording has a 或 (并有结算、代发或存款往来)."""
+    if "或" not in run or not _says_something(run):
+        return False
+    return not _CONJUNCT.search(run[:run.index("或")])
 
 
 def _says_something(text: str) -> bool:

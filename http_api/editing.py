@@ -1,0 +1,286 @@
+"""Bank staff edit their own products over the API: publish, retire, preview a draft.
+
+A bank's key changes its own bank's products only; an admin key any bank's. A draft
+is checked before anything is written: lint of the file in the context of the whole
+catalog (duplicate ids, a bank that is not its folder's…), then the product's own
+scenario file if it has one — in a child process, since scenarios compile rules that
+could never be freed here. A draft that passes is written atomically (temp file +
+``os.replace``) under the rules lock, and goes live through the reload path
+(``http_api.reload``), which checks the whole folder like any edit made on disk. A
+rejected draft changes nothing and is answered 422 with ``path:line:column`` errors.
+
+Preview evaluates the draft with the reference evaluator (``matcher.condition.evaluate``
+and ``matcher.explain.walk``), not durable_rules: a draft lives for one call, and a
+ruleset compiled for it would stay in the worker for good. The differential tests
+hold the two evaluators to the same answers.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from marshmallow import ValidationError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from matcher import yamlsource
+from matcher.catalog import rule_files
+from matcher.condition import FAIL, PASS, evaluate
+from matcher.explain import walk
+from matcher.profile import ProfileError, load_profile
+from matcher.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
+from matcher.rule import ID_PATTERN
+
+from .admin import actor
+from .auth import Principal, authenticate, protect
+from .inputs import read_json, read_options
+from .problems import Problem, field_errors
+from .reload import now, rules_lock, stage, write_atomically
+from .rules_schemas import PreviewOptionsSchema, PreviewRequestSchema
+from .state import state
+from .validation import Finding, lint_products, validate_in_child
+
+bp = Blueprint("editing", __name__, url_prefix="/v1/banks/<bank_id>/products")
+protect(bp)
+
+YAML_TYPES = ("application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml")
+SCENARIO_SUFFIX = ".test.yaml"
+_BANK_ID = re.compile(r"^[a-z0-9_]+$")
+_preview_options = PreviewOptionsSchema()
+_preview_request = PreviewRequestSchema()
+
+
+def _scope(bank_id: str, product_id: str) -> Principal:
+    """The caller, if its key may change this bank's products (403 otherwise)."""
+    principal = authenticate()
+    if state().settings.auth and principal.role != "admin" and principal.bank != bank_id:
+        raise Problem(403, "forbidden", f"only the key of bank '{bank_id}' or an admin key "
+                                        f"may change bank '{bank_id}''s products")
+    if not _BANK_ID.match(bank_id) or not ID_PATTERN.match(product_id):
+        raise Problem(404, "not-found", "no such product: a bank id is lower-case letters, "
+                                        "digits and '_', a product id also '-'")
+    return principal
+
+
+def _refused(findings: list[Finding], detail: str | None = None) -> Problem:
+    shown = state().reloader.shown_root
+    errors = [f.to_dict(shown) for f in findings]
+    return Problem(422, "invalid-request", detail or (
+        f"the rule file was not published: {len(errors)} problem(s); see errors"),
+        errors=errors)
+
+
+def _yaml_body() -> bytes:
+    if request.mimetype not in YAML_TYPES:
+        raise Problem(415, "unsupported-media-type",
+                      f"send the rule file with 'Content-Type: application/yaml' "
+                      f"(got {request.mimetype or 'no Content-Type'})")
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    try:
+        raw = request.get_data(cache=False)
+    except RequestEntityTooLarge:
+        raise Problem(413, "body-too-large", f"the body is over the limit of {limit} bytes "
+                                             f"(LOANMATCH_MAX_BODY)", limit=limit) from None
+    return raw
+
+
+def _decode(raw: bytes, rel: str) -> str:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _refused([Finding(rel, line, 1, "the file is not UTF-8 (save it as UTF-8; "
+                                              "GBK/GB2312 is not accepted)")]) from None
+
+
+def _read_draft(text: str, rel: str, bank_id: str, product_id: str) -> Any:
+    """The draft parsed, and naming this bank and product (422 otherwise)."""
+    try:
+        data = yamlsource.load(text, rel)
+    except yamlsource.YAMLSourceError as exc:
+        raise _refused([Finding(rel, p.location.line, p.location.column, p.message)
+                        for p in exc.problems]) from None
+    if not isinstance(data, yamlsource.YDict):
+        raise _refused([Finding(rel, 1, 1, "a product file holds a mapping with id, bank, "
+                                           "name and eligibility")])
+    wrong = []
+    for key, wanted in (("bank", bank_id), ("id", product_id)):
+        if data.get(key) != wanted:
+            where = data.where(key)
+            said = f"'{data.get(key)}'" if key in data else "missing"
+            wrong.append(Finding(rel, where.line, where.column,
+                                 f"{key} is {said}, but this is the address of "
+                                 f"{key} '{wanted}'"))
+    if wrong:
+        raise _refused(wrong)
+    return data
+
+
+def _product_file(root: Path, bank_id: str, product_id: str) -> Path | None:
+    """The file under ``root/bank_id`` that holds ``product_id`` (the folder decides)."""
+    for path in (p for p in rule_files(root) if p.parent == root / bank_id):
+        try:
+            data = yamlsource.load(path.read_text(encoding="utf-8-sig"), str(path))
+        except (yamlsource.YAMLSourceError, UnicodeDecodeError, OSError):
+            continue
+        if isinstance(data, dict) and data.get("id") == product_id:
+            return path
+    return None
+
+
+def _new_file(root: Path, bank_id: str, product_id: str) -> Path:
+    """``icbc-jingying-kuaidai`` of icbc → ``icbc/jingying-kuaidai.yaml``, as the repo does."""
+    slug = product_id[len(bank_id) + 1:] if product_id.startswith(bank_id + "-") else product_id
+    for name in (slug, product_id):
+        path = root / bank_id / f"{name}.yaml"
+        if name and not path.exists():
+            return path
+    raise _refused([Finding(f"{bank_id}/{slug}.yaml", 1, 1, f"both {slug}.yaml and "
+                                                            f"{product_id}.yaml hold other "
+                                                            f"products; rename one")])
+
+
+def _lint_in_context(rel: str, text: str, product_id: str):
+    """The draft's own problems when it replaces ``rel`` in the live folder, and its Product."""
+    reloader = state().reloader
+    reloader.state_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=reloader.state_dir, prefix="draft-") as tmp:
+        copy = stage(reloader.root, Path(tmp) / reloader.shown_root, link=True,
+                     replace={rel: text})
+        products, verdict = lint_products(copy)
+    mine = [f for f in verdict.findings if f.path == rel or f"{rel}:" in f.message]
+    product = next((p for p in products if p.id == product_id
+                    and Path(p.path).as_posix().endswith("/" + rel)), None)
+    return mine, product
+
+
+def _scenario_findings(target: Path, rel: str, text: str) -> list[Finding]:
+    """Failures of the product's own scenario file against the draft (in a child process)."""
+    reloader = state().reloader
+    scenarios = target.with_name(target.name[: -len(target.suffix)] + SCENARIO_SUFFIX)
+    if not scenarios.is_file():
+        return []
+    with tempfile.TemporaryDirectory(dir=reloader.state_dir, prefix="draft-") as tmp:
+        mini = Path(tmp) / reloader.shown_root
+        (mini / rel).parent.mkdir(parents=True)
+        (mini / rel).write_text(text, encoding="utf-8")
+        shutil.copy2(scenarios, mini / scenarios.relative_to(reloader.root))
+        profiles = reloader.root / "_profiles"
+        if profiles.is_dir():
+            shutil.copytree(profiles, mini / "_profiles")
+        return validate_in_child(mini).findings
+
+
+def _decided(answer: dict | None) -> tuple[bool, dict]:
+    live = answer is not None and answer["outcome"] in ("reloaded", "unchanged")
+    return live, {"live": live, "catalog_version": (answer or {}).get(
+        "version", state().catalog.version), "reload": answer}
+
+
+@bp.put("/<product_id>")
+def publish(bank_id: str, product_id: str):
+    """Create or replace one product's rule file; it goes live if the whole folder passes."""
+    who = actor(_scope(bank_id, product_id))
+    raw = _yaml_body()
+    reloader = state().reloader
+    if reloader.owns():
+        reloader.record_current()  # so the version this edit replaces can be replayed
+    with rules_lock(reloader.state_dir):
+        target = (_product_file(reloader.root, bank_id, product_id)
+                  or _new_file(reloader.root, bank_id, product_id))
+        rel = target.relative_to(reloader.root).as_posix()
+        body = _decode(raw, rel)
+        _read_draft(body, rel, bank_id, product_id)
+        findings, _ = _lint_in_context(rel, body, product_id)
+        if not findings:
+            findings = _scenario_findings(target, rel, body)
+        if findings:
+            raise _refused(findings)
+        created = not target.exists()
+        changed = created or target.read_bytes() != raw
+        request_id = None
+        if changed:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_atomically(target, raw)
+            request_id = reloader.ask(who)
+    answer = reloader.wait(request_id) if request_id else {
+        "outcome": "unchanged", "version": state().catalog.version, "errors": []}
+    live, doc = _decided(answer)
+    status = (201 if created else 200) if live else 202
+    return jsonify(product_id=product_id, bank=bank_id, file=f"{reloader.shown_root}/{rel}",
+                   created=created, changed=changed, **doc), status
+
+
+@bp.delete("/<product_id>")
+def retire(bank_id: str, product_id: str):
+    """Take a product out of the catalog; its files move to the retired area, time-stamped."""
+    who = actor(_scope(bank_id, product_id))
+    reloader = state().reloader
+    if reloader.owns():
+        reloader.record_current()
+    with rules_lock(reloader.state_dir):
+        target = _product_file(reloader.root, bank_id, product_id)
+        if target is None:
+            raise Problem(404, "not-found", f"bank '{bank_id}' has no rule file for product "
+                                            f"'{product_id}'")
+        stamp = now().strftime("%Y%m%dT%H%M%S%fZ")
+        shelf = reloader.state_dir / "retired" / bank_id
+        shelf.mkdir(parents=True, exist_ok=True)
+        stem = target.name[: -len(target.suffix)]
+        moved = []
+        for path in (target, target.with_name(stem + SCENARIO_SUFFIX)):
+            if path.is_file():
+                rest = path.name[len(stem):]
+                destination = shelf / f"{stem}.{stamp}{rest}"
+                shutil.move(str(path), destination)
+                moved.append(destination.relative_to(reloader.state_dir).as_posix())
+        request_id = reloader.ask(who)
+    live, doc = _decided(reloader.wait(request_id))
+    return jsonify(product_id=product_id, bank=bank_id, retired=moved, **doc), \
+        200 if live else 202
+
+
+@bp.post("/<product_id>/preview")
+def preview(bank_id: str, product_id: str):
+    """Each profile's answer from a draft, which is neither written nor compiled."""
+    _scope(bank_id, product_id)
+    options = read_options(_preview_options)
+    try:
+        body = _preview_request.load(read_json())
+    except ValidationError as exc:
+        raise Problem(422, "invalid-request", "the preview request cannot be read; see errors",
+                      errors=field_errors(exc.normalized_messages())) from None
+    reloader = state().reloader
+    target = (_product_file(reloader.root, bank_id, product_id)
+              or _new_file(reloader.root, bank_id, product_id))
+    rel = target.relative_to(reloader.root).as_posix()
+    text = body["rule_file"]
+    _read_draft(text, rel, bank_id, product_id)
+    findings, product = _lint_in_context(rel, text, product_id)
+    if findings or product is None:
+        raise _refused(findings or [Finding(rel, 1, 1, "the draft did not load")],
+                       "the draft has problems; see errors")
+    results, summary = [], {ELIGIBLE: 0, INELIGIBLE: 0, INCOMPLETE: 0, "invalid": 0}
+    for index, data in enumerate(body["profiles"]):
+        try:
+            profile = load_profile(data, as_of=options.get("as_of"))
+        except ProfileError as exc:
+            summary["invalid"] += 1
+            results.append({"index": index, "errors": field_errors(
+                exc.errors, base=("profiles", index))})
+            continue
+        values = dict(profile.values)
+        verdict = evaluate(product.eligibility, values)
+        status = {PASS: ELIGIBLE, FAIL: INELIGIBLE}.get(verdict, INCOMPLETE)
+        outcomes: list = []
+        walk(product.eligibility, values, outcomes)
+        summary[status] += 1
+        answer = EligibilityResult(product, status, outcomes)
+        results.append({"index": index, "as_of": profile.as_of.isoformat(),
+                        "result": answer.to_dict(values, options["explain"], options.get("lang"))})
+    return jsonify(product_id=product_id, bank=bank_id, file=f"{reloader.shown_root}/{rel}",
+                   evaluator="reference", live_version=state().catalog.version,
+                   results=results, summary=summary)

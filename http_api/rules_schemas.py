@@ -1,0 +1,248 @@
+"""Documents and ``/openapi.json`` operations of rule changes: editing, reload, versions, replay.
+
+Kept apart from ``schemas`` as the leads' are in ``lead_schemas``: ``openapi`` merges
+``RULES_OPERATIONS`` and lets ``add_replay`` describe ``catalog_version`` on the match
+endpoints. A rule-file error is shaped like every other API error (location, pointer,
+field, detail) and adds where it is in the file: ``path``, ``line``, ``column``.
+"""
+from __future__ import annotations
+
+from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
+
+from matcher.result import EXPLAIN_LEVELS
+
+from . import schemas as S
+from .problems import PROBLEM_JSON
+
+PREVIEW_LIMIT = 100
+OUTCOMES = ("reloaded", "unchanged", "rejected", "pending")
+VERSION_PATTERN = "^sha256:[0-9a-f]{16}$"
+
+
+# --- requests --------------------------------------------------------------------------
+
+class PreviewOptionsSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    as_of = fields.Date(metadata={"description": "evaluation date, YYYY-MM-DD (default today)"})
+    lang = fields.String(validate=validate.OneOf(S.LANGS), metadata={
+        "description": "message language; without it every message has zh and en"})
+    explain = fields.String(load_default="all", validate=validate.OneOf(EXPLAIN_LEVELS))
+
+
+class PreviewRequestSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    rule_file = fields.String(required=True, validate=validate.Length(min=1), metadata={
+        "description": "the draft rule file, YAML text as it would be published"})
+    profiles = fields.List(fields.Dict(), required=True,
+                           validate=validate.Length(min=1, max=PREVIEW_LIMIT), metadata={
+                               "description": f"1 to {PREVIEW_LIMIT} profiles, as posted "
+                                              f"to /v1/match"})
+
+
+# --- documents -------------------------------------------------------------------------
+
+class _Doc(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+
+class RuleErrorSchema(S.FieldErrorSchema):
+    path = fields.String(metadata={"description": "the file, under the rules folder's name"})
+    line = fields.Integer()
+    column = fields.Integer(allow_none=True)
+    message = fields.String()
+    kind = fields.String(validate=validate.OneOf(("lint", "scenario")))
+    text = fields.String(metadata={"description": "path:line:column: message"})
+
+
+class RuleProblemSchema(S.ProblemSchema):
+    errors = fields.List(fields.Nested(RuleErrorSchema), metadata={
+        "description": "422: every problem, at path:line:column in the rule files"})
+
+
+class PendingSchema(_Doc):
+    detected_at = fields.String(required=True)
+    errors = fields.List(fields.Nested(RuleErrorSchema), required=True)
+
+
+class CatalogStatusSchema(S.CatalogInfoSchema):
+    live_version = fields.String(metadata={
+        "description": "the version new workers serve (differs from version only while "
+                       "this worker is being replaced)"})
+    pending = fields.Nested(PendingSchema, allow_none=True, metadata={
+        "description": "a change on disk that was refused, with its errors; null when none"})
+    checked_at = fields.String(allow_none=True)
+    watching = fields.Float(allow_none=True, metadata={
+        "description": "seconds between looks at the rules folder; null: not watched"})
+    reloads = fields.Integer()
+
+
+class ReloadAnswerSchema(_Doc):
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
+    version = fields.String(required=True, metadata={"description": "the version live now"})
+    previous_version = fields.String()
+    at = fields.String()
+    errors = fields.List(fields.Nested(RuleErrorSchema), required=True)
+
+
+class VersionSchema(_Doc):
+    version = fields.String(required=True)
+    recorded_at = fields.String(required=True)
+    actor = fields.String(allow_none=True, metadata={
+        "description": "the API key's role and id for a change made through the API; "
+                       "watcher for an edit on disk; startup"})
+    previous = fields.String(allow_none=True)
+    added = fields.List(fields.String())
+    removed = fields.List(fields.String())
+    modified = fields.List(fields.String())
+    kept = fields.Boolean(metadata={"description": "false: the snapshot was pruned, no replay"})
+
+
+class VersionListSchema(_Doc):
+    live = fields.String(required=True)
+    versions = fields.List(fields.Nested(VersionSchema), required=True)
+
+
+class _Change(_Doc):
+    product_id = fields.String(required=True)
+    bank = fields.String(required=True)
+    live = fields.Boolean(required=True, metadata={
+        "description": "false: written, but the folder has errors elsewhere or the check "
+                       "did not finish; see reload"})
+    catalog_version = fields.String(required=True)
+    reload = fields.Nested(ReloadAnswerSchema, allow_none=True)
+
+
+class PublishedSchema(_Change):
+    file = fields.String(required=True)
+    created = fields.Boolean(required=True)
+    changed = fields.Boolean(required=True)
+
+
+class RetiredSchema(_Change):
+    retired = fields.List(fields.String(), required=True, metadata={
+        "description": "where the files went, under the rules state folder"})
+
+
+class PreviewItemSchema(_Doc):
+    index = fields.Integer(required=True)
+    as_of = fields.String()
+    result = fields.Nested(S.ProductResultSchema)
+    errors = fields.List(fields.Nested(S.FieldErrorSchema))
+
+
+class PreviewDocumentSchema(_Doc):
+    product_id = fields.String(required=True)
+    bank = fields.String(required=True)
+    file = fields.String(required=True)
+    evaluator = fields.String(required=True, metadata={
+        "description": "reference: the draft is evaluated without durable_rules"})
+    live_version = fields.String(required=True)
+    results = fields.List(fields.Nested(PreviewItemSchema), required=True)
+    summary = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+
+
+# --- operations ------------------------------------------------------------------------
+
+def _json(schema) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+_SHARED = {"400": "InvalidJSON", "401": "Unauthorized", "403": "Forbidden",
+           "413": "BodyTooLarge", "415": "UnsupportedMediaType", "429": "RateLimited",
+           "500": "InternalError"}
+_OWN = {
+    "404": {"description": "no such product of this bank",
+            "content": {PROBLEM_JSON: {"schema": S.ProblemSchema}}},
+    "422": {"description": "the rule file was not accepted: every problem at "
+                           "path:line:column (nothing was written)",
+            "content": {PROBLEM_JSON: {"schema": RuleProblemSchema}}},
+}
+_IDS = [{"in": "path", "name": "bank_id", "required": True,
+         "schema": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+         "description": "the bank, as in its API key's role bank:<bank_id>"},
+        {"in": "path", "name": "product_id", "required": True,
+         "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
+         "description": "the product id (the file's id)"}]
+_YAML = {"required": True, "description": "the rule file (docs/rules.md)",
+         "content": {t: {"schema": {"type": "string"}}
+                     for t in ("application/yaml", "text/yaml")}}
+
+
+def _op(summary: str, description: str, tag: str, responses: dict, errors: str, *,
+        ids: bool = False, query=None, body=None) -> dict:
+    params = list(_IDS) if ids else []
+    if query is not None:
+        params.append({"in": "query", "schema": query})
+    op = {"summary": summary, "description": description, "tags": [tag],
+          "parameters": params,
+          "responses": {**responses, **{c: _OWN.get(c) or _SHARED[c] for c in errors.split()}}}
+    if body is not None:
+        op["requestBody"] = body
+    return op
+
+
+_KEYED = "401 403 429 500"
+RULES_OPERATIONS = {
+    "admin.catalog_info": {"get": _op(
+        "The catalog this process serves, and any rules change waiting on errors (admin)",
+        "Version, size, banks, load time; pending lists a refused change's errors at "
+        "path:line:column while the last good version keeps serving.", "admin",
+        {"200": {"description": "OK", **_json(CatalogStatusSchema)}}, _KEYED)},
+    "admin.reload_now": {"post": _op(
+        "Check the rules folder now and put it live if it passes (admin)",
+        "Lint and every scenario first; a good change is served by fresh workers within "
+        "seconds, a bad one is refused (outcome rejected, with its errors). 202: the "
+        "check is still running; see GET /v1/admin/catalog.", "admin",
+        {"200": {"description": "the decision", **_json(ReloadAnswerSchema)},
+         "202": {"description": "not decided yet", **_json(ReloadAnswerSchema)}}, _KEYED)},
+    "admin.versions": {"get": _op(
+        "The catalog versions that went live, newest first (admin)",
+        "Who made each change and which files it touched; a kept version can be replayed "
+        "with POST /v1/match?catalog_version=.", "admin",
+        {"200": {"description": "OK", **_json(VersionListSchema)}}, _KEYED)},
+    "editing.publish": {"put": _op(
+        "Publish a product's rule file (that bank's key, or admin)",
+        "The body is the YAML file; its bank and id must be the address's. It is linted "
+        "in the context of the whole catalog and its scenarios run before anything is "
+        "written; a refused draft changes nothing (422). 201 created / 200 replaced and "
+        "live; 202 written but not live yet (see reload).", "editing",
+        {"200": {"description": "replaced (or unchanged) and live", **_json(PublishedSchema)},
+         "201": {"description": "created and live", **_json(PublishedSchema)},
+         "202": {"description": "written, not live yet", **_json(PublishedSchema)}},
+        "413 415 422 " + _KEYED, ids=True, body=_YAML)},
+    "editing.retire": {"delete": _op(
+        "Retire a product (that bank's key, or admin)",
+        "Its rule and scenario files move out of the rules folder to the retired area, "
+        "time-stamped (nothing is lost), and the catalog reloads without it.", "editing",
+        {"200": {"description": "retired and out of the catalog", **_json(RetiredSchema)},
+         "202": {"description": "moved, catalog not reloaded yet", **_json(RetiredSchema)}},
+        "404 " + _KEYED, ids=True)},
+    "editing.preview": {"post": _op(
+        "Try a draft rule file against profiles without publishing it",
+        "Each profile's answer from the draft alone, evaluated by the reference evaluator "
+        "(nothing is written or compiled). The draft is linted in the catalog's context "
+        "first (422 with path:line:column).", "editing",
+        {"200": {"description": "OK", **_json(PreviewDocumentSchema)}},
+        "400 413 415 422 " + _KEYED, ids=True, query=PreviewOptionsSchema,
+        body={"required": True, **_json(PreviewRequestSchema)})},
+}
+
+_REPLAY = {"in": "query", "name": "catalog_version", "required": False,
+           "schema": {"type": "string", "pattern": VERSION_PATTERN},
+           "description": "replay against this recorded catalog version (a result's "
+                          "catalog_version) while it is kept; 404 when it is not"}
+
+
+def add_replay(operations: dict) -> None:
+    """Describe ``catalog_version`` (and its 404) on the match endpoints."""
+    for endpoint in ("match.match", "match.batch"):
+        operation = operations[endpoint]["post"]
+        operation["parameters"].append(dict(_REPLAY))
+        operation["responses"].setdefault("404", {
+            "description": "the catalog version is not recorded, or no longer kept",
+            "content": {PROBLEM_JSON: {"schema": S.ProblemSchema}}})
