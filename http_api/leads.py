@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from typing import Any, Mapping
 
-from flask import Blueprint, Flask, jsonify, request, url_for
+from flask import Blueprint, Flask, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 
 from leads import (BranchFileError, DuplicateLead, IdempotencyConflict, InvalidInput,
@@ -28,7 +28,6 @@ from leads.record import plain
 from matcher.condition import FAIL
 from matcher.explain import walk
 from matcher.profile import ProfileError, load_profile
-from matcher.result import ELIGIBLE, INCOMPLETE
 
 from .auth import Principal, authenticate, protect, require_bank
 from .inputs import read_json, read_options
@@ -67,7 +66,6 @@ def _on_register(setup) -> None:
 
 
 def lead_service() -> LeadService:
-    from flask import current_app
     return current_app.extensions[EXTENSION]
 
 
@@ -76,10 +74,11 @@ def lead_service() -> LeadService:
 def _lead_problem(err: LeadError):
     if isinstance(err, StoreUnavailable):
         lead_service().unavailable(err)
+        wait = err.retry_after
         return problem_response(503, "leads cannot be served right now (the lead store is "
-                                     "unavailable); retry later", type_=TYPE_PREFIX
-                                + "store-unavailable", headers={"Retry-After": str(err.retry_after)},
-                                retry_after=err.retry_after)
+                                     f"unavailable); retry in {wait} s",
+                                type_=TYPE_PREFIX + "store-unavailable",
+                                headers={"Retry-After": str(wait)}, retry_after=wait)
     if isinstance(err, NotFound):
         return problem_response(404, str(err), type_=TYPE_PREFIX + "not-found")
     if isinstance(err, NotAllowed):
@@ -124,9 +123,9 @@ def _nested(dotted: str, message: str) -> dict:
     return tree
 
 
-def _invalid(errors: Mapping, detail: str = "the request cannot be read; see errors",
-             location: str = "body", slug: str = "invalid-request") -> Problem:
-    return Problem(422, slug, detail, errors=field_errors(errors, location))
+def _invalid(errors: Mapping) -> Problem:
+    return Problem(422, "invalid-request", "the request cannot be accepted; see errors",
+                   errors=field_errors(errors))
 
 
 # -- who is asking ------------------------------------------------------------------------

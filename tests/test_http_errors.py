@@ -158,17 +158,17 @@ def test_bank_endpoints_take_only_the_banks_own_key(rules):
     from http_api.auth import require_bank
     app = make_app(rules)
 
-    @app.get("/v1/banks/<bank_id>/leads")
+    @app.get("/v1/banks/<bank_id>/example")
     @require_bank
     def leads(bank_id):
         return {"bank": bank_id}
 
     client = app.test_client()
-    assert client.get("/v1/banks/icbc/leads", headers=bearer(BANK)).get_json() == {"bank": "icbc"}
-    assert_problem(client.get("/v1/banks/ccb/leads", headers=bearer(BANK)), 403)
-    assert_problem(client.get("/v1/banks/icbc/leads", headers=bearer(ADMIN)), 403)
-    assert_problem(client.get("/v1/banks/icbc/leads", headers=bearer(PORTAL)), 403)
-    assert_problem(client.get("/v1/banks/icbc/leads"), 401)
+    assert client.get("/v1/banks/icbc/example", headers=bearer(BANK)).get_json() == {"bank": "icbc"}
+    assert_problem(client.get("/v1/banks/ccb/example", headers=bearer(BANK)), 403)
+    assert_problem(client.get("/v1/banks/icbc/example", headers=bearer(ADMIN)), 403)
+    assert_problem(client.get("/v1/banks/icbc/example", headers=bearer(PORTAL)), 403)
+    assert_problem(client.get("/v1/banks/icbc/example"), 401)
 
 
 def test_operations_endpoints_need_no_key(client):
