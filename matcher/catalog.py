@@ -9,16 +9,18 @@ from __future__ import annotations
 import gc
 import hashlib
 import logging
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
+import numpy as np
+
 from . import yamlsource
 from .compiler import TooComplex, compile_product, fact_keys
-from .condition import FAIL, PASS, UNKNOWN, Criterion, evaluate, fields_used, top_level
+from .condition import PASS, evaluate
 from .engine import Engine
 from .prefilter import RegionIndex
+from .triage import Triage
 from .fact import fact_json
 from .ranking import order_key, score
 from .result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult, MatchResult
@@ -29,9 +31,6 @@ from .yamlsource import Location, Problem
 log = logging.getLogger(__name__)
 NEAR_MISS_LIMIT = 2  # an ineligible product failing at most this many conditions
 LIST_LIMIT = 20  # near misses and incomplete products listed per result (all are counted)
-# Failing on these is no near miss: an enterprise cannot move or change trade to qualify.
-FIXED_FIELDS = frozenset({"region_code", "province_code", "city_code", "industry_code",
-                          "industry_section", "entity_type", "established_on"})
 
 
 class CatalogError(ValueError):
@@ -109,12 +108,6 @@ def _product_checks(product: Product, data: Any, path: Path, root: Path, whole: 
     return problems
 
 
-@dataclass(frozen=True)
-class _Decision:
-    status: str
-    failed_conditions: int
-
-
 class Catalog:
     """Products compiled into durable_rules; ``match`` answers for one profile."""
 
@@ -133,12 +126,7 @@ class Catalog:
         # and from touching their pages after a fork (copy-on-write sharing).
         gc.collect()
         gc.freeze()
-        # Per product, its top-level conditions as (check, fixed) pairs, the ones an
-        # enterprise cannot change first: a product for another province is
-        # settled by one test, and a fixed failure is never a near miss.
-        self._checks = [sorted(((_checker(n), fields_used(n) <= FIXED_FIELDS)
-                                for n in top_level(p.eligibility)), key=lambda pair: not pair[1])
-                        for p in products]
+        self._triage = Triage(products)
 
     def __len__(self) -> int:
         return len(self.products)
@@ -146,24 +134,6 @@ class Catalog:
     @property
     def ruleset_count(self) -> int:
         return self._engine.ruleset_count
-
-    def _decide(self, index: int, values: Mapping[str, Any], fired: bool) -> _Decision:
-        if fired:
-            return _Decision(ELIGIBLE, 0)
-        failures = 0
-        for check, fixed in self._checks[index]:
-            if check(values) == FAIL:
-                failures += 1
-                if fixed or failures > NEAR_MISS_LIMIT:
-                    return _Decision(INELIGIBLE, NEAR_MISS_LIMIT + 1)
-        if failures == 0:
-            if evaluate(self.products[index].eligibility, values) == PASS:
-                # durable_rules and the reference disagree: never expected (the
-                # differential tests guard it); trust neither silently.
-                log.error("engine/reference disagreement on %s", self.products[index].id)
-                return _Decision(INELIGIBLE, 0)
-            return _Decision(INCOMPLETE, 0)
-        return _Decision(INELIGIBLE, failures)
 
     def match(self, profile: Any, as_of: date | None = None,
               approval_rates: Mapping[str, Any] | Callable[[list[str]], Mapping] | None = None,
@@ -188,22 +158,28 @@ class Catalog:
         else:
             total = len(self.products)
         fired = self._engine.eligible(fact_json(values, self._fact_keys), set(candidates))
-        eligible: list[int] = []
-        near: list[tuple[int, int]] = []
-        incomplete: list[int] = []
-        # Products outside the enterprise's region are ineligible, and no near miss.
-        counts = {"products": total, ELIGIBLE: 0, INELIGIBLE: total - len(candidates),
-                  INCOMPLETE: 0, "near_misses": 0}
-        for index in candidates:
-            decision = self._decide(index, values, index in fired)
-            counts[decision.status] += 1
-            if decision.status == ELIGIBLE:
-                eligible.append(index)
-            elif decision.status == INCOMPLETE:
+        # durable_rules decided who is eligible; the triage sorts the rest.
+        cand = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+        failing, fixed_failing = self._triage.failures(values)
+        fired_mask = np.isin(cand, np.fromiter(fired, dtype=np.int64, count=len(fired)))
+        failing, fixed_failing = failing[cand], fixed_failing[cand]
+        rest = ~fired_mask
+        ruled_out = rest & ((fixed_failing > 0) | (failing > NEAR_MISS_LIMIT))
+        undecided = rest & ~ruled_out & (failing == 0)
+        near_mask = rest & ~ruled_out & (failing > 0)
+        eligible = cand[fired_mask].tolist()
+        incomplete = []
+        for index in cand[undecided].tolist():
+            if evaluate(self.products[index].eligibility, values) == PASS:
+                # durable_rules and the reference disagree: never expected (the
+                # differential tests guard it); trust neither silently.
+                log.error("engine/reference disagreement on %s", self.products[index].id)
+            else:
                 incomplete.append(index)
-            elif 0 < decision.failed_conditions <= NEAR_MISS_LIMIT:
-                near.append((decision.failed_conditions, index))
-        counts["near_misses"] = len(near)
+        near = list(zip(failing[near_mask].tolist(), cand[near_mask].tolist()))
+        # Products outside the enterprise's region are ineligible, and no near miss.
+        counts = {"products": total, ELIGIBLE: len(eligible), INCOMPLETE: len(incomplete),
+                  INELIGIBLE: total - len(eligible) - len(incomplete), "near_misses": len(near)}
 
         def explained(index: int, status: str) -> EligibilityResult:
             return EligibilityResult(self.products[index], status, values=values)
@@ -223,20 +199,6 @@ class Catalog:
                                     key=lambda r: (len(r.missing_fields), r.product.id))
         return MatchResult(self.version, profile.as_of, values, matches, near_results,
                            incomplete_results[:list_limit], counts)
-
-
-def _checker(node) -> Callable[[Mapping[str, Any]], str]:
-    """A node's three-valued test as one closure (the hot loop of ``_decide``)."""
-    if not isinstance(node, Criterion) or node.op == "exists":
-        return node.outcome
-    name, holds = node.field, node.holds
-
-    def check(values: Mapping[str, Any]) -> str:
-        actual = values.get(name)
-        if actual is None:
-            return UNKNOWN
-        return PASS if holds(actual) else FAIL
-    return check
 
 
 def load_catalog(path: str | Path, progress: Callable[[Path], None] | None = None) -> Catalog:
