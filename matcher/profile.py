@@ -19,6 +19,8 @@ Decisions a caller relies on:
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -378,6 +380,12 @@ def derive(values: Mapping[str, object], as_of: date) -> dict[str, object]:
     return derived
 
 
+@lru_cache(maxsize=16)
+def _schema_for(as_of: date) -> "ProfileSchema":
+    """Building a schema costs as much as loading with it; one per evaluation date."""
+    return ProfileSchema(as_of=as_of)
+
+
 def load_profile(data: object, as_of: date | None = None) -> Profile:
     """Validate a posted profile (the parsed JSON) and add its derived fields.
 
@@ -388,7 +396,7 @@ def load_profile(data: object, as_of: date | None = None) -> Profile:
         raise ProfileError({"_schema": [f"a profile must be a JSON object, "
                                         f"got {_json_type(data)}"]})
     try:
-        values = ProfileSchema(as_of=as_of).load(data)
+        values = _schema_for(as_of).load(data)
     except ValidationError as err:
         raise ProfileError(err.normalized_messages()) from None
     values.update(derive(values, as_of))

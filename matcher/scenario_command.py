@@ -29,6 +29,7 @@ def _date(value: str | None) -> date | None:
 @click.command()
 @click.argument("path", default=None, required=False, type=click.Path())
 @click.option("--generate", "product_file", default=None, type=click.Path(),
+              metavar="PRODUCT_FILE",
               help="write PRODUCT_FILE's covering scenarios beside it (<slug>.test.yaml)")
 @click.option("--generate-all", is_flag=True,
               help="write scenarios for every product under PATH that has none")
@@ -37,7 +38,7 @@ def _date(value: str | None) -> date | None:
 @click.option("--fallback-base", "fallback", multiple=True,
               help="with --generate-all: bases to fit for products without their own")
 @click.option("--fit", is_flag=True, help="adjust the base where the product refuses it")
-@click.option("--as-of", "as_of", default=None, help="evaluation date written in the file")
+@click.option("--as-of", "as_of", default=None, help="evaluation date written in the file, YYYY-MM-DD (default: today)")
 @click.option("--force", is_flag=True, help="overwrite existing scenario files")
 @click.option("--coverage", is_flag=True, help="list criteria that no scenario makes fail")
 def test(path, product_file, generate_all, base, fallback, fit, as_of, force, coverage):

@@ -66,6 +66,10 @@ class YAMLSourceError(ValueError):
         self.problems = problems
 
 
+# libyaml's composer, where PyYAML was built with it: ~20× faster, same marks.
+_COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _loc(path: str, node: yaml.Node) -> Location:
     return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
@@ -115,7 +119,7 @@ def load(text: str, path: str):
     duplicate keys; an empty document loads as ``None``.
     """
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_COMPOSER)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
