@@ -276,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.json:
         print(f"loanmatch bench/compare.py · {args.profiles} profiles per size "
               f"(+{WARMUP} warm-up) · seed {args.seed} · {os.cpu_count()} CPUs · "
-              f"ms per profile")
+              f"load average {os.getloadavg()[0]:.1f} · ms per profile")
         print(f"{'products':>8}  {'evaluator':<31} {'build s':>8} {'RSS MB':>7} {'+MB':>6} "
               f"{'median ms':>10} {'p99 ms':>9}")
     failed = False
@@ -295,6 +295,8 @@ def main(argv: list[str] | None = None) -> int:
         print("agreement: " + ("DISAGREEMENT (see above)" if failed else
                                "all four agree on eligibility for every profile and product; "
                                "(c) and (d) three-valued, (a) by its counts and lists"))
+        print(f"load average at the end {os.getloadavg()[0]:.1f} (a busy machine slows "
+              f"every figure; compare the ratios)")
         print("+MB = RSS after building the evaluator minus RSS before (products, profiles "
               "and the evaluator's library already loaded)")
     return 1 if failed else 0

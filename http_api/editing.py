@@ -41,7 +41,7 @@ from .problems import Problem, field_errors
 from .reload import now, rules_lock, stage, write_atomically
 from .rules_schemas import PreviewOptionsSchema, PreviewRequestSchema
 from .state import state
-from .validation import Finding, lint_products, validate_in_child
+from .validation import Finding, check_scenarios, lint_products, relative
 
 bp = Blueprint("editing", __name__, url_prefix="/v1/banks/<bank_id>/products")
 protect(bp)
@@ -143,35 +143,26 @@ def _new_file(root: Path, bank_id: str, product_id: str) -> Path:
                                                             f"products; rename one")])
 
 
-def _lint_in_context(rel: str, text: str, product_id: str):
-    """The draft's own problems when it replaces ``rel`` in the live folder, and its Product."""
+def _check_in_context(rel: str, text: str, product_id: str, scenarios: bool):
+    """The draft's own problems when it replaces ``rel`` in the live folder, and its Product.
+
+    Lint of the whole folder (a duplicate id may sit in another bank's file); then, if
+    asked and lint passed, the draft's own scenario file, in a child process.
+    """
     reloader = state().reloader
     reloader.state_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=reloader.state_dir, prefix="draft-") as tmp:
         copy = stage(reloader.root, Path(tmp) / reloader.shown_root, link=True,
                      replace={rel: text})
         products, verdict = lint_products(copy)
-    mine = [f for f in verdict.findings if f.path == rel or f"{rel}:" in f.message]
-    product = next((p for p in products if p.id == product_id
-                    and Path(p.path).as_posix().endswith("/" + rel)), None)
+        mine = [f for f in verdict.findings if f.path == rel or f"{rel}:" in f.message]
+        product = next((p for p in products if p.id == product_id
+                        and relative(p.path, copy) == rel), None)
+        if scenarios and not mine:
+            stem = rel[: -len(Path(rel).suffix)]
+            tests = [t for t in (stem + ".test.yaml", stem + ".test.yml") if (copy / t).is_file()]
+            mine = check_scenarios(copy, products, tests)
     return mine, product
-
-
-def _scenario_findings(target: Path, rel: str, text: str) -> list[Finding]:
-    """Failures of the product's own scenario file against the draft (in a child process)."""
-    reloader = state().reloader
-    scenarios = target.with_name(target.name[: -len(target.suffix)] + SCENARIO_SUFFIX)
-    if not scenarios.is_file():
-        return []
-    with tempfile.TemporaryDirectory(dir=reloader.state_dir, prefix="draft-") as tmp:
-        mini = Path(tmp) / reloader.shown_root
-        (mini / rel).parent.mkdir(parents=True)
-        (mini / rel).write_text(text, encoding="utf-8")
-        shutil.copy2(scenarios, mini / scenarios.relative_to(reloader.root))
-        profiles = reloader.root / "_profiles"
-        if profiles.is_dir():
-            shutil.copytree(profiles, mini / "_profiles")
-        return validate_in_child(mini).findings
 
 
 def _decided(answer: dict | None) -> tuple[bool, dict]:
@@ -194,9 +185,7 @@ def publish(bank_id: str, product_id: str):
         rel = target.relative_to(reloader.root).as_posix()
         body = _decode(raw, rel)
         _read_draft(body, rel, bank_id, product_id)
-        findings, _ = _lint_in_context(rel, body, product_id)
-        if not findings:
-            findings = _scenario_findings(target, rel, body)
+        findings, _ = _check_in_context(rel, body, product_id, scenarios=True)
         if findings:
             raise _refused(findings)
         created = not target.exists()
@@ -259,7 +248,7 @@ def preview(bank_id: str, product_id: str):
     rel = target.relative_to(reloader.root).as_posix()
     text = body["rule_file"]
     _read_draft(text, rel, bank_id, product_id)
-    findings, product = _lint_in_context(rel, text, product_id)
+    findings, product = _check_in_context(rel, text, product_id, scenarios=False)
     if findings or product is None:
         raise _refused(findings or [Finding(rel, 1, 1, "the draft did not load")],
                        "the draft has problems; see errors")

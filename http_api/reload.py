@@ -45,7 +45,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .validation import Finding, Validation, validate_in_child
+from .validation import Finding, Validation, check_scenarios, lint_products
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -91,6 +91,28 @@ def fingerprint(root: Path) -> str:
             digest.update(f"{folder}/{name}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\n"
                           .encode())
     return digest.hexdigest()
+
+
+def manifest(root: Path) -> dict[str, str]:
+    """Each visible file under ``root`` (relative path) → sha256 of its bytes."""
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if _visible(d)]
+        for name in files:
+            if _visible(name):
+                path = Path(folder, name)
+                with contextlib.suppress(OSError):
+                    found[path.relative_to(root).as_posix()] = \
+                        hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def _stem(rel: str) -> str:
+    """``icbc/jyk.yaml`` and ``icbc/jyk.test.yaml`` → ``icbc/jyk``: a product and its tests."""
+    for suffix in (".test.yaml", ".test.yml", ".yaml", ".yml"):
+        if rel.endswith(suffix):
+            return rel[: -len(suffix)]
+    return rel
 
 
 def stage(root: Path, dest: Path, *, link: bool = False,
@@ -160,6 +182,7 @@ class Reloader:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._seen = fingerprint(self.root) if self.root.is_dir() else ""
+        self._contents = manifest(self.root)  # of the last folder that passed (or started)
         self._pending: dict | None = None
         self._checked_at: datetime | None = None
         self._handled: dict[str, dict] = {}
@@ -264,9 +287,17 @@ class Reloader:
 
     def _decide(self, copy: Path, requests: list[dict]) -> dict:
         previous = self.service.catalog.version
-        verdict = validate_in_child(copy) if copy.is_dir() and any(copy.iterdir()) else \
-            Validation(False, findings=[Finding(".", 1, None, "the rules folder is missing "
-                                                             "or empty")])
+        started = time.monotonic()
+        contents = manifest(copy)
+        if contents:
+            products, verdict = lint_products(copy)
+        else:
+            products, verdict = [], Validation(False, findings=[Finding(
+                ".", 1, None, "the rules folder is missing or empty")])
+        if verdict.ok:
+            tests = self._scenarios_to_run(copy, contents, products)
+            verdict.findings = check_scenarios(copy, products, tests)
+            verdict.ok = not verdict.findings
         answer: dict[str, Any] = {"previous_version": previous, "at": now().isoformat()}
         if not verdict.ok:
             self._pending = {"detected_at": now().isoformat(),
@@ -275,25 +306,43 @@ class Reloader:
                         "; ".join(e["text"] for e in self._pending["errors"][:5]))
             return {**answer, "outcome": "rejected", "version": previous,
                     "errors": self._pending["errors"]}
-        self._pending = None
+        self._pending, self._contents = None, contents
         if verdict.version == previous:
             return {**answer, "outcome": "unchanged", "version": previous, "errors": []}
         actors = sorted({r["actor"] for r in requests if r.get("actor")}) or ["watcher"]
-        self._go_live(copy, verdict.version, ", ".join(actors))
+        self._go_live(copy, products, verdict.version, ", ".join(actors),
+                      time.monotonic() - started)
         return {**answer, "outcome": "reloaded", "version": verdict.version, "errors": []}
 
-    def _go_live(self, copy: Path, version: str, actor: str) -> None:
-        from matcher.catalog import load_catalog
+    def _scenarios_to_run(self, copy: Path, contents: dict[str, str], products) -> list[str]:
+        """The scenario files a change can affect: those beside a changed product or
+        changed themselves; all of them when a base profile changed or a product id
+        left the catalog (a scenario elsewhere may name it)."""
+        from matcher.scenario import scenario_files
+        every = [p.relative_to(copy).as_posix() for p in scenario_files(copy)]
+        before = self._contents
+        changed = {rel for rel in before.keys() | contents.keys()
+                   if before.get(rel) != contents.get(rel)}
+        gone = set(self.service.catalog.by_id) - {p.id for p in products}
+        if not before or gone or any(rel.startswith("_profiles/") for rel in changed):
+            return every
+        stems = {_stem(rel) for rel in changed}
+        return [rel for rel in every if _stem(rel) in stems]
+
+    def _go_live(self, copy: Path, products, version: str, actor: str,
+                 checked_in: float) -> None:
+        from matcher.catalog import Catalog
         try:
             self.versions().record(copy, version, actor=actor)
         except Exception:  # the record is an audit aid: a full disk must not stop a fix
             log.exception("could not record catalog version %s", version)
-        catalog = load_catalog(copy)
-        catalog.root = str(self.root)
+        compiling = time.monotonic()
+        catalog = Catalog(products, version, str(self.root))
         self.service.catalog, self.service.loaded_at = catalog, now()
         self.app.extensions.pop("loanmatch.openapi", None)  # examples name products
         self.reloads += 1
-        log.info("catalog %s live (%d products), by %s", version, len(catalog), actor)
+        log.info("catalog %s live (%d products), by %s; checked in %.2f s, compiled in %.2f s",
+                 version, len(catalog), actor, checked_in, time.monotonic() - compiling)
 
     def _status_doc(self) -> dict:
         catalog = self.service.catalog
