@@ -158,5 +158,19 @@ def match(profile_file, rules, as_of, fmt, explain, lang):
     sys.exit(1 if failures else 0)
 
 
+@main.command()
+@click.option("--versions-dir", default=None, type=click.Path(),
+              help="where versions are recorded (default: $LOANMATCH_VERSIONS_DIR or var/catalog-versions)")
+def versions(versions_dir):
+    """List the catalog versions that went live, newest last (for diff and replay)."""
+    from .versions import VersionStore
+    records = VersionStore(versions_dir).list()
+    for r in records:
+        changes = f"+{len(r.added)} -{len(r.removed)} ~{len(r.modified)}"
+        kept = "" if r.kept else "  (snapshot pruned)"
+        click.echo(f"{r.version}  {r.recorded_at}  {r.actor or '-':<16} {changes}{kept}")
+    err.print(f"{len(records)} recorded version(s)", highlight=False)
+
+
 if __name__ == "__main__":
     main()

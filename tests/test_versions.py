@@ -182,3 +182,19 @@ def test_a_version_is_found_by_a_unique_prefix(rules, store):
     assert store.resolve(version) == version
     assert store.resolve(version[len("sha256:"):][:6]) == version
     assert store.resolve("zzzz") is None
+
+
+def test_the_versions_command_lists_what_went_live(rules, store, tmp_path):
+    from click.testing import CliRunner
+
+    from matcher.cli import main
+    first = version_of(rules)
+    store.record(rules, first, actor="watcher")
+    write(rules, "a", years=1)
+    second = version_of(rules)
+    store.record(rules, second, actor="bank:demo")
+    result = CliRunner().invoke(main, ["versions", "--versions-dir", str(tmp_path / "versions")])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == [first, second]
+    assert "bank:demo" in lines[1] and "~1" in lines[1]
