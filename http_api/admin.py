@@ -13,7 +13,7 @@ from flask import Blueprint, jsonify
 
 from .auth import Principal, authenticate, protect
 from .problems import Problem
-from .reload import rules_lock
+from .rulefiles import rules_lock
 from .state import state
 
 bp = Blueprint("admin", __name__, url_prefix="/v1/admin")

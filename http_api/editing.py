@@ -38,7 +38,8 @@ from .admin import actor
 from .auth import Principal, authenticate, protect
 from .inputs import read_json, read_options
 from .problems import Problem, field_errors
-from .reload import now, rules_lock, stage, write_atomically
+from .reload import now
+from .rulefiles import rules_lock, stage, write_atomically
 from .rules_schemas import PreviewOptionsSchema, PreviewRequestSchema
 from .state import state
 from .validation import Finding, check_scenarios, lint_products, relative

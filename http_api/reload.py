@@ -30,8 +30,6 @@ counts them).
 from __future__ import annotations
 
 import contextlib
-import fcntl
-import hashlib
 import json
 import logging
 import os
@@ -43,8 +41,9 @@ import time
 import uuid
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
+from .rulefiles import fingerprint, manifest, rules_lock, stage, stem, write_atomically
 from .validation import Finding, Validation, check_scenarios, lint_products
 
 if TYPE_CHECKING:
@@ -60,101 +59,6 @@ HANDLED_KEPT = 100    # answers kept in status.json for the workers that asked
 
 def now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-@contextlib.contextmanager
-def rules_lock(state_dir: Path) -> Iterator[None]:
-    """Exclusive across processes and threads: one writer or one scan of the rules at a time."""
-    state_dir.mkdir(parents=True, exist_ok=True)
-    with open(state_dir / "rules.lock", "a+b") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _visible(name: str) -> bool:
-    return not name.startswith(".") and name != "__pycache__"
-
-
-def fingerprint(root: Path) -> str:
-    """Changes whenever a file under ``root`` is added, removed, replaced or rewritten."""
-    digest = hashlib.sha256()
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if _visible(d))
-        for name in sorted(f for f in files if _visible(f)):
-            try:
-                st = os.stat(os.path.join(folder, name))
-            except FileNotFoundError:
-                continue
-            digest.update(f"{folder}/{name}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\n"
-                          .encode())
-    return digest.hexdigest()
-
-
-def manifest(root: Path) -> dict[str, str]:
-    """Each visible file under ``root`` (relative path) → sha256 of its bytes."""
-    found = {}
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if _visible(d)]
-        for name in files:
-            if _visible(name):
-                path = Path(folder, name)
-                with contextlib.suppress(OSError):
-                    found[path.relative_to(root).as_posix()] = \
-                        hashlib.sha256(path.read_bytes()).hexdigest()
-    return found
-
-
-def _stem(rel: str) -> str:
-    """``icbc/jyk.yaml`` and ``icbc/jyk.test.yaml`` → ``icbc/jyk``: a product and its tests."""
-    for suffix in (".test.yaml", ".test.yml", ".yaml", ".yml"):
-        if rel.endswith(suffix):
-            return rel[: -len(suffix)]
-    return rel
-
-
-def stage(root: Path, dest: Path, *, link: bool = False,
-          replace: dict[str, str] | None = None) -> Path:
-    """A copy of the rules folder at ``dest`` (hard links when ``link``), with files replaced.
-
-    ``replace`` maps a path relative to the root to its new text. Links are for a
-    read-only look (lint); a copy that will be compiled must be a real copy, so that
-    an edit made in place meanwhile cannot change what was checked.
-    """
-    def copy(src, dst):
-        if link:
-            try:
-                return os.link(src, dst)
-            except OSError:
-                pass
-        return shutil.copy2(src, dst)
-
-    shutil.copytree(root, dest, copy_function=copy,
-                    ignore=lambda _d, names: [n for n in names if not _visible(n)])
-    for rel, text in (replace or {}).items():
-        target = dest / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            target.unlink()  # a hard link: never write through it into the live file
-        target.write_text(text, encoding="utf-8")
-    return dest
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never a half-written one."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise
 
 
 def versions_folder(settings) -> Path:
@@ -326,8 +230,8 @@ class Reloader:
         gone = set(self.service.catalog.by_id) - {p.id for p in products}
         if not before or gone or any(rel.startswith("_profiles/") for rel in changed):
             return every
-        stems = {_stem(rel) for rel in changed}
-        return [rel for rel in every if _stem(rel) in stems]
+        stems = {stem(rel) for rel in changed}
+        return [rel for rel in every if stem(rel) in stems]
 
     def _go_live(self, copy: Path, products, version: str, actor: str,
                  checked_in: float) -> None:
@@ -381,11 +285,6 @@ class Reloader:
                     self.check()
                 except Exception:  # the watcher must outlive one bad look
                     log.exception("checking the rules folder failed")
-
-
-def reloader() -> Reloader:
-    from .state import state
-    return state().reloader
 
 
 def install(app: "Flask", service: "ServiceState") -> None:
