@@ -238,7 +238,7 @@ def _print_size(result: dict) -> None:
               f"{row['rss_mb'] - row['rss_base_mb']:>6.0f} {row['median_ms']:>10.3f} "
               f"{row['p99_ms']:>9.3f}")
     print(f"{'':8}  ratios of medians: (a)/(d) = {result['ratio_a_to_d']:.2f} · "
-          f"(a)/(c) = {result['ratio_a_to_c']:.1f} · (a) ran {result['rulesets']} rulesets · "
+          f"(a)/(c) = {result['ratio_a_to_c']:.1f} · (a) holds {result['rulesets']} rulesets · "
           f"eligible {100 * result['eligible_share']:.1f}% of products · "
           f"profile validation (not in the figures) {result['validate_ms']:.3f} ms")
     for name, problems in result["agreement"].items():

@@ -46,7 +46,7 @@ import zen
 from matcher.condition import FAIL, PASS, UNKNOWN, Criterion, Node, top_level
 from matcher.rule import Product
 
-_GROUPS_COLUMN = "groups"
+_GROUPS_COLUMN = "(any, not, several prefixes)"  # never a field name
 
 
 def literal(value: Any) -> str:
