@@ -37,9 +37,10 @@ def checker(node: Node) -> Callable[[Mapping[str, Any]], str]:
 
 
 def _key(node: Node) -> tuple:
+    """Equal for conditions that test the same thing, so that each is tested once."""
     if isinstance(node, Criterion):
         return (node.field, node.op, node.value)
-    return ("group", id(node))
+    return (node.kind, tuple(_key(child) for child in node.children))
 
 
 class Triage:
