@@ -10,6 +10,12 @@ JSON lines), ``inputs`` (reading bodies and query options), ``schemas``
 Leads: ``leads`` (the endpoints, over the ``leads`` library), ``lead_service`` (the
 per-process ``LeadStore``, the embedded Redis, approval rates for ranking),
 ``lead_schemas`` (their documents and operations); docs/leads.md.
+
+Rule changes: ``editing`` (a bank publishes, retires and previews its products),
+``reload`` (the watcher; checked changes go live through fresh gunicorn workers),
+``replay`` (``POST /v1/match?catalog_version=``), ``validation`` (lint and scenarios,
+the latter in a child process), ``rulefiles`` (the folder on disk: lock, staging,
+atomic writes), ``rules_schemas`` (their documents and operations); docs/bank-staff.md.
 """
 from __future__ import annotations
 

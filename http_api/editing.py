@@ -40,7 +40,7 @@ from .inputs import read_json, read_options
 from .problems import Problem, field_errors
 from .reload import now
 from .rulefiles import rules_lock, stage, write_atomically
-from .rules_schemas import PreviewOptionsSchema, PreviewRequestSchema
+from .rules_schemas import PreviewOptionsSchema, PreviewRequestSchema, PublishRequestSchema
 from .state import state
 from .validation import Finding, check_scenarios, lint_products, relative
 
@@ -52,17 +52,24 @@ SCENARIO_SUFFIX = ".test.yaml"
 _BANK_ID = re.compile(r"^[a-z0-9_]+$")
 _preview_options = PreviewOptionsSchema()
 _preview_request = PreviewRequestSchema()
+_publish_request = PublishRequestSchema()
 
 
-def _scope(bank_id: str, product_id: str) -> Principal:
-    """The caller, if its key may change this bank's products (403 otherwise)."""
+def _scope(bank_id: str, product_id: str, missing: int = 422) -> Principal:
+    """The caller, if its key may change this bank's products (403 otherwise).
+
+    An address that cannot name a product is a 422 (or ``missing``: 404 for a delete).
+    """
     principal = authenticate()
     if state().settings.auth and principal.role != "admin" and principal.bank != bank_id:
         raise Problem(403, "forbidden", f"only the key of bank '{bank_id}' or an admin key "
-                                        f"may change bank '{bank_id}''s products")
+                                        f"may change the products of bank '{bank_id}'")
     if not _BANK_ID.match(bank_id) or not ID_PATTERN.match(product_id):
-        raise Problem(404, "not-found", "no such product: a bank id is lower-case letters, "
-                                        "digits and '_', a product id also '-'")
+        detail = ("a bank id is lower-case letters, digits and '_'; a product id also '-', "
+                  "at most 64 characters")
+        if missing == 404:
+            raise Problem(404, "not-found", f"no such product: {detail}")
+        raise Problem(422, "invalid-request", f"the address names no product: {detail}")
     return principal
 
 
@@ -144,8 +151,9 @@ def _new_file(root: Path, bank_id: str, product_id: str) -> Path:
                                                             f"products; rename one")])
 
 
-def _check_in_context(rel: str, text: str, product_id: str, scenarios: bool):
-    """The draft's own problems when it replaces ``rel`` in the live folder, and its Product.
+def _check_in_context(rel: str, files: dict[str, str], product_id: str, scenarios: bool):
+    """The draft's own problems when ``files`` replace theirs in the live folder, and the
+    Product in ``rel``.
 
     Lint of the whole folder (a duplicate id may sit in another bank's file); then, if
     asked and lint passed, the draft's own scenario file, in a child process.
@@ -154,16 +162,39 @@ def _check_in_context(rel: str, text: str, product_id: str, scenarios: bool):
     reloader.state_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=reloader.state_dir, prefix="draft-") as tmp:
         copy = stage(reloader.root, Path(tmp) / reloader.shown_root, link=True,
-                     replace={rel: text})
+                     replace=files)
         products, verdict = lint_products(copy)
         mine = [f for f in verdict.findings if f.path == rel or f"{rel}:" in f.message]
         product = next((p for p in products if p.id == product_id
                         and relative(p.path, copy) == rel), None)
         if scenarios and not mine:
-            stem = rel[: -len(Path(rel).suffix)]
-            tests = [t for t in (stem + ".test.yaml", stem + ".test.yml") if (copy / t).is_file()]
+            tests = [t for t in _test_files(rel) if (copy / t).is_file()]
             mine = check_scenarios(copy, products, tests)
     return mine, product
+
+
+def _test_files(rel: str) -> tuple[str, str]:
+    """``icbc/jyk.yaml`` → its scenario file's possible names, the usual one first."""
+    stem = rel[: -len(Path(rel).suffix)]
+    return stem + SCENARIO_SUFFIX, stem + ".test.yml"
+
+
+def _publish_body() -> tuple[bytes, str | None]:
+    """The rule file (a YAML body); or, as JSON, the rule file and its scenario file,
+    which must change together when a bound moves."""
+    if request.mimetype in YAML_TYPES:
+        return _yaml_body(), None
+    if request.mimetype != "application/json":
+        raise Problem(415, "unsupported-media-type",
+                      f"send the rule file as 'Content-Type: application/yaml', or "
+                      f"{{rule_file, scenarios}} as application/json "
+                      f"(got {request.mimetype or 'no Content-Type'})")
+    try:
+        body = _publish_request.load(read_json())
+    except ValidationError as exc:
+        raise Problem(422, "invalid-request", "the publish request cannot be read; see errors",
+                      errors=field_errors(exc.normalized_messages())) from None
+    return body["rule_file"].encode("utf-8"), body.get("scenarios")
 
 
 def _decided(answer: dict | None) -> tuple[bool, dict]:
@@ -176,7 +207,7 @@ def _decided(answer: dict | None) -> tuple[bool, dict]:
 def publish(bank_id: str, product_id: str):
     """Create or replace one product's rule file; it goes live if the whole folder passes."""
     who = actor(_scope(bank_id, product_id))
-    raw = _yaml_body()
+    raw, scenarios = _publish_body()
     reloader = state().reloader
     if reloader.owns():
         reloader.record_current()  # so the version this edit replaces can be replayed
@@ -186,15 +217,26 @@ def publish(bank_id: str, product_id: str):
         rel = target.relative_to(reloader.root).as_posix()
         body = _decode(raw, rel)
         _read_draft(body, rel, bank_id, product_id)
-        findings, _ = _check_in_context(rel, body, product_id, scenarios=True)
+        files = {rel: body}
+        tests = next((t for t in _test_files(rel) if (reloader.root / t).is_file()),
+                     _test_files(rel)[0])
+        if scenarios is not None:
+            files[tests] = scenarios
+        findings, _ = _check_in_context(rel, files, product_id, scenarios=True)
         if findings:
             raise _refused(findings)
         created = not target.exists()
-        changed = created or target.read_bytes() != raw
+        writes = {target: raw}
+        if scenarios is not None:
+            writes[reloader.root / tests] = scenarios.encode("utf-8")
+        writes = {path: data for path, data in writes.items()
+                  if not path.is_file() or path.read_bytes() != data}
+        changed = bool(writes)
         request_id = None
         if changed:
             target.parent.mkdir(parents=True, exist_ok=True)
-            write_atomically(target, raw)
+            for path, data in writes.items():
+                write_atomically(path, data)
             request_id = reloader.ask(who)
     answer = reloader.wait(request_id) if request_id else {
         "outcome": "unchanged", "version": state().catalog.version, "errors": []}
@@ -207,7 +249,7 @@ def publish(bank_id: str, product_id: str):
 @bp.delete("/<product_id>")
 def retire(bank_id: str, product_id: str):
     """Take a product out of the catalog; its files move to the retired area, time-stamped."""
-    who = actor(_scope(bank_id, product_id))
+    who = actor(_scope(bank_id, product_id, missing=404))
     reloader = state().reloader
     if reloader.owns():
         reloader.record_current()
@@ -221,7 +263,8 @@ def retire(bank_id: str, product_id: str):
         shelf.mkdir(parents=True, exist_ok=True)
         stem = target.name[: -len(target.suffix)]
         moved = []
-        for path in (target, target.with_name(stem + SCENARIO_SUFFIX)):
+        for path in (target, *(reloader.root / t for t in _test_files(
+                target.relative_to(reloader.root).as_posix()))):
             if path.is_file():
                 rest = path.name[len(stem):]
                 destination = shelf / f"{stem}.{stamp}{rest}"
@@ -249,7 +292,7 @@ def preview(bank_id: str, product_id: str):
     rel = target.relative_to(reloader.root).as_posix()
     text = body["rule_file"]
     _read_draft(text, rel, bank_id, product_id)
-    findings, product = _check_in_context(rel, text, product_id, scenarios=False)
+    findings, product = _check_in_context(rel, {rel: text}, product_id, scenarios=False)
     if findings or product is None:
         raise _refused(findings or [Finding(rel, 1, 1, "the draft did not load")],
                        "the draft has problems; see errors")

@@ -31,6 +31,17 @@ class PreviewOptionsSchema(Schema):
     explain = fields.String(load_default="all", validate=validate.OneOf(EXPLAIN_LEVELS))
 
 
+class PublishRequestSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+    rule_file = fields.String(required=True, validate=validate.Length(min=1), metadata={
+        "description": "the rule file, YAML text"})
+    scenarios = fields.String(validate=validate.Length(min=1), metadata={
+        "description": "its scenario file (<slug>.test.yaml), YAML text: published with "
+                       "it, checked against it"})
+
+
 class PreviewRequestSchema(Schema):
     class Meta:
         unknown = RAISE
@@ -168,9 +179,11 @@ _IDS = [{"in": "path", "name": "bank_id", "required": True,
         {"in": "path", "name": "product_id", "required": True,
          "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
          "description": "the product id (the file's id)"}]
-_YAML = {"required": True, "description": "the rule file (docs/rules.md)",
-         "content": {t: {"schema": {"type": "string"}}
-                     for t in ("application/yaml", "text/yaml")}}
+_YAML = {"required": True, "description": "the rule file (docs/rules.md) as YAML; or, as "
+                                          "JSON, the rule file and its scenario file",
+         "content": {**{t: {"schema": {"type": "string"}}
+                        for t in ("application/yaml", "text/yaml")},
+                     "application/json": {"schema": PublishRequestSchema}}}
 
 
 def _op(summary: str, description: str, tag: str, responses: dict, errors: str, *,
@@ -207,14 +220,15 @@ RULES_OPERATIONS = {
         {"200": {"description": "OK", **_json(VersionListSchema)}}, _KEYED)},
     "editing.publish": {"put": _op(
         "Publish a product's rule file (that bank's key, or admin)",
-        "The body is the YAML file; its bank and id must be the address's. It is linted "
+        "The body is the YAML file (or JSON {rule_file, scenarios} to publish its "
+        "scenario file with it); its bank and id must be the address's. It is linted "
         "in the context of the whole catalog and its scenarios run before anything is "
         "written; a refused draft changes nothing (422). 201 created / 200 replaced and "
         "live; 202 written but not live yet (see reload).", "editing",
         {"200": {"description": "replaced (or unchanged) and live", **_json(PublishedSchema)},
          "201": {"description": "created and live", **_json(PublishedSchema)},
          "202": {"description": "written, not live yet", **_json(PublishedSchema)}},
-        "413 415 422 " + _KEYED, ids=True, body=_YAML)},
+        "400 413 415 422 " + _KEYED, ids=True, body=_YAML)},
     "editing.retire": {"delete": _op(
         "Retire a product (that bank's key, or admin)",
         "Its rule and scenario files move out of the rules folder to the retired area, "

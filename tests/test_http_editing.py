@@ -239,8 +239,30 @@ def test_a_draft_that_breaks_its_own_scenarios_is_refused(client, rules):
                                         f"eligible, got ineligible: years_in_business 10 < 20")
 
 
+def test_a_moved_bound_is_published_with_its_scenarios(client, rules):
+    text = JINGYING.replace("value: 20000", "value: 1000000")  # the base pays 920,000
+    scenarios = SCENARIOS.replace("""  - name: accepts its reference profile
+    expect: eligible""", """  - name: the reference profile pays too little tax now
+    expect: ineligible
+    failing: [tax_paid_12m]""")
+    rejected(client, rules, text)  # alone, it breaks the scenario file on the server
+    response = client.put("/v1/banks/icbc/products/icbc-jingying", headers=auth("icbc"),
+                          json={"rule_file": text, "scenarios": scenarios})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["live"] is True
+    assert (rules / "icbc" / "jingying.yaml").read_text(encoding="utf-8") == text
+    assert (rules / "icbc" / "jingying.test.yaml").read_text(encoding="utf-8") == scenarios
+    assert status_of(match(client, BASE), "icbc-jingying") == "ineligible"
+    wrong = scenarios.replace("failing: [tax_paid_12m]", "failing: [legal_rep_age]")
+    response = client.put("/v1/banks/icbc/products/icbc-jingying", headers=auth("icbc"),
+                          json={"rule_file": text, "scenarios": wrong})
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["path"] == "rules/icbc/jingying.test.yaml"
+    assert (rules / "icbc" / "jingying.test.yaml").read_text(encoding="utf-8") == scenarios
+
+
 def test_a_rule_file_must_be_sent_as_yaml(client, rules):
-    response = put(client, "icbc", "icbc", "icbc-jingying", JINGYING, "application/json")
+    response = put(client, "icbc", "icbc", "icbc-jingying", JINGYING, "text/plain")
     assert response.status_code == 415
     response = put(client, "icbc", "icbc", "icbc-jingying", JINGYING, "text/yaml")
     assert response.status_code == 200
@@ -332,3 +354,13 @@ def test_bank_documentation_walkthrough_uses_real_endpoints(app):
     for example in ("/v1/banks/icbc/products/icbc-jingying-kuaidai/preview",
                     "-X PUT", "-X DELETE", "loanmatch lint", "loanmatch test", "loanmatch diff"):
         assert example in doc, example
+
+
+def test_an_address_that_cannot_name_a_product_is_refused(client, rules):
+    before = snapshot(rules)
+    assert put(client, "icbc", "icbc", "Icbc_Jingying", JINGYING).status_code == 422
+    assert client.delete("/v1/banks/icbc/products/Not.An.Id",
+                         headers=auth("icbc")).status_code == 404
+    assert client.delete("/v1/banks/icbc/products/icbc-nothing",
+                         headers=auth("icbc")).status_code == 404
+    assert snapshot(rules) == before

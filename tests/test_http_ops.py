@@ -163,7 +163,7 @@ def test_openapi_document_is_valid_and_describes_the_api(client):
                                   "/v1/products/{product_id}", "/v1/products/{product_id}/check",
                                   "/healthz", "/readyz", "/metrics"}
     match = spec["paths"]["/v1/match"]["post"]
-    assert {p["name"] for p in match["parameters"]} == {"top", "as_of", "explain", "lang"}
+    assert {p["name"] for p in match["parameters"]} == {"top", "as_of", "explain", "lang", "catalog_version"}
     assert match["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/Profile")
     assert "422" in match["responses"] and "application/problem+json" in \
         spec["components"]["responses"]["Unprocessable"]["content"]
