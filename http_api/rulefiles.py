@@ -13,9 +13,10 @@ import fcntl
 import hashlib
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Iterator
+
+from matcher.versions import write_atomically  # noqa: F401 (one atomic write for rules and versions)
 
 
 @contextlib.contextmanager
@@ -98,16 +99,3 @@ def stage(root: Path, dest: Path, *, link: bool = False,
     return dest
 
 
-def write_atomically(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never a half-written one."""
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp)
-        raise

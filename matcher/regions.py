@@ -1,22 +1,116 @@
-"""Names of regions (GB/T 2260) for explanations: "四川省(510000)" reads better than a code."""
+"""Place names → GB/T 2260 administrative division codes.
+
+Regional products say where they lend in words (注册在四川省, 唐山市辖内, 上海市辖区);
+rules test codes (``province_code``, ``city_code``, ``region_code``).  This table
+holds all 31 provinces, every prefecture-level city of Hebei, Sichuan and
+Jiangsu, the districts of Shanghai and the other large cities, each under its
+full name and the short name people write.
+"""
 from __future__ import annotations
 
-PROVINCES = {
-    "110000": "北京市", "120000": "天津市", "130000": "河北省", "140000": "山西省",
-    "150000": "内蒙古自治区", "210000": "辽宁省", "220000": "吉林省", "230000": "黑龙江省",
-    "310000": "上海市", "320000": "江苏省", "330000": "浙江省", "340000": "安徽省",
-    "350000": "福建省", "360000": "江西省", "370000": "山东省", "410000": "河南省",
-    "420000": "湖北省", "430000": "湖南省", "440000": "广东省", "450000": "广西壮族自治区",
-    "460000": "海南省", "500000": "重庆市", "510000": "四川省", "520000": "贵州省",
-    "530000": "云南省", "540000": "西藏自治区", "610000": "陕西省", "620000": "甘肃省",
-    "630000": "青海省", "640000": "宁夏回族自治区", "650000": "新疆维吾尔自治区",
-}
-CITIES = {
-    "130100": "石家庄市", "130200": "唐山市", "130300": "秦皇岛市", "130400": "邯郸市",
-    "130600": "保定市", "131000": "廊坊市", "510100": "成都市", "510700": "绵阳市",
-    "320100": "南京市", "320200": "无锡市", "320500": "苏州市", "330100": "杭州市",
-    "440100": "广州市", "440300": "深圳市", "420100": "武汉市", "610100": "西安市",
-}
+import re
+from dataclasses import dataclass
+
+PROVINCE = "province"
+CITY = "city"
+DISTRICT = "district"
+
+# The profile field a criterion on a place of each level tests.
+FIELD_FOR_LEVEL = {PROVINCE: "province_code", CITY: "city_code", DISTRICT: "region_code"}
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str
+    name: str  # full name: 四川省, 唐山市, 浦东新区
+    level: str
+
+    @property
+    def field(self) -> str:
+        return FIELD_FOR_LEVEL[self.level]
+
+
+_PROVINCES = """
+110000 北京市 北京|120000 天津市 天津|130000 河北省 河北|140000 山西省 山西
+150000 内蒙古自治区 内蒙古|210000 辽宁省 辽宁|220000 吉林省 吉林|230000 黑龙江省 黑龙江
+310000 上海市 上海 上海市辖区|320000 江苏省 江苏|330000 浙江省 浙江|340000 安徽省 安徽
+350000 福建省 福建|360000 江西省 江西|370000 山东省 山东|410000 河南省 河南
+420000 湖北省 湖北|430000 湖南省 湖南|440000 广东省 广东|450000 广西壮族自治区 广西
+460000 海南省 海南|500000 重庆市 重庆|510000 四川省 四川|520000 贵州省 贵州
+530000 云南省 云南|540000 西藏自治区 西藏|610000 陕西省 陕西|620000 甘肃省 甘肃
+630000 青海省 青海|640000 宁夏回族自治区 宁夏|650000 新疆维吾尔自治区 新疆
+"""
+
+_CITIES = """
+130100 石家庄市|130200 唐山市|130300 秦皇岛市|130400 邯郸市|130500 邢台市|130600 保定市
+130700 张家口市|130800 承德市|130900 沧州市|131000 廊坊市|131100 衡水市
+510100 成都市|510300 自贡市|510400 攀枝花市|510500 泸州市|510600 德阳市|510700 绵阳市
+510800 广元市|510900 遂宁市|511000 内江市|511100 乐山市|511300 南充市|511400 眉山市
+511500 宜宾市|511600 广安市|511700 达州市|511800 雅安市|511900 巴中市|512000 资阳市
+513200 阿坝藏族羌族自治州 阿坝州|513300 甘孜藏族自治州 甘孜州|513400 凉山彝族自治州 凉山州
+320100 南京市|320200 无锡市|320300 徐州市|320400 常州市|320500 苏州市|320600 南通市
+320700 连云港市|320800 淮安市|320900 盐城市|321000 扬州市|321100 镇江市|321200 泰州市
+321300 宿迁市
+210100 沈阳市|210200 大连市|220100 长春市|230100 哈尔滨市|140100 太原市|150100 呼和浩特市
+330100 杭州市|330200 宁波市|330300 温州市|340100 合肥市|350100 福州市|350200 厦门市
+360100 南昌市|370100 济南市|370200 青岛市|410100 郑州市|420100 武汉市|430100 长沙市
+440100 广州市|440300 深圳市|440400 珠海市|440600 佛山市|441900 东莞市|450100 南宁市
+460100 海口市|520100 贵阳市|530100 昆明市|540100 拉萨市|610100 西安市|620100 兰州市
+630100 西宁市|640100 银川市|650100 乌鲁木齐市
+"""
+
+_SHANGHAI_DISTRICTS = """
+310101 黄浦区|310104 徐汇区|310105 长宁区|310106 静安区|310107 普陀区|310109 虹口区
+310110 杨浦区|310112 闵行区|310113 宝山区|310114 嘉定区|310115 浦东新区 浦东
+310116 金山区|310117 松江区|310118 青浦区|310120 奉贤区|310151 崇明区
+"""
+
+
+def _rows(table: str):
+    for row in re.split(r"[|\n]", table):
+        if row.strip():
+            code, name, *aliases = row.split()
+            yield code, name, aliases
+
+
+def _build() -> tuple[dict[str, Region], dict[str, Region]]:
+    by_code: dict[str, Region] = {}
+    by_name: dict[str, Region] = {}
+    for table, level in ((_PROVINCES, PROVINCE), (_CITIES, CITY), (_SHANGHAI_DISTRICTS, DISTRICT)):
+        for code, name, aliases in _rows(table):
+            region = Region(code, name, level)
+            by_code[code] = region
+            names = [name, *aliases]
+            if level == CITY and name.endswith("市"):
+                names.append(name[:-1])  # 唐山市 → 唐山
+            for n in names:
+                by_name.setdefault(n, region)  # a province keeps its short name (吉林)
+    return by_code, by_name
+
+
+REGIONS_BY_CODE, REGIONS_BY_NAME = _build()
+_NAME_RE = re.compile("|".join(map(re.escape, sorted(REGIONS_BY_NAME, key=len, reverse=True))))
+
+
+def region(name: str) -> Region | None:
+    """The region called ``name`` (四川省, 四川, 唐山市, 唐山), or None."""
+    return REGIONS_BY_NAME.get(name.strip())
+
+
+def region_code(name: str) -> str | None:
+    """The GB/T 2260 code of the place called ``name``: 唐山 → 130200, 四川省 → 510000."""
+    found = region(name)
+    return found.code if found else None
+
+
+def find_regions(text: str) -> list[tuple[int, int, Region]]:
+    """Place names in running text, as (start, end, region), longest name first."""
+    return [(m.start(), m.end(), REGIONS_BY_NAME[m.group()]) for m in _NAME_RE.finditer(text)]
+
+
+# Codes → names, for explanations ("四川省(510000)") and the profile's region check.
+PROVINCES = {code: r.name for code, r in REGIONS_BY_CODE.items() if r.level == PROVINCE}
+CITIES = {code: r.name for code, r in REGIONS_BY_CODE.items() if r.level == CITY}
 
 
 def region_name(code: str) -> str | None:
@@ -25,4 +119,4 @@ def region_name(code: str) -> str | None:
     code = (code + "0000")[:6]
     if code.endswith("0000"):
         return PROVINCES.get(code)
-    return CITIES.get(code[:4] + "00")
+    return CITIES.get(code[:4] + "00") or PROVINCES.get(code[:2] + "0000")

@@ -84,7 +84,8 @@ def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _write_atomic(path: Path, data: bytes) -> None:
+def write_atomically(path: Path, data: bytes) -> None:
+    """Readers see the old file or the new one, never a half-written one."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
@@ -181,7 +182,7 @@ class VersionStore:
         if old and not old.endswith(b"\n"):
             old += b"\n"
         line = json.dumps(event, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
-        _write_atomic(path, old + line)
+        write_atomically(path, old + line)
 
     def record(self, rules_root: str | Path, version: str, actor: str | None = None, *,
                files: Mapping[str, bytes] | None = None) -> VersionRecord:
@@ -208,7 +209,7 @@ class VersionStore:
                 digest = hashlib.sha256(raw).hexdigest()
                 manifest[rel] = digest
                 if not self._object(digest).exists():
-                    _write_atomic(self._object(digest), raw)
+                    write_atomically(self._object(digest), raw)
             before = dict(latest.files) if latest else {}
             record = VersionRecord(
                 version, _now(), actor, latest.version if latest else None,

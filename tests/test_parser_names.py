@@ -1,7 +1,8 @@
 """Bank and place names as sheets and staff write them."""
 import pytest
 
-from product_catalog import banks, regions
+from matcher import regions
+from product_catalog import banks
 
 
 @pytest.mark.parametrize("name,bank", [

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import re
 
-from product_catalog import banks, regions
+from matcher import regions
+from product_catalog import banks
 
 from .criteria import criterion
 from .text import Found, Segment, claim_excluding_words, in_zones, negative_zones
