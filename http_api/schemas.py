@@ -51,7 +51,7 @@ class MatchOptionsSchema(_Options):
         "description": "return at most this many eligible products (near misses and "
                        "incomplete are not cut)"})
     as_of = _as_of()
-    explain = fields.String(load_default="all", validate=validate.OneOf(EXPLAIN_LEVELS),
+    explain = fields.String(load_default="failed", validate=validate.OneOf(EXPLAIN_LEVELS),
                             metadata={"description": "per-criterion detail: none, failed "
                                                      "(what did not pass) or all"})
     lang = _lang()

@@ -116,7 +116,8 @@ def load_for_cli(rules: str):
 @click.option("--rules", default=None, type=click.Path(), help="rules folder (default: rules/)")
 @click.option("--as-of", "as_of", default=None, help="evaluation date, YYYY-MM-DD (default: today)")
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json")
-@click.option("--explain", type=click.Choice(["none", "failed", "all"]), default="all")
+@click.option("--explain", type=click.Choice(["none", "failed", "all"]), default="failed",
+              help="per-criterion detail: failed (default: what did not pass), all, or none")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
 def match(profile_file, rules, as_of, fmt, explain, lang):
     """Match profiles against every product and print ranked results."""

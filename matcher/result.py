@@ -76,8 +76,12 @@ class MatchResult:
     incomplete: list[EligibilityResult]
     counts: dict[str, int]
 
-    def to_dict(self, explain: str = "all", lang: str | None = None,
+    def to_dict(self, explain: str = "failed", lang: str | None = None,
                 top: int | None = None) -> dict:
+        """The result document. ``explain`` is how much per-criterion detail:
+        ``failed`` (default: what did not pass — a portal shows why not, and 200
+        eligible products × their passed criteria is megabytes nobody reads),
+        ``all`` (every criterion, pass included) or ``none``."""
         if explain not in EXPLAIN_LEVELS:
             raise ValueError(f"explain must be one of {', '.join(EXPLAIN_LEVELS)}")
         matches = self.matches if top is None else self.matches[:top]

@@ -134,7 +134,7 @@ def test_match_options_top_explain_lang(client):
     near = failed_only["near_misses"][0]
     assert [c["outcome"] for c in near["criteria"]] == ["fail"]
     assert all(m["criteria"] == [] for m in failed_only["matches"])
-    everything = client.post(f"/v1/match?as_of={AS_OF}", json=TANGSHAN).get_json()
+    everything = client.post(f"/v1/match?as_of={AS_OF}&explain=all", json=TANGSHAN).get_json()
     criteria = everything["near_misses"][0]["criteria"]
     assert len(criteria) == 2 and set(criteria[0]["message"]) == {"zh", "en"}
 
