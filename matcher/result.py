@@ -60,6 +60,8 @@ class EligibilityResult:
             out["missing_fields"] = self.missing_fields
         if explain == "all":
             out["criteria"] = [o.to_dict(lang, values) for o in self.outcomes]
+        elif explain == "failed" and self.status == ELIGIBLE:
+            out["criteria"] = []  # every criterion that decides an eligible product passed
         elif explain == "failed":
             out["criteria"] = [o.to_dict(lang, values) for o in self.outcomes
                                if o.outcome != "pass" and o.relevant]

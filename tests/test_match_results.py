@@ -120,3 +120,14 @@ def test_cli_match_sample_profile_prints_the_result_document(shared):
     assert set(first) >= {"product_id", "bank", "name", "score", "score_breakdown", "criteria"}
     assert doc["summary"]["products"] == (doc["summary"]["eligible"] + doc["summary"]["ineligible"]
                                           + doc["summary"]["incomplete"])
+
+
+def test_failed_detail_of_an_eligible_product_is_empty_even_with_a_failing_alternative():
+    either = {"any": [c("high_tech", "==", True), c("specialized_sme", "==", True)]}
+    result = Catalog([product({"all": [either, c("legal_rep_age", ">=", 18)]})], "v").match(
+        {"high_tech": False, "specialized_sme": True, "legal_rep_age": 40}, as_of=AS_OF)
+    (match,) = result.matches
+    assert match.to_dict(result.values, explain="failed")["criteria"] == []
+    full = match.to_dict(result.values, explain="all")["criteria"]
+    assert [x["outcome"] for x in full] == ["fail", "pass", "pass"]  # the unused alternative
+    assert [o.relevant for o in match.outcomes] == [False, True, True]
