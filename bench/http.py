@@ -36,7 +36,7 @@ sys.path.insert(0, str(REPO))
 
 # query string → what a caller asks for
 VARIANTS = {
-    "": "default (explain=all)",
+    "": "default (explain=failed)",
     "?explain=none&top=10": "pre-screen (explain=none, top=10)",
 }
 WRK_SCRIPT = """
