@@ -63,15 +63,24 @@ def _speed(product: Product) -> float:
     return 1.0 / (1.0 + (max(days, 1) - 1) / 7.0)
 
 
+def _fixed_parts(product: Product) -> dict[str, float]:
+    """The parts that depend on the product alone, computed once per product
+    (kept on the frozen product itself: products live as long as their catalog)."""
+    parts = product.__dict__.get("_ranking_parts")
+    if parts is None:
+        parts = product.__dict__["_ranking_parts"] = {
+            "rate": round(_rate(product), 4), "speed": round(_speed(product), 4),
+            "priority": round((product.terms.priority + 100) / 200, 4)}
+    return parts
+
+
 def score(product: Product, values: Mapping[str, Any],
           approval_rate: Any = None) -> tuple[float, dict[str, float]]:
     t = product.terms
     parts = {
         "amount_fit": round(_fit(values.get("requested_amount"), t.amount_min, t.amount_max), 4),
         "term_fit": round(_fit(values.get("requested_term_months"), t.term_min, t.term_max), 4),
-        "rate": round(_rate(product), 4),
-        "speed": round(_speed(product), 4),
-        "priority": round((t.priority + 100) / 200, 4),
+        **_fixed_parts(product),
         "approval": NEUTRAL if approval_rate is None else round(float(approval_rate), 4),
     }
     total = round(100 * sum(WEIGHTS[k] * v for k, v in parts.items()), 2)
