@@ -61,6 +61,10 @@ class BatchOptionsSchema(MatchOptionsSchema):
     explain = fields.String(load_default="none", validate=validate.OneOf(EXPLAIN_LEVELS),
                             metadata={"description": "per-criterion detail (default none: "
                                                      "a pre-screen wants the verdicts)"})
+    top = fields.Integer(load_default=10, validate=validate.Range(min=1), metadata={
+        "description": "eligible products listed per profile (default 10: a pre-screen of "
+                       "1,000 profiles with every eligible product would be ~100 MB); the "
+                       "summary still counts them all"})
 
 
 class CheckOptionsSchema(_Options):
