@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any, Iterable
 
 from . import fields as F
-from .condition import NEGATION, Criterion, Group, Node
+from .condition import NEGATION, Criterion, Node
 from .fact import GUARD_KEY, GUARD_VALUE, known_key, member_key, prefix_key
 
 SHARD_WEIGHT = 60  # alternatives per ruleset; 65 simultaneous first conditions fail with 303

@@ -28,7 +28,6 @@ from matcher import load_catalog
 from matcher.catalog import rule_files
 from matcher.cli import main
 from matcher.lint import lint
-from product_catalog.parser import parse_sheet
 
 from .conftest import REPO, RULES, SHARED
 
@@ -160,33 +159,12 @@ def test_committed_rule_file_is_what_the_parser_writes_now(path, reparsed):
 
 # --- the catalog's wording, phrase by phrase ----------------------------------------
 
-def _norm(value):
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float, Decimal)):
-        return Decimal(str(value))
-    if isinstance(value, list):
-        return tuple(_norm(v) for v in value)
-    return value
+from .parser_shapes import norm, read  # noqa: E402
 
-
-def _shape(node):
-    if "field" in node:
-        return (node["field"], node["op"], _norm(node["value"]))
-    if "not" in node:
-        return {"not": _shape(node["not"])}
-    group = "all" if "all" in node else "any"
-    return {group: [_shape(n) for n in node[group]]}
-
-
-def read(clause: str, bank: str = "中国银行"):
-    sheet = parse_sheet(f"银行: {bank}\n产品: 测试贷\n申请条件:\n1. {clause}\n", stem="t")
-    rf = sheet.rule_file
-    return [_shape(n) for n in rf["eligibility"]["all"]], rf.get("unparsed", [])
 
 
 def c(field, op, value):
-    return (field, op, _norm(value))
+    return (field, op, norm(value))
 
 
 def either(*nodes):

@@ -4,40 +4,13 @@ One clause per row, parsed as a whole sheet would be, so the rows exercise the
 same path ``loanmatch parse`` takes.  Values are compared as decimals: a ratio
 of 0.8 must come out as 0.8, not 0.80000001 and not 80.
 """
-from decimal import Decimal
 
 import pytest
 
 from product_catalog.parser import parse_sheet
 
+from .parser_shapes import c, read, shape  # noqa: F401
 
-def _norm(value):
-    if isinstance(value, bool) or value is None:
-        return value
-    if isinstance(value, (int, float, Decimal)):
-        return Decimal(str(value))
-    if isinstance(value, list):
-        return tuple(_norm(v) for v in value)
-    return value
-
-
-def shape(node):
-    """A criterion without its source, as (field, op, value); groups as dicts."""
-    if "field" in node:
-        return (node["field"], node["op"], _norm(node["value"]))
-    if "not" in node:
-        return {"not": shape(node["not"])}
-    group = "all" if "all" in node else "any"
-    return {group: [shape(n) for n in node[group]]}
-
-
-def read(clause: str, bank: str = "中国银行"):
-    sheet = parse_sheet(f"银行: {bank}\n产品: 测试贷\n申请条件:\n1. {clause}\n", stem="t")
-    return [shape(n) for n in sheet.rule_file["eligibility"]["all"]], sheet.rule_file.get("unparsed", [])
-
-
-def c(field, op, value):
-    return (field, op, _norm(value))
 
 
 PHRASES = [

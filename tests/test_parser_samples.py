@@ -13,6 +13,8 @@ import pytest
 
 from product_catalog.parser import parse_file
 
+from .parser_shapes import norm
+
 SHARED = Path(os.environ.get("LOANMATCH_SHARED") or Path(__file__).resolve().parents[2] / "shared")
 SHEETS = SHARED / "samples" / "product_sheets"
 EXPECTED = SHARED / "samples" / "expected_criteria.json"
@@ -29,18 +31,8 @@ def _sheet_names() -> list[str]:
     return sorted(p.name for p in SHEETS.glob("*.txt")) or ["<no sample sheets>"]
 
 
-def _norm(value):
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float, Decimal)):
-        return Decimal(str(value))
-    if isinstance(value, list):
-        return tuple(_norm(v) for v in value)
-    return value
-
-
 def _criterion(node: dict) -> tuple:
-    return (node["field"], node["op"], _norm(node["value"]))
+    return (node["field"], node["op"], norm(node["value"]))
 
 
 def _unmappable_text(entry: str) -> str:
