@@ -157,12 +157,14 @@ class Catalog:
             total = sum(1 for p in self.products if p.id in wanted)
         else:
             total = len(self.products)
-        fired = self._engine.eligible(fact_json(values, self._fact_keys), set(candidates))
-        # durable_rules decided who is eligible; the triage sorts the rest.
         cand = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
         failing, fixed_failing = self._triage.failures(values)
-        fired_mask = np.isin(cand, np.fromiter(fired, dtype=np.int64, count=len(fired)))
         failing, fixed_failing = failing[cand], fixed_failing[cand]
+        # A product with a failing top-level condition cannot be eligible; durable_rules
+        # decides among the others, and skips every ruleset that holds none of them.
+        possible = set(cand[failing == 0].tolist())
+        fired = self._engine.eligible(fact_json(values, self._fact_keys), possible)
+        fired_mask = np.isin(cand, np.fromiter(fired, dtype=np.int64, count=len(fired)))
         rest = ~fired_mask
         ruled_out = rest & ((fixed_failing > 0) | (failing > NEAR_MISS_LIMIT))
         undecided = rest & ~ruled_out & (failing == 0)

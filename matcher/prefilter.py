@@ -77,6 +77,21 @@ class RegionIndex:
 
     @staticmethod
     def order_key(product: Product) -> tuple:
-        """Products of one region side by side, so that their rulesets can be skipped together."""
+        """Products of one region side by side, and within a region those asking the same
+        categorical things (tax grade, size class, …) side by side, so that a profile that
+        rules out a region or a requirement skips whole rulesets."""
         prefixes = region_prefixes(product)
-        return ("",) if prefixes is None else tuple(sorted(prefixes))
+        region = ("",) if prefixes is None else tuple(sorted(prefixes))
+        return region, _categorical_signature(product)
+
+
+def _categorical_signature(product: Product) -> tuple:
+    from .fields import BOOLEAN, ENUM, FIELDS
+    found = []
+    for node in top_level(product.eligibility):
+        if isinstance(node, Criterion) and FIELDS[node.field].kind in (ENUM, BOOLEAN):
+            value = node.value if isinstance(node.value, tuple) else (node.value,)
+            found.append((node.field, node.op, tuple(str(v) for v in value)))
+    # The requirements most profiles fail first, so that their products cluster.
+    order = {"tax_credit_rating": 0, "size_class": 1, "entity_type": 2}
+    return tuple(sorted(found, key=lambda f: (order.get(f[0], 9), f)))
