@@ -243,3 +243,13 @@ def test_contradicting_bounds_are_kept_and_warned_about():
     assert [shape(n) for n in sheet.rule_file["eligibility"]["all"]] == [
         c("legal_rep_age", "between", [70, 60])]
     assert any("contradict" in w for w in sheet.warnings)
+
+
+def test_a_secured_only_product_requires_the_collateral_it_names():
+    secured = parse_sheet("银行: 中国工商银行\n产品: 抵押贷\n担保方式: 房产抵押\n申请条件:\n"
+                          "1. 企业成立满2年\n", stem="t").rule_file
+    assert shape(secured["eligibility"]["all"][0]) == c("collateral", "in", ["real_estate"])
+    either = parse_sheet("银行: 中国工商银行\n产品: 信用贷\n担保方式: 信用、抵押均可\n申请条件:\n"
+                         "1. 企业成立满2年\n", stem="t").rule_file
+    assert all(n.get("field") != "collateral" for n in either["eligibility"]["all"])
+    assert either["terms"]["collateral"] == ["none", "real_estate"]

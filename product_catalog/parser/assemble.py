@@ -171,6 +171,10 @@ class _Sheet:
             kinds, unread = terms_reader.read_collateral(h.value)
             if kinds:
                 self.terms["collateral"] = kinds
+            if kinds and "none" not in kinds:
+                # A secured-only product needs the enterprise to offer one of these.
+                self.criteria.append({"field": "collateral", "op": "in", "value": list(kinds),
+                                      "source": h.text.strip()})
             if unread:
                 read = f"; read as {kinds}" if kinds else ""
                 self.leave(h.line, h.text, f"no collateral kind for: {unread}{read}")
