@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, url_for
 
-from matcher.explain import plain, walk
+from matcher.explain import plain
 from matcher.profile import ProfileError
 from matcher.result import DERIVED_SHOWN, INELIGIBLE, EligibilityResult
 from matcher.rule import Product
@@ -92,9 +92,9 @@ def product_detail(product_id: str):
 def check(product_id: str):
     """Every criterion of one product against one profile, whatever the verdict.
 
-    ``Catalog.match`` keeps an ineligible product only as a near miss; a check must
-    explain a product that fails many conditions too, so its answer is rebuilt from
-    the loaded profile with the same explainer.
+    ``Catalog.match`` lists an ineligible product only as a near miss; a check must
+    explain a product that fails many conditions too, so its answer is built from the
+    loaded profile (the explanation is walked lazily, by ``to_dict``).
     """
     options = read_options(_check_options)
     product = _product(product_id)
@@ -108,9 +108,7 @@ def check(product_id: str):
     if found:
         answer = found[0]
     else:
-        outcomes: list = []
-        walk(product.eligibility, result.values, outcomes)
-        answer = EligibilityResult(product, INELIGIBLE, outcomes)
+        answer = EligibilityResult(product, INELIGIBLE, values=result.values)
     return jsonify(catalog_version=result.catalog_version, as_of=result.as_of.isoformat(),
                    profile={k: plain(result.values[k]) for k in DERIVED_SHOWN
                             if k in result.values},

@@ -19,9 +19,9 @@ from . import yamlsource
 from .compiler import TooComplex, compile_product, fact_keys
 from .condition import PASS, evaluate
 from .engine import Engine
+from .fact import fact_json
 from .prefilter import RegionIndex
 from .triage import Triage
-from .fact import fact_json
 from .ranking import order_key, score
 from .result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult, MatchResult
 from .rule import Product, read_product
@@ -124,9 +124,9 @@ class Catalog:
         # The catalog lives as long as the process: keep the collector from
         # re-scanning its million objects on every full collection (p99 spikes),
         # and from touching their pages after a fork (copy-on-write sharing).
+        self._triage = Triage(products)
         gc.collect()
         gc.freeze()
-        self._triage = Triage(products)
 
     def __len__(self) -> int:
         return len(self.products)
