@@ -49,7 +49,7 @@ protect(bp)
 
 YAML_TYPES = ("application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml")
 SCENARIO_SUFFIX = ".test.yaml"
-_BANK_ID = re.compile(r"^[a-z0-9_]+$")
+_BANK_ID = re.compile(r"^[a-z0-9_]+\Z")
 _preview_options = PreviewOptionsSchema()
 _preview_request = PreviewRequestSchema()
 _publish_request = PublishRequestSchema()
@@ -197,6 +197,22 @@ def _publish_body() -> tuple[bytes, str | None]:
     return body["rule_file"].encode("utf-8"), body.get("scenarios")
 
 
+def _scenarios_name(text: str, rel: str, product_id: str) -> None:
+    """A bank publishes scenarios for its own product only: a scenario file naming
+    another bank's product would let one bank block another's changes."""
+    try:
+        data = yamlsource.load(text, rel)
+    except yamlsource.YAMLSourceError as exc:
+        raise _refused([Finding(p.location.path, p.location.line, p.location.column, p.message)
+                        for p in exc.problems]) from None
+    named = data.get("product") if isinstance(data, dict) else None
+    if named != product_id:
+        where = data.where("product") if hasattr(data, "where") else None
+        raise _refused([Finding(rel, where.line if where else 1, where.column if where else 1,
+                                f"the scenarios name product {named!r}; a scenario file "
+                                f"published with '{product_id}' must test '{product_id}'")])
+
+
 def _decided(answer: dict | None) -> tuple[bool, dict]:
     live = answer is not None and answer["outcome"] in ("reloaded", "unchanged")
     return live, {"live": live, "catalog_version": (answer or {}).get(
@@ -221,6 +237,7 @@ def publish(bank_id: str, product_id: str):
         tests = next((t for t in _test_files(rel) if (reloader.root / t).is_file()),
                      _test_files(rel)[0])
         if scenarios is not None:
+            _scenarios_name(scenarios, tests, product_id)
             files[tests] = scenarios
         findings, _ = _check_in_context(rel, files, product_id, scenarios=True)
         if findings:
@@ -262,17 +279,30 @@ def retire(bank_id: str, product_id: str):
         shelf = reloader.state_dir / "retired" / bank_id
         shelf.mkdir(parents=True, exist_ok=True)
         stem = target.name[: -len(target.suffix)]
-        moved = []
+        moved: list[tuple[Path, Path]] = []
         for path in (target, *(reloader.root / t for t in _test_files(
                 target.relative_to(reloader.root).as_posix()))):
             if path.is_file():
                 rest = path.name[len(stem):]
                 destination = shelf / f"{stem}.{stamp}{rest}"
                 shutil.move(str(path), destination)
-                moved.append(destination.relative_to(reloader.state_dir).as_posix())
+                moved.append((path, destination))
         request_id = reloader.ask(who)
-    live, doc = _decided(reloader.wait(request_id))
-    return jsonify(product_id=product_id, bank=bank_id, retired=moved, **doc), \
+    answer = reloader.wait(request_id)
+    if answer is not None and answer.get("outcome") == "rejected":
+        # The folder without this product does not pass (e.g. another product's
+        # scenarios name it): put the files back, so disk and service agree again.
+        with rules_lock(reloader.state_dir):
+            for original, destination in moved:
+                shutil.move(str(destination), original)
+            again = reloader.ask(who)
+        reloader.wait(again)  # the folder is as it was: its pending errors clear
+        raise Problem(409, "conflict",
+                      f"'{product_id}' was not retired: the catalog without it does not "
+                      f"pass its checks; nothing changed", errors=answer.get("errors", []))
+    live, doc = _decided(answer)
+    retired = [d.relative_to(reloader.state_dir).as_posix() for _, d in moved]
+    return jsonify(product_id=product_id, bank=bank_id, retired=retired, **doc), \
         200 if live else 202
 
 

@@ -12,6 +12,7 @@ from marshmallow import RAISE, Schema, fields, validate
 from leads import DECLINE_REASONS, STATUSES
 from leads.delivery import CLAIM_MAX
 from leads.intake import IDEMPOTENCY_KEY_MAX
+from matcher.fields import MONEY_MAX
 from matcher.profile import StrictBoolean
 
 from . import schemas as S
@@ -50,7 +51,7 @@ class LeadRequestSchema(_Strict):
                        "hold credit_code and region_code"})
     product_id = fields.String(required=True, metadata={"description": "the product applied for"})
     requested_amount = fields.Integer(required=True, strict=True,
-                                      validate=validate.Range(min=1),
+                                      validate=validate.Range(min=1, max=MONEY_MAX),
                                       metadata={"description": "yuan"})
     requested_term_months = fields.Integer(required=True, strict=True,
                                            validate=validate.Range(min=1, max=600))
@@ -69,14 +70,14 @@ class StatusChangeSchema(_Strict):
 
 
 class ClaimQuerySchema(_Strict):
-    consumer = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$"),
+    consumer = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$(?!\n)"),
                              metadata={"description": "who claims: a person or integration of "
                                                       "the bank (1-64 of A-Z a-z 0-9 _ . @ -)"})
     count = fields.Integer(load_default=10, validate=validate.Range(min=1, max=CLAIM_MAX))
 
 
 class StatsQuerySchema(_Strict):
-    bank = fields.String(validate=validate.Regexp(r"^[a-z0-9_]+$"), metadata={
+    bank = fields.String(validate=validate.Regexp(r"^[a-z0-9_]+$(?!\n)"), metadata={
         "description": "admin: one bank only (a bank key always sees its own)"})
 
 

@@ -20,7 +20,7 @@ TYPE_PREFIX = "urn:loanmatch:problem:"
 # The problem types of this API; anything else is "about:blank" with the HTTP status title.
 TYPES = ("invalid-json", "invalid-profile", "invalid-request", "invalid-options",
          "unsupported-media-type", "body-too-large", "unauthorized", "forbidden",
-         "rate-limited", "not-found", "internal-error")
+         "rate-limited", "not-found", "conflict", "internal-error")
 
 _DETAILS = {
     405: "this resource does not answer that method; see the Allow header",

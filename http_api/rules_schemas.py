@@ -172,6 +172,9 @@ _OWN = {
     "422": {"description": "the rule file was not accepted: every problem at "
                            "path:line:column (nothing was written)",
             "content": {PROBLEM_JSON: {"schema": RuleProblemSchema}}},
+    "409": {"description": "not retired: the catalog without this product does not pass "
+                           "its checks (errors at path:line:column); nothing changed",
+            "content": {PROBLEM_JSON: {"schema": RuleProblemSchema}}},
 }
 _IDS = [{"in": "path", "name": "bank_id", "required": True,
          "schema": {"type": "string", "pattern": "^[a-z0-9_]+$"},
@@ -232,10 +235,12 @@ RULES_OPERATIONS = {
     "editing.retire": {"delete": _op(
         "Retire a product (that bank's key, or admin)",
         "Its rule and scenario files move out of the rules folder to the retired area, "
-        "time-stamped (nothing is lost), and the catalog reloads without it.", "editing",
+        "time-stamped (nothing is lost), and the catalog reloads without it. When the "
+        "catalog without it does not pass its checks (another product's scenarios name "
+        "it), the files are put back and the answer is 409.", "editing",
         {"200": {"description": "retired and out of the catalog", **_json(RetiredSchema)},
          "202": {"description": "moved, catalog not reloaded yet", **_json(RetiredSchema)}},
-        "404 " + _KEYED, ids=True)},
+        "404 409 " + _KEYED, ids=True)},
     "editing.preview": {"post": _op(
         "Try a draft rule file against profiles without publishing it",
         "Each profile's answer from the draft alone, evaluated by the reference evaluator "

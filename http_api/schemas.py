@@ -17,8 +17,8 @@ STATUSES = ("eligible", "ineligible", "incomplete")
 OUTCOMES = ("pass", "fail", "unknown")
 BATCH_LIMIT = 1000
 PAGE_LIMIT = 500
-_CODE = r"^[0-9]{2}([0-9]{2}){0,2}$"
-_BANK = r"^[a-z0-9_]+$"
+_CODE = r"^[0-9]{2}([0-9]{2}){0,2}$(?!\n)"  # (?!\n): Python's $ also matches before a final newline
+_BANK = r"^[a-z0-9_]+$(?!\n)"
 
 
 class Localized(fields.Raw):

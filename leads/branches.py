@@ -28,8 +28,8 @@ from .errors import BranchFileError
 
 FILENAME = "_branches.yaml"
 EVERYWHERE = "*"
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_PREFIX = re.compile(r"^(\d{2}|\d{4}|\d{6})$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*\Z")
+_PREFIX = re.compile(r"^(\d{2}|\d{4}|\d{6})\Z")
 _KEYS = ("id", "name", "regions", "weight", "daily_cap")
 _REQUIRED = ("id", "name", "regions", "daily_cap")
 

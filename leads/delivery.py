@@ -21,7 +21,7 @@ from .masking import bank_view
 from .record import parse
 
 CLAIM_MAX = 100
-_CONSUMER = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+_CONSUMER = re.compile(r"^[A-Za-z0-9_.@-]{1,64}\Z")
 _AUTOCLAIM_ROUNDS = 10  # each scans up to 10 × count pending entries
 
 

@@ -11,7 +11,7 @@ import re
 import secrets
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_LEAD_ID = re.compile(r"^[0-7][0-9A-HJKMNP-TV-Z]{25}$")
+_LEAD_ID = re.compile(r"^[0-7][0-9A-HJKMNP-TV-Z]{25}\Z")
 
 
 def new_lead_id(at_ms: int) -> str:

@@ -19,8 +19,8 @@ from .errors import InvalidInput
 from .outcomes import segment
 from .record import dumps
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
-_REGION = re.compile(r"^\d{6}$")
+_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*\Z")
+_REGION = re.compile(r"^\d{6}\Z")
 IDEMPOTENCY_KEY_MAX = 255
 CONSENT_CLOCK_SKEW = timedelta(minutes=5)
 CONTACT_FIELDS = {"name": 50, "phone": 30, "email": 254}  # each at most this many characters

@@ -21,6 +21,8 @@ from typing import Any, Mapping
 
 import redis
 
+from matcher.fields import MONEY_MAX
+
 from .clock import SHANGHAI, Clock, iso, to_ms
 from .errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from .ids import is_lead_id
@@ -120,6 +122,8 @@ def _whole(value: Any, name: str, minimum: int) -> int:
         value = int(value)
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise InvalidInput(name, f"must be a whole number >= {minimum}; got {value!r}")
+    if value > MONEY_MAX:  # Lua compares doubles: 10**400 would pass every ceiling as inf
+        raise InvalidInput(name, f"must be at most {MONEY_MAX}; got {value}")
     return value
 
 

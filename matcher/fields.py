@@ -22,6 +22,12 @@ DATE = "date"
 LIST = "list"
 
 NUMERIC_KINDS = frozenset({MONEY, RATIO, INTEGER})
+
+# Ceilings no real enterprise reaches; above them a value is a typo or an attack
+# (10**400 yuan would overflow every float comparison downstream).
+MONEY_MAX = 10**15  # yuan: a thousand trillion
+COUNT_MAX = 10**9
+RATIO_MAX = 1000  # 100,000 %: revenue can grow a lot, not that much
 TEXT_KINDS = frozenset({ENUM, STRING, CODE})
 
 
@@ -130,7 +136,7 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     # The request
     _F("requested_amount", MONEY, "申请金额", "requested amount", "元", "yuan", min_value=0),
     _F("requested_term_months", INTEGER, "申请期限", "requested term", "个月", "months",
-       min_value=1),
+       min_value=1, max_value=600),
     _F("purpose", ENUM, "资金用途", "use of funds", choices=PURPOSES),
     _F("collateral", ENUM, "担保方式", "collateral offered", choices=COLLATERALS),
     # Derived (computed at the evaluation date, never posted)

@@ -247,8 +247,10 @@ _SPECIAL_CHECKS = {
 def _schema_field(fld: F.Field) -> mf.Field:
     """The marshmallow field for one row of the vocabulary."""
     validators: list = []
-    if fld.min_value is not None or fld.max_value is not None:
-        validators.append(validate.Range(min=fld.min_value, max=fld.max_value))
+    ceiling = {F.MONEY: F.MONEY_MAX, F.INTEGER: F.COUNT_MAX, F.RATIO: F.RATIO_MAX}.get(fld.kind)
+    high = fld.max_value if fld.max_value is not None else ceiling
+    if fld.min_value is not None or high is not None:
+        validators.append(validate.Range(min=fld.min_value, max=high))
     if fld.choices:
         validators.append(validate.OneOf(fld.choices))
     if fld.name in _SPECIAL_CHECKS:

@@ -17,17 +17,17 @@ from . import fields as F
 from .condition import OPERATORS, Criterion, Group, Node
 from .yamlsource import Location, Problem, YDict, YList  # noqa: F401
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
 CHANNELS = ("online", "offline", "both")
 TOP_KEYS = ("id", "bank", "bank_name", "name", "source", "terms", "eligibility", "unparsed")
 TERM_KEYS = ("amount", "term_months", "rate_pct", "collateral", "channel", "approval_days",
              "priority", "illustrative")
 CRITERION_KEYS = ("field", "op", "value", "label", "source")
 _CODE_PATTERNS = {
-    "region_code": re.compile(r"^\d{2}(\d{2}){0,2}$"),
-    "province_code": re.compile(r"^\d{2}(0000)?$"),
-    "city_code": re.compile(r"^\d{4}(00)?$"),
-    "industry_code": re.compile(r"^[A-T](\d{2,4})?$"),
+    "region_code": re.compile(r"^\d{2}(\d{2}){0,2}\Z"),
+    "province_code": re.compile(r"^\d{2}(0000)?\Z"),
+    "city_code": re.compile(r"^\d{4}(00)?\Z"),
+    "industry_code": re.compile(r"^[A-T](\d{2,4})?\Z"),
 }
 
 
@@ -133,7 +133,7 @@ class _Reader:
                             f"choose from {', '.join(fld.choices)}")
             return None
         if kind in (F.CODE, F.LIST) or fld.name in _CODE_PATTERNS:
-            pattern = _CODE_PATTERNS.get(fld.name, re.compile(r"^[a-z0-9_]+$"))
+            pattern = _CODE_PATTERNS.get(fld.name, re.compile(r"^[a-z0-9_]+\Z"))
             if not pattern.match(text):
                 self.err(where, f"'{text}' is not a valid {fld.name}")
                 return None
@@ -257,9 +257,9 @@ class _Reader:
 
 def _prefix_ok(field_name: str, prefix: str) -> bool:
     if field_name == "industry_code":
-        return re.match(r"^[A-T]\d{0,4}$", prefix) is not None
+        return re.fullmatch(r"[A-T]\d{0,4}", prefix) is not None
     if field_name in ("region_code", "province_code", "city_code"):
-        return re.match(r"^\d{2}(\d{2}){0,2}$", prefix) is not None
+        return re.fullmatch(r"\d{2}(\d{2}){0,2}", prefix) is not None
     return True
 
 

@@ -34,7 +34,7 @@ PROFILES_DIR = "_profiles"
 FILE_KEYS = ("product", "as_of", "base", "scenarios")
 SCENARIO_KEYS = ("name", "given", "expect", "failing", "missing", "as_of")
 EXPECTS = (ELIGIBLE, INELIGIBLE, INCOMPLETE)
-_BASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_BASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
 
 # How a criterion reads when it did NOT hold (``o.op`` is already as shown, negation applied).
 _BROKEN = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "==",

@@ -29,7 +29,7 @@ from typing import Iterator, Mapping
 from .catalog import rule_files
 
 DEFAULT_DIR = "var/catalog-versions"
-VERSION = re.compile(r"^sha256:[0-9a-f]{16}$")
+VERSION = re.compile(r"^sha256:[0-9a-f]{16}\Z")
 LOG = "log.jsonl"
 
 

@@ -74,24 +74,51 @@ def _loc(path: str, node: yaml.Node) -> Location:
     return Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
 
 
+MAX_DEPTH = 64  # a rule file nests a few levels; deeper is a mistake or an attack
+
+
+class _Refused(Exception):
+    def __init__(self, node: yaml.Node, message: str):
+        self.node, self.message = node, message
+
+
 class _Builder:
+    """Builds values from the node tree. Aliases (``&a``/``*a``) are refused: rule and
+    scenario files have no use for them, and a node built once per reference is how a
+    400-byte "billion laughs" file takes minutes and gigabytes (or recurses forever)."""
+
     def __init__(self, path: str):
         self.path = path
         self.loader = yaml.SafeLoader("")
         self.problems: list[Problem] = []
+        self._seen: set[int] = set()
+        self._depth = 0
 
     def build(self, node: yaml.Node):
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node)
-        if isinstance(node, yaml.SequenceNode):
-            out = YList(self.build(item) for item in node.value)
-            out.location = _loc(self.path, node)
-            out.item_locations = [_loc(self.path, item) for item in node.value]
-            return out
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(node) in self._seen:
+                raise _Refused(node, "YAML aliases (*name) are not allowed here; write the value out")
+            self._seen.add(id(node))
+            if self._depth >= MAX_DEPTH:
+                raise _Refused(node, f"nested more than {MAX_DEPTH} levels deep")
+            self._depth += 1
+            try:
+                return self._collection(node)
+            finally:
+                self._depth -= 1
         return self.loader.construct_object(node, deep=True)
 
+    def _collection(self, node: yaml.Node):
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node)
+        out = YList(self.build(item) for item in node.value)
+        out.location = _loc(self.path, node)
+        out.item_locations = [_loc(self.path, item) for item in node.value]
+        return out
+
     def _mapping(self, node: yaml.MappingNode) -> YDict:
-        self.loader.flatten_mapping(node)
+        if any(key.tag == "tag:yaml.org,2002:merge" for key, _ in node.value):
+            raise _Refused(node, "YAML merge keys (<<) are not allowed here; write the keys out")
         out = YDict()
         out.location = _loc(self.path, node)
         out.key_locations, out.value_locations = {}, {}
@@ -128,11 +155,16 @@ def load(text: str, path: str):
                                        f"YAML syntax error: {detail}")]) from None
     except yaml.YAMLError as exc:
         raise YAMLSourceError([Problem(Location(path, 1, 1), f"YAML error: {exc}")]) from None
+    except RecursionError:
+        raise YAMLSourceError([Problem(Location(path, 1, 1),
+                                       f"nested more than {MAX_DEPTH} levels deep")]) from None
     if node is None:
         return None
     builder = _Builder(path)
     try:
         data = builder.build(node)
+    except _Refused as exc:
+        raise YAMLSourceError([Problem(_loc(path, exc.node), exc.message)]) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         raise YAMLSourceError([Problem(Location(path, mark.line + 1, mark.column + 1),

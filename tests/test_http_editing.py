@@ -364,3 +364,25 @@ def test_an_address_that_cannot_name_a_product_is_refused(client, rules):
     assert client.delete("/v1/banks/icbc/products/icbc-nothing",
                          headers=auth("icbc")).status_code == 404
     assert snapshot(rules) == before
+
+
+def test_a_bank_cannot_publish_scenarios_for_another_banks_product(client, rules):
+    before = snapshot(rules)
+    foreign = SCENARIOS.replace("product: icbc-jingying", "product: ccb-shuidai")
+    response = client.put("/v1/banks/icbc/products/icbc-jingying", headers=auth("icbc"),
+                          json={"rule_file": JINGYING, "scenarios": foreign})
+    assert response.status_code == 422
+    assert "must test 'icbc-jingying'" in response.get_json()["errors"][0]["text"]
+    assert snapshot(rules) == before
+
+
+def test_a_retire_the_catalog_cannot_pass_without_puts_the_files_back(client, rules):
+    # Another product's scenarios name the one being retired: the folder without it fails.
+    (rules / "ccb" / "shuidai.test.yaml").write_text(
+        "product: icbc-jingying\nas_of: 2026-12-01\nbase: tangshan\n"
+        "scenarios:\n  - name: x\n    expect: eligible\n", encoding="utf-8")
+    before = snapshot(rules)
+    response = client.delete("/v1/banks/icbc/products/icbc-jingying", headers=auth("icbc"))
+    assert response.status_code == 409, response.get_json()
+    assert snapshot(rules) == before
+    assert status_of(match(client, BASE), "icbc-jingying") == "eligible"

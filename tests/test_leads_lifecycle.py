@@ -255,3 +255,16 @@ def test_a_transition_resent_after_a_lost_reply_happens_once(make_store):
         "routed", "accepted", "approved"]
     assert store.stats()["total"]["amount_approved"] == 800_000
     assert store.approval_rate(PRODUCT, "small", "130000") == pytest.approx((1 + 4 * 0.6) / 5)
+
+
+def test_absurd_amounts_are_refused_before_lua_compares_them_as_floats(make_store):
+    store = make_store()
+    lead_id = store.create(**lead_request(7)).lead["id"]
+    store.transition(lead_id, BANK, "accepted")
+    with pytest.raises(InvalidInput) as caught:
+        store.transition(lead_id, BANK, "approved", dict(APPROVAL, amount=10**400))
+    assert caught.value.field.endswith("amount")
+    store.transition(lead_id, BANK, "approved", APPROVAL)
+    with pytest.raises(InvalidInput):
+        store.transition(lead_id, BANK, "disbursed", {"amount": 10**401, "date": "2024-05-20"})
+    assert store.lead(lead_id, bank=BANK)["status"] == "approved"

@@ -138,3 +138,24 @@ def test_a_catalog_with_errors_is_refused_whole(tmp_path):
     with pytest.raises(CatalogError) as caught:
         load_catalog(tmp_path)
     assert "unknown field 'nope'" in str(caught.value)
+
+
+@pytest.mark.parametrize("body,words", [
+    ("eligibility: &loop\n  all: [*loop]\n", "aliases"),
+    ("x0: &x0 [1]\n" + "".join(f"x{i}: &x{i} [{', '.join([f'*x{i - 1}'] * 9)}]\n" for i in range(1, 9))
+     + "eligibility: {all: [{field: years_in_business, op: '>=', value: 1}]}\n", "aliases"),
+    ("eligibility: " + "[" * 200 + "]" * 200 + "\n", "levels deep"),
+])
+def test_hostile_yaml_is_a_located_error_not_a_hang(tmp_path, body, words):
+    write(tmp_path, "a.yaml", body)
+    found = problems(tmp_path)
+    assert len(found) == 1 and words in found[0], found
+
+
+def test_an_id_ending_in_a_newline_is_refused(tmp_path):
+    folder = tmp_path / "demo"
+    folder.mkdir()
+    (folder / "a.yaml").write_text('id: "demo-a\\n"\nbank: demo\nname: x\neligibility:\n'
+                                   "  all: [{field: years_in_business, op: '>=', value: 1}]\n",
+                                   encoding="utf-8")
+    assert "id must be lower-case letters" in only(tmp_path)

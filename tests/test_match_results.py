@@ -131,3 +131,16 @@ def test_failed_detail_of_an_eligible_product_is_empty_even_with_a_failing_alter
     full = match.to_dict(result.values, explain="all")["criteria"]
     assert [x["outcome"] for x in full] == ["fail", "pass", "pass"]  # the unused alternative
     assert [o.relevant for o in match.outcomes] == [False, True, True]
+
+
+def test_absurd_amounts_are_field_errors_not_overflows():
+    from matcher.profile import ProfileError
+    catalog = Catalog([product({"all": [c("legal_rep_age", ">=", 18)]})], "v")
+    for field, value in (("requested_amount", 10**400), ("tax_paid_12m", 10**16),
+                         ("requested_term_months", 601)):
+        try:
+            catalog.match({"legal_rep_age": 40, field: value}, as_of=AS_OF)
+        except ProfileError as exc:
+            assert field in exc.errors
+        else:
+            raise AssertionError(f"{field}={value} was accepted")
