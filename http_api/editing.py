@@ -49,7 +49,7 @@ protect(bp)
 
 YAML_TYPES = ("application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml")
 SCENARIO_SUFFIX = ".test.yaml"
-_BANK_ID = re.compile(r"^[a-z0-9_]+\Z")
+_BANK_ID = re.compile(r"^[a-z0-9][a-z0-9_]*\Z")  # not _profiles and the like
 _preview_options = PreviewOptionsSchema()
 _preview_request = PreviewRequestSchema()
 _publish_request = PublishRequestSchema()

@@ -45,11 +45,12 @@ class CatalogError(ValueError):
 
 def rule_files(root: Path) -> list[Path]:
     """Product files: ``<root>/<bank>/*.yaml``, not ``_*.yaml`` (bank settings such as
-    branches) nor ``*.test.yaml`` (scenarios)."""
+    branches), ``*.test.yaml`` (scenarios) nor anything in a ``_folder`` (base profiles)."""
     if root.is_file():
         return [root]
     files = [p for p in root.glob("*/*.y*ml")
              if p.suffix in (".yaml", ".yml") and not p.name.startswith(("_", "."))
+             and not p.parent.name.startswith(("_", "."))  # _profiles/ and the like
              and not p.name.endswith((".test.yaml", ".test.yml"))]
     return sorted(files)
 
