@@ -16,6 +16,7 @@ from flask import Flask
 
 from . import API_BLUEPRINTS, logs, ops, openapi, problems, ratelimit
 from . import reload, replay  # hot reload; POST /v1/match?catalog_version=
+from .jsonio import OrjsonProvider
 from .settings import Settings
 from .state import EXTENSION, ServiceState
 
@@ -42,9 +43,8 @@ def build_app(settings: Settings, catalog: "Catalog | None" = None) -> Flask:
         from matcher.catalog import load_catalog
         catalog = load_catalog(settings.rules)
     app = Flask(__name__, static_folder=None)
+    app.json = OrjsonProvider(app)  # Chinese as-is, the documents' own key order
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
-    app.json.ensure_ascii = False  # Chinese as-is
-    app.json.sort_keys = False     # the documents' own order: verdicts before details
     service = ServiceState(settings, catalog, datetime.now(timezone.utc))
     app.extensions[EXTENSION] = service
 

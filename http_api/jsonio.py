@@ -1,0 +1,36 @@
+"""JSON responses through orjson: a ranked result of ~200 products is tens of kilobytes,
+and the standard encoder spends about a millisecond on it, a tenth of a request."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+import orjson
+from flask.json.provider import DefaultJSONProvider
+
+
+def _default(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)  # as Flask's own provider does: exact, never a drifting float
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+class OrjsonProvider(DefaultJSONProvider):
+    """Same documents as Flask's provider (UTF-8 Chinese as-is, keys in their own order),
+    written faster; reading stays with the standard library (duplicate-key checks)."""
+
+    ensure_ascii = False
+    sort_keys = False
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return orjson.dumps(obj, default=_default).decode("utf-8")
+
+    def response(self, *args: Any, **kwargs: Any):
+        obj = self._prepare_response_obj(args, kwargs)
+        return self._app.response_class(orjson.dumps(obj, default=_default),
+                                        mimetype=self.mimetype)
