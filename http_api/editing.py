@@ -22,9 +22,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from matcher import yamlsource
 from matcher.catalog import rule_files
@@ -36,7 +35,7 @@ from matcher.rule import ID_PATTERN
 
 from .admin import actor
 from .auth import Principal, authenticate, protect
-from .inputs import read_json, read_options
+from .inputs import read_body, read_json, read_options
 from .problems import Problem, field_errors
 from .reload import now
 from .rulefiles import rules_lock, stage, write_atomically
@@ -82,17 +81,7 @@ def _refused(findings: list[Finding], detail: str | None = None) -> Problem:
 
 
 def _yaml_body() -> bytes:
-    if request.mimetype not in YAML_TYPES:
-        raise Problem(415, "unsupported-media-type",
-                      f"send the rule file with 'Content-Type: application/yaml' "
-                      f"(got {request.mimetype or 'no Content-Type'})")
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    try:
-        raw = request.get_data(cache=False)
-    except RequestEntityTooLarge:
-        raise Problem(413, "body-too-large", f"the body is over the limit of {limit} bytes "
-                                             f"(LOANMATCH_MAX_BODY)", limit=limit) from None
-    return raw
+    return read_body(request.mimetype in YAML_TYPES, "application/yaml")
 
 
 def _decode(raw: bytes, rel: str) -> str:

@@ -34,13 +34,13 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
     return out
 
 
-def read_json() -> Any:
-    """The parsed body; a Problem (415/413/400) when there is none to read."""
-    if not _is_json(request.mimetype):
+def read_body(accepted: bool, wanted: str) -> bytes:
+    """The raw body within the size limit; 415 unless ``accepted`` (the caller's check of
+    the content type, ``wanted`` naming it), 413 over the limit."""
+    if not accepted:
         shown = request.mimetype or "no Content-Type"
         raise Problem(415, "unsupported-media-type",
-                      f"send the body as JSON with 'Content-Type: application/json' "
-                      f"(got {shown})")
+                      f"send the body with 'Content-Type: {wanted}' (got {shown})")
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     try:
         raw = request.get_data(cache=False)
@@ -52,6 +52,12 @@ def read_json() -> Any:
         raise Problem(413, "body-too-large",
                       f"the body is over the limit of {limit} bytes (LOANMATCH_MAX_BODY)",
                       limit=limit) from None
+    return raw
+
+
+def read_json() -> Any:
+    """The parsed body; a Problem (415/413/400) when there is none to read."""
+    raw = read_body(_is_json(request.mimetype), "application/json")
     if not raw.strip():
         raise Problem(400, "invalid-json", "the body is empty; send a JSON document")
     try:

@@ -10,6 +10,7 @@ correct answers and lose no parallelism they could have had.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 import threading
 import time
@@ -44,7 +45,6 @@ class Engine:
     """Rulesets for a list of compiled products; answers which ones a fact satisfies."""
 
     def __init__(self, rules: list[CompiledRule]):
-        import json
         self._lock = threading.Lock()
         self._shards: list[tuple[int, list[int]]] = []
         for indexes in shards(rules):
