@@ -58,12 +58,11 @@ def run_size(size: int, n_profiles: int, seed: int, queue) -> None:
 
     profiles = [load_profile(p, as_of=as_of) for p in raw_profiles]
     full, decide, reference, eligible = [], [], [], 0
-    from matcher.fact import fact_json
     for raw, profile in zip(raw_profiles, profiles):
         t0 = time.perf_counter()
         doc = catalog.match(raw, as_of=as_of).to_dict()
         t1 = time.perf_counter()
-        fired = catalog._engine.eligible(fact_json(profile.values))
+        fired = catalog._engine.eligible(profile.values)
         t2 = time.perf_counter()
         expected = {i for i, p in enumerate(catalog.products) if evaluate(p.eligibility, profile.values) == PASS}
         t3 = time.perf_counter()

@@ -16,10 +16,9 @@ from typing import Any, Callable, Iterable, Mapping
 import numpy as np
 
 from . import yamlsource
-from .compiler import TooComplex, compile_product, fact_keys
+from .compiler import TooComplex, compile_product
 from .condition import PASS, evaluate
 from .engine import Engine
-from .fact import fact_json
 from .prefilter import RegionIndex
 from .triage import Triage
 from .ranking import order_key, score
@@ -121,7 +120,6 @@ class Catalog:
         self.by_id = {p.id: p for p in products}
         self._rules = [compile_product(p.eligibility) for p in products]
         self._engine = Engine(self._rules)
-        self._fact_keys = frozenset().union(*(fact_keys(r.condition) for r in self._rules))
         # The catalog lives as long as the process: keep the collector from
         # re-scanning its million objects on every full collection (p99 spikes),
         # and from touching their pages after a fork (copy-on-write sharing).
@@ -164,7 +162,7 @@ class Catalog:
         # A product with a failing top-level condition cannot be eligible; durable_rules
         # decides among the others, and skips every ruleset that holds none of them.
         possible = set(cand[failing == 0].tolist())
-        fired = self._engine.eligible(fact_json(values, self._fact_keys), possible)
+        fired = self._engine.eligible(values, possible)
         fired_mask = np.isin(cand, np.fromiter(fired, dtype=np.int64, count=len(fired)))
         rest = ~fired_mask
         ruled_out = rest & ((fixed_failing > 0) | (failing > NEAR_MISS_LIMIT))

@@ -14,10 +14,12 @@ import json
 import logging
 import threading
 import time
+from typing import Any, Mapping
 
 import durable_rules_engine as _durable
 
-from .compiler import CompiledRule, ruleset_definition, shards
+from .compiler import CompiledRule, fact_keys, ruleset_definition, shards
+from .fact import fact_json
 
 log = logging.getLogger(__name__)
 _names = itertools.count()
@@ -51,23 +53,25 @@ class Engine:
             definition = json.dumps(ruleset_definition(rules, indexes), ensure_ascii=False)
             self._shards.append((_create(definition), indexes))
         self.size = len(rules)
+        self._keys = frozenset().union(*(fact_keys(r.condition) for r in rules))
 
     @property
     def ruleset_count(self) -> int:
         return len(self._shards)
 
-    def eligible(self, fact_json: str, only: set[int] | None = None) -> set[int]:
-        """Indexes of the products whose rule fires for this fact.
+    def eligible(self, values: Mapping[str, Any], only: set[int] | None = None) -> set[int]:
+        """Indexes of the products whose rule fires for a profile's values.
 
         ``only`` limits the work to shards holding at least one of those
         products (the caller has already ruled the others out).
         """
         fired: set[int] = set()
+        fact = fact_json(values, self._keys)
         with self._lock:
             for handle, indexes in self._shards:
                 if only is not None and only.isdisjoint(indexes):
                     continue
-                self._run(handle, fact_json, fired)
+                self._run(handle, fact, fired)
         return fired
 
     @staticmethod

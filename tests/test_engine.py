@@ -10,7 +10,7 @@ import durable_rules_engine
 from matcher.catalog import Catalog
 from matcher.compiler import SHARD_WEIGHT, compile_product
 from matcher.engine import Engine
-from matcher.fact import FACT_SID, fact_json
+from matcher.fact import FACT_SID
 
 from .conftest import product
 
@@ -39,14 +39,14 @@ def test_or_activations_are_counted_once():
     engine = Engine([compile_product(product({"any": [
         {"field": "high_tech", "op": "==", "value": True},
         {"field": "specialized_sme", "op": "==", "value": True}]}).eligibility)])
-    assert engine.eligible(fact_json({"high_tech": True, "specialized_sme": True})) == {0}
+    assert engine.eligible({"high_tech": True, "specialized_sme": True}) == {0}
 
 
 def test_no_fact_is_left_behind_after_an_evaluation():
     engine = Engine([compile_product(product(
         {"field": "overdue_current", "op": "==", "value": False}).eligibility)])
     for _ in range(50):
-        assert engine.eligible(fact_json({"overdue_current": False})) == {0}
+        assert engine.eligible({"overdue_current": False}) == {0}
     for handle, _indexes in engine._shards:
         assert json.loads(durable_rules_engine.get_facts(handle, FACT_SID)) == []
 
@@ -55,9 +55,9 @@ def test_rules_made_only_of_negative_tests_terminate():
     # DESIGN.md: a rule of only $neq/$nex tests matches durable's state fact and loops.
     engine = Engine([compile_product(product({"not": {"field": "tax_credit_rating", "op": "in",
                                                       "value": ["C", "D"]}}).eligibility)])
-    assert engine.eligible(fact_json({"tax_credit_rating": "A"})) == {0}
-    assert engine.eligible(fact_json({"tax_credit_rating": "D"})) == set()
-    assert engine.eligible(fact_json({})) == set()
+    assert engine.eligible({"tax_credit_rating": "A"}) == {0}
+    assert engine.eligible({"tax_credit_rating": "D"}) == set()
+    assert engine.eligible({}) == set()
 
 
 def test_concurrent_threads_get_their_own_answers():

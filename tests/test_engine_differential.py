@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from matcher.compiler import TooComplex, compile_product
 from matcher.condition import PASS, evaluate
 from matcher.engine import Engine
-from matcher.fact import fact_json
 
 from .conftest import product
 
@@ -122,7 +121,7 @@ def test_durable_decision_equals_reference(tree_list, profile_list):
     assume(products)
     engine = Engine([compile_product(p.eligibility) for p in products])
     for values in profile_list:
-        fired = engine.eligible(fact_json(values))
+        fired = engine.eligible(values)
         expected = {i for i, p in enumerate(products) if evaluate(p.eligibility, values) == PASS}
         assert fired == expected, (values, [products[i].eligibility for i in fired ^ expected])
 
