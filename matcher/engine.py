@@ -14,7 +14,7 @@ import json
 import logging
 import threading
 import time
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 import durable_rules_engine as _durable
 
@@ -65,13 +65,25 @@ class Engine:
         ``only`` limits the work to shards holding at least one of those
         products (the caller has already ruled the others out).
         """
-        fired: set[int] = set()
-        fact = fact_json(values, self._keys)
+        return self.eligible_many([values], None if only is None else [only])[0]
+
+    def eligible_many(self, profiles: Sequence[Mapping[str, Any]],
+                      only: Sequence[set[int]] | None = None) -> list[set[int]]:
+        """``eligible`` for many profiles, ruleset by ruleset.
+
+        A ruleset's memory is cold when a profile reaches it after the other
+        rulesets have run (measured: ~160 µs against ~55 µs warm at 3,000
+        products), so a batch asserts every profile into one ruleset before
+        moving to the next.
+        """
+        facts = [fact_json(values, self._keys) for values in profiles]
+        fired: list[set[int]] = [set() for _ in profiles]
         with self._lock:
             for handle, indexes in self._shards:
-                if only is not None and only.isdisjoint(indexes):
-                    continue
-                self._run(handle, fact, fired)
+                for number, fact in enumerate(facts):
+                    if only is not None and only[number].isdisjoint(indexes):
+                        continue
+                    self._run(handle, fact, fired[number])
         return fired
 
     @staticmethod

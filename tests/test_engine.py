@@ -73,3 +73,26 @@ def test_concurrent_threads_get_their_own_answers():
         answers = list(pool.map(run, ages * 6))
     for age, ids in answers:
         assert ids == {f"p{i}" for i in range(200) if 18 + i % 40 <= age}
+
+
+def test_a_batch_ruleset_by_ruleset_gives_each_profile_its_own_answer():
+    # 300 products in 5+ rulesets; each profile is answered as if it came alone,
+    # including with a per-profile limit to some products, and nothing is left behind.
+    rules = [compile_product(product({"all": [
+        {"field": "legal_rep_age", "op": ">=", "value": 18 + i % 40},
+        {"field": "tax_credit_rating", "op": "in", "value": ["A", "B"] if i % 2 else ["A"]}]}
+    ).eligibility) for i in range(300)]
+    engine = Engine(rules)
+    assert engine.ruleset_count >= 5
+    profiles = [{"legal_rep_age": age, "tax_credit_rating": grade}
+                for age in (18, 30, 57, 80) for grade in ("A", "B", "D")] + [{}]
+    expected = [{i for i in range(300) if 18 + i % 40 <= p.get("legal_rep_age", -1)
+                 and p.get("tax_credit_rating") in (("A", "B") if i % 2 else ("A",))}
+                for p in profiles]
+    assert engine.eligible_many(profiles) == expected
+    assert [engine.eligible(p) for p in profiles] == expected
+    # `only` skips the rulesets holding none of the products still in question
+    first = set(engine._shards[0][1])
+    assert engine.eligible_many(profiles, [first] * len(profiles)) == [e & first for e in expected]
+    for handle, _indexes in engine._shards:
+        assert json.loads(durable_rules_engine.get_facts(handle, FACT_SID)) == []
