@@ -66,6 +66,7 @@ def make_catalog(n: int, folder: Path, profiles: int) -> tuple[Path, Path]:
 def start_server(rules: Path, port: int):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LOANMATCH_", "PROMETHEUS_"))}
     env.update(LOANMATCH_RULES=str(rules), LOANMATCH_AUTH="off", LOANMATCH_RATE_LIMIT="off",
+               LOANMATCH_MAX_BODY="4MiB",  # the batch of BATCH profiles below
                LOANMATCH_BIND=f"127.0.0.1:{port}", LOANMATCH_LOG_LEVEL="WARNING",
                PYTHONPATH=str(REPO))
     started = time.monotonic()
@@ -157,6 +158,32 @@ def run_python(port: int, path: str, profiles: Path, seconds: int, connections: 
             "errors": errors, "socket_errors": ""}
 
 
+BATCH = 1000  # profiles in one POST /v1/match/batch (the API's limit)
+
+
+def run_batch(port: int, profiles: Path, repeats: int = 3) -> dict:
+    """Seconds for one ``POST /v1/match/batch`` of BATCH profiles (the defaults: top=10,
+    explain=none), the median of a few, after one warm-up call."""
+    import json
+    import statistics
+    lines = profiles.read_text(encoding="utf-8").splitlines()
+    body = json.dumps({"profiles": [json.loads(lines[i % len(lines)]) for i in range(BATCH)]},
+                      ensure_ascii=False).encode("utf-8")
+    seconds = []
+    for attempt in range(repeats + 1):
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
+        started = time.perf_counter()
+        connection.request("POST", "/v1/match/batch", body, {"Content-Type": "application/json"})
+        response = connection.getresponse()
+        answer = response.read()
+        if response.status != 200:
+            raise SystemExit(f"batch: HTTP {response.status}: {answer[:300]!r}")
+        if attempt:
+            seconds.append(time.perf_counter() - started)
+        connection.close()
+    return {"seconds": statistics.median(seconds), "bytes": len(answer), "body": len(body)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="300,3000", help="catalog sizes (comma-separated)")
@@ -188,6 +215,10 @@ def main() -> None:
                         r = run_python(port, path, profiles, args.duration, args.connections)
                     print(f"{size:>8}  {label:<36} {r['rps']:>8.1f} {r['p50']:>8.1f} "
                           f"{r['p99']:>8.1f} {r['errors']:>6} {r['socket_errors']}", flush=True)
+                b = run_batch(port, profiles)
+                print(f"{size:>8}  {f'batch of {BATCH} (top=10, explain=none)':<36} "
+                      f"{b['seconds']:>7.2f}s  (median of 3; {b['body'] / 2**20:.1f} MiB in, "
+                      f"{b['bytes'] / 2**20:.1f} MiB out)", flush=True)
                 shown = f", {memory:.0f} MiB PSS, master and workers" if memory else ""
                 print(f"{'':>8}  (ready in {ready_in:.1f} s{shown})", flush=True)
             finally:
