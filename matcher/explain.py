@@ -41,7 +41,7 @@ SOURCES_OF = {
 }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, init=False)
 class CriterionOutcome:
     criterion: Criterion
     op: str  # as shown: negation already applied
@@ -49,11 +49,21 @@ class CriterionOutcome:
     actual: Any
     relevant: bool = True  # False when another branch of an ``any`` decided
 
+    def __init__(self, criterion: Criterion, op: str, outcome: str, actual: Any,
+                 relevant: bool = True):
+        # A frozen dataclass's own __init__ sets each field through object.__setattr__,
+        # twice as slow; a match explains hundreds of criteria.
+        self.__dict__.update(criterion=criterion, op=op, outcome=outcome, actual=actual,
+                             relevant=relevant)
+
     def to_dict(self, lang: str | None = None, values: Mapping[str, Any] | None = None) -> dict:
         c = self.criterion
         out = {"field": c.field, "op": self.op, "expected": _expected(c),
                "actual": plain(self.actual), "outcome": self.outcome}
-        zh, en = message(self, values or {})
+        said = self.__dict__.get("_message")  # a near miss lists a failure twice
+        if said is None or said[0] is not values:
+            said = self.__dict__["_message"] = (values, *message(self, values or {}))
+        zh, en = said[1], said[2]
         out["message"] = {"zh": zh, "en": en} if lang is None else (zh if lang == "zh" else en)
         if c.label:
             out["label"] = c.label if lang is None else c.label.get(lang, c.label.get("zh"))
@@ -80,33 +90,54 @@ def plain(value: Any) -> Any:
     return value
 
 
+def _negated(node: Criterion) -> tuple[Criterion, str, bool]:
+    """How a criterion under ``not`` is shown: (criterion, operator, whether its
+    outcome flips); once per criterion (frozen: cached past setattr)."""
+    shown = node.__dict__.get("_negated")
+    if shown is None:
+        if node.op == "exists":  # "not stated" is itself the requirement
+            shown = (Criterion(node.field, "exists", not node.value, node.label, node.source,
+                               node.location), "exists", False)
+        else:
+            shown = (node, _SHOWN_NEGATION[node.op], True)
+        node.__dict__["_negated"] = shown
+    return shown
+
+
 def walk(node: Node, values: Mapping[str, Any], out: list[CriterionOutcome],
          negated: bool = False) -> str:
+    rows: list[list] = []
+    result = trace(node, values, rows, negated)
+    out.extend([CriterionOutcome(*row) for row in rows])
+    return result
+
+
+def trace(node: Node, values: Mapping[str, Any], rows: list[list],
+          negated: bool = False) -> str:
+    """``walk`` with each outcome as a row ``[criterion, op, outcome, actual, relevant]``:
+    a result lists only the criteria that did not pass, and need not make the rest."""
     if isinstance(node, Criterion):
-        outcome = node.outcome(values)
-        if negated and outcome != UNKNOWN and node.op != "exists":
-            outcome = PASS if outcome == FAIL else FAIL
-        op = node.op
         if negated:
-            op = _SHOWN_NEGATION[op]
-            if node.op == "exists":
-                node = Criterion(node.field, "exists", not node.value, node.label, node.source,
-                                 node.location)
-                outcome = node.outcome(values)
-        out.append(CriterionOutcome(node, op, outcome, values.get(node.field)))
+            node, op, flip = _negated(node)
+        else:
+            op, flip = node.op, False
+        outcome = node.outcome(values)
+        if flip and outcome != UNKNOWN:
+            outcome = PASS if outcome == FAIL else FAIL
+        rows.append([node, op, outcome, values.get(node.field), True])
         return outcome
     if node.kind == "not":
-        return walk(node.children[0], values, out, not negated)
+        return trace(node.children[0], values, rows, not negated)
     conjunctive = (node.kind == "all") != negated
-    start = len(out)
-    outcomes = [walk(child, values, out, negated) for child in node.children]
+    start = len(rows)
+    outcomes = []
+    for child in node.children:
+        outcomes.append(trace(child, values, rows, negated))
     result = combine("all" if conjunctive else "any", outcomes)
-    decided_elsewhere = (not conjunctive and result == PASS) or (conjunctive and result == FAIL)
-    if decided_elsewhere:
-        for i in range(start, len(out)):
-            if out[i].outcome != result and out[i].relevant:
-                out[i] = CriterionOutcome(out[i].criterion, out[i].op, out[i].outcome,
-                                          out[i].actual, relevant=False)
+    if result == (FAIL if conjunctive else PASS):  # decided here: the others did not matter
+        for row in rows[start:]:
+            if row[2] != result:
+                row[4] = False
     return result
 
 
@@ -190,14 +221,29 @@ def _cached_actual(name: str, value: Any, months: Any, zh: bool) -> str:
     return format_value(fld, value, zh)
 
 
-def message(o: CriterionOutcome, values: Mapping[str, Any]) -> tuple[str, str]:
-    c = o.criterion
-    label = tuple(sorted(c.label.items())) if c.label else ()
-    zh_req, en_req = requirement(c.field, c.op, o.op, c.value, label)
-    if o.outcome == UNKNOWN:
+def _texts(c: Criterion, shown: str) -> tuple[str, str, str, str]:
+    """The requirement in zh and en, and the message when unknown, for a criterion
+    as shown: the same for every profile, so kept on the criterion (frozen: past
+    setattr; at most two, the criterion and its negation)."""
+    texts = c.__dict__.get("_texts")
+    if texts is None:
+        texts = c.__dict__["_texts"] = {}
+    found = texts.get(shown)
+    if found is None:
+        label = tuple(sorted(c.label.items())) if c.label else ()
+        zh_req, en_req = requirement(c.field, c.op, shown, c.value, label)
         needed = SOURCES_OF.get(c.field, (c.field,))
         zh_names = "、".join(F.FIELDS[n].zh + f"({n})" for n in needed)
-        return (f"{zh_req}，未提供{zh_names}", f"{en_req}; not stated: {', '.join(needed)}")
+        found = texts[shown] = (zh_req, en_req, f"{zh_req}，未提供{zh_names}",
+                                f"{en_req}; not stated: {', '.join(needed)}")
+    return found
+
+
+def message(o: CriterionOutcome, values: Mapping[str, Any]) -> tuple[str, str]:
+    c = o.criterion
+    zh_req, en_req, zh_unknown, en_unknown = _texts(c, o.op)
+    if o.outcome == UNKNOWN:
+        return zh_unknown, en_unknown
     actual = o.actual
     months = values.get("months_in_business") if c.field == "years_in_business" else None
     if isinstance(actual, list):

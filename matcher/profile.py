@@ -249,8 +249,11 @@ def _schema_field(fld: F.Field) -> mf.Field:
     validators: list = []
     ceiling = {F.MONEY: F.MONEY_MAX, F.INTEGER: F.COUNT_MAX, F.RATIO: F.RATIO_MAX}.get(fld.kind)
     high = fld.max_value if fld.max_value is not None else ceiling
-    if fld.min_value is not None or high is not None:
-        validators.append(validate.Range(min=fld.min_value, max=high))
+    # A signed field (net profit, growth) is bounded below as far as above: -1e308
+    # yuan is no profile, and would overflow every integer it is later written as.
+    low = fld.min_value if fld.min_value is not None or ceiling is None else -ceiling
+    if low is not None or high is not None:
+        validators.append(validate.Range(min=low, max=high))
     if fld.choices:
         validators.append(validate.OneOf(fld.choices))
     if fld.name in _SPECIAL_CHECKS:

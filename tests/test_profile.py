@@ -108,6 +108,8 @@ def test_any_amount_in_fen_survives_as_text_and_as_number(amount):
     ("annual_revenue", [1], "array"),
     ("annual_revenue", -1, "greater than or equal to 0"),
     ("net_profit", "-", "amount in yuan"),
+    ("net_profit", -1.3e308, "greater than or equal to -1000000000000000"),
+    ("net_profit", 10**16, "less than or equal to 1000000000000000"),
     ("revenue_growth", "35%", "decimal ratio"),
     ("revenue_growth", -1.5, "greater than or equal to -1"),
     ("employees", True, "whole number, got boolean true"),
