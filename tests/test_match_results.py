@@ -144,3 +144,26 @@ def test_absurd_amounts_are_field_errors_not_overflows():
             assert field in exc.errors
         else:
             raise AssertionError(f"{field}={value} was accepted")
+
+
+def test_a_batch_gives_each_profile_the_answer_it_gets_alone():
+    # match_many runs durable_rules ruleset by ruleset over the whole batch; every
+    # document must be the one match() gives, rates and product limits included.
+    from product_catalog.synth import synth_catalog, synth_profiles
+    from matcher.rule import read_product
+    from matcher.yamlsource import Location
+    products = [read_product(d, d["id"], Location(d["id"], 1, 1))[0]
+                for d in synth_catalog(400, seed=3)]
+    catalog = Catalog(products, "v")
+    assert catalog.ruleset_count > 3
+    profiles = list(synth_profiles(25, seed=4)) + [{}]
+    rates = [None, {products[0].id: 0.9}, lambda ids: {i: 0.1 for i in ids[:5]}] * 9
+    batch = catalog.match_many(profiles, as_of=AS_OF, approval_rates=rates[:len(profiles)])
+    alone = [catalog.match(p, as_of=AS_OF, approval_rates=r) for p, r in zip(profiles, rates)]
+    assert [b.to_dict(explain="all") for b in batch] == [a.to_dict(explain="all") for a in alone]
+    assert sum(b.counts["eligible"] for b in batch) > 0
+    some = [p.id for p in products[::7]]
+    limited = catalog.match_many(profiles[:5], as_of=AS_OF, product_ids=some)
+    assert [r.to_dict() for r in limited] == [
+        catalog.match(p, as_of=AS_OF, product_ids=some).to_dict() for p in profiles[:5]]
+    assert all(m["product_id"] in some for r in limited for m in r.to_dict()["matches"])
