@@ -141,6 +141,36 @@ def trace(node: Node, values: Mapping[str, Any], rows: list[list],
     return result
 
 
+def unpassed_rows(node: Node, values: Mapping[str, Any]) -> list[list]:
+    """The relevant rows of ``trace`` that did not pass, without making the others.
+
+    A product's eligibility is nearly always ``all`` of a dozen criteria, most of
+    which pass: a criterion at the top that passes has no row to give, and a group
+    that passes has no relevant one (an ``any`` that passed makes its failures
+    irrelevant, an ``all`` that passed has none), so only the top-level parts that
+    did not pass are traced. When the whole fails, its undecided rows stop mattering,
+    exactly as ``trace`` marks them."""
+    if isinstance(node, Criterion) or node.kind != "all":
+        rows: list[list] = []
+        trace(node, values, rows)
+        return [row for row in rows if row[2] != PASS and row[4]]
+    outcomes, kept = [], []
+    for child in node.children:
+        if isinstance(child, Criterion):
+            outcome = child.outcome(values)
+            if outcome != PASS:
+                kept.append([child, child.op, outcome, values.get(child.field), True])
+        else:
+            rows = []
+            outcome = trace(child, values, rows)
+            if outcome != PASS:
+                kept.extend(row for row in rows if row[2] != PASS and row[4])
+        outcomes.append(outcome)
+    if combine("all", outcomes) == FAIL:
+        return [row for row in kept if row[2] == FAIL]
+    return kept
+
+
 def missing_fields(outcomes: list[CriterionOutcome]) -> list[str]:
     """Posted fields that would decide the answer, in the order the rules use them."""
     names: dict[str, None] = {}

@@ -12,7 +12,7 @@ from itertools import repeat
 from typing import Any, Iterable, Mapping
 
 from .condition import FAIL, PASS
-from .explain import CriterionOutcome, missing_fields, plain, trace
+from .explain import CriterionOutcome, missing_fields, plain, trace, unpassed_rows
 from .ranking import Ranked
 from .rule import Product
 
@@ -105,8 +105,10 @@ class EligibilityResult:
         if self.outcomes_ is not None:
             return [o for o in self.outcomes_ if o.outcome != PASS and o.relevant]
         if self._unpassed is None:
-            self._unpassed = [CriterionOutcome(*row) for row in self._traced()
-                              if row[2] != PASS and row[4]]
+            rows = (unpassed_rows(self.product.eligibility, self.values or {})
+                    if self._rows is None else
+                    [row for row in self._rows if row[2] != PASS and row[4]])
+            self._unpassed = [CriterionOutcome(*row) for row in rows]
         return self._unpassed
 
     @property
