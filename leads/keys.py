@@ -63,5 +63,9 @@ class Keys:
     def outcomes(self, product_id: str) -> str:
         return f"{self.prefix}outcomes:{product_id}"
 
+    def outcomes_version(self) -> str:
+        """Counts every decision recorded: a reader's cached rates are current while it holds."""
+        return f"{self.prefix}outcomes-version"
+
     def overflow_due(self) -> str:
         return f"{self.prefix}overflow:due"

@@ -180,7 +180,7 @@ class Lifecycle:
             args += [name, value]
         keys = [self.keys.lead(lead_id), self.keys.events(lead_id),
                 self.keys.stream(owner["bank"]), self.keys.overflow(owner["bank"]),
-                self.keys.outcomes(owner["product_id"])]
+                self.keys.outcomes(owner["product_id"]), self.keys.outcomes_version()]
         result = self.scripts.transition(keys=keys, args=args)
         if result[0] == "missing":
             raise NotFound(f"no lead {lead_id}")

@@ -75,3 +75,37 @@ def test_leads_not_yet_decided_do_not_count(make_store):
     store.transition(store.create(**lead_request(2)).lead["id"], None, "withdrawn",
                      portal="portal-1")
     assert store.approval_rate(PRODUCT, "small", "130000") == 0.5
+
+
+def _hmget_calls(client):
+    return client.info("commandstats").get("cmdstat_hmget", {}).get("calls", 0)
+
+
+def test_cached_rates_follow_every_decision_seen_by_any_worker(make_store, shared_redis):
+    # Two stores on one Redis stand for two gunicorn workers: the one that reads
+    # rates must see a decision the other records, on its very next read.
+    reader, writer = make_store(), make_store()
+    products = [PRODUCT, "testbank-other"]
+    assert reader.approval_rates(products, "small", "130000") == {p: 0.5 for p in products}
+    decide(writer, 1, True)
+    first = reader.approval_rates(products, "small", "130000")
+    assert first[PRODUCT] > 0.5 and first["testbank-other"] == 0.5
+    decide(writer, 2, False, product_id="testbank-other")
+    second = reader.approval_rates(products, "small", "130000")
+    assert second[PRODUCT] == first[PRODUCT] and second["testbank-other"] < 0.5
+    assert second == make_store().approval_rates(products, "small", "130000")  # uncached
+
+
+def test_unchanged_rates_are_not_read_again(make_store, shared_redis):
+    store = make_store()
+    decide(store, 1, True)
+    products = [PRODUCT, "testbank-other", "brand-new"]
+    first = store.approval_rates(products, "small", "130000")
+    before = _hmget_calls(shared_redis)
+    assert store.approval_rates(products, "small", "130000") == first
+    assert store.approval_rates(products[:2], "small", "130000") == {
+        p: first[p] for p in products[:2]}
+    assert _hmget_calls(shared_redis) == before
+    # another segment, or a product not read yet, is read
+    store.approval_rates(products, "micro", "510000")
+    assert _hmget_calls(shared_redis) == before + len(products)

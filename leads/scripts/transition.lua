@@ -1,7 +1,8 @@
 -- Move a lead to a new status, with its side effects and its audit event, all or nothing.
 -- Who may do it was checked by Python (bank and portal of a lead never change); the
 -- status check is here because the status may change between a read and a write.
--- KEYS: 1 lead, 2 events, 3 the bank's stream, 4 the bank's overflow, 5 the product's outcomes
+-- KEYS: 1 lead, 2 events, 3 the bank's stream, 4 the bank's overflow, 5 the product's outcomes,
+--       6 the outcomes version (cached approval rates are current while it holds)
 -- ARGV: 1 lead id, 2 new status, 3 statuses it may come from (space separated), 4 now ms,
 --       5 now iso, 6 actor, 7 event details json, 8 operation id, 9 consumer group,
 --       10 a field the amount must not exceed ('' for none), 11 that amount,
@@ -43,6 +44,7 @@ if new == 'approved' or new == 'declined' then
       redis.call('HINCRBY', KEYS[5], scope .. '|approved', 1)
     end
   end
+  redis.call('INCR', KEYS[6])
 end
 redis.call('HSET', lead_key, unpack(sets))
 -- A lead the bank has taken, or the portal has withdrawn, must not be delivered again.
