@@ -17,7 +17,6 @@ once, so a disbursement or a later withdrawal does not count again.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from typing import Iterable
 
 import redis
@@ -27,7 +26,6 @@ from .keys import Keys
 ALPHA = 2.0
 BETA = 2.0
 UNKNOWN = "unknown"
-CACHED_SEGMENTS = 32  # segments whose rates a process keeps (each: up to one rate a product)
 
 
 def segment(size_class: str | None, region_code: str | None) -> str:
@@ -41,11 +39,12 @@ class Outcomes:
     """Approval rates, read for every match: ~200 eligible products a profile.
 
     Reading each product's counts on every match was a quarter of a worker's time,
-    while counts change only when a bank decides a lead. So rates are kept per
-    segment with the outcomes version they were read at (``transition.lua``
-    increments it with every decision it counts): one GET tells whether they are
-    still current, and only products not yet read are fetched. Never stale: a
-    decision recorded before the GET is seen by it.
+    while counts change only when a bank decides a lead. So a process keeps every
+    product's counts (all segments: a product without decisions is an empty hash)
+    with the outcomes version they were read at; ``transition.lua`` increments it
+    with every decision it counts. One GET tells whether they are still current,
+    and only products not read since are fetched. Never stale: a decision recorded
+    before the GET is seen by it.
     """
 
     def __init__(self, client: redis.Redis, keys: Keys, alpha: float = ALPHA,
@@ -56,38 +55,35 @@ class Outcomes:
         self.keys = keys
         self.alpha = alpha
         self.beta = beta
-        self._cache: OrderedDict[str, tuple[bytes | None, dict[str, float]]] = OrderedDict()
+        self._version: str | None = None
+        self._counts: dict[str, dict[str, int]] = {}  # product id -> its outcome hash
         self._lock = threading.Lock()
 
     def approval_rates(self, product_ids: Iterable[str], size_class: str | None,
                        province_code: str | None) -> dict[str, float]:
         """Smoothed approval rates in [0, 1] of many products for one segment: one round
-        trip when they are cached, two when some must be read."""
+        trip when their counts are current, two when some must be read."""
         products = list(dict.fromkeys(product_ids))
         seg = segment(size_class, province_code)
-        version = self.client.get(self.keys.outcomes_version())
-        rates = self._cached(seg, version)
-        missing = [p for p in products if p not in rates]
+        counts = self._current(self.client.get(self.keys.outcomes_version()))
+        missing = [p for p in products if p not in counts]
         if missing:
             pipe = self.client.pipeline(transaction=False)
             for product_id in missing:
-                pipe.hmget(self.keys.outcomes(product_id), "all|decided", "all|approved",
-                           f"{seg}|decided", f"{seg}|approved")
-            read = {product_id: self._rate(*(int(n or 0) for n in counts))
-                    for product_id, counts in zip(missing, pipe.execute())}
+                pipe.hgetall(self.keys.outcomes(product_id))
+            read = {product_id: {k: int(v) for k, v in found.items()}
+                    for product_id, found in zip(missing, pipe.execute())}
             with self._lock:
-                rates.update(read)  # read after the GET: at least as new as its version
-        return {p: rates[p] for p in products}
+                counts.update(read)  # read after the GET: at least as new as its version
+        return {p: self._rate(*(counts[p].get(f, 0) for f in (
+            "all|decided", "all|approved", f"{seg}|decided", f"{seg}|approved")))
+            for p in products}
 
-    def _cached(self, seg: str, version: bytes | None) -> dict[str, float]:
+    def _current(self, version: str | None) -> dict[str, dict[str, int]]:
         with self._lock:
-            found = self._cache.get(seg)
-            if found is None or found[0] != version:
-                found = self._cache[seg] = (version, {})
-                while len(self._cache) > CACHED_SEGMENTS:
-                    self._cache.popitem(last=False)
-            self._cache.move_to_end(seg)
-            return found[1]
+            if version != self._version:
+                self._version, self._counts = version, {}
+            return self._counts
 
     def approval_rate(self, product_id: str, size_class: str | None,
                       province_code: str | None) -> float:

@@ -77,8 +77,8 @@ def test_leads_not_yet_decided_do_not_count(make_store):
     assert store.approval_rate(PRODUCT, "small", "130000") == 0.5
 
 
-def _hmget_calls(client):
-    return client.info("commandstats").get("cmdstat_hmget", {}).get("calls", 0)
+def _reads(client):
+    return client.info("commandstats").get("cmdstat_hgetall", {}).get("calls", 0)
 
 
 def test_cached_rates_follow_every_decision_seen_by_any_worker(make_store, shared_redis):
@@ -101,11 +101,14 @@ def test_unchanged_rates_are_not_read_again(make_store, shared_redis):
     decide(store, 1, True)
     products = [PRODUCT, "testbank-other", "brand-new"]
     first = store.approval_rates(products, "small", "130000")
-    before = _hmget_calls(shared_redis)
+    before = _reads(shared_redis)
     assert store.approval_rates(products, "small", "130000") == first
     assert store.approval_rates(products[:2], "small", "130000") == {
         p: first[p] for p in products[:2]}
-    assert _hmget_calls(shared_redis) == before
-    # another segment, or a product not read yet, is read
-    store.approval_rates(products, "micro", "510000")
-    assert _hmget_calls(shared_redis) == before + len(products)
+    assert _reads(shared_redis) == before
+    # another segment needs no read (a product's counts hold every segment's)
+    assert store.approval_rates(products, "micro", "510000") == {
+        p: make_store().approval_rates([p], "micro", "510000")[p] for p in products}
+    assert _reads(shared_redis) == before + len(products)  # those of the uncached stores
+    store.approval_rates(["testbank-new"], "small", "130000")  # a product not read yet is
+    assert _reads(shared_redis) == before + len(products) + 1
