@@ -17,7 +17,6 @@ import numpy as np
 
 from . import yamlsource
 from .compiler import TooComplex, compile_product
-from .condition import PASS, evaluate
 from .engine import Engine
 from .prefilter import RegionIndex
 from .triage import Triage
@@ -177,12 +176,12 @@ class Catalog:
         else:
             total = len(self.products)
         cand = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
-        failing, fixed_failing = self._triage.failures(values)
-        failing, fixed_failing = failing[cand], fixed_failing[cand]
+        failing, fixed_failing, undecided = self._triage.counts(values)
+        failing, fixed_failing, undecided = failing[cand], fixed_failing[cand], undecided[cand]
         # A product with a failing top-level condition cannot be eligible; durable_rules
         # decides among the others, and skips every ruleset that holds none of them.
         possible = set(cand[failing == 0].tolist())
-        return _Screen(values, total, cand, failing, fixed_failing, possible)
+        return _Screen(values, total, cand, failing, fixed_failing, undecided, possible)
 
     def _result(self, profile: Any, screen: _Screen, fired: set[int],
                 approval_rates: Mapping[str, Any] | Callable[[list[str]], Mapping] | None,
@@ -191,17 +190,14 @@ class Catalog:
         fired_mask = np.isin(cand, np.fromiter(fired, dtype=np.int64, count=len(fired)))
         rest = ~fired_mask
         ruled_out = rest & ((screen.fixed_failing > 0) | (failing > NEAR_MISS_LIMIT))
-        undecided = rest & ~ruled_out & (failing == 0)
+        open_ = rest & ~ruled_out & (failing == 0)
         near_mask = rest & ~ruled_out & (failing > 0)
         eligible = cand[fired_mask].tolist()
-        incomplete = []
-        for index in cand[undecided].tolist():
-            if evaluate(self.products[index].eligibility, values) == PASS:
-                # durable_rules and the reference disagree: never expected (the
-                # differential tests guard it); trust neither silently.
-                log.error("engine/reference disagreement on %s", self.products[index].id)
-            else:
-                incomplete.append(index)
+        incomplete = cand[open_ & screen.undecided].tolist()
+        for index in cand[open_ & ~screen.undecided].tolist():
+            # every top-level condition holds, yet durable_rules did not fire: never
+            # expected (the differential tests guard it); trust neither silently.
+            log.error("engine/reference disagreement on %s", self.products[index].id)
         near_count = int(np.count_nonzero(near_mask))
         # Products outside the enterprise's region are ineligible, and no near miss.
         total = screen.total
@@ -228,6 +224,7 @@ class _Screen(NamedTuple):
     cand: np.ndarray
     failing: np.ndarray
     fixed_failing: np.ndarray
+    undecided: np.ndarray  # a top-level condition is unknown: cannot fire, may be incomplete
     possible: set[int]
 
 

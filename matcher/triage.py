@@ -25,7 +25,7 @@ import numpy as np
 
 from .condition import fields_used, top_level
 from .rule import Product
-from .vector import FAIL_CODE, Forest
+from .vector import FAIL_CODE, UNKNOWN_CODE, Forest
 
 # Failing on these is no near miss: an enterprise cannot move or change trade to qualify.
 FIXED_FIELDS = frozenset({"region_code", "province_code", "city_code", "industry_code",
@@ -91,8 +91,15 @@ class Triage:
 
     def failures(self, values: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray]:
         """Per product: failing top-level conditions, and failing ones it cannot change."""
-        failed = self._forest.evaluate(values)[self._tested] == FAIL_CODE
-        failed &= self._real
+        return self.counts(values)[:2]
+
+    def counts(self, values: Mapping[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``failures``, and per product whether a top-level condition is undecided
+        (a field it needs is missing). A product without either is eligible by the
+        reference's logic, since its eligibility is the ``all`` of those conditions:
+        the catalog checks durable_rules' answers against that."""
+        codes = self._forest.evaluate(values)[self._tested]
+        failed = (codes == FAIL_CODE) & self._real
         counts = np.bitwise_count(self._sets & _words(failed)[:, None])
         fixed_failing = counts[:self._fixed_words].sum(axis=0, dtype=self._sum_dtype)
         failing = fixed_failing + counts[self._fixed_words:].sum(axis=0, dtype=self._sum_dtype)
@@ -101,4 +108,6 @@ class Triage:
             hit = failed[self._repeat_bit]
             np.add.at(failing, self._repeat_product[hit], 1)
             np.add.at(fixed_failing, self._repeat_product[hit & self._repeat_fixed], 1)
-        return failing, fixed_failing
+        unknown = (codes == UNKNOWN_CODE) & self._real
+        undecided = np.bitwise_or.reduce(self._sets & _words(unknown)[:, None], axis=0) != 0
+        return failing, fixed_failing, undecided

@@ -44,6 +44,11 @@ def assert_triage_agrees(products, values_list) -> tuple[int, int, int]:
     seen = [0, 0, 0]
     for values in values_list:
         failing, fixed = triage.failures(values)
+        again, fixed_again, undecided = triage.counts(values)
+        assert again.tolist() == failing.tolist() and fixed_again.tolist() == fixed.tolist()
+        assert undecided.tolist() == [
+            any(evaluate(node, values) == UNKNOWN for node in top_level(p.eligibility))
+            for p in products], values
         assert failing.dtype.kind == fixed.dtype.kind == "i"
         assert failing.shape == fixed.shape == (len(products),)
         want_failing, want_fixed = expected_failures(products, values)
