@@ -1,10 +1,8 @@
 """gunicorn settings for loanmatch (``gunicorn.conf.py`` at the repository root imports these).
 
 Sized for a 2-core machine: durable_rules holds the GIL and the engine serializes
-evaluations per process, so parallelism comes from processes. One thread per worker:
-no endpoint waits on anything slow (bank pulls do not long-poll), and on 2 cores a
-second thread measured fewer requests a second and a longer tail (docs/performance.md).
-gthread still keeps connections alive between a portal's requests. ``preload_app`` compiles the catalog once
+evaluations per process, so parallelism comes from processes; a second thread per
+worker overlaps network I/O with matching. ``preload_app`` compiles the catalog once
 in the master and workers share it copy-on-write (``DESIGN.md``: ~10 MB private per
 worker at 5,000 products instead of ~1 GB each). Rules reload without a restart:
 ``when_ready`` starts the master's watcher (``http_api.reload``), which checks a
@@ -23,7 +21,7 @@ _cores = os.cpu_count() or 1
 
 bind = [os.environ.get("LOANMATCH_BIND", "127.0.0.1:8000")]
 workers = int(os.environ.get("LOANMATCH_WORKERS", _cores + 1))
-threads = int(os.environ.get("LOANMATCH_THREADS", 1))
+threads = int(os.environ.get("LOANMATCH_THREADS", 2))
 worker_class = "gthread"
 preload_app = True
 timeout = int(os.environ.get("LOANMATCH_TIMEOUT", 60))  # a 1,000-profile batch at 3,000 products
