@@ -2,7 +2,10 @@
 
 Sized for a 2-core machine: durable_rules holds the GIL and the engine serializes
 evaluations per process, so parallelism comes from processes; a second thread per
-worker overlaps network I/O with matching. ``preload_app`` compiles the catalog once
+worker overlaps network I/O with matching. Not one thread: a gthread worker accepts
+keep-alive connections for later, and with one thread a worker that took most of them
+serves them alone on one core (measured: 124 against 250 requests a second in the
+next run); the sync class spreads evenly but drops keep-alive (docs/performance.md). ``preload_app`` compiles the catalog once
 in the master and workers share it copy-on-write (``DESIGN.md``: ~10 MB private per
 worker at 5,000 products instead of ~1 GB each). Rules reload without a restart:
 ``when_ready`` starts the master's watcher (``http_api.reload``), which checks a
