@@ -164,16 +164,11 @@ class LeadService:
         if moved and any(moved.values()):
             log.info("leads: routed queued leads %s", moved)
 
-    def approval_rates(self, values: Mapping[str, Any]
+    def approval_rates(self, values: Mapping[str, Any], recheck: bool = True
                        ) -> Callable[[list[str]], dict[str, float]] | None:
         """For ``Catalog.match``: the products' smoothed approval rates in the enterprise's
         segment, or None (neutral scores) when the store is not there to ask."""
-        if time.monotonic() < self._rates_paused_until:
-            return None
-        try:
-            store = self.running_store()
-        except LeadError:
-            store = None
+        store = self._rates_store()
         if store is None:
             return None
         size_class, province = values.get("size_class"), values.get("province_code")
@@ -182,16 +177,40 @@ class LeadService:
             if not product_ids:
                 return {}
             try:
-                return store.approval_rates(product_ids, size_class, province)
+                return store.approval_rates(product_ids, size_class, province, recheck)
             except (LeadError, redis.RedisError) as err:
-                self._rates_paused_until = time.monotonic() + RATES_PAUSE
-                if isinstance(err, StoreUnavailable):
-                    self.unavailable(err)
-                else:
-                    log.error("leads: approval rates failed: %s", err)
+                self._rates_failed(err)
                 return {}
 
         return rates
+
+    def approval_rates_many(self, profiles: list[Mapping[str, Any]]) -> list[Callable | None]:
+        """``approval_rates`` for a batch, checked for new decisions once: the whole
+        batch ranks on one snapshot (and a thousand profiles cost one GET, not 1,000)."""
+        store = self._rates_store()
+        if store is None:
+            return [None] * len(profiles)
+        try:
+            store.refresh_outcomes()
+        except (LeadError, redis.RedisError) as err:
+            self._rates_failed(err)
+            return [None] * len(profiles)
+        return [self.approval_rates(values, recheck=False) for values in profiles]
+
+    def _rates_store(self):
+        if time.monotonic() < self._rates_paused_until:
+            return None
+        try:
+            return self.running_store()
+        except LeadError:
+            return None
+
+    def _rates_failed(self, err: Exception) -> None:
+        self._rates_paused_until = time.monotonic() + RATES_PAUSE
+        if isinstance(err, StoreUnavailable):
+            self.unavailable(err)
+        else:
+            log.error("leads: approval rates failed: %s", err)
 
 
 def ranking_rates(values: Mapping[str, Any]) -> Callable[[list[str]], dict[str, float]] | None:
@@ -212,3 +231,10 @@ def _stamp(rules: Path) -> tuple:
             continue
         found.append((str(path), info.st_mtime_ns, info.st_size))
     return tuple(found)
+
+
+def ranking_rates_many(profiles: list[Mapping[str, Any]]) -> list[Callable | None]:
+    """``LeadService.approval_rates_many`` of the current app (Nones without leads)."""
+    from flask import current_app
+    service = current_app.extensions.get(EXTENSION)
+    return service.approval_rates_many(profiles) if service is not None else [None] * len(profiles)

@@ -16,7 +16,7 @@ from matcher.result import MatchResult
 
 from .auth import protect
 from .inputs import read_json, read_options
-from .lead_service import ranking_rates
+from .lead_service import ranking_rates, ranking_rates_many
 from .ops import metrics
 from .problems import Problem, field_errors
 from .schemas import BATCH_LIMIT, BatchOptionsSchema, MatchOptionsSchema
@@ -106,7 +106,7 @@ def batch():
             results[index] = {"index": index, "errors": field_errors(
                 exc.errors, base=("profiles", index))}
     answers = state().catalog.match_many(
-        loaded, approval_rates=[ranking_rates(p.values) for p in loaded])
+        loaded, approval_rates=ranking_rates_many([p.values for p in loaded]))
     for index, result in zip(where, answers):
         metrics().profiles.labels("batch", "matched").inc()
         metrics().count_match(result.counts)

@@ -60,12 +60,15 @@ class Outcomes:
         self._lock = threading.Lock()
 
     def approval_rates(self, product_ids: Iterable[str], size_class: str | None,
-                       province_code: str | None) -> dict[str, float]:
+                       province_code: str | None, recheck: bool = True) -> dict[str, float]:
         """Smoothed approval rates in [0, 1] of many products for one segment: one round
-        trip when their counts are current, two when some must be read."""
+        trip when their counts are current, two when some must be read. ``recheck=False``
+        trusts the last ``refresh`` (a batch of profiles ranks on one snapshot)."""
         products = list(dict.fromkeys(product_ids))
-        seg = segment(size_class, province_code)
-        counts = self._current(self.client.get(self.keys.outcomes_version()))
+        if recheck:
+            self.refresh()
+        with self._lock:
+            counts = self._counts
         missing = [p for p in products if p not in counts]
         if missing:
             pipe = self.client.pipeline(transaction=False)
@@ -75,9 +78,15 @@ class Outcomes:
                     for product_id, found in zip(missing, pipe.execute())}
             with self._lock:
                 counts.update(read)  # read after the GET: at least as new as its version
-        return {p: self._rate(*(counts[p].get(f, 0) for f in (
-            "all|decided", "all|approved", f"{seg}|decided", f"{seg}|approved")))
-            for p in products}
+        seg = segment(size_class, province_code)
+        fields = ("all|decided", "all|approved", f"{seg}|decided", f"{seg}|approved")
+        prior = self._rate(0, 0, 0, 0)  # most products: no decision yet
+        return {p: self._rate(*(counts[p].get(f, 0) for f in fields)) if counts[p] else prior
+                for p in products}
+
+    def refresh(self) -> None:
+        """Forget the counts kept if a decision was recorded since they were read."""
+        self._current(self.client.get(self.keys.outcomes_version()))
 
     def _current(self, version: str | None) -> dict[str, dict[str, int]]:
         with self._lock:

@@ -202,8 +202,12 @@ class LeadStore:
 
     @guarded
     def approval_rates(self, product_ids: Iterable[str], size_class: str | None,
-                       province_code: str | None) -> dict[str, float]:
-        return self.outcomes.approval_rates(product_ids, size_class, province_code)
+                       province_code: str | None, recheck: bool = True) -> dict[str, float]:
+        return self.outcomes.approval_rates(product_ids, size_class, province_code, recheck)
+
+    @guarded
+    def refresh_outcomes(self) -> None:
+        self.outcomes.refresh()
 
     @guarded
     def approval_rate(self, product_id: str, size_class: str | None,

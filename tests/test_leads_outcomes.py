@@ -112,3 +112,14 @@ def test_unchanged_rates_are_not_read_again(make_store, shared_redis):
     assert _reads(shared_redis) == before + len(products)  # those of the uncached stores
     store.approval_rates(["testbank-new"], "small", "130000")  # a product not read yet is
     assert _reads(shared_redis) == before + len(products) + 1
+
+
+def test_a_batch_ranks_on_one_snapshot_taken_by_refresh(make_store):
+    reader, writer = make_store(), make_store()
+    reader.refresh_outcomes()
+    assert reader.approval_rates([PRODUCT], "small", "130000", recheck=False) == {PRODUCT: 0.5}
+    decide(writer, 1, True)
+    # not rechecked: the snapshot holds (counts already read are kept)
+    assert reader.approval_rates([PRODUCT], "small", "130000", recheck=False) == {PRODUCT: 0.5}
+    reader.refresh_outcomes()
+    assert reader.approval_rates([PRODUCT], "small", "130000", recheck=False)[PRODUCT] > 0.5
