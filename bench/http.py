@@ -194,8 +194,9 @@ def main() -> None:
     args = parser.parse_args()
     tool = ("wrk" if shutil.which("wrk") else "python") if args.tool == "auto" else args.tool
     workers = os.environ.get("LOANMATCH_WORKERS", str((os.cpu_count() or 1) + 1))
-    print(f"POST /v1/match through gunicorn ({workers} workers × "
-          f"{os.environ.get('LOANMATCH_THREADS', '2')} threads, {os.cpu_count()} cores), "
+    threads = int(os.environ.get("LOANMATCH_THREADS", "1"))
+    kind = f"gthread × {threads} threads" if threads > 1 else "sync"
+    print(f"POST /v1/match through gunicorn ({workers} workers, {kind}, {os.cpu_count()} cores), "
           f"load: {tool}, {args.connections} connections, {args.duration} s each")
     print(f"{'products':>8}  {'request':<36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'errors':>6}")

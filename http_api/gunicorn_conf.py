@@ -1,17 +1,22 @@
 """gunicorn settings for loanmatch (``gunicorn.conf.py`` at the repository root imports these).
 
 Sized for a 2-core machine: durable_rules holds the GIL and the engine serializes
-evaluations per process, so parallelism comes from processes; a second thread per
-worker overlaps network I/O with matching. Not one thread: a gthread worker accepts
-keep-alive connections for later, and with one thread a worker that took most of them
-serves them alone on one core (measured: 124 against 250 requests a second in the
-next run); the sync class spreads evenly but drops keep-alive (docs/performance.md). ``preload_app`` compiles the catalog once
-in the master and workers share it copy-on-write (``DESIGN.md``: ~10 MB private per
-worker at 5,000 products instead of ~1 GB each). Rules reload without a restart:
-``when_ready`` starts the master's watcher (``http_api.reload``), which checks a
-change, compiles it in the master and sends the master SIGHUP, so fresh workers fork
-with the new catalog while the old ones finish their requests. Every value can be
-overridden from the environment or the gunicorn command line.
+evaluations per process, so parallelism comes from processes. Sync workers, one
+request at a time each: a gthread worker accepts keep-alive connections for later,
+and one that took most of a portal's connections serves them alone on one core
+while the others idle (measured at 3,000 products: 120 requests a second in one
+run, 270 in the next; sync workers 235–247, run after run). Sync workers close the
+connection after each answer, which a reverse proxy in front hides (it keeps its
+own connections to clients). ``LOANMATCH_THREADS`` above 1 switches gunicorn to
+gthread (keep-alive, for a deployment without a proxy).
+
+``preload_app`` compiles the catalog once in the master and workers share it
+copy-on-write (``DESIGN.md``: ~10 MB private per worker at 5,000 products instead of
+~1 GB each). Rules reload without a restart: ``when_ready`` starts the master's
+watcher (``http_api.reload``), which checks a change, compiles it in the master and
+sends the master SIGHUP, so fresh workers fork with the new catalog while the old
+ones finish their requests. Every value can be overridden from the environment or
+the gunicorn command line.
 """
 from __future__ import annotations
 
@@ -24,8 +29,8 @@ _cores = os.cpu_count() or 1
 
 bind = [os.environ.get("LOANMATCH_BIND", "127.0.0.1:8000")]
 workers = int(os.environ.get("LOANMATCH_WORKERS", _cores + 1))
-threads = int(os.environ.get("LOANMATCH_THREADS", 2))
-worker_class = "gthread"
+threads = int(os.environ.get("LOANMATCH_THREADS", 1))  # above 1: gthread (see above)
+worker_class = "sync"
 preload_app = True
 timeout = int(os.environ.get("LOANMATCH_TIMEOUT", 60))  # a 1,000-profile batch at 3,000 products
 graceful_timeout = 30
