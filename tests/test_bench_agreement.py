@@ -28,7 +28,7 @@ from matcher.yamlsource import Location
 from product_catalog.synth import AS_OF, synth_catalog, synth_profiles
 
 from .conftest import product
-from .test_engine_differential import FIELD_NAMES, _valid_product, trees
+from .test_engine_differential import FIELD_NAMES, trees, valid_products
 from .test_engine_differential import profiles as random_profiles
 
 
@@ -197,7 +197,7 @@ sparse_profiles = st.tuples(random_profiles(), st.sets(st.sampled_from(FIELD_NAM
 @given(st.lists(trees, min_size=1, max_size=40), st.lists(sparse_profiles, min_size=1, max_size=6))
 def test_random_trees_numpy_and_zen_agree_three_valued(tree_list, profile_list):
     """Random all/any/not trees, every operator, values on the bounds, fields missing."""
-    products = [p for p in (_valid_product(t, i) for i, t in enumerate(tree_list)) if p]
+    products = valid_products(tree_list)
     assume(products)
     reference, vectorised = ReferenceEvaluator(products), NumpyCatalog(products)
     table = ZenCatalog(products)

@@ -113,11 +113,16 @@ def _valid_product(tree, index):
     return built
 
 
+def valid_products(tree_list):
+    """The trees the rule reader and the compiler accept, as products p0, p1, …"""
+    return [p for p in (_valid_product(t, i) for i, t in enumerate(tree_list)) if p]
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow,
                                                                   HealthCheck.data_too_large])
 @given(st.lists(trees, min_size=1, max_size=90), st.lists(profiles(), min_size=1, max_size=6))
 def test_durable_decision_equals_reference(tree_list, profile_list):
-    products = [p for p in (_valid_product(t, i) for i, t in enumerate(tree_list)) if p]
+    products = valid_products(tree_list)
     assume(products)
     engine = Engine([compile_product(p.eligibility) for p in products])
     for values in profile_list:
@@ -136,7 +141,7 @@ def test_every_status_equals_the_reference(tree_list, profile_list):
     from matcher.profile import Profile
     from matcher.triage import FIXED_FIELDS
 
-    products = [p for p in (_valid_product(t, i) for i, t in enumerate(tree_list)) if p]
+    products = valid_products(tree_list)
     assume(products)
     catalog = Catalog(products, "test")
     for values in profile_list:

@@ -25,7 +25,7 @@ from product_catalog.synth import AS_OF, synth_profiles
 from .conftest import product
 from .test_bench_agreement import EDGE_PRODUCTS, EDGE_PROFILES, MANY_CITIES, _synth_products
 from .test_bench_agreement import crit, sparse_profiles
-from .test_engine_differential import _valid_product, trees
+from .test_engine_differential import trees, valid_products
 
 
 def expected_failures(products, values) -> tuple[list[int], list[int]]:
@@ -147,7 +147,7 @@ def shared_catalogs(draw):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(st.lists(trees, min_size=1, max_size=40), st.lists(sparse_profiles, min_size=1, max_size=6))
 def test_random_trees(tree_list, profile_list):
-    products = [p for p in (_valid_product(t, i) for i, t in enumerate(tree_list)) if p]
+    products = valid_products(tree_list)
     assume(products)
     assert_triage_agrees(products, profile_list)
 
@@ -156,7 +156,7 @@ def test_random_trees(tree_list, profile_list):
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(shared_catalogs(), st.lists(sparse_profiles, min_size=1, max_size=6))
 def test_random_shared_and_repeated_conditions(tree_list, profile_list):
-    products = [p for p in (_valid_product(t, i) for i, t in enumerate(tree_list)) if p]
+    products = valid_products(tree_list)
     assume(products)
     assert_triage_agrees(products, profile_list)
 
