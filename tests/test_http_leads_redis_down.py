@@ -16,6 +16,11 @@ def test_with_redis_stopped_matching_answers_and_leads_say_when_to_retry(tmp_pat
 
     owned_redis.stop()
     started = time.monotonic()
+    batch = client.post("/v1/match/batch", json={"profiles": [profile(2), profile(3)]},
+                        headers=bearer(PORTAL))
+    assert batch.status_code == 200, batch.get_data(as_text=True)
+    assert {m["score_breakdown"]["approval"] for r in batch.get_json()["results"]
+            for m in r["result"]["matches"]} == {0.5}
     matched = client.post("/v1/match", json=profile(2), headers=bearer(PORTAL))
     assert matched.status_code == 200 and matched.get_json()["matches"]
     assert {m["score_breakdown"]["approval"] for m in matched.get_json()["matches"]} == {0.5}
