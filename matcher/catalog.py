@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 import numpy as np
 
 from . import yamlsource
-from .compiler import TooComplex, compile_product
+from .compiler import TooComplex, compiled
 from .engine import Engine
 from .prefilter import RegionIndex
 from .triage import Triage
@@ -102,7 +102,7 @@ def _product_checks(product: Product, data: Any, path: Path, root: Path, whole: 
     else:
         seen[product.id] = at("id")
     try:
-        compile_product(product.eligibility)
+        compiled(product)
     except TooComplex as exc:
         problems.append(Problem(at("eligibility"), str(exc)))
     return problems
@@ -118,7 +118,7 @@ class Catalog:
         self.version = version
         self.root = root
         self.by_id = {p.id: p for p in products}
-        self._rules = [compile_product(p.eligibility) for p in products]
+        self._rules = [compiled(p) for p in products]
         self._engine = Engine(self._rules)
         # The catalog lives as long as the process: keep the collector from
         # re-scanning its million objects on every full collection (p99 spikes),

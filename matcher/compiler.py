@@ -155,6 +155,16 @@ def compile_product(eligibility: Node) -> CompiledRule:
     return CompiledRule(condition, size)
 
 
+def compiled(product: Any) -> CompiledRule:
+    """``compile_product`` of a product's eligibility, once: loading a catalog checks
+    every product compiles (lint) and then builds the engine from the same rules.
+    Kept on the frozen product itself, which lives as long as its catalog."""
+    found = product.__dict__.get("_compiled_rule")
+    if found is None:
+        found = product.__dict__["_compiled_rule"] = compile_product(product.eligibility)
+    return found
+
+
 def shards(rules: list[CompiledRule]) -> list[list[int]]:
     """Indexes of rules packed greedily into rulesets of at most SHARD_WEIGHT alternatives."""
     out: list[list[int]] = []
