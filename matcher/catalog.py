@@ -154,8 +154,11 @@ class Catalog:
                    list_limit: int | None = LIST_LIMIT) -> list[MatchResult]:
         """``match`` for each profile (``approval_rates``: one per profile), with
         durable_rules run ruleset by ruleset over the whole batch, which keeps each
-        ruleset's memory warm (``Engine.eligible_many``)."""
+        ruleset's memory warm (``Engine.eligible_many``). One invalid profile raises
+        its ProfileError for the batch: load them first to answer the others."""
         from .profile import Profile, load_profile
+        if approval_rates is not None and len(approval_rates) != len(profiles):
+            raise ValueError(f"{len(approval_rates)} approval rates for {len(profiles)} profiles")
         loaded = [p if isinstance(p, Profile) else load_profile(p, as_of=as_of)
                   for p in profiles]
         wanted = None if product_ids is None else set(product_ids)

@@ -167,3 +167,10 @@ def test_a_batch_gives_each_profile_the_answer_it_gets_alone():
     assert [r.to_dict() for r in limited] == [
         catalog.match(p, as_of=AS_OF, product_ids=some).to_dict() for p in profiles[:5]]
     assert all(m["product_id"] in some for r in limited for m in r.to_dict()["matches"])
+
+
+def test_a_batch_needs_one_approval_rate_source_per_profile():
+    import pytest
+    catalog = Catalog([product({"all": [c("legal_rep_age", ">=", 18)]})], "v")
+    with pytest.raises(ValueError, match="2 approval rates for 1 profiles"):
+        catalog.match_many([{"legal_rep_age": 40}], as_of=AS_OF, approval_rates=[None, None])
