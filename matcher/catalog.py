@@ -162,22 +162,21 @@ class Catalog:
         loaded = [p if isinstance(p, Profile) else load_profile(p, as_of=as_of)
                   for p in profiles]
         wanted = None if product_ids is None else set(product_ids)
-        screens = [self._screen(dict(p.values), wanted) for p in loaded]
+        total = len(self.products) if wanted is None else sum(
+            1 for p in self.products if p.id in wanted)
+        screens = [self._screen(dict(p.values), wanted, total) for p in loaded]
         fired = self._engine.eligible_many([s.values for s in screens],
                                            [s.possible for s in screens])
         rates = approval_rates if approval_rates is not None else [None] * len(loaded)
         return [self._result(p, s, f, r, list_limit)
                 for p, s, f, r in zip(loaded, screens, fired, rates)]
 
-    def _screen(self, values: dict, wanted: set[str] | None) -> _Screen:
+    def _screen(self, values: dict, wanted: set[str] | None, total: int) -> _Screen:
         """What is known before any rule runs: the candidates (region pre-filter) and
         their failing top-level conditions (triage)."""
         candidates = self._regions.candidates(values)
         if wanted is not None:
             candidates = [i for i in candidates if self.products[i].id in wanted]
-            total = sum(1 for p in self.products if p.id in wanted)
-        else:
-            total = len(self.products)
         cand = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
         failing, fixed_failing, undecided = self._triage.counts(values)
         failing, fixed_failing, undecided = failing[cand], fixed_failing[cand], undecided[cand]

@@ -141,6 +141,11 @@ def trace(node: Node, values: Mapping[str, Any], rows: list[list],
     return result
 
 
+def unpassed_of(rows: list[list]) -> list[list]:
+    """The rows of a ``trace`` that did not pass and decide the answer."""
+    return [row for row in rows if row[2] != PASS and row[4]]
+
+
 def unpassed_rows(node: Node, values: Mapping[str, Any]) -> list[list]:
     """The relevant rows of ``trace`` that did not pass, without making the others.
 
@@ -153,7 +158,7 @@ def unpassed_rows(node: Node, values: Mapping[str, Any]) -> list[list]:
     if isinstance(node, Criterion) or node.kind != "all":
         rows: list[list] = []
         trace(node, values, rows)
-        return [row for row in rows if row[2] != PASS and row[4]]
+        return unpassed_of(rows)
     outcomes, kept = [], []
     for child in node.children:
         if isinstance(child, Criterion):
@@ -164,7 +169,7 @@ def unpassed_rows(node: Node, values: Mapping[str, Any]) -> list[list]:
             rows = []
             outcome = trace(child, values, rows)
             if outcome != PASS:
-                kept.extend(row for row in rows if row[2] != PASS and row[4])
+                kept.extend(unpassed_of(rows))
         outcomes.append(outcome)
     if combine("all", outcomes) == FAIL:
         return [row for row in kept if row[2] == FAIL]

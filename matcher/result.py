@@ -12,7 +12,8 @@ from itertools import repeat
 from typing import Any, Iterable, Mapping
 
 from .condition import FAIL, PASS
-from .explain import CriterionOutcome, missing_fields, plain, trace, unpassed_rows
+from .explain import (CriterionOutcome, missing_fields, plain, trace, unpassed_of,
+                      unpassed_rows)
 from .ranking import Ranked
 from .rule import Product
 
@@ -106,8 +107,7 @@ class EligibilityResult:
             return [o for o in self.outcomes_ if o.outcome != PASS and o.relevant]
         if self._unpassed is None:
             rows = (unpassed_rows(self.product.eligibility, self.values or {})
-                    if self._rows is None else
-                    [row for row in self._rows if row[2] != PASS and row[4]])
+                    if self._rows is None else unpassed_of(self._rows))
             self._unpassed = [CriterionOutcome(*row) for row in rows]
         return self._unpassed
 
