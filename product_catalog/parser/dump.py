@@ -66,6 +66,11 @@ def _scalar_list(value) -> bool:
     return isinstance(value, list) and all(not isinstance(v, (dict, list)) for v in value)
 
 
+def _plain(value):
+    """A list of scalars on one line (``[A, B, M]``); anything else as it is."""
+    return _FlowList(value) if _scalar_list(value) else value
+
+
 def _node(node: dict) -> dict:
     node = _ordered(node, _ORDERS["node"])
     out = {}
@@ -80,22 +85,16 @@ def _node(node: dict) -> dict:
             out[key] = _Quoted(value)  # a region code is text, not a number
         elif key == "label" and isinstance(value, dict):
             out[key] = _Flow(_ordered(value, _ORDERS["label"]))
-        elif _scalar_list(value):
-            out[key] = _FlowList(value)
         else:
-            out[key] = value
+            out[key] = _plain(value)
     return out
 
 
 def _terms(terms: dict) -> dict:
     out = {}
     for key, value in _ordered(terms, _ORDERS["terms"]).items():
-        if isinstance(value, dict):
-            out[key] = _Flow(_ordered(value, _ORDERS["range"]))
-        elif _scalar_list(value):
-            out[key] = _FlowList(value)
-        else:
-            out[key] = value
+        out[key] = _Flow(_ordered(value, _ORDERS["range"])) if isinstance(value, dict) \
+            else _plain(value)
     return out
 
 
