@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import logging
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from flask import Flask
 
@@ -33,8 +33,11 @@ def _blueprint(dotted: str):
     return getattr(importlib.import_module(module), attr)
 
 
-def build_app(settings: Settings, catalog: "Catalog | None" = None) -> Flask:
+def build_app(settings: Settings, catalog: "Catalog | None" = None,
+              env: "Mapping[str, str] | None" = None) -> Flask:
     """The WSGI app for ``settings``; compiles the catalog unless one is given.
+
+    ``env`` (default: the process environment) holds the workbench's own variables.
 
     Raises ``matcher.CatalogError`` when the rules do not load (every problem listed).
     """
@@ -57,6 +60,8 @@ def build_app(settings: Settings, catalog: "Catalog | None" = None) -> Flask:
     for dotted in API_BLUEPRINTS:
         app.register_blueprint(_blueprint(dotted))
     app.register_blueprint(openapi.bp)
+    from workbench import install as install_workbench  # the web pages at /ui
+    install_workbench(app, env)
 
     if settings.cors_origins:
         from flask_cors import CORS
