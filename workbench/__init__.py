@@ -33,6 +33,6 @@ def install(app, env: Mapping[str, str] | None = None) -> None:
     if not config.enabled:
         return
     app.extensions[EXTENSION] = config
-    from . import admin, bank, bank_leads, portal, signin
-    for module in (signin, portal, bank, bank_leads, admin):
+    from . import admin, bank, bank_editor, bank_leads, portal, signin  # noqa: F401
+    for module in (signin, portal, bank, bank_leads, admin):  # bank_editor's views: bank.bp
         app.register_blueprint(module.bp)
