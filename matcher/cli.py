@@ -25,6 +25,7 @@ LAZY = {
     "serve": "service:serve_command",
     "test": "matcher.scenario_command:test",
     "diff": "matcher.diff_command:diff",
+    "report": "workbench.report_command:report",  # the enterprise report as HTML
 }
 
 
