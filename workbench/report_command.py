@@ -73,6 +73,7 @@ def report(profile_file, out_file, rules, as_of, lang):
     except OSError as exc:
         err.print(f"[red]error:[/] {out_file}: {exc.strerror}", highlight=False)
         sys.exit(2)
-    top = doc["matches"][0]["name"] if doc["matches"] else "—"
+    top = (f"{doc['matches'][0]['bank_name']} · {doc['matches'][0]['name']}"
+           if doc["matches"] else "—")
     click.echo(f"wrote {out_file}: {profile.get('name') or 'the profile'}, "
                f"{doc['summary']['eligible']} matched products (top: {top})")
