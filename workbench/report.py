@@ -74,10 +74,11 @@ def portrait(profile: Mapping[str, Any], derived: Mapping[str, Any], lang: str) 
     region = profile.get("region_code")
     city = derived.get("city_code")
     province = derived.get("province_code")
-    names = [n for n in (region_name(province) if province else None,
-                         region_name(city) if city and city != province else None,
-                         region_name(region) if region and region not in (city, province)
-                         else None) if n]
+    names: list[str] = []
+    for code in (province, city, region):
+        name = region_name(code) if code else None
+        if name and name not in names:  # a district outside the table names its city
+            names.append(name)
     section = derived.get("industry_section")
     size = derived.get("size_class")
     return {
@@ -92,10 +93,15 @@ def portrait(profile: Mapping[str, Any], derived: Mapping[str, Any], lang: str) 
     }
 
 
+_ORDER = {"fail": 0, "unknown": 1, "pass": 2}
+
+
 def indicators(result: Mapping[str, Any], lang: str) -> list[dict]:
-    """The fields the products test, each with its value and every threshold on it."""
+    """The fields the products test, each with its value and the thresholds on it: the
+    same requirement is one line naming its products, failed ones first, and fields that
+    fail somewhere come before those that pass everywhere."""
     rows: dict[str, dict] = {}
-    tests: dict[str, list] = defaultdict(list)
+    tests: dict[str, dict] = defaultdict(dict)
     for item in (*result.get("matches", []), *result.get("near_misses", [])):
         for criterion in item.get("criteria", []):
             name = criterion.get("field")
@@ -104,11 +110,19 @@ def indicators(result: Mapping[str, Any], lang: str) -> list[dict]:
                 continue
             rows.setdefault(name, {"field": name, "label": _label(name, lang),
                                    "value": value_text(name, criterion.get("actual"), lang)})
-            tests[name].append({"product": item["name"], "bank": item.get("bank_name"),
-                                "outcome": criterion.get("outcome"),
-                                "message": criterion.get("message")})
-    ordered = sorted(rows, key=lambda n: (-len(tests[n]), n))[:INDICATORS_SHOWN]
-    return [{**rows[n], "tests": tests[n]} for n in ordered]
+            message = criterion.get("message")
+            text = message.get(lang) or message.get("zh") if isinstance(message, dict) \
+                else str(message)
+            line = tests[name].setdefault((criterion.get("outcome"), text), {
+                "outcome": criterion.get("outcome"), "message": text, "products": []})
+            line["products"].append(item["name"])
+    def rank(name: str) -> tuple:
+        lines = tests[name].values()
+        return (min(_ORDER.get(t["outcome"], 1) for t in lines),
+                -sum(len(t["products"]) for t in lines), name)
+    ordered = sorted(rows, key=rank)[:INDICATORS_SHOWN]
+    return [{**rows[n], "tests": sorted(tests[n].values(), key=lambda t: (
+        _ORDER.get(t["outcome"], 1), -len(t["products"])))} for n in ordered]
 
 
 def report_data(profile: Mapping[str, Any], result: Mapping[str, Any], lang: str) -> dict:

@@ -72,8 +72,6 @@ def csrf_token() -> str:
     session = g.get("wb_session")
     if session is not None:
         return session.csrf
-    if g.get("lang_changed"):
-        set_cookie(response, LANG_COOKIE, g.lang, 365 * 24 * 3600)
     token = g.get("wb_pre_token") or request.cookies.get(PRE_COOKIE) or ""
     if len(token) < 32:
         token = secrets.token_urlsafe(32)
