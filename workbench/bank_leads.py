@@ -16,6 +16,8 @@ from http_api.auth import require_bank
 from http_api.leads import lead_service
 from leads import NotFound
 from leads.lifecycle import DECLINE_REASONS
+from matcher.fields import CHOICE_ZH
+from matcher.regions import region_name
 
 from .apiclient import call
 from .i18n import lang
@@ -27,6 +29,12 @@ INBOX = 50  # newest leads listed
 STATUS_ZH = {"queued": "排队中", "routed": "待受理", "accepted": "已受理", "approved": "已批准",
              "declined": "已拒绝", "disbursed": "已放款", "withdrawn": "已撤回"}
 _WAN = Decimal(10000)
+
+
+def choice_text(value: str | None) -> str:
+    if not value:
+        return "—"
+    return CHOICE_ZH.get(value, value) if lang() == "zh" else value
 
 
 def status_text(status: str) -> str:
@@ -51,7 +59,8 @@ def leads(bank_id: str):
         except NotFound:
             continue
     return render_template("bank_leads.html", bank=bank_id, rows=rows, status_text=status_text,
-                           claimed=request.args.get("claimed"))
+                           claimed=request.args.get("claimed"), region_name=region_name,
+                           choice=choice_text)
 
 
 @bp.post("/claim")

@@ -32,7 +32,13 @@ def _context() -> dict:
     return {"lang": lang(), "t": t, "pick": pick, "csrf_token": csrf_token,
             "principal": principal, "role_kind": role_kind(role),
             "bank_id": principal.bank if principal else None,
-            "lang_url": _lang_url, "money_wan": money_wan}
+            "lang_url": _lang_url, "money_wan": money_wan, "field_label": field_label}
+
+
+def field_label(name: str) -> str:
+    """A vocabulary field's name in the page's language."""
+    from .report import field_label as label
+    return label(name, lang())
 
 
 def _lang_url(code: str) -> str:

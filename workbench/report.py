@@ -42,7 +42,8 @@ def _lang_pick(pair: tuple[str, str], lang: str) -> str:
     return pair[1] if lang == "en" else pair[0]
 
 
-def _label(name: str, lang: str) -> str:
+def field_label(name: str, lang: str) -> str:
+    """A vocabulary field's name in ``lang`` (the name itself outside the vocabulary)."""
     field = F.FIELDS.get(name)
     if field is None:
         return name
@@ -108,7 +109,7 @@ def indicators(result: Mapping[str, Any], lang: str) -> list[dict]:
             if not name or name in ("region_code", "province_code", "city_code",
                                     "industry_code", "industry_section"):
                 continue
-            rows.setdefault(name, {"field": name, "label": _label(name, lang),
+            rows.setdefault(name, {"field": name, "label": field_label(name, lang),
                                    "value": value_text(name, criterion.get("actual"), lang)})
             message = criterion.get("message")
             text = message.get(lang) or message.get("zh") if isinstance(message, dict) \
@@ -136,5 +137,5 @@ def report_data(profile: Mapping[str, Any], result: Mapping[str, Any], lang: str
         "summary": result.get("summary", {}),
         "catalog_version": result.get("catalog_version"),
         "as_of": result.get("as_of"),
-        "field_label": lambda name: _label(name, lang),
+        "field_label": lambda name: field_label(name, lang),
     }
