@@ -8,8 +8,6 @@ or the claim ``GET /v1/banks/<bank>/leads`` with the signed-in key.
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
-
 from flask import g, redirect, render_template, request, url_for
 
 from http_api.auth import require_bank
@@ -22,13 +20,13 @@ from matcher.regions import region_name
 from .apiclient import call
 from .i18n import lang
 from .pages import blueprint
+from .profile_form import wan_to_yuan
 from .security import signed_in
 
 bp = blueprint("workbench_leads", "/ui/bank/<bank_id>/leads")
 INBOX = 50  # newest leads listed
 STATUS_ZH = {"queued": "排队中", "routed": "待受理", "accepted": "已受理", "approved": "已批准",
              "declined": "已拒绝", "disbursed": "已放款", "withdrawn": "已撤回"}
-_WAN = Decimal(10000)
 
 
 def choice_text(value: str | None) -> str:
@@ -89,14 +87,11 @@ def lead(bank_id: str, lead_id: str, error: str | None = None, errors=None, stat
 
 
 def _yuan(text: str | None) -> int | str | None:
-    """万元 as entered → whole yuan; the text back when it is not a number."""
+    """万元 as entered → whole yuan; the text back when it is not (the API says why)."""
     if not text:
         return None
-    try:
-        yuan = Decimal(text.replace(",", "").strip()) * _WAN
-    except InvalidOperation:
-        return text
-    return int(yuan) if yuan == yuan.to_integral_value() else text
+    yuan = wan_to_yuan(text)
+    return text if yuan is None else yuan
 
 
 @bp.post("/<lead_id>/status")

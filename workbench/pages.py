@@ -51,10 +51,9 @@ def money_wan(yuan) -> str:
     """Yuan as 万元 text, exact (at most 4 decimals: whole yuan)."""
     if yuan is None:
         return "—"
-    from decimal import Decimal
-    value = Decimal(str(yuan)) / 10000
-    text = format(value.quantize(Decimal("0.0001")), "f").rstrip("0").rstrip(".")
-    return text or "0"
+    from matcher.fields import FIELDS
+    from .profile_form import shown
+    return shown(FIELDS["requested_amount"], yuan)
 
 
 def _error_page(exc: Exception):

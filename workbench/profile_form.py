@@ -93,6 +93,15 @@ def entered_from_profile(profile: Mapping[str, Any]) -> dict[str, str]:
             if profile.get(name) is not None}
 
 
+def wan_to_yuan(amount: Decimal | str) -> int | None:
+    """万元 → whole yuan; None when it is not a number or not a whole number of yuan."""
+    number = _decimal(amount) if isinstance(amount, str) else amount
+    if number is None:
+        return None
+    yuan = number * WAN
+    return int(yuan) if yuan == yuan.to_integral_value() else None
+
+
 def _decimal(text: str) -> Decimal | None:
     text = text.replace(",", "").replace("，", "").strip()
     if not _NUMBER.match(text):
@@ -120,12 +129,12 @@ def to_profile(form: Mapping[str, str], lang: str = "zh") -> tuple[dict, dict, d
             if number is None:
                 errors[name] = "请输入数字" if zh else "enter a number"
             elif kind == F.MONEY:
-                yuan = number * WAN
-                if yuan != yuan.to_integral_value():
+                yuan = wan_to_yuan(number)
+                if yuan is None:
                     errors[name] = ("精确到元即可（万元最多4位小数）" if zh else
                                     "at most 4 decimals of 10k yuan (whole yuan)")
                 else:
-                    profile[name] = int(yuan)
+                    profile[name] = yuan
             elif kind == F.RATIO:
                 profile[name] = float(number / 100)  # a ratio, not money: JSON number text
             elif number != number.to_integral_value():
