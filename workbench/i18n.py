@@ -92,6 +92,9 @@ WORDS: dict[str, tuple[str, str]] = {
     "leads_month": ("本月线索", "Leads this month"),
     "rules_in_words": ("规则说明", "Rules in words"),
     "editor": ("规则文件 (YAML)", "Rule file (YAML)"),
+    "editor_keys": ("Tab 键缩进两格；先按 Esc 再按 Tab 可离开编辑框。每次输入后自动校验。",
+                    "Tab indents two spaces; press Esc, then Tab, to leave the editor. The "
+                    "draft is checked as you type."),
     "lint_ok": ("校验通过", "No problems found"),
     "problems": ("问题", "Problems"),
     "scenarios": ("场景测试", "Scenarios"),

@@ -260,3 +260,17 @@ def test_works_mounted_under_a_prefix(app):
     assert 'action="/loans/ui/playground"' in html
     page = client.post("/loans/ui/playground", data=playground_form(csrf(html), EXAMPLE))
     assert page.status_code == 200 and 'data-product-id="' in page.get_data(as_text=True)
+
+
+def test_with_authentication_off_the_local_operator_signs_in_without_a_key(
+        app, shared_redis, key_prefix, tmp_path):
+    local = make_app(app.extensions["loanmatch"].settings.rules, redis_url(shared_redis),
+                     key_prefix, tmp_path, catalog=app.extensions["loanmatch"].catalog,
+                     LOANMATCH_AUTH="off")
+    client = local.test_client()
+    page = client.get("/ui/signin").get_data(as_text=True)
+    assert 'name="api_key"' not in page
+    response = client.post("/ui/signin", data={"csrf_token": csrf(page)})
+    assert response.status_code == 303
+    assert client.get("/ui/admin/").status_code == 200
+    assert client.get("/ui/bank/icbc/products").status_code == 200

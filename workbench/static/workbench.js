@@ -35,11 +35,19 @@
 
   function drawGutter() {
     var lines = editor.value.split("\n").length;
-    var out = [];
+    gutter.textContent = "";
     for (var i = 1; i <= lines; i++) {
-      out.push(bad[i] ? '<span class="bad" title="' + bad[i].replace(/"/g, "&quot;") + '">' + i + "</span>" : String(i));
+      if (bad[i]) {
+        var mark = document.createElement("span");
+        mark.className = "bad";
+        mark.title = bad[i];
+        mark.textContent = String(i);
+        gutter.appendChild(mark);
+      } else {
+        gutter.appendChild(document.createTextNode(String(i)));
+      }
+      if (i < lines) { gutter.appendChild(document.createTextNode("\n")); }
     }
-    gutter.innerHTML = out.join("\n");
     editor.rows = Math.max(lines + 1, 12);
   }
 
