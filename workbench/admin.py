@@ -1,7 +1,7 @@
 """The operator's dashboard: ``/ui/admin/`` (the API's ``admin`` role).
 
 The figures platforms publish — enterprises served, financing demand, amounts
-approved and disbursed, approval rate, time to acceptance and to decision — over
+approved and disbursed, approval rate, time to the first claim and to decision — over
 time, by bank and by city, from the lead records (``figures``); catalog health from
 ``GET /v1/admin/catalog`` and ``/v1/admin/versions`` with the operator's key.
 """
@@ -11,6 +11,7 @@ from flask import render_template
 
 from http_api.auth import authenticate
 from http_api.leads import lead_service
+from http_api.state import state
 from leads import LeadError
 from matcher.regions import region_name
 from redis import RedisError
@@ -45,6 +46,8 @@ def _charts(data: dict) -> list[dict]:
     rate = lambda rows: [None if r["approval_rate"] is None else 100 * r["approval_rate"]
                          for r in rows]
     city_names = [region_name(c) or c for c in cities]
+    bank_names = {p.bank: p.bank_name or p.bank for p in state().catalog.products}
+    shown_banks = [bank_names.get(b, b) for b in banks]
     return [
         {"id": "chart-enterprises", "title": f"{t('enterprises')} · {t('by_month')}",
          "svg": columns(t("enterprises"), months,
@@ -52,16 +55,16 @@ def _charts(data: dict) -> list[dict]:
         {"id": "chart-money", "title": f"{t('demand')} · {t('by_month')} ({t('wan_yuan')})",
          "svg": columns(t("demand"), months, money)},
         {"id": "chart-banks", "title": f"{t('by_bank')} ({t('wan_yuan')})",
-         "svg": bars(t("by_bank"), banks, [
+         "svg": bars(t("by_bank"), shown_banks, [
              Series(t("demand"), [_wan(data["bank"][b]["requested"]) for b in banks]),
              Series(t("approved_amount"), [_wan(data["bank"][b]["approved"]) for b in banks])])},
         {"id": "chart-bank-rate", "title": f"{t('approval_rate')} · {t('by_bank')}",
-         "svg": bars(t("approval_rate"), banks,
+         "svg": bars(t("approval_rate"), shown_banks,
                      [Series(t("approval_rate"), rate([data["bank"][b] for b in banks]))],
                      fmt=_pct)},
         {"id": "chart-bank-time", "title": f"{t('to_decision')} · {t('by_bank')}",
-         "svg": bars(t("to_decision"), banks, [
-             Series(t("to_pickup"), [data["bank"][b]["hours_to_accept"] for b in banks]),
+         "svg": bars(t("to_decision"), shown_banks, [
+             Series(t("to_claim"), [data["bank"][b]["hours_to_claim"] for b in banks]),
              Series(t("to_decision"), [data["bank"][b]["hours_to_decision"] for b in banks])],
              fmt=lambda v: f"{v:.1f} h")},
         {"id": "chart-cities", "title": f"{t('by_city')}",

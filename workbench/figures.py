@@ -3,7 +3,7 @@
 Read from the records themselves (like ``leads.stats``), through the creation index,
 so they cannot drift from the leads. Adds what the operator's dashboard needs and
 ``leads.stats`` does not group by: distinct enterprises, cities, the approval rate
-of decided leads and the time to acceptance.
+of decided leads and the time to the first claim.
 """
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from leads.clock import SHANGHAI, month_key, to_ms
 
 PAGE = 1000
 FIELDS = ("bank", "product_id", "status", "credit_code", "city_code", "requested_amount",
-          "approved_amount", "disbursed_amount", "created_ms", "accepted_ms", "approved_ms",
-          "declined_ms", "decided_ms")
+          "approved_amount", "disbursed_amount", "created_ms", "claimed_ms", "accepted_ms",
+          "approved_ms", "declined_ms", "decided_ms")
 
 
 def lead_rows(store, bank: str | None = None, since_ms: int | None = None) -> list[dict]:
@@ -57,7 +57,7 @@ class Tally:
     disbursed: int = 0
     approved_leads: int = 0
     declined_leads: int = 0
-    to_accept: list = field(default_factory=list)
+    to_claim: list = field(default_factory=list)
     to_decide: list = field(default_factory=list)
 
     def add(self, row: dict) -> None:
@@ -69,8 +69,10 @@ class Tally:
         self.disbursed += row["disbursed_amount"] or 0
         self.approved_leads += row["approved_ms"] is not None
         self.declined_leads += row["declined_ms"] is not None
-        if row["accepted_ms"] is not None:
-            self.to_accept.append((row["accepted_ms"] - row["created_ms"]) / 3_600_000)
+        # First picked up: the first claim, or the acceptance of a lead taken unclaimed.
+        picked = [ms for ms in (row["claimed_ms"], row["accepted_ms"]) if ms is not None]
+        if picked:
+            self.to_claim.append((min(picked) - row["created_ms"]) / 3_600_000)
         if row["decided_ms"] is not None:
             self.to_decide.append((row["decided_ms"] - row["created_ms"]) / 3_600_000)
 
@@ -80,7 +82,7 @@ class Tally:
             "leads": self.leads, "enterprises": len(self.enterprises),
             "requested": self.requested, "approved": self.approved, "disbursed": self.disbursed,
             "approval_rate": self.approved_leads / decided if decided else None,
-            "hours_to_accept": _median(self.to_accept),
+            "hours_to_claim": _median(self.to_claim),
             "hours_to_decision": _median(self.to_decide),
         }
 

@@ -141,7 +141,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "approved_amount": ("批准金额", "Amount approved"),
     "disbursed_amount": ("放款金额", "Amount disbursed"),
     "approval_rate": ("批准率", "Approval rate"),
-    "to_pickup": ("到受理（中位，小时）", "To acceptance (median hours)"),
+    "to_claim": ("到首次领取（中位，小时）", "To first claim (median hours)"),
     "to_decision": ("到审批结果（中位，小时）", "To decision (median hours)"),
     "by_month": ("按月", "By month"),
     "by_bank": ("按银行", "By bank"),
