@@ -6,7 +6,7 @@ new at every sign-in (no fixation), and sign-out deletes it server-side.
 """
 from __future__ import annotations
 
-from flask import g, redirect, render_template, request, url_for
+from flask import abort, g, redirect, render_template, request, url_for
 
 from http_api.auth import identify
 from http_api.state import state
@@ -72,3 +72,9 @@ def screening():
     """Screenings and invitations (issue 14) will be listed here once the ``screening``
     package serves them; until then the page says so."""
     return render_template("screening.html")
+
+
+@bp.get("/<path:rest>")
+def unknown(rest: str):
+    """A page the workbench does not have: its own 404 page, not the API's JSON."""
+    abort(404, description=f"/ui/{rest}")

@@ -274,3 +274,16 @@ def test_with_authentication_off_the_local_operator_signs_in_without_a_key(
     assert response.status_code == 303
     assert client.get("/ui/admin/").status_code == 200
     assert client.get("/ui/bank/icbc/products").status_code == 200
+
+
+def test_an_unknown_page_is_a_page_and_the_workbench_can_be_left_out(
+        app, shared_redis, key_prefix, tmp_path):
+    response = app.test_client().get("/ui/no-such-page")
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "Content-Security-Policy" in response.headers
+    without = make_app(app.extensions["loanmatch"].settings.rules, redis_url(shared_redis),
+                       key_prefix, tmp_path, catalog=app.extensions["loanmatch"].catalog,
+                       LOANMATCH_UI="off")
+    client = without.test_client()
+    assert client.get("/ui/signin").status_code == 404
+    assert client.post("/v1/match", json=EXAMPLE, headers=bearer("portal")).status_code == 200
