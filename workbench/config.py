@@ -15,16 +15,6 @@ from http_api.settings import ConfigError
 # Where a page may be framed: CSP source expressions, e.g. "https://portal.example 'self'".
 _SOURCE = re.compile(r"^('self'|'none'|https?://[A-Za-z0-9.*-]+(:[0-9]+)?|[A-Za-z0-9.*-]+)\Z")
 
-VARIABLES = {
-    "LOANMATCH_UI": "`on` (default) serves the workbench at /ui; `off` leaves it out",
-    "LOANMATCH_FRAME_ANCESTORS": "who may frame the workbench's pages (CSP frame-ancestors), "
-                                 "space-separated, e.g. `'self' https://portal.example`; "
-                                 "default `'none'`",
-    "LOANMATCH_UI_SECRET": "signs the session cookie; set one shared by every instance "
-                           "(default: random per start, which signs everyone out on restart)",
-    "LOANMATCH_UI_SESSION_HOURS": "hours a sign-in lasts (default 8)",
-}
-
 
 class WorkbenchConfigError(ConfigError):
     """A workbench setting that cannot be used; the message names the variable."""
@@ -32,6 +22,11 @@ class WorkbenchConfigError(ConfigError):
 
 @dataclass(frozen=True)
 class WorkbenchConfig:
+    """``LOANMATCH_UI`` (on/off), ``LOANMATCH_FRAME_ANCESTORS`` (CSP sources that may frame
+    the pages; default 'none'), ``LOANMATCH_UI_SECRET`` (signs the session cookie; random per
+    start by default, which signs everyone out on a restart), ``LOANMATCH_UI_SESSION_HOURS``
+    (default 8). The README's configuration table lists them."""
+
     enabled: bool = True
     frame_ancestors: str = "'none'"
     secret: str = field(default_factory=lambda: secrets.token_urlsafe(32), repr=False)
