@@ -10,6 +10,7 @@ COPY matcher ./matcher
 COPY product_catalog ./product_catalog
 COPY leads ./leads
 COPY http_api ./http_api
+COPY loanmatch_cli ./loanmatch_cli
 COPY service.py gunicorn.conf.py ./
 RUN python -m pip install --no-cache-dir --upgrade pip \
  && python -m pip wheel --no-cache-dir --wheel-dir /wheels .
