@@ -13,7 +13,7 @@ from http_api.auth import authenticate
 from http_api.leads import lead_service
 from http_api.state import state
 from leads import LeadError
-from matcher.regions import region_name
+from matcher.vocabulary.regions import region_name
 from redis import RedisError
 
 from .apiclient import call

@@ -13,9 +13,9 @@ from pathlib import Path
 
 from flask import abort, jsonify, redirect, render_template, request, url_for
 
-from matcher import yamlsource
-from matcher.catalog import CatalogError
-from matcher.diff import diff_catalogs
+from matcher.rulefile import source as yamlsource
+from matcher.engine.catalog import CatalogError
+from matcher.authoring.diff import diff_catalogs
 
 from http_api.editing import _check_in_context, _read_draft
 from http_api.problems import Problem

@@ -14,8 +14,8 @@ from http_api.auth import require_bank
 from http_api.leads import lead_service
 from leads import NotFound
 from leads.lifecycle import DECLINE_REASONS
-from matcher.fields import CHOICE_ZH
-from matcher.regions import region_name
+from matcher.vocabulary.fields import CHOICE_ZH
+from matcher.vocabulary.regions import region_name
 
 from .apiclient import call
 from .i18n import lang

@@ -12,9 +12,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher import yamlsource
-from matcher.diff import diff_catalogs
-from matcher.versions import VersionRecord
+from matcher.rulefile import source as yamlsource
+from matcher.authoring.diff import diff_catalogs
+from matcher.authoring.versions import VersionRecord
 
 from http_api.auth import Principal
 from http_api.editing import _product_file, _scope

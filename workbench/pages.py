@@ -51,7 +51,7 @@ def money_wan(yuan) -> str:
     """Yuan as 万元 text, exact (at most 4 decimals: whole yuan)."""
     if yuan is None:
         return "—"
-    from matcher.fields import FIELDS
+    from matcher.vocabulary.fields import FIELDS
     from .profile_form import shown
     return shown(FIELDS["requested_amount"], yuan)
 

@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Mapping
 
-from matcher import fields as F
+from matcher.vocabulary import fields as F
 
 EXAMPLE = json.loads((Path(__file__).parent / "example_profile.json").read_text("utf-8"))
 WAN = Decimal(10000)

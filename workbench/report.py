@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Mapping
 
-from matcher import fields as F
-from matcher.regions import region_name
+from matcher.vocabulary import fields as F
+from matcher.vocabulary.regions import region_name
 
 from .profile_form import shown
 

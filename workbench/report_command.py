@@ -40,8 +40,8 @@ def render_report(profile: dict, result: dict, lang: str = "zh") -> str:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def report(profile_file, out_file, rules, as_of, lang):
     """Write the enterprise report (企业画像与融资匹配报告) for one profile as HTML."""
-    from matcher.cli import default_rules, err, load_for_cli
-    from matcher.profile import ProfileError
+    from loanmatch_cli.main import default_rules, err, load_for_cli
+    from matcher.vocabulary.profile import ProfileError
     when = None
     if as_of:
         try:

@@ -1,11 +1,10 @@
 """The dashboard's figures from lead records in a real Redis, on a clock the test moves."""
 from __future__ import annotations
 
-from tests.redis_server import BANK, lead_request
+from tests.support.redis_server import BANK, lead_request
 
 from workbench.figures import figures, lead_rows
 
-pytest_plugins = ("tests.redis_server",)
 
 
 def test_figures_count_firms_money_rates_and_waiting_times(make_store, clock):

@@ -5,7 +5,7 @@ import json
 
 from click.testing import CliRunner
 
-from matcher.cli import main
+from loanmatch_cli.main import main
 
 from .support import EXAMPLE, RULES
 

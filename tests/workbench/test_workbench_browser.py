@@ -19,11 +19,10 @@ from werkzeug.middleware.dispatcher import DispatcherMiddleware
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from tests.redis_server import SESSION, delete_prefix, free_port
+from tests.support.redis_server import SESSION, delete_prefix, free_port
 
 from .support import EXAMPLE, KEYS, REPO, RULES, copy_rules, make_app, redis_url
 
-pytest_plugins = ("tests.redis_server",)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",

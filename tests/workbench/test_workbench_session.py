@@ -11,13 +11,12 @@ from werkzeug.test import Client
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from http_api.settings import ConfigError
-from tests.redis_server import SESSION, delete_prefix
+from tests.support.redis_server import SESSION, delete_prefix
 from workbench.sessions import COOKIE
 
 from .support import EXAMPLE, KEYS, api_keys, bearer, copy_rules, csrf, make_app, redis_url, \
     sign_in
 
-pytest_plugins = ("tests.redis_server",)
 
 
 @pytest.fixture(scope="module")
@@ -228,7 +227,7 @@ def test_money_is_entered_in_wan_and_sent_in_yuan():
 
 
 def test_the_form_groups_fields_as_the_vocabulary_does():
-    from matcher import fields as F
+    from matcher.vocabulary import fields as F
     from workbench.profile_form import form_groups
     groups = form_groups()
     assert [g[0][1] for g in groups] == [g[1] for g in F.GROUPS]
