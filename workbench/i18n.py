@@ -125,6 +125,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "disburse": ("放款", "Disburse"),
     "masked": ("受理前隐藏企业身份", "Identity hidden until accepted"),
     "hidden": ("已隐藏", "hidden"),
+    "why_eligible": ("符合的条件", "Criteria met"),
+    "months": ("个月", "months"),
     "audit": ("操作记录", "Audit trail"),
     "amount_wan": ("金额（万元）", "Amount (10k yuan)"),
     "rate_pct": ("年利率 (%)", "Rate (% a year)"),

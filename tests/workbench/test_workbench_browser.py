@@ -317,8 +317,13 @@ def _seed_leads(server) -> set[str]:
     return served
 
 
-def test_the_dashboard_charts_the_seeded_leads(page, server, shots):
-    served = _seed_leads(server)
+@pytest.fixture(scope="module")
+def seeded(server) -> set[str]:
+    return _seed_leads(server)
+
+
+def test_the_dashboard_charts_the_seeded_leads(page, server, shots, seeded):
+    served = seeded
     sign_in(page, server, "admin")
     page.goto(server.base + "/ui/admin/")
     assert page.inner_text("#fig-enterprises") == str(len(served))
@@ -333,7 +338,7 @@ def test_the_dashboard_charts_the_seeded_leads(page, server, shots):
     shoot(page, shots, "dashboard")
 
 
-def test_a_bank_works_its_leads_inbox(page, server, shots):
+def test_a_bank_works_its_leads_inbox(page, server, shots, seeded):
     _, stats = server.api("GET", "/v1/stats", "admin")
     bank = max(stats["by_bank"], key=lambda b: stats["by_bank"][b]["leads"])
     sign_in(page, server, bank)
@@ -354,5 +359,6 @@ def test_a_bank_works_its_leads_inbox(page, server, shots):
     page.click("#approve")
     page.wait_for_selector("#disburse")
     assert page.inner_text("#lead-status") == "已批准"
+    assert page.inner_text("#approved") == "批准: 30 万元 · 3.6% · 12 个月"
     assert page.locator("#events li").count() >= 3
     shoot(page, shots, "bank-lead")
