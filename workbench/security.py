@@ -82,7 +82,7 @@ def csrf_token() -> str:
 def _load_session() -> None:
     g.wb_session = None
     cookie = request.cookies.get(COOKIE)
-    if not cookie:
+    if not cookie or request.endpoint == "workbench.static":  # assets need no session
         return
     store = sessions()
     session = store.load(cookie)
