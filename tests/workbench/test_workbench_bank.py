@@ -2,6 +2,7 @@
 of one's own bank only (the browser tests walk the happy path of an edit)."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -79,3 +80,24 @@ def test_the_history_shows_ones_own_banks_versions_only(app):
     theirs = icbc.get("/ui/bank/icbc/history").get_data(as_text=True)
     assert "ccb/" not in theirs and version.replace("%3A", ":") not in theirs
     assert icbc.get("/ui/bank/ccb/history").status_code == 403
+
+
+def test_another_banks_lead_cannot_be_seen_or_moved(app):
+    client = app.test_client()
+    firm = json.loads((RULES / "_profiles" / "tangshan-manufacturer.json").read_text("utf-8"))
+    made = client.post("/v1/leads", headers=bearer("portal"), json={
+        "product_id": "tsbank-shuiyi-dai", "profile": firm,
+        "requested_amount": firm["requested_amount"],
+        "requested_term_months": 12,
+        "consent": {"granted": True, "at": "2026-12-01T09:30:00+08:00", "version": "2026-12"}})
+    assert made.status_code == 201, made.get_json()
+    lead = made.get_json()["id"]
+    icbc, token = signed_in(app, "icbc")
+    assert icbc.get(f"/ui/bank/icbc/leads/{lead}").status_code == 404
+    moved = icbc.post(f"/ui/bank/icbc/leads/{lead}/status",
+                      data={"csrf_token": token, "status": "accepted"})
+    assert moved.status_code == 404
+    assert icbc.get(f"/ui/bank/tsbank/leads/{lead}").status_code == 403
+    tsbank, _ = signed_in(app, "tsbank")
+    page = tsbank.get(f"/ui/bank/tsbank/leads/{lead}").get_data(as_text=True)
+    assert 'id="masked"' in page and firm["name"] not in page  # still masked: not accepted
