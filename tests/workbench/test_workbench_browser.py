@@ -347,6 +347,9 @@ def test_a_bank_works_its_leads_inbox(page, server, shots, seeded):
     assert rows.count() == stats["by_bank"][bank]["leads"]
     masked = page.locator("#leads tr[data-masked='true']")
     assert masked.count() >= 1
+    page.click("#claim")
+    page.wait_for_selector("#claimed")
+    assert int(page.inner_text("#claimed").lstrip("+")) == masked.count()  # routed, unclaimed
     shoot(page, shots, "bank-leads")
     masked.first.locator("a").click()
     page.wait_for_selector("#masked")
