@@ -101,3 +101,25 @@ def test_another_banks_lead_cannot_be_seen_or_moved(app):
     tsbank, _ = signed_in(app, "tsbank")
     page = tsbank.get(f"/ui/bank/tsbank/leads/{lead}").get_data(as_text=True)
     assert 'id="masked"' in page and firm["name"] not in page  # still masked: not accepted
+
+
+def test_the_editor_lints_at_line_and_column_and_shows_firms_lost(app):
+    client, _ = signed_in(app, "icbc")
+    token = re.search(r'data-csrf="([^"]+)"', client.get(PAGE).get_data(as_text=True)).group(1)
+    source = (RULES / "icbc" / "jingying-kuaidai.yaml").read_text(encoding="utf-8")
+    typo = source.replace("op: between", "op: betwen")
+    answer = client.post(f"{PAGE}/lint", json={"rule_file": typo},
+                         headers={"X-CSRF-Token": token}).get_json()
+    line = typo.splitlines().index("      op: betwen") + 1
+    assert [(e["line"], e["column"]) for e in answer["errors"]] == [(line, 11)]
+    assert "betwen" in answer["errors"][0]["message"]
+    stricter = source.replace("value: 20000", "value: 900000000")
+    answer = client.post(f"{PAGE}/lint", json={"rule_file": stricter},
+                         headers={"X-CSRF-Token": token}).get_json()
+    assert answer["errors"] == []
+    impact = re.search(r'id="impact" data-gained="(\d+)" data-lost="(\d+)"',
+                       answer["preview_html"])
+    assert impact and impact.group(1) == "0" and int(impact.group(2)) > 0
+    assert "icbc-jingying-kuaidai" in answer["preview_html"]  # its own base profile is lost
+    refused = client.post(f"{PAGE}/lint", json={"rule_file": source})
+    assert refused.status_code == 400  # no CSRF header
