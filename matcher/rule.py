@@ -15,6 +15,7 @@ from typing import Any
 
 from . import fields as F
 from .condition import OPERATORS, Criterion, Group, Node
+from .spelling import closest, closest_operator
 from .yamlsource import Location, Problem, YDict, YList  # noqa: F401
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
@@ -187,10 +188,14 @@ class _Reader:
             return None
         fld = F.FIELDS.get(name) if isinstance(name, str) else None
         if fld is None:
-            self.err(at("field"), f"unknown field '{name}' (see PROFILE.md for the vocabulary)")
+            meant = closest(name, F.FIELDS)
+            hint = f"; did you mean {meant}?" if meant else " (see PROFILE.md for the vocabulary)"
+            self.err(at("field"), f"unknown field '{name}'{hint}")
             return None
         if op not in OPERATORS:
-            self.err(at("op"), f"unknown operator '{op}'; use one of {', '.join(OPERATORS)}")
+            meant = closest_operator(op, OPERATORS)
+            hint = f"did you mean '{meant}'? " if meant else ""
+            self.err(at("op"), f"unknown operator '{op}'; {hint}use one of {', '.join(OPERATORS)}")
             return None
         value = self.value(fld, op, raw["value"], at("value"))
         label = self.label(raw.get("label"), at("label"))

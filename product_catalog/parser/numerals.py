@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-import cn2an
-
 MONEY = "money"
 DURATION = "duration"
 AGE = "age"
@@ -95,6 +93,8 @@ def parse_number(text: str) -> Decimal:
         return Decimal(text.replace(",", ""))
     if text in ("半",):
         return Decimal("0.5")
+    import cn2an  # half a second to import: paid only by text that has Chinese numerals
+
     try:
         value = cn2an.cn2an(text.replace("〇", "零"), "normal")
     except (ValueError, KeyError, IndexError) as exc:
