@@ -156,6 +156,18 @@ def test_parsing_the_sheets_folder_writes_one_rule_file_per_sheet(reparsed):
     assert written == sorted(s.relative_to(SHEETS).with_suffix("").as_posix() for s in SHEET_FILES)
 
 
+@pytest.mark.parametrize("doc,pattern", [
+    ("README.md", r"(\d+) product sheets from (\d+) banks"),
+    ("product_catalog/sheets/README.md", r"(\d+) sheets from (\d+) banks"),
+])
+def test_the_docs_state_how_many_sheets_and_banks_there_are(doc, pattern):
+    stated = re.search(pattern, (REPO / doc).read_text(encoding="utf-8"))
+    assert stated, f"{doc} no longer states how many sheets the catalog has"
+    banks = {s.parent.name for s in SHEET_FILES}
+    assert (int(stated.group(1)), int(stated.group(2))) == (len(SHEET_FILES), len(banks)), (
+        f"{doc} says {stated.group()}; there are {len(SHEET_FILES)} sheets from {len(banks)} banks")
+
+
 @pytest.mark.parametrize("doc", ["product_catalog/sheets/README.md", "docs/rules.md"])
 def test_the_docs_state_the_share_of_clauses_parsed_today(reparse, doc):
     share = re.search(r"\d+ of \d+ clauses parsed \(\d+\.\d%\)", reparse[1].splitlines()[-1]).group()

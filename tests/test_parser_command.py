@@ -65,13 +65,13 @@ def test_a_bad_file_is_named_and_the_others_still_written(tmp_path):
 
 
 def test_unknown_bank_is_written_under_a_fallback_id_with_advice(tmp_path):
-    sheet = _write(tmp_path, "zhongyuan-shuidai.txt", "银行: 中原银行\n产品: 税贷\n申请条件:\n无欠税\n")
+    sheet = _write(tmp_path, "changan-shuidai.txt", "银行: 长安银行\n产品: 税贷\n申请条件:\n无欠税\n")
     out = tmp_path / "rules"
     result = CliRunner().invoke(_cli(), ["parse", sheet, "--out", str(out)])
     assert result.exit_code == 0
     (folder,) = [p for p in out.iterdir()]
     assert folder.name.startswith("bank-")
-    assert (folder / "zhongyuan-shuidai.yaml").is_file()
+    assert (folder / "changan-shuidai.yaml").is_file()
     assert "product_catalog/banks.py" in result.output
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from product_catalog import banks
 
 from . import header as terms_reader
-from .clauses import Clause, HeaderLine, split_segments, split_sheet
+from .clauses import REFUSAL, Clause, HeaderLine, split_segments, split_sheet
 from .merge import merge_criteria
 from .recognise import Reading, note_for, read_segment
 from .text import Segment
@@ -270,7 +270,9 @@ def _read_clauses(sheet: _Sheet, clauses: list[Clause]) -> list[dict]:
     nodes: list[dict] = []
     alternatives: dict[int, list[dict]] = {}
     for clause in clauses:
-        read = sheet.read_clause(clause.text, clause.text, clause.line)
+        # A ground for refusal is read as the sheet means it: 有欠税记录的，不予受理.
+        text = clause.text + REFUSAL if clause.refuses else clause.text
+        read = sheet.read_clause(text, clause.text, clause.line)
         if clause.alternative_group is None:
             nodes += read
             continue
