@@ -93,6 +93,12 @@ def test_refusals_listed_on_the_heading_line_are_exclusions_too():
         c("tax_arrears", "==", False), c("dishonest_debtor", "==", False)]
 
 
+def test_a_refusal_heading_followed_by_a_comma_still_reads_its_grounds():
+    rf = _sheet("有下列情形之一的，不予受理：，有欠税记录的\n")
+    assert [shape(n) for n in rf["eligibility"]["all"]] == [c("tax_arrears", "==", False)]
+    assert rf["eligibility"]["all"][0]["source"] == "有欠税记录的"
+
+
 def test_a_heading_running_on_into_the_first_condition_is_dropped_from_it():
     rf = _sheet("借款人应具备以下条件：企业注册于厦门市，营业执照注册满三年；纳税信用等级B级(含)以上。\n")
     assert [shape(n) for n in rf["eligibility"]["all"]] == [

@@ -185,6 +185,8 @@ def _clean(text: str) -> str:
     text = text.strip()
     while text and fold(text)[-1] in _TERMINAL + ", ":
         text = text[:-1].rstrip()
+    while text and fold(text)[0] in _TERMINAL + ",、 ":
+        text = text[1:].lstrip()  # the comma after a heading's colon (…不予受理：，…)
     return text
 
 
