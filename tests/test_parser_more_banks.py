@@ -1,10 +1,12 @@
 """Wording met in the city and rural banks' sheets of further provinces (浙江, 福建, 广东,
 山东, 河南, 湖北, 湖南, 安徽, 陕西, 重庆, 云南, 辽宁), phrase by phrase."""
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from product_catalog.parser import parse_sheet
+from product_catalog.parser.clauses import split_sheet
 
 from .parser_shapes import c, read, shape
 
@@ -118,3 +120,29 @@ def test_header_wording_of_these_banks(header, term, value):
     rf = _sheet("企业成立满1年。\n", **{key: text})
     assert rf["terms"][term] == value
     assert "unparsed" not in rf
+
+
+SHEETS = sorted((Path(__file__).resolve().parents[1] / "product_catalog" / "sheets").glob("*/*.txt"))
+
+
+def _leaves(node):
+    if "field" in node:
+        yield node
+    elif "not" in node:
+        yield from _leaves(node["not"])
+    else:
+        for child in node.get("all", node.get("any", [])):
+            yield from _leaves(child)
+
+
+@pytest.mark.parametrize("path", SHEETS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_clause_of_every_catalog_sheet_is_read_or_reported(path):
+    text = path.read_text(encoding="utf-8")
+    parsed = parse_sheet(text, source=str(path))
+    sources = [n.get("source", "") for n in _leaves(parsed.rule_file["eligibility"])]
+    unparsed = [u["clause"] for u in parsed.rule_file.get("unparsed", [])]
+    dropped = [cl.text for cl in split_sheet(text)[1]
+               if not any(cl.text in s for s in sources)
+               and not any(u in cl.text or cl.text in u for u in unparsed)]
+    assert not dropped, f"{path.name}: clauses neither read nor reported: {dropped}"
+    assert parsed.clauses >= len(split_sheet(text)[1]) and parsed.clauses_read <= parsed.clauses
