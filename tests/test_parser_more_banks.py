@@ -40,6 +40,9 @@ READ = [
     ("企业注册地位于潍坊市辖内", [c("city_code", "==", "370700")]),
     ("法定代表人年龄在25至60周岁之间", [c("legal_rep_age", "between", [25, 60])]),
     ("入选市级以上专精特新中小企业名单", [c("specialized_sme", "==", True)]),
+    # contracts won on the procurement platform are the procurement the profile counts
+    ("近12个月在政府采购平台中标的政府采购合同金额累计不低于50万元",
+     [c("government_procurement_12m", ">=", 500000)]),
 ]
 
 

@@ -152,7 +152,7 @@ FAMILIES: list[Family] = [
            {COUNT: Reading("ip_count")}, plain_kind=COUNT, implied=("ip_count", ">=", 1),
            caveat=(_re(r"专利|商标|软件著作权|软著"), "ip_count counts patents, trademarks and "
                    "software copyrights together; the sheet names one kind")),
-    Family("procurement", _re(r"政府采购(?:合同|订单)?(?:金额|额)?"),
+    Family("procurement", _re(r"政府采购(?:平台|网)?(?:中标|成交)?(?:的)?(?:合同|订单|项目)?(?:金额|额)?"),
            {MONEY: Reading("government_procurement_12m", _TWELVE)}, plain_kind=MONEY),
     Family("trade", _re(r"(?:海关)?(?:进出口|报关)(?:报关)?(?:额|金额|总额|业绩)?"),
            {MONEY: Reading("import_export_12m", _TWELVE)}, plain_kind=MONEY),
