@@ -21,8 +21,8 @@ class SheetFiles:
     skipped: list[str] = field(default_factory=list)
 
     def skipped_summary(self) -> str | None:
-        """One line naming what was skipped: ``skipped 57 files that are not sheets
-        (55 *.profile.json, README.md, expected_criteria.json)``."""
+        """One line naming what was skipped: ``skipped 4 files that are not sheets
+        (2 *.profile.json, README.md, expected_criteria.json)``."""
         if not self.skipped:
             return None
         kinds = Counter(_kind(Path(p)) for p in self.skipped)
