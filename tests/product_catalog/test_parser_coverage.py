@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 from matcher.vocabulary.fields import FIELDS
 from product_catalog.parser import dump_rule_file, parse_sheet
 from product_catalog.parser.clauses import split_sheet
+from tests.support.parser_shapes import leaves
 
 OPS = {"==", "!=", "<", "<=", ">", ">=", "between", "in", "not_in", "prefix", "contains", "exists"}
 
@@ -26,16 +27,6 @@ clause = st.lists(st.one_of(st.sampled_from(FRAGMENTS), st.text(ALPHABET, min_si
                   min_size=1, max_size=4).map("".join)
 
 
-def _leaves(node):
-    if "field" in node:
-        yield node
-    elif "not" in node:
-        yield from _leaves(node["not"])
-    else:
-        for child in node.get("all", node.get("any", [])):
-            yield from _leaves(child)
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.lists(clause, min_size=1, max_size=6))
 def test_every_clause_is_read_or_reported(clauses):
@@ -43,15 +34,15 @@ def test_every_clause_is_read_or_reported(clauses):
         f"{i}. {c}；" for i, c in enumerate(clauses, start=1))
     sheet = parse_sheet(text, source="t.txt")
     rf = sheet.rule_file
-    leaves = list(_leaves(rf["eligibility"]))
-    sources = [n.get("source", "") for n in leaves]
+    criteria = list(leaves(rf["eligibility"]))
+    sources = [n.get("source", "") for n in criteria]
     unparsed = [u["clause"] for u in rf.get("unparsed", [])]
     for c in split_sheet(text)[1]:
         if not any("\u4e00" <= ch <= "\u9fff" or ch.isalnum() for ch in c.text):
             continue  # punctuation alone says nothing
         assert (any(c.text in s for s in sources) or any(u in c.text or c.text in u for u in unparsed)), \
             f"clause {c.text!r} neither read nor reported"
-    for leaf in leaves:
+    for leaf in criteria:
         assert leaf["field"] in FIELDS and leaf["op"] in OPS, leaf
     assert len(sheet.warnings) >= len(unparsed)
     dump_rule_file(rf)

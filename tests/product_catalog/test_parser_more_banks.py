@@ -7,7 +7,7 @@ import pytest
 from product_catalog.parser import parse_sheet
 from product_catalog.parser.clauses import split_sheet
 
-from tests.support.parser_shapes import c, read, shape
+from tests.support.parser_shapes import c, leaves, read, shape
 from tests.support.paths import REPO
 
 READ = [
@@ -128,21 +128,11 @@ def test_header_wording_of_these_banks(header, term, value):
 SHEETS = sorted((REPO / "product_catalog" / "sheets").glob("*/*.txt"))
 
 
-def _leaves(node):
-    if "field" in node:
-        yield node
-    elif "not" in node:
-        yield from _leaves(node["not"])
-    else:
-        for child in node.get("all", node.get("any", [])):
-            yield from _leaves(child)
-
-
 @pytest.mark.parametrize("path", SHEETS, ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_clause_of_every_catalog_sheet_is_read_or_reported(path):
     text = path.read_text(encoding="utf-8")
     parsed = parse_sheet(text, source=str(path))
-    sources = [n.get("source", "") for n in _leaves(parsed.rule_file["eligibility"])]
+    sources = [n.get("source", "") for n in leaves(parsed.rule_file["eligibility"])]
     unparsed = [u["clause"] for u in parsed.rule_file.get("unparsed", [])]
     dropped = [cl.text for cl in split_sheet(text)[1]
                if not any(cl.text in s for s in sources)

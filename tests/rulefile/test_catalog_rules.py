@@ -30,6 +30,7 @@ from matcher import load_catalog
 from matcher.authoring.lint import lint
 from matcher.engine.catalog import rule_files
 from matcher.vocabulary.profile import load_profile
+from tests.support.parser_shapes import leaves
 from tests.support.paths import REPO, RULES, SAMPLE_PROFILE_NAMES
 
 SHEETS = REPO / "product_catalog" / "sheets"
@@ -83,14 +84,6 @@ def test_every_sheet_has_its_rule_file_and_every_parsed_file_its_sheet():
 
 @pytest.mark.parametrize("path", PRODUCT_FILES, ids=_rel)
 def test_every_criterion_quotes_the_clause_it_came_from(path):
-    def leaves(node):
-        if "field" in node:
-            yield node
-        elif "not" in node:
-            yield from leaves(node["not"])
-        else:
-            for child in node.get("all", node.get("any", [])):
-                yield from leaves(child)
     unquoted = [f"{n['field']} {n['op']}" for n in leaves(_load(path)["eligibility"])
                 if not str(n.get("source") or "").strip()]
     assert not unquoted, f"{_rel(path)}: criteria without source: {unquoted}"
