@@ -19,6 +19,7 @@ from matcher.authoring.diff import diff_catalogs
 
 from http_api.editing import _check_in_context, _read_draft
 from http_api.problems import Problem
+from http_api.rules_schemas import PREVIEW_LIMIT
 
 from . import catalog_view as view
 from .apiclient import call
@@ -26,7 +27,7 @@ from .bank import _product_or_404, bp
 from .i18n import lang, t
 from .security import signed_in
 
-PREVIEW_BASE = 60  # base profiles previewed as you type (the API takes up to 100)
+PREVIEW_BASE = PREVIEW_LIMIT  # base profiles previewed as you type: as many as the API takes
 
 
 def _draft() -> str:
