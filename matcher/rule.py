@@ -189,6 +189,10 @@ class _Reader:
         if fld is None:
             self.err(at("field"), f"unknown field '{name}' (see PROFILE.md for the vocabulary)")
             return None
+        if fld.personal:
+            self.err(at("field"), f"{name} identifies the enterprise: a rule may not test it "
+                                  f"(banks see who applied only after accepting a lead)")
+            return None
         if op not in OPERATORS:
             self.err(at("op"), f"unknown operator '{op}'; use one of {', '.join(OPERATORS)}")
             return None
