@@ -29,7 +29,7 @@ from matcher.condition import FAIL
 from matcher.explain import walk
 from matcher.profile import ProfileError, load_profile
 
-from .auth import Principal, authenticate, protect, require_bank
+from .auth import Principal, authenticate, identify, protect, require_bank
 from .inputs import read_json, read_options
 from .lead_schemas import ClaimQuerySchema, LeadRequestSchema, StatsQuerySchema, \
     StatusChangeSchema
@@ -83,6 +83,11 @@ def _lead_problem(err: LeadError):
         return problem_response(404, str(err), type_=TYPE_PREFIX + "not-found")
     if isinstance(err, NotAllowed):
         return problem_response(403, str(err), type_=TYPE_PREFIX + "forbidden")
+    if isinstance(err, DuplicateLead) and not _applied_through_caller(err.existing_id):
+        # Another portal's application: the dedup holds, but its lead stays unnamed.
+        return problem_response(409, "this enterprise already applied for this product "
+                                     "within the duplicate window (through another portal)",
+                                type_=TYPE_PREFIX + "duplicate-lead")
     if isinstance(err, DuplicateLead):
         return problem_response(409, str(err), type_=TYPE_PREFIX + "duplicate-lead",
                                 headers={"Location": url_for(".get_lead",
@@ -108,6 +113,18 @@ def _lead_problem(err: LeadError):
 
 
 bp.register_error_handler(LeadError, _lead_problem)
+
+
+def _applied_through_caller(lead_id: str) -> bool:
+    """Whether the calling portal made this lead (the admin/local operator sees every one)."""
+    principal = identify()
+    viewer = _viewer(principal) if principal is not None else {}
+    if viewer.get("admin"):
+        return True
+    try:
+        return lead_service().store().parties(lead_id)["portal"] == viewer.get("portal")
+    except LeadError:
+        return False
 
 # The library's names for what this API calls otherwise.
 _FIELD_NAMES = {"amount": "requested_amount", "term_months": "requested_term_months"}
