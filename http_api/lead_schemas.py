@@ -11,6 +11,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from leads import DECLINE_REASONS, STATUSES
 from leads.delivery import CLAIM_MAX
+from leads.listing import LIST_MAX
 from leads.intake import IDEMPOTENCY_KEY_MAX
 from matcher.fields import MONEY_MAX
 from matcher.profile import StrictBoolean
@@ -74,6 +75,12 @@ class ClaimQuerySchema(_Strict):
                              metadata={"description": "who claims: a person or integration of "
                                                       "the bank (1-64 of A-Z a-z 0-9 _ . @ -)"})
     count = fields.Integer(load_default=10, validate=validate.Range(min=1, max=CLAIM_MAX))
+
+
+class ListQuerySchema(_Strict):
+    count = fields.Integer(load_default=20, validate=validate.Range(min=1, max=LIST_MAX))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9),
+                            metadata={"description": "leads to skip, newest first"})
 
 
 class StatsQuerySchema(_Strict):
@@ -153,6 +160,13 @@ class ClaimDocumentSchema(_Doc):
     leads = fields.List(fields.Nested(LeadSchema), required=True, metadata={
         "description": "masked; accept a lead within the visibility timeout or it is "
                        "delivered again"})
+
+
+class LeadListSchema(_Doc):
+    bank = fields.String(required=True)
+    total = fields.Integer(required=True, metadata={"description": "the bank's leads in all"})
+    leads = fields.List(fields.Nested(LeadSchema), required=True, metadata={
+        "description": "newest first; masked until the bank accepts each"})
 
 
 class LeadEventSchema(_Doc):
@@ -279,7 +293,13 @@ LEAD_OPERATIONS = {
         {**_ok(LeadSchema, "201", "the lead, as the portal sees it; Location is its URL "
                                   "(an Idempotency-Key replay answers the same)")},
         "400 403 409 413 415 422 " + _KEYED, body=LeadRequestSchema, headers=[_IDEMPOTENCY])},
-    "leads.claim_leads": {"get": _op(
+    "leads.list_leads": {"get": _op(
+        "List the bank's leads without claiming any (that bank's key)",
+        "Newest first, each masked until the bank accepts it. Reading only: GET and HEAD "
+        "never claim; claiming is POST .../leads/claim.",
+        _ok(LeadListSchema), "403 404 422 " + _KEYED, path="bank_id",
+        query=ListQuerySchema)},
+    "leads.claim_leads": {"post": _op(
         "Claim the bank's next leads (that bank's key)",
         "Masked leads for a named consumer; one not accepted within the visibility timeout "
         "is delivered again to the next claim.",

@@ -31,8 +31,8 @@ from matcher.profile import ProfileError, load_profile
 
 from .auth import Principal, authenticate, identify, protect, require_bank
 from .inputs import read_json, read_options
-from .lead_schemas import ClaimQuerySchema, LeadRequestSchema, StatsQuerySchema, \
-    StatusChangeSchema
+from .lead_schemas import ClaimQuerySchema, LeadRequestSchema, ListQuerySchema, \
+    StatsQuerySchema, StatusChangeSchema
 from .lead_service import EXTENSION, LeadService
 from .problems import TYPE_PREFIX, Problem, field_errors, problem_response
 from .settings import ConfigError
@@ -45,6 +45,7 @@ protect(bp)
 _request_schema = LeadRequestSchema()
 _status_schema = StatusChangeSchema()
 _claim_query = ClaimQuerySchema()
+_list_query = ListQuerySchema()
 _stats_query = StatsQuerySchema()
 
 
@@ -269,16 +270,31 @@ def _matched(catalog, product, profile) -> list[dict]:
 
 @bp.get("/v1/banks/<bank_id>/leads")
 @require_bank
+def list_leads(bank_id: str):
+    """The bank's leads, newest first; reading only (GET and HEAD never claim)."""
+    query = read_options(_list_query)
+    _known_bank(bank_id)
+    total, leads = lead_service().store().bank_leads(bank_id, query["count"], query["offset"])
+    return jsonify(bank=bank_id, total=total, leads=[_shown(x) for x in leads])
+
+
+@bp.post("/v1/banks/<bank_id>/leads/claim")
+@require_bank
 def claim_leads(bank_id: str):
     query = read_options(_claim_query)
+    service = _known_bank(bank_id)
+    service.route_overflow_if_due()
+    leads = service.store().claim(bank_id, query["consumer"], query["count"])
+    return jsonify(bank=bank_id, consumer=query["consumer"], leads=[_shown(x) for x in leads])
+
+
+def _known_bank(bank_id: str) -> LeadService:
     service = lead_service()
     service.refresh_branches()
     known = set(service.branches) | {p.bank for p in state().catalog.products}
     if bank_id not in known:
         raise Problem(404, "not-found", f"no bank '{bank_id}' (no products and no branch file)")
-    service.route_overflow_if_due()
-    leads = service.store().claim(bank_id, query["consumer"], query["count"])
-    return jsonify(bank=bank_id, consumer=query["consumer"], leads=[_shown(x) for x in leads])
+    return service
 
 
 # -- one lead -----------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from .ids import is_lead_id, new_lead_id
 from .intake import check_application
 from .keys import DEFAULT_PREFIX, GROUP, Keys
 from .lifecycle import Lifecycle
+from .listing import bank_leads
 from .masking import bank_view, full_view
 from .outcomes import ALPHA, BETA, Outcomes
 from .record import dumps, loads, parse
@@ -153,6 +154,12 @@ class LeadStore:
         """The bank's next leads for ``consumer`` (masked), redelivering unaccepted ones after
         the visibility timeout; see ``delivery.py``."""
         return self.delivery.claim(bank, consumer, count)
+
+    @guarded
+    def bank_leads(self, bank: str, count: int = 20, offset: int = 0
+                   ) -> tuple[int, list[dict[str, Any]]]:
+        """The bank's leads newest first, as it may see them, without claiming any."""
+        return bank_leads(self.client, self.keys, bank, count, offset)
 
     @guarded
     def transition(self, lead_id: str, bank: str | None, new_status: str,

@@ -146,7 +146,7 @@ def set_status(client, lead_id, key, status, **details):
 
 
 def claim(client, bank="hbbank", key=BANK, consumer="officer-1", count=10):
-    return client.get(f"/v1/banks/{bank}/leads?consumer={consumer}&count={count}",
+    return client.post(f"/v1/banks/{bank}/leads/claim?consumer={consumer}&count={count}",
                       headers=bearer(key))
 
 
@@ -416,7 +416,8 @@ def approval_parts(client, data: dict) -> dict:
 
 def test_every_lead_endpoint_is_in_the_openapi_document(client):
     spec = client.get("/openapi.json").get_json()
-    assert set(spec["paths"]) >= {"/v1/leads", "/v1/banks/{bank_id}/leads", "/v1/leads/{lead_id}",
+    assert set(spec["paths"]) >= {"/v1/leads", "/v1/banks/{bank_id}/leads",
+                                  "/v1/banks/{bank_id}/leads/claim", "/v1/leads/{lead_id}",
                                   "/v1/leads/{lead_id}/status", "/v1/leads/{lead_id}/events",
                                   "/v1/stats"}
     create = spec["paths"]["/v1/leads"]["post"]
@@ -430,7 +431,7 @@ def test_with_authentication_off_the_local_operator_plays_every_part(rules, shar
     client = make_app(rules, redis_url(shared_redis), key_prefix, LOANMATCH_AUTH="off",
                       LOANMATCH_API_KEYS="").test_client()
     lead = client.post("/v1/leads", json=application(1)).get_json()
-    assert [x["id"] for x in client.get("/v1/banks/hbbank/leads?consumer=me").get_json()[
+    assert [x["id"] for x in client.post("/v1/banks/hbbank/leads/claim?consumer=me").get_json()[
         "leads"]] == [lead["id"]]
     accepted = client.post(f"/v1/leads/{lead['id']}/status", json={"status": "accepted"})
     assert accepted.status_code == 200 and accepted.get_json()["status"] == "accepted"
