@@ -184,7 +184,8 @@ def create_lead():
         amount=body["requested_amount"], term_months=body["requested_term_months"],
         consent=body["consent"], contact=body.get("contact"),
         matched_criteria=_matched(catalog, product, profile), catalog_version=catalog.version,
-        portal=principal.key_id, idempotency_key=key)
+        portal=principal.key_id, idempotency_key=key,
+        ceilings={"amount_max": product.terms.amount_max, "term_max": product.terms.term_max})
     response = jsonify(_shown(made.lead))
     response.status_code = 201
     response.headers["Location"] = url_for(".get_lead", lead_id=made.lead["id"])

@@ -42,6 +42,8 @@ UNKNOWN_FIELD = "unknown field; see PROFILE.md"
 DERIVED_POSTED = "derived by the service, do not post"
 
 _DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?\Z")
+# No registered enterprise that applies for a loan today was registered earlier.
+ESTABLISHED_FLOOR = date(1900, 1, 1)
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _BANK_ID = re.compile(r"[a-z0-9_]+\Z")
 _REGION_CODE = re.compile(r"[0-9]{6}\Z")
@@ -305,6 +307,9 @@ class ProfileSchema(Schema.from_dict({name: _schema_field(f)
 
     @validates("established_on")
     def _not_in_future(self, value: date, **kwargs):
+        if value < ESTABLISHED_FLOOR:
+            raise ValidationError(f"{value.isoformat()} is before "
+                                  f"{ESTABLISHED_FLOOR.isoformat()}: not a registration date")
         if value > self.as_of:
             raise ValidationError(f"{value.isoformat()} is after the evaluation date "
                                   f"{self.as_of.isoformat()}")
