@@ -231,7 +231,8 @@ class BankIds(mf.List):
     """Bank ids, each once, in the order posted."""
 
     def __init__(self, **kwargs):
-        super().__init__(Text(validate=_check_bank_id), **kwargs)
+        super().__init__(Text(validate=[validate.Length(max=F.BANK_ID_MAX), _check_bank_id]),
+                         **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, (list, tuple)):
@@ -258,6 +259,10 @@ def _schema_field(fld: F.Field) -> mf.Field:
         validators.append(validate.Range(min=low, max=high))
     if fld.choices:
         validators.append(validate.OneOf(fld.choices))
+    if fld.kind == F.LIST:
+        validators.append(validate.Length(max=F.LIST_MAX_ITEMS))
+    elif fld.longest is not None:
+        validators.append(validate.Length(max=fld.longest))
     if fld.name in _SPECIAL_CHECKS:
         validators.append(_SPECIAL_CHECKS[fld.name])
     elif fld.kind == F.CODE:
