@@ -289,7 +289,7 @@ LEAD_OPERATIONS = {
         "The service re-checks eligibility; an eligible application is routed to a branch "
         "of the bank serving the enterprise's region (status routed), or waits for branch "
         "capacity (status queued). The same credit code for the same product within the "
-        "dedup window is a 409 naming the existing lead.",
+        "dedup window is a 409; it names the existing lead only to the portal that made it.",
         {**_ok(LeadSchema, "201", "the lead, as the portal sees it; Location is its URL "
                                   "(an Idempotency-Key replay answers the same)")},
         "400 403 409 413 415 422 " + _KEYED, body=LeadRequestSchema, headers=[_IDEMPOTENCY])},
