@@ -273,6 +273,10 @@ def _matched(catalog, product, profile) -> list[dict]:
 @require_bank
 def list_leads(bank_id: str):
     """The bank's leads, newest first; reading only (GET and HEAD never claim)."""
+    if "consumer" in request.args:  # a client of the old GET that claimed
+        raise Problem(422, "invalid-options", f"GET lists leads without claiming them; to "
+                                              f"claim, POST /v1/banks/{bank_id}/leads/claim"
+                                              f"?consumer=…")
     query = read_options(_list_query)
     _known_bank(bank_id)
     total, leads = lead_service().store().bank_leads(bank_id, query["count"], query["offset"])

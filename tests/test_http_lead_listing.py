@@ -26,7 +26,9 @@ def test_head_and_get_list_without_claiming(client):
 
 def test_claiming_by_get_is_no_longer_possible(client):
     made(client, 2)
-    client.get("/v1/banks/hbbank/leads?consumer=officer-1&count=10", headers=bearer(BANK))
+    old_style = client.get("/v1/banks/hbbank/leads?consumer=officer-1&count=10",
+                           headers=bearer(BANK))
+    assert "POST /v1/banks/hbbank/leads/claim" in problem(old_style, 422)["detail"]
     (offered,) = claim(client).get_json()["leads"]
     assert offered["redelivered"] is False
 
