@@ -234,10 +234,10 @@ def publish(bank_id: str, product_id: str):
         target = (_product_file(reloader.root, bank_id, product_id)
                   or _new_file(reloader.root, bank_id, product_id))
         rel = target.relative_to(reloader.root).as_posix()
-        body = _decode(raw, rel)
-        body = _owned(body, _read_draft(body, rel, bank_id, product_id), rel, bank_id,
+        sent = _decode(raw, rel)
+        body = _owned(sent, _read_draft(sent, rel, bank_id, product_id), rel, bank_id,
                       product_id, principal)
-        raw = body.encode("utf-8") if body != _decode(raw, rel) else raw
+        raw = raw if body == sent else body.encode("utf-8")
         files = {rel: body}
         tests = next((t for t in _test_files(rel) if (reloader.root / t).is_file()),
                      _test_files(rel)[0])
