@@ -53,3 +53,4 @@ def test_gunicorn_refusals_are_problem_documents(server, head, status):
     doc = json.loads(body)
     assert doc["status"] == status and doc["type"].startswith("urn:loanmatch:problem:")
     assert b"aaaa" not in body  # the refused request is not echoed
+

@@ -3,9 +3,14 @@ and matching keeps answering (counted per worker) while that Redis is down."""
 from __future__ import annotations
 
 import secrets
+import subprocess
+import sys
+
+import pytest
 
 from tests.redis_server import free_port
 from tests.test_http_errors import PROFILE, bearer, make_app, rules  # noqa: F401  (fixture)
+from tests.test_http_gunicorn import KEY, REPO, RULES, call, clean_env, stop, wait_until_up
 
 
 def redis_url(client) -> str:
@@ -32,3 +37,23 @@ def test_with_redis_down_matching_answers_and_each_worker_still_limits(rules, tm
     codes = [client.post("/v1/match", json=PROFILE, headers=bearer(key)).status_code
              for _ in range(4)]
     assert codes == [200, 200, 200, 429]
+
+
+@pytest.mark.slow
+def test_the_rate_limit_is_one_budget_across_workers_in_the_embedded_redis(tmp_path):
+    """Two gunicorn workers, no Redis configured: the embedded one keeps the counts."""
+    port = free_port()
+    env = clean_env(LOANMATCH_RULES=str(RULES), LOANMATCH_API_KEYS=f"portal:{KEY}",
+                    LOANMATCH_BIND=f"127.0.0.1:{port}", LOANMATCH_WORKERS="2",
+                    LOANMATCH_RATE_LIMIT="6/minute", LOANMATCH_DATA_DIR=str(tmp_path / "var"))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service:app"],
+        cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", process)
+        codes = [call(f"http://127.0.0.1:{port}/v1/products", None,
+                      {"Authorization": f"Bearer {KEY}"})[0] for _ in range(10)]
+    finally:
+        stop(process)
+    # Per worker, two workers would allow up to 12; one shared budget allows 6.
+    assert codes == [200] * 6 + [429] * 4, codes
