@@ -33,10 +33,10 @@ class _Strict(Schema):
 class ConsentSchema(_Strict):
     granted = StrictBoolean(required=True, metadata={
         "description": "true: the enterprise agreed that its application goes to the bank"})
-    at = fields.String(required=True, metadata={
+    at = fields.String(required=True, validate=validate.Length(max=64), metadata={
         "description": "when it agreed, ISO 8601 with its offset", "format": "date-time",
         "example": "2024-05-06T09:30:00+08:00"})
-    version = fields.String(required=True, validate=validate.Length(min=1), metadata={
+    version = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={
         "description": "the version of the consent text it agreed to"})
 
 
@@ -50,7 +50,8 @@ class LeadRequestSchema(_Strict):
     profile = fields.Dict(required=True, metadata={
         "description": "the enterprise's profile, as posted to /v1/match (Profile); it must "
                        "hold credit_code and region_code"})
-    product_id = fields.String(required=True, metadata={"description": "the product applied for"})
+    product_id = fields.String(required=True, validate=validate.Length(max=64),
+                               metadata={"description": "the product applied for"})
     requested_amount = fields.Integer(required=True, strict=True,
                                       validate=validate.Range(min=1, max=MONEY_MAX),
                                       metadata={"description": "yuan"})
@@ -112,7 +113,7 @@ class LeadSummarySchema(_Doc):
 
 
 class LeadStepSchema(_Doc):
-    at = fields.String(required=True, metadata={"format": "date-time"})
+    at = fields.String(required=True, validate=validate.Length(max=64), metadata={"format": "date-time"})
     note = fields.String(allow_none=True)
     amount = fields.Integer(allow_none=True, metadata={"description": "yuan"})
     rate_pct = fields.String(allow_none=True, metadata={"description": "annual %, exact"})
@@ -170,7 +171,7 @@ class LeadListSchema(_Doc):
 
 
 class LeadEventSchema(_Doc):
-    at = fields.String(required=True, metadata={"format": "date-time"})
+    at = fields.String(required=True, validate=validate.Length(max=64), metadata={"format": "date-time"})
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     from_ = fields.String(required=True, allow_none=True, data_key="from")
     actor = fields.String(required=True, metadata={

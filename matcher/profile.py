@@ -44,6 +44,7 @@ DERIVED_POSTED = "derived by the service, do not post"
 _DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?\Z")
 # No registered enterprise that applies for a loan today was registered earlier.
 ESTABLISHED_FLOOR = date(1900, 1, 1)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _BANK_ID = re.compile(r"[a-z0-9_]+\Z")
 _REGION_CODE = re.compile(r"[0-9]{6}\Z")
@@ -192,6 +193,9 @@ class Text(mf.String):
             raise ValidationError(f"must be a string, {_got(value)}")
         if not value.strip():
             raise ValidationError("must not be blank")
+        if _SURROGATE.search(value):  # not Unicode: no encoder (or durable_rules) takes it
+            raise ValidationError("holds a lone surrogate (an unpaired \\uD800-\\uDFFF "
+                                  "escape); send valid text")
         return value
 
 

@@ -63,3 +63,11 @@ def test_an_encoded_surrogate_in_the_address_is_never_a_500(client, path):
                                PORTAL, **{"Content-Type": "application/json"}))
     assert response.status_code < 500, response.get_data(as_text=True)
     json.loads(response.get_data())
+
+
+def test_a_profile_with_a_lone_surrogate_is_refused_before_matching():
+    # The embedding API and the command line read profiles without the HTTP layer.
+    from matcher.profile import ProfileError, load_profile
+    with pytest.raises(ProfileError) as caught:
+        load_profile({"name": "甲\ud800", "industry_code": "C3311"})
+    assert "name" in caught.value.errors and "surrogate" in str(caught.value)

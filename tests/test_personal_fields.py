@@ -50,3 +50,4 @@ def test_a_masked_lead_never_shows_the_value_of_a_personal_criterion():
     assert "甲公司" not in text and "乙公司" not in text
     assert view["matched_criteria"][0] == {"field": "name", "op": "in", "expected": None}
     assert view["matched_criteria"][1] == criteria[1]
+

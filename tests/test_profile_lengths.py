@@ -42,3 +42,10 @@ def test_a_name_at_the_limit_is_accepted(client):
     response = client.post("/v1/match", json=profile(1, name="甲" * F.NAME_MAX),
                            headers=bearer(PORTAL))
     assert response.status_code == 200, response.get_json()
+
+
+def test_lead_request_texts_are_bounded_too(client):
+    body = application(2)
+    body["consent"]["version"] = "v" * 65
+    doc = problem(client.post("/v1/leads", json=body, headers=bearer(PORTAL)), 422)
+    assert any("consent" in e["field"] for e in doc["errors"]), doc
