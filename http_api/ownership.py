@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher import yamlsource
-from matcher.rule import Product
+from matcher.authoring.validation import Finding
+from matcher.rulefile import source as yamlsource
+from matcher.rulefile.product import Product
 from product_catalog.banks import BANKS
 
 from .auth import Principal
 from .problems import Problem
 from .state import state
-from .validation import Finding
 
 # terms keys the platform sets (key → value when a product has none).
 PLATFORM_TERMS = {"priority": 0}

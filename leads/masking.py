@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from matcher.fields import FIELDS
+from matcher.vocabulary.fields import FIELDS
 
 from .record import moment
 
