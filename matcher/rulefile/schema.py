@@ -70,7 +70,7 @@ def schema() -> dict:
         "additionalProperties": False,
         "properties": {
             "field": {"enum": [f.name for f in _TESTABLE],
-                      "description": "a field of PROFILE.md (not name or credit_code: a rule "
+                      "description": "a profile field (not name or credit_code: a rule "
                                      "may not identify the enterprise)"},
             "op": {"enum": list(OPERATORS)},
             "value": {},
