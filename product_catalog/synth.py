@@ -4,8 +4,9 @@ Why: the real sheets are a handful, but matching speed, memory and ranking only 
 their shape at thousands of products and profiles. The mixes here copy what real sheets
 ask (tax grade, years in business, tax paid, clean credit, regions) and what real SMEs
 look like (populous provinces, manufacturing and retail, log-normal revenue), so that a
-random profile matches a few percent of the catalog (3-15%), the regime DESIGN.md measured
-the evaluators in. Every number comes from one seed, so a benchmark can be replayed exactly.
+random profile matches a few percent of the catalog (3-15%), the regime the evaluators
+were measured in (``docs/performance.md``). Every number comes from one seed, so a
+benchmark can be replayed exactly.
 """
 from __future__ import annotations
 
@@ -288,7 +289,7 @@ def _profile(rng: random.Random) -> dict:
 
 
 def synth_profiles(m: int, seed: int = 0) -> list[dict]:
-    """``m`` profiles as a portal posts them (posted fields of PROFILE.md only)."""
+    """``m`` profiles as a portal posts them (posted fields of docs/profile.md only)."""
     if m < 0:
         raise ValueError(f"the number of profiles must be 0 or more, not {m}")
     rng = random.Random(f"loanmatch-profiles-{seed}")
@@ -299,7 +300,7 @@ def synth_profiles(m: int, seed: int = 0) -> list[dict]:
 
 _SAFE_NAME = re.compile(r"[a-z0-9_-]+")
 _SYNTH_FILE = re.compile(r"[a-z0-9_]+-s\d+\.yaml")
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~5x faster
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: much faster
 
 
 class CatalogDirError(Exception):

@@ -7,7 +7,7 @@ as written and under ``not``, so negations are pushed down to the criteria
 durable's comparisons are already false on a missing field, which is what a
 complement needs.
 
-Limits from ``DESIGN.md`` shape the output: every rule starts with a positive
+Limits of durable_rules (``docs/design.md``) shape the output: every rule starts with a positive
 guard (a rule of only negative tests loops on durable's state fact); ``in``
 and ``prefix`` become one regex test instead of an ``$or`` (each ``$or``
 multiplies activations and alpha-stack pressure); ``$or`` groups go last; a

@@ -149,7 +149,7 @@ class _Reader:
             return None
         fld = F.FIELDS.get(name) if isinstance(name, str) else None
         if fld is None:
-            self.err(at("field"), f"unknown field '{name}' (see PROFILE.md for the vocabulary)")
+            self.err(at("field"), f"unknown field '{name}' (see docs/profile.md for the vocabulary)")
             return None
         if op not in OPERATORS:
             self.err(at("op"), f"unknown operator '{op}'; use one of {', '.join(OPERATORS)}")

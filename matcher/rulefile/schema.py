@@ -65,7 +65,7 @@ def schema() -> dict:
         "required": ["field", "op", "value"],
         "additionalProperties": False,
         "properties": {
-            "field": {"enum": list(F.FIELDS), "description": "a field of PROFILE.md"},
+            "field": {"enum": list(F.FIELDS), "description": "a field of the profile vocabulary (docs/profile.md)"},
             "op": {"enum": list(OPERATORS)},
             "value": {},
             "label": {"oneOf": [{"type": "string"}, {

@@ -66,7 +66,7 @@ class YAMLSourceError(ValueError):
         self.problems = problems
 
 
-# libyaml's composer, where PyYAML was built with it: ~20× faster, same marks.
+# libyaml's composer, where PyYAML was built with it: much faster, same marks.
 _COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
