@@ -15,6 +15,7 @@ from flask import Blueprint, Flask, current_app, jsonify, render_template_string
 
 from matcher.vocabulary.profile import ProfileSchema
 
+from . import __version__
 from . import schemas as S
 from .lead_schemas import LEAD_OPERATIONS
 from .problems import PROBLEM_JSON
@@ -123,7 +124,6 @@ def openapi_path(rule: str) -> str:
 
 
 def build_spec(app: Flask) -> dict:
-    from . import __version__
     plugin = MarshmallowPlugin()
     spec = APISpec(
         title="loanmatch", version=__version__, openapi_version="3.0.3",

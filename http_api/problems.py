@@ -12,6 +12,7 @@ from typing import Any, Iterable, Mapping
 
 from flask import Flask, Response, g, has_request_context, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 log = logging.getLogger("loanmatch.http")
 
@@ -80,7 +81,6 @@ def _escape(segment: str) -> str:
 def problem_response(status: int, detail: str, *, type_: str = "about:blank",
                      title: str | None = None, headers: Mapping[str, str] | Iterable = (),
                      **extensions: Any) -> Response:
-    from werkzeug.http import HTTP_STATUS_CODES
     doc: dict[str, Any] = {"type": type_, "title": title or HTTP_STATUS_CODES.get(status, "Error"),
                            "status": status, "detail": detail}
     if has_request_context():

@@ -31,7 +31,6 @@ from .masking import bank_view, full_view
 from .record import parse
 
 STATUSES = ("queued", "routed", "accepted", "approved", "declined", "disbursed", "withdrawn")
-FINAL = frozenset({"declined", "disbursed", "withdrawn"})
 ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     "accepted": ("queued", "routed"),
     "approved": ("accepted",),

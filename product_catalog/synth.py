@@ -20,12 +20,11 @@ from typing import Callable, Iterable, NamedTuple
 
 import click
 import yaml
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from matcher.vocabulary.creditcode import CHARSET, make_credit_code
 from matcher.vocabulary.fields import COLLATERALS, POSTED_FIELDS, PURPOSES
-
-AS_OF = date(2026, 12, 1)  # the evaluation date the profiles' ages are drawn against
-NATIONAL_SHARE = 0.3
 
 from product_catalog.synth_tables import (  # noqa: F401 (re-exported for tests)
                                           BANKS,
@@ -44,6 +43,9 @@ from product_catalog.synth_tables import (  # noqa: F401 (re-exported for tests)
                                           _PRODUCT_TAILS,
                                           _TAX_FLOORS,
                                           )
+
+AS_OF = date(2026, 12, 1)  # the evaluation date the profiles' ages are drawn against
+NATIONAL_SHARE = 0.3
 
 
 def _org_check_char(body8: str) -> str:
@@ -380,9 +382,6 @@ def write_catalog(out_dir, products: Iterable[dict], profiles: Iterable[dict], *
 @click.option("--force", is_flag=True, help="Replace a synthetic catalog already in --out.")
 def synth(n_products: int, n_profiles: int, seed: int, out_dir: Path, force: bool) -> None:
     """Write a synthetic catalog and profiles for benchmarks (not real products)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     products = synth_catalog(n_products, seed)
     profiles = synth_profiles(n_profiles, seed)
     columns = (TextColumn("writing products"), BarColumn(), MofNCompleteColumn())

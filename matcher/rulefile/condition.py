@@ -12,9 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Union
+from typing import Any, Callable, Mapping
 
-from ..vocabulary.fields import LIST, Field
 from .source import Location
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
@@ -27,8 +26,6 @@ NEGATION = {
     "==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">",
     "in": "not_in", "not_in": "in",
 }
-
-_SYMBOL_ZH = {"==": "等于", "!=": "不等于", "<": "低于", "<=": "不超过", ">": "超过", ">=": "不低于"}
 
 
 @dataclass(frozen=True)
@@ -106,7 +103,7 @@ class Group:
         return combine(self.kind, [child.outcome(values) for child in self.children])
 
 
-Node = Union[Criterion, Group]
+Node = Criterion | Group
 
 
 def _text(value: Any) -> str:
@@ -151,7 +148,3 @@ def top_level(node: Node) -> tuple[Node, ...]:
     if isinstance(node, Group) and node.kind == "all":
         return node.children
     return (node,)
-
-
-def list_field(f: Field) -> bool:
-    return f.kind == LIST
