@@ -351,8 +351,8 @@ def verdict(answer: EligibilityResult, expect: str, failing: Iterable[str],
     absent = [name for name in failing if name not in failed_fields]
     if absent:
         others = [describe_outcome(o) for o in answer.outcomes if o.criterion.field in absent]
-        held = "; ".join(others) if others else "the product has no criterion on it"
-        return (f"expected {', '.join(absent)} among the failed criteria, but {held}"
+        shown = "; ".join(others) if others else "the product has no criterion on it"
+        return (f"expected {', '.join(absent)} among the failed criteria, but {shown}"
                 f" (failed: {'; '.join(describe_outcome(o) for o in failed)})")
     lacking = [name for name in missing if name not in answer.missing_fields]
     if lacking:

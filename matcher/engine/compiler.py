@@ -41,14 +41,14 @@ def _json(value: Any) -> Any:
 def _and(parts: list[dict]) -> dict:
     flat: list[dict] = []
     for part in parts:
-        flat.extend(part["$and"] if "$and" in part else [part])
+        flat.extend(part.get("$and", [part]))
     return flat[0] if len(flat) == 1 else {"$and": flat}
 
 
 def _or(parts: list[dict]) -> dict:
     flat: list[dict] = []
     for part in parts:
-        flat.extend(part["$or"] if "$or" in part else [part])
+        flat.extend(part.get("$or", [part]))
     return flat[0] if len(flat) == 1 else {"$or": flat}
 
 
@@ -141,7 +141,7 @@ class CompiledRule:
 
 def compile_product(eligibility: Node) -> CompiledRule:
     body = compile_node(eligibility)
-    parts = body["$and"] if "$and" in body else [body]
+    parts = body.get("$and", [body])
     # Plain tests first, alternatives last: keeps the alpha stack small.
     parts = sorted(parts, key=lambda p: "$or" in p)
     condition = {"$and": [{GUARD_KEY: GUARD_VALUE}, *parts]}

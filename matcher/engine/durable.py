@@ -1,7 +1,8 @@
 """durable_rules, driven through its C-level module.
 
 ``durable.engine.Host`` runs timer threads that burn CPU and costs far more per
-evaluation (``docs/design.md``, ``docs/performance.md``); the C module ``durable_rules_engine`` lets us
+evaluation (``docs/design.md``, ``docs/performance.md``); the C module
+``durable_rules_engine`` lets us
 assert one fact, read the names of the rules that fired, and retract the fact
 so that nothing is left behind. The extension never releases the GIL and
 shares state per session id, so one lock serializes evaluations: threads get

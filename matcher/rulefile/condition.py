@@ -9,7 +9,8 @@ UNKNOWN if any part is unknown; ``any`` is the dual; ``not`` swaps PASS/FAIL.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cached_property
 from decimal import Decimal
 from typing import Any, Callable, Mapping
@@ -37,7 +38,7 @@ class Criterion:
     value: Any
     label: Mapping[str, str] | None = None
     source: str | None = None
-    location: Location | None = field(default=None, compare=False)
+    location: Location | None = dataclass_field(default=None, compare=False)
 
     @cached_property
     def holds(self) -> Callable[[Any], bool]:
@@ -97,7 +98,7 @@ class Group:
 
     kind: str
     children: tuple["Node", ...]
-    location: Location | None = field(default=None, compare=False)
+    location: Location | None = dataclass_field(default=None, compare=False)
 
     def outcome(self, values: Mapping[str, Any]) -> str:
         return combine(self.kind, [child.outcome(values) for child in self.children])

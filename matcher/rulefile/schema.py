@@ -65,7 +65,8 @@ def schema() -> dict:
         "required": ["field", "op", "value"],
         "additionalProperties": False,
         "properties": {
-            "field": {"enum": list(F.FIELDS), "description": "a field of the profile vocabulary (docs/profile.md)"},
+            "field": {"enum": list(F.FIELDS),
+                      "description": "a field of the profile vocabulary (docs/profile.md)"},
             "op": {"enum": list(OPERATORS)},
             "value": {},
             "label": {"oneOf": [{"type": "string"}, {
@@ -78,9 +79,11 @@ def schema() -> dict:
     node = {"oneOf": [
         {"$ref": "#/$defs/criterion"},
         {"type": "object", "required": ["all"], "additionalProperties": False,
-         "properties": {"all": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/node"}}}},
+         "properties": {"all": {"type": "array", "minItems": 1,
+                                "items": {"$ref": "#/$defs/node"}}}},
         {"type": "object", "required": ["any"], "additionalProperties": False,
-         "properties": {"any": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/node"}}}},
+         "properties": {"any": {"type": "array", "minItems": 1,
+                                "items": {"$ref": "#/$defs/node"}}}},
         {"type": "object", "required": ["not"], "additionalProperties": False,
          "properties": {"not": {"$ref": "#/$defs/node"}}},
     ]}

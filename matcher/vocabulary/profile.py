@@ -265,9 +265,13 @@ def _schema_field(fld: F.Field) -> mf.Field:
     return kinds[fld.kind](**options)
 
 
-class ProfileSchema(Schema.from_dict({name: _schema_field(f)
-                                      for name, f in F.POSTED_FIELDS.items()},
-                                     name="PostedFields")):
+# One marshmallow field per row of the vocabulary, made at import: a base class mypy
+# cannot see through, hence the one ignore below.
+_PostedFields = Schema.from_dict({name: _schema_field(f) for name, f in F.POSTED_FIELDS.items()},
+                                 name="PostedFields")
+
+
+class ProfileSchema(_PostedFields):  # type: ignore[misc,valid-type]
     """Every posted field of ``docs/profile.md``; loads to a dict of the known fields only.
 
     ``as_of`` is the evaluation date, needed to refuse a registration in the future.
@@ -367,6 +371,7 @@ def derive(values: Mapping[str, object], as_of: date) -> dict[str, object]:
         derived["months_in_business"] = months
         derived["years_in_business"] = months // 12
     industry = values.get("industry_code")
+    industry = industry if isinstance(industry, str) and industry else None
     if industry:
         derived["industry_section"] = industry[0]
     size = size_class(industry, employees=values.get("employees"),
@@ -375,7 +380,7 @@ def derive(values: Mapping[str, object], as_of: date) -> dict[str, object]:
     if size is not None:
         derived["size_class"] = size
     region = values.get("region_code")
-    if region:
+    if isinstance(region, str) and region:
         derived["province_code"] = region[:2] + "0000"
         derived["city_code"] = region[:4] + "00"
     return derived
