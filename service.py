@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["create_app"]
+
+app: Flask  # built by __getattr__ on first access, then kept
 
 
 def create_app(config: Mapping[str, Any] | None = None):

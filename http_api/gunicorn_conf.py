@@ -11,7 +11,8 @@ own connections to clients). ``LOANMATCH_THREADS`` above 1 switches gunicorn to
 gthread (keep-alive, for a deployment without a proxy).
 
 ``preload_app`` compiles the catalog once in the master and workers share it
-copy-on-write instead of each holding its own copy (``docs/design.md``). Rules reload without a restart: ``when_ready`` starts the master's
+copy-on-write instead of each holding its own copy (``docs/design.md``). Rules reload
+without a restart: ``when_ready`` starts the master's
 watcher (``http_api.reload``), which checks a change, compiles it in the master and
 sends the master SIGHUP, so fresh workers fork with the new catalog while the old
 ones finish their requests. Every value can be overridden from the environment or
@@ -49,8 +50,12 @@ proc_name = "loanmatch"
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     _metrics_dir, _master = tempfile.mkdtemp(prefix="loanmatch-metrics-"), os.getpid()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
-    # Removed when the master exits, however it exits (a worker's exit must not).
-    atexit.register(lambda: os.getpid() == _master and shutil.rmtree(_metrics_dir, True))
+    def _remove_metrics_dir() -> None:
+        """When the master exits, however it exits (a worker's exit must not)."""
+        if os.getpid() == _master:
+            shutil.rmtree(_metrics_dir, True)
+
+    atexit.register(_remove_metrics_dir)
 else:
     os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 

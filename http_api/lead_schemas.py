@@ -70,7 +70,8 @@ class StatusChangeSchema(_Strict):
 
 
 class ClaimQuerySchema(_Strict):
-    consumer = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$(?!\n)"),
+    consumer = fields.String(required=True,
+                             validate=validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$(?!\n)"),
                              metadata={"description": "who claims: a person or integration of "
                                                       "the bank (1-64 of A-Z a-z 0-9 _ . @ -)"})
     count = fields.Integer(load_default=10, validate=validate.Range(min=1, max=CLAIM_MAX))

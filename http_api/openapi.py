@@ -22,7 +22,7 @@ from .problems import PROBLEM_JSON
 from .rules_schemas import RULES_OPERATIONS, add_replay
 
 bp = Blueprint("docs", __name__)
-PUBLIC = {"security": []}
+PUBLIC: dict[str, list] = {"security": []}
 _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 _ERRORS = {
@@ -134,6 +134,8 @@ def build_spec(app: Flask) -> dict:
         security=[{"apiKey": []}])
     spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer",
                                                "description": "an API key from LOANMATCH_API_KEYS"})
+    if plugin.converter is None:  # set when the spec took the plugin, just above
+        raise RuntimeError("the marshmallow plugin was not initialised")
     plugin.converter.add_attribute_function(_raw_fields)
     spec.components.schema("Profile", schema=ProfileSchema)
     _profile_shapes(spec.components.schemas["Profile"])

@@ -43,7 +43,8 @@ class Problem(HTTPException):
         self.extensions = extensions
 
     def get_response(self, environ=None, scope=None) -> Response:
-        return problem_response(self.code, self.description, type_=TYPE_PREFIX + self.slug,
+        return problem_response(self.code or 500, self.description or "",
+                                type_=TYPE_PREFIX + self.slug,
                                 title=self.title, headers=self.extra_headers, **self.extensions)
 
 
@@ -79,7 +80,8 @@ def _escape(segment: str) -> str:
 
 
 def problem_response(status: int, detail: str, *, type_: str = "about:blank",
-                     title: str | None = None, headers: Mapping[str, str] | Iterable = (),
+                     title: str | None = None,
+                     headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
                      **extensions: Any) -> Response:
     doc: dict[str, Any] = {"type": type_, "title": title or HTTP_STATUS_CODES.get(status, "Error"),
                            "status": status, "detail": detail}

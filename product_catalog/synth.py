@@ -148,7 +148,8 @@ def _product_scopes(rng: random.Random, n: int) -> list[Province | None]:
     national = round(n * NATIONAL_SHARE)
     provinces = list(PROVINCES.values())
     regional = n - national
-    scopes = rng.sample(provinces, min(regional, len(provinces)))
+    scopes: list[Province | None] = []
+    scopes += rng.sample(provinces, min(regional, len(provinces)))
     weights = [p.population for p in provinces]
     scopes += rng.choices(provinces, weights=weights, k=regional - len(scopes))
     scopes += [None] * national
