@@ -52,10 +52,10 @@ def _field_for(family: Family, reading, bound: Bound, window: Window | None,
         floor_only = (bound.upper is None and not bound.negated
                       and (bound.lower is None or bound.lower.inclusive))
         return ("years_in_business" if years and floor_only else "months_in_business"), ""
-    if reading.windows and window is not None and window.months not in reading.windows:
-        if not (family.window_any_when and family.window_any_when.search(anchor_text)):
-            covers = " or ".join(str(m) for m in sorted(reading.windows))
-            return None, f"{target} covers {covers} months, the sheet's window is {window}"
+    if (reading.windows and window is not None and window.months not in reading.windows
+            and not (family.window_any_when and family.window_any_when.search(anchor_text))):
+        covers = " or ".join(str(m) for m in sorted(reading.windows))
+        return None, f"{target} covers {covers} months, the sheet's window is {window}"
     return target, ""
 
 
