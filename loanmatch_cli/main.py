@@ -25,6 +25,7 @@ LAZY = {
     "serve": "loanmatch_cli.serve_command:serve_command",
     "test": "loanmatch_cli.scenario_command:test",
     "diff": "loanmatch_cli.diff_command:diff",
+    "report": "workbench.report_command:report",  # the enterprise report as HTML
 }
 
 
