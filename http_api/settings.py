@@ -24,6 +24,7 @@ _SIZE = re.compile(r"([0-9]+)\s*(|b|k|kb|kib|m|mb|mib)\Z", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024 ** 2,
                "mb": 1000 ** 2, "mib": 1024 ** 2}
 
+
 class ConfigError(ValueError):
     """A setting the service cannot run with; the message names the variable."""
 
@@ -92,7 +93,7 @@ class Settings:
             auth=auth,
             api_keys=keys,
             rate_limit=rate_limit,
-            rate_limit_storage=get("LOANMATCH_RATE_LIMIT_STORAGE", "memory://"),
+            rate_limit_storage=get("LOANMATCH_RATE_LIMIT_STORAGE", ""),
             cors_origins=tuple(o.strip() for o in get("LOANMATCH_CORS_ORIGINS").split(",")
                                if o.strip()),
             max_body=_size(get("LOANMATCH_MAX_BODY", str(DEFAULT_MAX_BODY))),

@@ -12,6 +12,7 @@ from datetime import date
 from decimal import Decimal
 
 from . import fields as F
+from .profile import ESTABLISHED_FLOOR
 
 # The date at which the derived examples are what the posted examples give.
 EXAMPLE_AS_OF = date(2026, 12, 1)
@@ -60,13 +61,19 @@ def _number(value: int) -> str:
 
 
 def _values(fld: F.Field) -> str:
-    """What a profile may state: a range, the choices, or a note on its shape."""
+    """What a profile may state: a range, the choices, or the longest text."""
     if fld.choices:
         return ", ".join(f"`{choice}`" for choice in fld.choices)
     if fld.kind == F.BOOLEAN:
         return "`true`, `false`"
     if fld.derived:
         return ""
+    if fld.kind == F.DATE:
+        return f"{ESTABLISHED_FLOOR.isoformat()} … the evaluation date"
+    if fld.kind == F.LIST:
+        return f"at most {F.LIST_MAX_ITEMS} ids of at most {fld.max_length} characters"
+    if fld.max_length is not None:
+        return f"at most {fld.max_length} characters"
     low, high = fld.bounds
     if low is None and high is None:
         return ""

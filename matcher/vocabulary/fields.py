@@ -30,6 +30,10 @@ MONEY_MAX = 10**15  # yuan: a thousand trillion
 COUNT_MAX = 10**9
 RATIO_MAX = 1000  # 100,000 %: revenue can grow a lot, not that much
 _CEILINGS = {MONEY: MONEY_MAX, INTEGER: COUNT_MAX, RATIO: RATIO_MAX}
+TEXT_KINDS = frozenset({ENUM, STRING, CODE})
+NAME_MAX = 100  # characters: the longest registered names are about half of that
+BANK_ID_MAX = 32
+LIST_MAX_ITEMS = 50
 
 
 @dataclass(frozen=True)
@@ -53,6 +57,9 @@ class Field:
     # The posted fields a derived field is computed from.
     derived_from: tuple[str, ...] = ()
     group: str = ""
+    # Text fields: the longest value accepted (for a list: of each item), so that a
+    # profile cannot carry megabytes into Redis and every log line.
+    max_length: int | None = None
 
     @property
     def numeric(self) -> bool:
@@ -70,6 +77,13 @@ class Field:
         if self.min_value is not None or ceiling is None:
             return self.min_value, high
         return -ceiling, high
+
+    @property
+    def longest(self) -> int | None:
+        """The documented maximum length of a text value (enums: the longest choice)."""
+        if self.choices:
+            return max(len(c) for c in self.choices)
+        return self.max_length
 
 
 ENTITY_TYPES = ("enterprise", "individual_business", "cooperative")
@@ -99,18 +113,17 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     *_group(
         "Identity and registration",
         _F("credit_code", STRING, "统一社会信用代码", "unified social credit code", personal=True,
-           note="18 characters (GB 32100-2015); the check character is verified",
+           max_length=18, note="18 characters (GB 32100-2015); the check character is verified",
            example="91130203MA07LQ8K34"),
-        _F("name", STRING, "企业名称", "registered name", personal=True,
+        _F("name", STRING, "企业名称", "registered name", personal=True, max_length=NAME_MAX,
            example="唐山市示例冶金装备有限公司"),
         _F("entity_type", ENUM, "主体类型", "entity type", choices=ENTITY_TYPES,
            note="企业 / 个体工商户 / 农民专业合作社", example="enterprise"),
-        _F("established_on", DATE, "成立日期", "date of registration",
-           note="not after the evaluation date", example="2016-05-20"),
-        _F("region_code", CODE, "注册地行政区划", "region code",
+        _F("established_on", DATE, "成立日期", "date of registration", example="2016-05-20"),
+        _F("region_code", CODE, "注册地行政区划", "region code", max_length=6,
            note="6 digits (GB/T 2260) of the registered address, starting with a province; "
                 "`130200` is Tangshan", example="130203"),
-        _F("industry_code", CODE, "国民经济行业分类", "industry code (GB/T 4754)",
+        _F("industry_code", CODE, "国民经济行业分类", "industry code (GB/T 4754)", max_length=5,
            note="2017 edition: a section letter A-T, optionally with 2-4 digits of one of "
                 "its divisions", example="C3311"),
         _F("registered_capital", MONEY, "注册资本", "registered capital", "元", "yuan",
@@ -121,7 +134,7 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
            "人", "people", min_value=0, note="people with social insurance paid by the firm",
            example=80),
         _F("bank_relationships", LIST, "结算账户开户行", "banks holding a settlement account",
-           note="bank ids (lower-case letters, digits, `_`), each once",
+           max_length=BANK_ID_MAX, note="bank ids (lower-case letters, digits, `_`), each once",
            example=["tsbank", "icbc"]),
     ),
     *_group(
