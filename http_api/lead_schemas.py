@@ -114,7 +114,8 @@ class LeadSummarySchema(_Doc):
 
 
 class LeadStepSchema(_Doc):
-    at = fields.String(required=True, validate=validate.Length(max=64), metadata={"format": "date-time"})
+    at = fields.String(required=True, validate=validate.Length(max=64),
+                       metadata={"format": "date-time"})
     note = fields.String(allow_none=True)
     amount = fields.Integer(allow_none=True, metadata={"description": "yuan"})
     rate_pct = fields.String(allow_none=True, metadata={"description": "annual %, exact"})
@@ -172,7 +173,8 @@ class LeadListSchema(_Doc):
 
 
 class LeadEventSchema(_Doc):
-    at = fields.String(required=True, validate=validate.Length(max=64), metadata={"format": "date-time"})
+    at = fields.String(required=True, validate=validate.Length(max=64),
+                       metadata={"format": "date-time"})
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     from_ = fields.String(required=True, allow_none=True, data_key="from")
     actor = fields.String(required=True, metadata={
