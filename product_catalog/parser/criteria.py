@@ -113,8 +113,9 @@ def read_bound(family: Family, bound: Bound, window: Window | None, anchor_text:
             lower = Edge(bound.bare, True)
         else:
             upper = Edge(bound.bare, True)
-    sides = ([_edge(field, lower, True)] if lower else []) + ([_edge(field, upper, False)] if upper else [])
-    if None in sides or not sides:
+    edges = ([_edge(field, lower, True)] if lower else []) + ([_edge(field, upper, False)] if upper else [])
+    sides = [side for side in edges if side is not None]
+    if len(sides) < len(edges) or not sides:
         if any(q.kind == PLAIN for q in bound.quantities):
             return Outcome(note=f"the figure for {field} has no unit (元? 万元?)")
         return Outcome(note=f"the figure cannot be given in the unit of {field}")
