@@ -28,7 +28,7 @@ def install(app, env: Mapping[str, str] | None = None) -> None:
     Raises ``config.WorkbenchConfigError`` naming the variable that cannot be used.
     """
     from .config import WorkbenchConfig
-    from .security import EXTENSION
+    from .security import EXTENSION, headers_outside_views
     config = WorkbenchConfig.from_env(os.environ if env is None else env)
     if not config.enabled:
         return
@@ -36,3 +36,4 @@ def install(app, env: Mapping[str, str] | None = None) -> None:
     from . import admin, bank, bank_editor, bank_leads, portal, signin  # noqa: F401
     for module in (signin, portal, bank, bank_leads, admin):  # bank_editor's views: bank.bp
         app.register_blueprint(module.bp)
+    app.after_request(headers_outside_views)
