@@ -45,6 +45,8 @@ def signin():
         else:  # authentication off: the API's local operator, no key to keep
             principal, key = identify(), ""
         if principal is not None:
+            if g.get("wb_session") is not None:  # signing in again: the old id stops working
+                sessions().end(g.wb_session)
             session, cookie = sessions().create(key, principal.role)
             response = redirect(_next_url(), 303)
             set_cookie(response, COOKIE, cookie, config().session_seconds)
