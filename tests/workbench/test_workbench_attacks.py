@@ -1,0 +1,191 @@
+"""The workbench as an attacker uses it: a bank key, a portal key, an admin, an anonymous
+browser and a page of another origin, through Flask's test client against a real Redis.
+
+Each test names what a person depends on: that hostile text is shown as text, that a
+form cannot be posted from elsewhere, that a session cannot be kept or planted, and that
+bad input gets a clear answer rather than a 500.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from workbench.sessions import COOKIE
+
+from .support import KEYS, RULES, bearer, copy_rules, csrf, make_app, redis_url, sign_in
+
+PRODUCT = "icbc-jingying-kuaidai"
+PAGE = f"/ui/bank/icbc/products/{PRODUCT}"
+HOSTILE = '<img src=x onerror=alert(1)>"\'</script><script>alert(2)</script>'
+RAW = ("<img src=x", "<script>alert", "onerror=alert(1)>")
+
+
+@pytest.fixture
+def app(tmp_path, shared_redis, key_prefix):
+    return make_app(copy_rules(tmp_path / "rules"), redis_url(shared_redis), key_prefix,
+                    tmp_path / "var")
+
+
+def signed_in(app, who: str):
+    client = app.test_client()
+    assert sign_in(client, KEYS[who]).status_code == 303
+    return client, csrf(client.get("/ui/").get_data(as_text=True))
+
+
+def assert_escaped(html: str, where: str) -> None:
+    for raw in RAW:
+        assert raw not in html, f"{where} shows {raw!r} as markup"
+
+
+def _publish_hostile_name(client, token) -> None:
+    source = (RULES / "icbc" / "jingying-kuaidai.yaml").read_text(encoding="utf-8")
+    draft = re.sub(r"^name: .*$", "name: " + json.dumps(HOSTILE), source, count=1, flags=re.M)
+    assert draft != source
+    published = client.post(f"{PAGE}/publish", data={"csrf_token": token, "rule_file": draft})
+    assert published.status_code == 303, published.get_data(as_text=True)[-800:]
+
+
+def test_a_hostile_product_name_is_text_on_every_page_that_shows_it(app):
+    bank, token = signed_in(app, "icbc")
+    _publish_hostile_name(bank, token)
+    pages = {path: bank.get(path) for path in (
+        "/ui/bank/icbc/products", PAGE, "/ui/bank/icbc/history")}
+    admin, _ = signed_in(app, "admin")
+    pages["/ui/admin/"] = admin.get("/ui/admin/")
+    portal, portal_token = signed_in(app, "portal")
+    profile = json.loads((RULES / "_profiles" / f"{PRODUCT}.json").read_text("utf-8"))
+    matched = portal.post("/v1/match", json=profile, headers=bearer("portal")).get_json()
+    assert HOSTILE in [m.get("product_name") or m.get("name") for m in matched["matches"]] \
+        or HOSTILE in json.dumps(matched, ensure_ascii=False)
+    form = {"csrf_token": portal_token, "name": HOSTILE}
+    pages["/ui/playground"] = portal.post("/ui/playground", data=form)
+    pages["/ui/report"] = portal.post("/ui/report", data=form)
+    for path, response in pages.items():
+        assert response.status_code < 500, path
+        assert_escaped(response.get_data(as_text=True), path)
+    assert "&lt;img src=x" in pages[PAGE].get_data(as_text=True)
+
+
+def _apply(portal, **changes) -> str:
+    """A portal's application for PRODUCT (the firm its own scenario file describes)."""
+    profile = json.loads((RULES / "_profiles" / f"{PRODUCT}.json").read_text("utf-8"))
+    profile.update(changes)
+    made = portal.post("/v1/leads", headers=bearer("portal"), json={
+        "product_id": PRODUCT, "profile": profile,
+        "requested_amount": profile.get("requested_amount", 500000),
+        "requested_term_months": profile.get("requested_term_months", 12),
+        "consent": {"granted": True, "at": "2026-12-01T09:30:00+08:00", "version": "2026-12"}})
+    assert made.status_code == 201, made.get_json()
+    return made.get_json()["id"]
+
+
+def test_hostile_text_in_a_lead_is_text_in_the_inbox_and_the_audit_trail(app):
+    portal = app.test_client()
+    lead_id = _apply(portal, name=HOSTILE[:60])
+    bank, token = signed_in(app, "icbc")
+    page = f"/ui/bank/icbc/leads/{lead_id}"
+    accepted = bank.post(f"{page}/status", data={"csrf_token": token, "status": "accepted",
+                                                 "note": HOSTILE})
+    assert accepted.status_code == 303
+    declined = bank.post(f"{page}/status", data={"csrf_token": token, "status": "declined",
+                                                 "reason": HOSTILE, "note": HOSTILE})
+    assert declined.status_code == 422  # not one of the reasons: said on the page
+    for path in ("/ui/bank/icbc/leads/", page):
+        html = bank.get(path).get_data(as_text=True)
+        assert_escaped(html, path)
+    assert_escaped(declined.get_data(as_text=True), "the refused decline")
+    assert "&lt;img src=x" in bank.get(page).get_data(as_text=True)  # the name, as text
+
+
+def test_a_form_posted_twice_does_no_harm(app):
+    portal = app.test_client()
+    lead_id = _apply(portal)
+    bank, token = signed_in(app, "icbc")
+    page = f"/ui/bank/icbc/leads/{lead_id}"
+    form = {"csrf_token": token, "status": "accepted"}
+    assert bank.post(f"{page}/status", data=form).status_code == 303
+    again = bank.post(f"{page}/status", data=form)
+    assert again.status_code == 409
+    assert 'class="error"' in again.get_data(as_text=True)
+    events = portal.get(f"/v1/leads/{lead_id}/events", headers=bearer("icbc")).get_json()
+    assert [e.get("status") or e.get("to") for e in events["events"]].count("accepted") == 1
+    claim = {"csrf_token": token}
+    first, second = (bank.post("/ui/bank/icbc/leads/claim", data=claim) for _ in range(2))
+    assert first.status_code == second.status_code == 303
+    assert second.headers["Location"].endswith("claimed=0")
+
+
+@pytest.mark.parametrize("body", [
+    b'{"rule_file": "id: \\ud800"}', b'[1, 2]', b'"text"', b'{"rule_file": 1e999999}',
+    b'{"rule_file": "x", "profile": "{\\"name\\": \\"\\\\ud800\\"}"}'])
+@pytest.mark.parametrize("call", ["lint", "scenarios", "preview"])
+def test_the_editors_calls_answer_bad_json_with_a_400_the_page_can_show(app, call, body):
+    bank, token = signed_in(app, "icbc")
+    response = bank.post(f"{PAGE}/{call}", data=body, content_type="application/json",
+                         headers={"X-CSRF-Token": token})
+    assert response.status_code in (200, 400), response.get_data(as_text=True)[-400:]
+    data = response.get_json()
+    assert data is not None, "the editor's script reads JSON"
+    if response.status_code == 400:
+        assert data["error"] and data["html"]
+    else:
+        assert "surrogate" in json.dumps(data) or data.get("errors") or data.get("html")
+
+
+@pytest.mark.parametrize("method, path", [
+    ("GET", "/ui"), ("PUT", "/ui/signin"), ("DELETE", "/ui/"), ("PATCH", PAGE),
+    ("GET", "/ui/static/nothing.js"), ("GET", "/ui/%ED%A0%80"), ("POST", "/ui/signout")])
+def test_every_ui_answer_has_the_security_headers_even_routings_own(app, method, path):
+    response = app.test_client().open(path, method=method)
+    assert response.status_code < 500
+    csp = response.headers.get("Content-Security-Policy", "")
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp, (path, method)
+    assert response.headers.get("X-Content-Type-Options") == "nosniff"
+    assert response.headers.get("Referrer-Policy") == "same-origin"
+
+
+def test_signing_in_again_ends_the_previous_session(app):
+    client = app.test_client()
+    sign_in(client, KEYS["icbc"])
+    old = client.get_cookie(COOKIE, path="/ui").value
+    assert client.get("/ui/").status_code == 200
+    sign_in(client, KEYS["icbc"])
+    new = client.get_cookie(COOKIE, path="/ui").value
+    assert new != old
+    planted = app.test_client()
+    planted.set_cookie(COOKIE, old, path="/ui")
+    assert planted.get("/ui/").status_code == 302  # the old id opens nothing
+
+
+@pytest.mark.parametrize("wanted", [
+    "//evil.example/", "https://evil.example/", "/\\evil.example", "/ui\\@evil.example",
+    "/%2F%2Fevil.example", "javascript:alert(1)", " //evil.example", "\t//evil.example"])
+def test_after_sign_in_next_never_leaves_this_site(app, wanted):
+    client = app.test_client()
+    token = csrf(client.get("/ui/signin?next=" + wanted).get_data(as_text=True))
+    response = client.post("/ui/signin", data={"csrf_token": token, "api_key": KEYS["portal"],
+                                               "next": wanted})
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/ui/"  # home, on this site
+
+
+def test_sign_in_from_another_origin_is_refused(app):
+    """A page elsewhere can post the sign-in form but not know the form's token."""
+    client = app.test_client()
+    client.get("/ui/signin")  # the browser holds the sign-in cookie; the page cannot read it
+    response = client.post("/ui/signin", data={"api_key": KEYS["portal"], "csrf_token": "x"},
+                           headers={"Origin": "https://evil.example"})
+    assert response.status_code == 400
+    assert client.get_cookie(COOKIE, path="/ui") is None
+
+
+def test_the_key_never_reaches_a_page_or_a_cookie(app):
+    client = app.test_client()
+    response = sign_in(client, KEYS["icbc"])
+    cookies = " ".join(v for k, v in response.headers.items() if k == "Set-Cookie")
+    assert KEYS["icbc"] not in cookies
+    for path in ("/ui/", "/ui/bank/icbc/products", PAGE, "/ui/playground",
+                 "/ui/bank/icbc/leads/"):
+        assert KEYS["icbc"] not in client.get(path).get_data(as_text=True), path
