@@ -189,3 +189,42 @@ def test_the_key_never_reaches_a_page_or_a_cookie(app):
     for path in ("/ui/", "/ui/bank/icbc/products", PAGE, "/ui/playground",
                  "/ui/bank/icbc/leads/"):
         assert KEYS["icbc"] not in client.get(path).get_data(as_text=True), path
+
+
+@pytest.mark.parametrize("form", [
+    {"status": "approved", "amount": "abc", "rate_pct": "3.6", "term_months": "12"},
+    {"status": "approved", "amount": "-5", "rate_pct": "3.6", "term_months": "12"},
+    {"status": "approved", "amount": "1e400", "rate_pct": "3.6", "term_months": "12"},
+    {"status": "approved", "amount": "9" * 400, "rate_pct": "3.6", "term_months": "12"},
+    {"status": "approved", "amount": "10", "rate_pct": "NaN", "term_months": "-3"},
+    {"status": "approved", "amount": "10", "rate_pct": "abc", "term_months": "9" * 40},
+    {"status": "approved"},
+    {"status": "disbursed", "amount": "10", "date": "0001-01-01"},
+    {"status": "disbursed", "amount": "10", "date": "yesterday"},
+    {"status": "no-such-status"},
+    {},
+])
+def test_bad_numbers_in_a_lead_form_are_told_and_change_nothing(app, form):
+    lead_id = _apply(app.test_client())
+    bank, token = signed_in(app, "icbc")
+    page = f"/ui/bank/icbc/leads/{lead_id}"
+    assert bank.post(f"{page}/status", data={"csrf_token": token, "status": "accepted"}) \
+        .status_code == 303
+    refused = bank.post(f"{page}/status", data={"csrf_token": token, **form})
+    assert 400 <= refused.status_code < 500, refused.status_code
+    assert re.search(r'<p class="error" role="alert">[^<]+</p>', refused.get_data(as_text=True))
+    shown = bank.get(f"/v1/leads/{lead_id}", headers=bearer("icbc")).get_json()
+    assert shown["status"] == "accepted"
+
+
+def test_a_lone_surrogate_in_a_lead_form_or_address_is_never_a_500(app):
+    lead_id = _apply(app.test_client())
+    bank, token = signed_in(app, "icbc")
+    page = f"/ui/bank/icbc/leads/{lead_id}"
+    body = f"csrf_token={token}&status=accepted&note=%ED%A0%80".encode()
+    response = bank.post(f"{page}/status", data=body,
+                         content_type="application/x-www-form-urlencoded")
+    assert response.status_code < 500
+    for path in (f"{page}%ED%A0%80", "/ui/bank/%ED%A0%80/leads/", f"{PAGE}%ED%A0%80",
+                 "/ui/signin?next=%ED%A0%80", "/ui/playground?lang=%ED%A0%80"):
+        assert bank.get(path).status_code < 500, path
