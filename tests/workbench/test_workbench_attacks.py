@@ -228,3 +228,31 @@ def test_a_lone_surrogate_in_a_lead_form_or_address_is_never_a_500(app):
     for path in (f"{page}%ED%A0%80", "/ui/bank/%ED%A0%80/leads/", f"{PAGE}%ED%A0%80",
                  "/ui/signin?next=%ED%A0%80", "/ui/playground?lang=%ED%A0%80"):
         assert bank.get(path).status_code < 500, path
+
+
+def test_the_language_links_take_no_url_options_from_the_address(app):
+    """``?_external=1&_anchor=…`` must not shape the page's own links (an absolute link
+    to whatever Host the request named, a fragment of the attacker's choosing)."""
+    html = app.test_client().get(
+        "/ui/signin?next=/ui/&_external=1&_anchor=%0Aalert(1)&_scheme=javascript&_method=POST"
+    ).get_data(as_text=True)
+    links = re.findall(r'<a href="([^"]*)" lang="(?:zh-CN|en)"', html)
+    assert len(links) == 2
+    for link in links:
+        assert link.startswith("/ui/signin?") and "#" not in link and "alert" not in link
+        assert "next=/ui/" in link or "next=%2Fui%2F" in link
+
+
+def test_a_session_ends_at_its_expiry_on_the_server(tmp_path, shared_redis, key_prefix):
+    import time
+    app = make_app(copy_rules(tmp_path / "rules"), redis_url(shared_redis), key_prefix,
+                   tmp_path / "var", LOANMATCH_UI_SESSION_HOURS="0.0006")  # two seconds
+    client = app.test_client()
+    sign_in(client, KEYS["icbc"])
+    cookie = client.get_cookie(COOKIE, path="/ui").value
+    assert client.get("/ui/").status_code == 200
+    time.sleep(3.1)
+    replayed = app.test_client()
+    replayed.set_cookie(COOKIE, cookie, path="/ui")  # as if the browser kept it
+    assert replayed.get("/ui/").status_code == 302
+    assert not list(shared_redis.scan_iter(match=f"{key_prefix}ui:session:*"))
