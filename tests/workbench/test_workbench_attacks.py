@@ -19,6 +19,7 @@ from .support import KEYS, RULES, bearer, copy_rules, csrf, make_app, redis_url,
 PRODUCT = "icbc-jingying-kuaidai"
 PAGE = f"/ui/bank/icbc/products/{PRODUCT}"
 HOSTILE = '<img src=x onerror=alert(1)>"\'</script><script>alert(2)</script>'
+REFUSED = (403, 404, 405)  # 405: an address with a slash in the id is no page at all
 RAW = ("<img src=x", "<script>alert", "onerror=alert(1)>")
 
 
@@ -256,3 +257,26 @@ def test_a_session_ends_at_its_expiry_on_the_server(tmp_path, shared_redis, key_
     replayed.set_cookie(COOKIE, cookie, path="/ui")  # as if the browser kept it
     assert replayed.get("/ui/").status_code == 302
     assert not list(shared_redis.scan_iter(match=f"{key_prefix}ui:session:*"))
+
+
+@pytest.mark.parametrize("page", [
+    "/ui/bank/ccb/products/ccb-diya-kuaidai",      # another bank's address
+    "/ui/bank/icbc/products/ccb-diya-kuaidai",     # its product under one's own bank
+    "/ui/bank/icbc/products/..%2Fccb%2Fdiya-kuaidai"])
+def test_a_bank_cannot_read_or_change_another_banks_product_by_its_address(app, page):
+    bank, token = signed_in(app, "icbc")
+    source = (RULES / "ccb" / "diya-kuaidai.yaml").read_text(encoding="utf-8")
+    assert bank.get(page).status_code in (403, 404)
+    assert "eligibility" not in bank.get(page).get_data(as_text=True)
+    for call in ("lint", "scenarios", "preview"):
+        response = bank.post(f"{page}/{call}", json={"rule_file": source, "profile": "{}"},
+                             headers={"X-CSRF-Token": token})
+        assert response.status_code in REFUSED, call
+        assert "eligibility" not in response.get_data(as_text=True), call
+    for call in ("review", "publish", "retire"):
+        response = bank.post(f"{page}/{call}", data={"csrf_token": token, "rule_file": source,
+                                                     "confirm": "yes"})
+        assert response.status_code in REFUSED, call
+    live = bank.get("/v1/products/ccb-diya-kuaidai", headers=bearer("portal"))
+    assert live.status_code == 200
+    assert (RULES / "ccb" / "diya-kuaidai.yaml").read_text(encoding="utf-8") == source
