@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from ..rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node, combine
+from . import values as V
 from . import wording as W
 
 # The operator shown when a criterion stands under ``not``.
@@ -193,8 +194,8 @@ def requirement(name: str, shown: str, value: Any, label: tuple) -> tuple[str, s
 @lru_cache(maxsize=65536)
 def _cached_actual(name: str, value: Any, months: Any, lang: str) -> str:
     if name == "years_in_business" and months is not None:
-        return W.months_text(months, lang)
-    return W.value_text(name, value, lang, actual=True)
+        return V.months_text(months, lang)
+    return V.value_text(name, value, lang, actual=True)
 
 
 def _texts(c: Criterion, shown: str) -> tuple[str, str, str, str]:
@@ -227,8 +228,8 @@ def message(o: CriterionOutcome, values: Mapping[str, Any]) -> tuple[str, str]:
     actual = o.actual
     months = values.get("months_in_business") if c.field == "years_in_business" else None
     if isinstance(actual, list):
-        actual_zh = W.value_text(c.field, actual, "zh", actual=True)
-        actual_en = W.value_text(c.field, actual, "en", actual=True)
+        actual_zh = V.value_text(c.field, actual, "zh", actual=True)
+        actual_en = V.value_text(c.field, actual, "en", actual=True)
     else:
         actual_zh = _cached_actual(c.field, actual, months, "zh")
         actual_en = _cached_actual(c.field, actual, months, "en")

@@ -10,14 +10,11 @@ yes/no facts, counts that may be none, places, industries and banks by name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from product_catalog.banks import BANKS
-
 from ..vocabulary import fields as F
-from ..vocabulary.industries import industry_name, names_exactly
-from ..vocabulary.regions import place_name
+from . import values as V
+from .values import joined, value_text
 
 # --- the tables -----------------------------------------------------------------------
 
@@ -57,6 +54,7 @@ OPERATORS: dict[str, tuple[str, str, str, str]] = {
 }
 # The tails: a failure says what the firm has, an unknown what to ask for.
 FAILED = ("{requirement}，当前{actual}", "{requirement}; it is {actual}")
+FAILED_NAMED = "{requirement}，当前为{actual}"  # a kind or a class, not an amount: 当前为企业
 UNKNOWN = ("{requirement}，未提供{missing}", "{requirement}; not stated: {missing}")
 LABEL_MET = ("{requirement}（当前{actual}）", "{requirement} (it is {actual})")
 
@@ -74,8 +72,9 @@ FIELD_OPERATORS: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("legal_rep_age", "between"): ("法定代表人年龄需在{low}至{high}之间",
                                    "法定代表人年龄为{actual}，在{low}至{high}之间",
                                    "the legal representative must be aged {low} to {high}",
-                                   "the legal representative is aged {actual}, within {low} to {high}"),
-    **{(place, op): words for place in ("region_code", "province_code", "city_code")
+                                   "the legal representative is aged {actual}, "
+                                   "within {low} to {high}"),
+    **{(place, op): words for place in V.PLACES
        for op, words in {
            "==": ("注册地需在{bound}", "注册地在{actual}",
                   "must be registered in {bound}", "registered in {actual}"),
@@ -99,7 +98,10 @@ FIELD_OPERATORS: dict[tuple[str, str], tuple[str, str, str, str]] = {
         "must not hold a settlement account at {bound}",
         "holds no settlement account at {bound}"),
 }
-FIELD_FAILED = {"bank_relationships": ("{requirement}，当前开户行为{actual}",
+FIELD_FAILED = {**{place: ("{requirement}，当前在{actual}",
+                          "{requirement}; it is registered in {actual}")
+                   for place in V.PLACES},
+                "bank_relationships": ("{requirement}，当前开户行为{actual}",
                                        "{requirement}; it banks with {actual}"),
                 "legal_rep_age": ("{requirement}，当前{actual}", "{requirement}; aged {actual}"),
                 "years_in_business": ("{requirement}，当前{actual}",
@@ -166,18 +168,20 @@ EN_COUNTS: dict[str, tuple[str, str, str, str]] = {
     "overdue_count_24m": ("must have been overdue {n} in the last 24 months",
                           "has been overdue {n} in the last 24 months", "time", "times"),
     "zero_filings_12m": ("must have filed {n} in the last 12 months",
-                         "has filed {n} in the last 12 months", "zero tax return", "zero tax returns"),
+                         "has filed {n} in the last 12 months",
+                         "zero tax return", "zero tax returns"),
     "credit_inquiries_3m": ("must have had {n} in the last 3 months",
-                            "has had {n} in the last 3 months", "credit inquiry", "credit inquiries"),
+                            "has had {n} in the last 3 months",
+                            "credit inquiry", "credit inquiries"),
     "credit_inquiries_6m": ("must have had {n} in the last 6 months",
-                            "has had {n} in the last 6 months", "credit inquiry", "credit inquiries"),
+                            "has had {n} in the last 6 months",
+                            "credit inquiry", "credit inquiries"),
     "admin_penalties_24m": ("must have had {n} in the last 24 months",
                             "has had {n} in the last 24 months",
                             "administrative penalty", "administrative penalties"),
     "enforcement_cases": ("must have {n}", "has {n}", "open enforcement case",
                           "open enforcement cases"),
-    "ip_count": ("must hold {n}", "holds {n}", "IP right (patent, trademark, software copyright)",
-                 "IP rights (patents, trademarks, software copyrights)"),
+    "ip_count": ("must hold {n}", "holds {n}", "IP right", "IP rights"),
     "employees": ("must have {n}", "has {n}", "employee", "employees"),
     "social_insurance_headcount": ("must have {n} with social insurance",
                                    "has {n} with social insurance", "employee", "employees"),
@@ -193,140 +197,31 @@ EN_COMPARED = {"==": "exactly {}", "!=": "other than {}", "<": "fewer than {}",
 EN_COUNT_MET = "{has} ({bound})"
 EN_COUNT_FAILED = "{requirement}; actually {actual}"
 
-# Counts a product may want to be none (== 0 or <= 0): zh, en as stated.
-NONE: dict[str, tuple[str, str]] = {
-    "overdue_count_24m": ("近24个月无逾期", "no overdue episodes in the last 24 months"),
-    "zero_filings_12m": ("近12个月无零申报", "no zero tax filings in the last 12 months"),
-    "credit_inquiries_3m": ("近3个月无征信查询", "no credit inquiries in the last 3 months"),
-    "credit_inquiries_6m": ("近6个月无征信查询", "no credit inquiries in the last 6 months"),
-    "enforcement_cases": ("无被执行案件", "no open enforcement cases"),
-    "admin_penalties_24m": ("近24个月无行政处罚", "no administrative penalties in the last 24 months"),
+# Counts a product may want to be none (== 0 or <= 0): zh as stated and as required,
+# en as required and as stated.
+NONE: dict[str, tuple[str, str, str, str]] = {
+    "overdue_count_24m": ("近24个月无逾期", "近24个月需无逾期",
+                          "must not have been overdue in the last 24 months",
+                          "has not been overdue in the last 24 months"),
+    "zero_filings_12m": ("近12个月无零申报", "近12个月需无零申报",
+                         "must have filed no zero tax returns in the last 12 months",
+                         "has filed no zero tax returns in the last 12 months"),
+    "credit_inquiries_3m": ("近3个月无征信查询", "近3个月需无征信查询",
+                            "must have had no credit inquiries in the last 3 months",
+                            "has had no credit inquiries in the last 3 months"),
+    "credit_inquiries_6m": ("近6个月无征信查询", "近6个月需无征信查询",
+                            "must have had no credit inquiries in the last 6 months",
+                            "has had no credit inquiries in the last 6 months"),
+    "enforcement_cases": ("无被执行案件", "需无被执行案件",
+                          "must have no open enforcement cases", "has no open enforcement cases"),
+    "admin_penalties_24m": ("近24个月无行政处罚", "近24个月需无行政处罚",
+                            "must have had no administrative penalties in the last 24 months",
+                            "has had no administrative penalties in the last 24 months"),
 }
-NONE_FORMS = ("需{none}", "{none}", "must have {none}", "has {none}")
 
-# English units by count: (one, many).
-EN_UNITS = {"times": ("time", "times"), "months": ("month", "months"), "years": ("year", "years"),
-            "people": ("person", "people"), "cases": ("case", "cases"),
-            "items": ("item", "items"), "yuan": ("yuan", "yuan")}
-# Enum values: zh names (beyond the field table's) and en names.
-CHOICES_ZH = {**F.CHOICE_ZH, "micro": "微型企业", "small": "小型企业", "medium": "中型企业",
-              "large": "大型企业", "none": "信用（无担保）"}
-CHOICES_EN = {"individual_business": "an individual business", "enterprise": "an enterprise",
-              "cooperative": "a farmers' cooperative", "working_capital": "working capital",
-              "real_estate": "a real-estate mortgage", "receivables": "receivables",
-              "guarantee": "a guarantee", "equipment": "equipment", "none": "none (unsecured)",
-              "micro": "micro", "small": "small", "medium": "medium-sized", "large": "large",
-              "expansion": "expansion", "refinance": "refinancing", "other": "other"}
 # Sets of size classes with the name people give them.
 SIZE_SETS = {frozenset({"micro", "small"}): ("小微企业", "micro or small"),
              frozenset({"micro", "small", "medium"}): ("中小微企业", "micro, small or medium-sized")}
-TAX_RATING_ZH = "{}级"
-
-# --- values ---------------------------------------------------------------------------
-
-WAN = Decimal(10000)
-
-
-def months_text(months: int, lang: str) -> str:
-    """A span of months as people say it: 1年7个月, 2 years."""
-    years, rest = divmod(int(months), 12)
-    if lang == "zh":
-        return (f"{years}年" if years else "") + (f"{rest}个月" if rest or not years else "")
-    parts = [_count(years, "years")] if years else []
-    if rest or not years:
-        parts.append(_count(rest, "months"))
-    return " ".join(parts)
-
-
-def _number(value: Any) -> str:
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
-
-
-def _count(value: Any, unit_en: str) -> str:
-    one, many = EN_UNITS.get(unit_en, (unit_en, unit_en))
-    return f"{_number(value)} {one if value == 1 else many}" if unit_en else _number(value)
-
-
-def money(value: Any, lang: str) -> str:
-    """Yuan, exact: 2万元 and 300万元 from 10,000 up, else 8600元; CNY 20,000 in English."""
-    amount = Decimal(str(value))
-    if lang == "zh":
-        if abs(amount) >= WAN:
-            return f"{format((amount / WAN).normalize(), 'f')}万元"
-        return f"{format(amount.normalize(), 'f')}元"
-    if amount == amount.to_integral_value():
-        return f"CNY {amount:,.0f}"
-    return f"CNY {amount.normalize():,f}"
-
-
-def place(code: str, lang: str) -> str:
-    found = place_name(code)
-    if found is None:
-        return code
-    name, exact = found
-    if lang == "zh":
-        return name if exact else f"{name}（{code}）"
-    return f"{name} ({code})"
-
-
-def industry(code: str, lang: str, with_code: bool) -> str:
-    name = industry_name(code, lang)
-    if name is None:
-        return code
-    if with_code and not names_exactly(code):
-        return f"{name}（{code}）" if lang == "zh" else f"{name} ({code})"
-    return name
-
-
-def bank(bank_id: str) -> str:
-    known = BANKS.get(bank_id)
-    return known.name if known else bank_id
-
-
-def value_text(name: str, value: Any, lang: str, actual: bool = False) -> str:
-    """One value of field ``name`` as a sentence shows it; an actual industry keeps its code."""
-    fld = F.FIELDS[name]
-    if value is None:
-        return "未提供" if lang == "zh" else "not stated"
-    if isinstance(value, (tuple, list)):
-        return _joined([value_text(name, v, lang, actual) for v in value], lang, "and")
-    if isinstance(value, bool):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    if fld.kind == F.MONEY:
-        return money(value, lang)
-    if fld.kind == F.RATIO:
-        return f"{format((Decimal(str(value)) * 100).normalize(), 'f')}%"
-    if name == "months_in_business":
-        return f"{_number(value)}个月" if lang == "zh" else _count(value, "months")
-    if name in ("region_code", "province_code", "city_code"):
-        return place(str(value), lang)
-    if name in ("industry_code", "industry_section"):
-        return industry(str(value), lang, actual)
-    if name == "bank_relationships":
-        return bank(str(value))
-    if name == "tax_credit_rating":
-        return TAX_RATING_ZH.format(value) if lang == "zh" else str(value)
-    if fld.kind == F.ENUM:
-        table = CHOICES_ZH if lang == "zh" else CHOICES_EN
-        return table.get(value, str(value).replace("_", " "))
-    if lang == "zh":
-        return f"{_number(value)}{fld.unit_zh}"
-    if name == "legal_rep_age":
-        return _number(value)  # "aged 18 to 60", not "18 years"
-    return _count(value, fld.unit_en)
-
-
-def _joined(items: list[str], lang: str, last: str) -> str:
-    """A list as a sentence gives it: A级或B级, 上海市、江苏省或浙江省; A, B or M."""
-    if len(items) < 2:
-        return "".join(items)
-    if lang == "zh":
-        return "、".join(items) if last == "and" else "、".join(items[:-1]) + "或" + items[-1]
-    return ", ".join(items[:-1]) + f" {last} " + items[-1]
-
-
 def bound_text(name: str, op: str, value: Any, lang: str) -> dict[str, str]:
     """The rule's value as the templates' {bound}, or {low} and {high} for a range."""
     if op in ("between", "not_between"):
@@ -340,7 +235,7 @@ def bound_text(name: str, op: str, value: Any, lang: str) -> dict[str, str]:
             return {"bound": SIZE_SETS[frozenset(value)][lang == "en"]}
         # "需为A级或B级" but "不得为C级、D级"; English says "or" both ways.
         last = "or" if lang == "en" or op in ("in", "prefix") else "and"
-        return {"bound": _joined([value_text(name, v, lang) for v in value], lang, last)}
+        return {"bound": joined([value_text(name, v, lang) for v in value], lang, last)}
     return {"bound": value_text(name, value, lang)}
 
 
@@ -369,7 +264,7 @@ def _flag_wanted(name: str, op: str, value: Any) -> bool | None:
 
 def _en_count(name: str, value: Any) -> str:
     one, many = EN_COUNTS[name][2:]
-    return f"{_number(value)} {one if value == 1 else many}"
+    return f"{V.number(value)} {one if value == 1 else many}"
 
 
 def _en_counted(name: str, op: str, value: Any) -> str | None:
@@ -379,7 +274,7 @@ def _en_counted(name: str, op: str, value: Any) -> str | None:
     if op in ("between", "not_between"):
         low, high = value
         words = "between {} and {}" if op == "between" else "not between {} and {}"
-        return words.format(_number(low), _en_count(name, high))
+        return words.format(V.number(low), _en_count(name, high))
     if op in EN_COMPARED:
         return EN_COMPARED[op].format(_en_count(name, value))
     return None
@@ -397,8 +292,7 @@ def requirement(name: str, op: str, value: Any) -> tuple[str, str]:
         flag = FLAGS[name]
         return flag.zh[not wanted], flag.en_need[not wanted]
     if _none_asked(name, op, value):
-        none = NONE[name]
-        return none[0], NONE_FORMS[2].format(none=none[1])
+        return NONE[name][0], NONE[name][2]
     forms = _forms(name, op)
     zh = forms[0].format(name=_name(name, "zh"), **bound_text(name, op, value, "zh"))
     counted = _en_counted(name, op, value)
@@ -421,8 +315,7 @@ def met(name: str, op: str, value: Any, actual: Any, actual_zh: str,
         flag = FLAGS[name]
         return flag.zh[not wanted], flag.en[not wanted]
     if _none_asked(name, op, value):
-        none = NONE[name]
-        return none[0], NONE_FORMS[3].format(none=none[1])
+        return NONE[name][0], NONE[name][3]
     forms = _forms(name, op)
     zh = forms[1].format(name=_name(name, "zh"), actual=actual_zh,
                          **bound_text(name, op, value, "zh"))
@@ -430,7 +323,7 @@ def met(name: str, op: str, value: Any, actual: Any, actual_zh: str,
     if counted is not None:
         has = EN_COUNTS[name][1].format(n=_en_count(name, actual))
         if op in EN_COMPARED:  # the noun once: "(at most 2)"
-            counted = EN_COMPARED[op].format(_number(value))
+            counted = EN_COMPARED[op].format(V.number(value))
         return zh, EN_COUNT_MET.format(has=has, bound=counted)
     en = forms[3].format(name=_name(name, "en"), actual=actual_en,
                          **bound_text(name, op, value, "en"))
@@ -448,10 +341,12 @@ def unmet(name: str, op: str, value: Any, required: tuple[str, str], actual: Any
                 FLAG_FAILED[1].format(requirement=required[1], actual=now_en))
     zh_required = required[0]
     if _none_asked(name, op, value) and not labelled:
-        zh_required = NONE_FORMS[0].format(none=NONE[name][0])
+        zh_required = NONE[name][1]
     if op == "exists" and actual is None:
         actual_zh, actual_en = "未提供", "not stated"
     zh_form, en_form = FIELD_FAILED.get(name, FAILED)
+    if name not in FIELD_FAILED and F.FIELDS[name].kind in (F.ENUM, F.CODE) and actual is not None:
+        zh_form = FAILED_NAMED
     if not labelled and _en_counted(name, op, value) is not None:
         en_form, actual_en = EN_COUNT_FAILED, _en_count(name, actual)
     return (zh_form.format(requirement=zh_required, actual=actual_zh),
@@ -462,8 +357,10 @@ def undecided(name: str, op: str, value: Any, required: tuple[str, str],
               needed: tuple[str, ...], labelled: bool) -> tuple[str, str]:
     """A criterion on a field the profile does not state: the requirement, then what to ask for."""
     zh_required = required[0]
-    if not labelled and (_flag_wanted(name, op, value) is not None or _none_asked(name, op, value)):
+    if not labelled and _flag_wanted(name, op, value) is not None:
         zh_required = "需" + zh_required
+    elif not labelled and _none_asked(name, op, value):
+        zh_required = NONE[name][1]
     zh_missing = "、".join(f"{_asked(n)}({n})" for n in needed)
     return (UNKNOWN[0].format(requirement=zh_required, missing=zh_missing),
             UNKNOWN[1].format(requirement=required[1], missing=", ".join(needed)))
