@@ -198,6 +198,8 @@ def place_name(code: str) -> tuple[str, bool] | None:
     if code.endswith("0000"):
         return province, True
     city = _NAMES.get(code[:4] + "00")
+    if city is None and code[2:4] == "01" and province.endswith("市"):
+        city = province  # a municipality's own "city" (3101: 上海市辖区) is the municipality
     if code.endswith("00"):
         return (city, True) if city else (province, False)
     district = _NAMES.get(code)
