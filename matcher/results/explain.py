@@ -228,14 +228,24 @@ def message(o: CriterionOutcome, values: Mapping[str, Any]) -> tuple[str, str]:
     actual = o.actual
     months = values.get("months_in_business") if c.field == "years_in_business" else None
     if isinstance(actual, list):
-        actual_zh = V.value_text(c.field, actual, "zh", actual=True)
-        actual_en = V.value_text(c.field, actual, "en", actual=True)
+        actual = tuple(actual)
+    return _said(c.field, o.op, c.value, bool(c.label), zh_req, en_req, o.outcome == PASS,
+                 actual, months)
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _said(name: str, op: str, value: Any, labelled: bool, zh_req: str, en_req: str,
+          passed: bool, actual: Any, months: Any) -> tuple[str, str]:
+    """A passed or failed criterion's sentence: the same for every firm with the same
+    value, so cached."""
+    if isinstance(actual, tuple):
+        actual_zh = V.value_text(name, actual, "zh", actual=True)
+        actual_en = V.value_text(name, actual, "en", actual=True)
     else:
-        actual_zh = _cached_actual(c.field, actual, months, "zh")
-        actual_en = _cached_actual(c.field, actual, months, "en")
-    if o.outcome == PASS:
-        if c.label:
-            return W.labelled_met((zh_req, en_req), c.field, o.op, c.value, actual_zh, actual_en)
-        return W.met(c.field, o.op, c.value, actual, actual_zh, actual_en)
-    return W.unmet(c.field, o.op, c.value, (zh_req, en_req), actual, actual_zh, actual_en,
-                   bool(c.label))
+        actual_zh = _cached_actual(name, actual, months, "zh")
+        actual_en = _cached_actual(name, actual, months, "en")
+    if passed:
+        if labelled:
+            return W.labelled_met((zh_req, en_req), name, op, value, actual_zh, actual_en)
+        return W.met(name, op, value, actual, actual_zh, actual_en)
+    return W.unmet(name, op, value, (zh_req, en_req), actual, actual_zh, actual_en, labelled)
