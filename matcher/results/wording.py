@@ -55,6 +55,7 @@ OPERATORS: dict[str, tuple[str, str, str, str]] = {
 # The tails: a failure says what the firm has, an unknown what to ask for.
 FAILED = ("{requirement}，当前{actual}", "{requirement}; it is {actual}")
 FAILED_NAMED = "{requirement}，当前为{actual}"  # a kind or a class, not an amount: 当前为企业
+FAILED_EMPTY = ("{requirement}，当前为空", "{requirement}; it has none")  # an empty list
 UNKNOWN = ("{requirement}，未提供{missing}", "{requirement}; not stated: {missing}")
 LABEL_MET = ("{requirement}（当前{actual}）", "{requirement} (it is {actual})")
 
@@ -98,10 +99,21 @@ FIELD_OPERATORS: dict[tuple[str, str], tuple[str, str, str, str]] = {
         "must not hold a settlement account at {bound}",
         "holds no settlement account at {bound}"),
 }
+FIELD_EMPTY = {"bank_relationships": ("{requirement}，当前未在任何银行开立结算账户",
+                                      "{requirement}; it holds none")}
+# Bounds of zero that a loan officer says in words (净利润 > 0 is 盈利).
+AT_ZERO: dict[tuple[str, str], tuple[str, str, str, str]] = {
+    ("net_profit", ">"): ("需盈利（净利润为正）", "盈利，净利润{actual}",
+                          "must be profitable (net profit above zero)",
+                          "profitable, net profit {actual}"),
+    ("net_profit", ">="): ("净利润不得为负", "净利润为{actual}，不为负",
+                           "net profit must not be negative",
+                           "net profit is {actual}, not negative"),
+}
 FIELD_FAILED = {**{place: ("{requirement}，当前在{actual}",
                           "{requirement}; it is registered in {actual}")
                    for place in V.PLACES},
-                "bank_relationships": ("{requirement}，当前开户行为{actual}",
+                "bank_relationships": ("{requirement}，当前结算账户开在{actual}",
                                        "{requirement}; it banks with {actual}"),
                 "legal_rep_age": ("{requirement}，当前{actual}", "{requirement}; aged {actual}"),
                 "years_in_business": ("{requirement}，当前{actual}",
@@ -245,7 +257,9 @@ def _name(name: str, lang: str) -> str:
     return (own[lang == "en"] if own else (fld.en if lang == "en" else fld.zh))
 
 
-def _forms(name: str, op: str) -> tuple[str, str, str, str]:
+def _forms(name: str, op: str, value: Any) -> tuple[str, str, str, str]:
+    if (name, op) in AT_ZERO and not isinstance(value, (bool, tuple, list)) and value == 0:
+        return AT_ZERO[name, op]
     return FIELD_OPERATORS.get((name, op)) or OPERATORS[op]
 
 
@@ -293,7 +307,7 @@ def requirement(name: str, op: str, value: Any) -> tuple[str, str]:
         return flag.zh[not wanted], flag.en_need[not wanted]
     if _none_asked(name, op, value):
         return NONE[name][0], NONE[name][2]
-    forms = _forms(name, op)
+    forms = _forms(name, op, value)
     zh = forms[0].format(name=_name(name, "zh"), **bound_text(name, op, value, "zh"))
     counted = _en_counted(name, op, value)
     if counted is not None:
@@ -314,9 +328,9 @@ def met(name: str, op: str, value: Any, actual: Any, actual_zh: str,
     if wanted is not None:
         flag = FLAGS[name]
         return flag.zh[not wanted], flag.en[not wanted]
-    if _none_asked(name, op, value):
-        return NONE[name][0], NONE[name][3]
-    forms = _forms(name, op)
+    if _none_asked(name, op, value) or (name in NONE and actual == 0 and op in ("<=", "<")):
+        return NONE[name][0], NONE[name][3]  # 近24个月无逾期, whatever the bound allowed
+    forms = _forms(name, op, value)
     zh = forms[1].format(name=_name(name, "zh"), actual=actual_zh,
                          **bound_text(name, op, value, "zh"))
     counted = _en_counted(name, op, value)
@@ -345,6 +359,8 @@ def unmet(name: str, op: str, value: Any, required: tuple[str, str], actual: Any
     if op == "exists" and actual is None:
         actual_zh, actual_en = "未提供", "not stated"
     zh_form, en_form = FIELD_FAILED.get(name, FAILED)
+    if isinstance(actual, (tuple, list)) and not actual:
+        zh_form, en_form = FIELD_EMPTY.get(name, FAILED_EMPTY)
     if name not in FIELD_FAILED and F.FIELDS[name].kind in (F.ENUM, F.CODE) and actual is not None:
         zh_form = FAILED_NAMED
     if not labelled and _en_counted(name, op, value) is not None:

@@ -20,8 +20,8 @@ from tests.support.products import product
 D = Decimal
 
 
-def c(field, op, value):
-    return {"field": field, "op": op, "value": value}
+def c(field, op, value, **extra):
+    return {"field": field, "op": op, "value": value, **extra}
 
 
 def no(criterion):
@@ -61,7 +61,7 @@ GOLDEN = [
     (c("industry_section", "in", ["C"]), {"industry_section": "F"}, "fail",
      "行业需为制造业，当前为批发和零售业", "industry must be manufacturing; it is wholesale and retail trade"),
     (c("bank_relationships", "contains", "abc"), {"bank_relationships": ["tsbank", "icbc"]}, "fail",
-     "需在中国农业银行开立结算账户，当前开户行为唐山银行、中国工商银行",
+     "需在中国农业银行开立结算账户，当前结算账户开在唐山银行、中国工商银行",
      "must hold a settlement account at 中国农业银行; it banks with 唐山银行 and 中国工商银行"),
     (c("bank_relationships", "contains", "abc"), {"bank_relationships": ["abc"]}, "pass",
      "已在中国农业银行开立结算账户", "holds a settlement account at 中国农业银行"),
@@ -134,16 +134,34 @@ GOLDEN = [
      "成立时间需满24个月，未提供成立日期(established_on)",
      "must have been in business for at least 24 months; not stated: established_on"),
     (c("net_profit", ">", 0), {"net_profit": -50000}, "fail",
-     "净利润需超过0元，当前-5万元", "net profit must be above CNY 0; it is CNY -50,000"),
+     "需盈利（净利润为正），当前-5万元", "must be profitable (net profit above zero); it is CNY -50,000"),
+    (c("overdue_current", "==", False,
+       label={"zh": "企业及法定代表人无当前逾期", "en": "no overdue loans, firm or owner"}),
+     {"overdue_current": True}, "fail",
+     "企业及法定代表人无当前逾期，当前有逾期", "no overdue loans, firm or owner; it has some"),
+    (c("tax_paid_12m", ">=", 20000,
+       label={"zh": "近一年纳税2万元以上", "en": "CNY 20,000 of tax in a year"}),
+     {"tax_paid_12m": 32000}, "pass",
+     "近一年纳税2万元以上（当前3.2万元）", "CNY 20,000 of tax in a year (it is CNY 32,000)"),
     (c("registered_capital", "exists", True), {}, "fail",
      "需提供注册资本，当前未提供", "registered capital must be stated; it is not stated"),
     (no(c("registered_capital", "exists", True)), {"registered_capital": 1000000}, "fail",
      "不应提供注册资本，当前100万元", "registered capital must not be stated; it is CNY 1,000,000"),
     (no(c("bank_relationships", "contains", "icbc")), {"bank_relationships": ["icbc"]}, "fail",
-     "不得在中国工商银行开立结算账户，当前开户行为中国工商银行",
+     "不得在中国工商银行开立结算账户，当前结算账户开在中国工商银行",
      "must not hold a settlement account at 中国工商银行; it banks with 中国工商银行"),
     (c("employees", ">=", 10), {"employees": 1}, "fail",
      "从业人员需不低于10人，当前1人", "must have at least 10 employees; actually 1 employee"),
+    (c("bank_relationships", "contains", "abc"), {"bank_relationships": []}, "fail",
+     "需在中国农业银行开立结算账户，当前未在任何银行开立结算账户", "must hold a settlement account at 中国农业银行; it holds none"),
+    (c("net_profit", ">", 0), {"net_profit": 1600000}, "pass",
+     "盈利，净利润160万元", "profitable, net profit CNY 1,600,000"),
+    (c("net_profit", ">=", 0), {}, "unknown",
+     "净利润不得为负，未提供净利润(net_profit)", "net profit must not be negative; not stated: net_profit"),
+    (c("zero_filings_12m", "<=", 2), {"zero_filings_12m": 0}, "pass",
+     "近12个月无零申报", "has filed no zero tax returns in the last 12 months"),
+    (c("legal_rep_age", ">=", 18), {"legal_rep_age": 17}, "fail",
+     "法定代表人需年满18周岁，当前17周岁", "the legal representative must be at least 18; aged 17"),
     (c("purpose", "in", ["working_capital", "equipment"]), {"purpose": "working_capital"}, "pass",
      "资金用途为流动资金", "use of funds is working capital"),
 ]
