@@ -15,6 +15,7 @@ from matcher.results import values as V
 from matcher.results import wording as W
 from matcher.results.explain import message, required_text, walk
 from matcher.vocabulary import fields as F
+from tests.support.paths import REPO
 from tests.support.products import product
 
 D = Decimal
@@ -271,3 +272,19 @@ def test_flags_and_counts_have_their_own_rows():
     counted = {n for n, f in F.FIELDS.items()
                if f.kind == F.INTEGER and f.unit_en in ("times", "cases", "items", "people")}
     assert counted <= set(W.EN_COUNTS)
+
+
+def _quoted_in(path, marker):
+    text = (REPO / path).read_text(encoding="utf-8")
+    (paragraph,) = [p for p in text.split("\n\n") if marker in p]
+    return [" ".join(q.split()) for q in re.findall(r'"([^"`]+)"', paragraph)]
+
+
+@pytest.mark.parametrize("path, marker", [("README.md", "worded as a loan officer would"),
+                                          ("docs/rules.md", "Without a label")])
+def test_the_docs_quote_sentences_the_explanations_say(path, marker):
+    golden = [" ".join(s.split()) for row in GOLDEN for s in row[3:]]
+    quoted = _quoted_in(path, marker)
+    assert len(quoted) >= 4
+    for sentence in quoted:
+        assert any(sentence in said_here for said_here in golden), sentence
