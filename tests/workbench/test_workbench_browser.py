@@ -281,7 +281,6 @@ def _seed_leads(server) -> set[str]:
     firms = []
     for name in ("tangshan-manufacturer", "icbc-jingying-kuaidai", "chengdu-micro-retail"):
         firms.append(json.loads((RULES / "_profiles" / f"{name}.json").read_text("utf-8")))
-    moves = [("accepted", None), ("approved", "approve"), ("disbursed", "disburse")]
     served, step = set(), 0
     for firm in firms:
         _, answer = server.api("POST", "/v1/match", "portal", firm)
