@@ -15,7 +15,7 @@ from typing import Any, Mapping
 
 from ..rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node, combine
 from . import values as V
-from . import wording as W
+from . import sentences as W
 
 # The operator shown when a criterion stands under ``not``.
 _SHOWN_NEGATION = {

@@ -1,6 +1,7 @@
 """How one value reads in an explanation: money exactly in 万元 or 元, ratios as %,
 places, industries and banks by name, enum values in words, English units by number.
 The sentences around them are ``wording``'s."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -16,18 +17,42 @@ PLACES = ("region_code", "province_code", "city_code")
 WAN = Decimal(10000)
 
 # English units by count: (one, many).
-EN_UNITS = {"times": ("time", "times"), "months": ("month", "months"), "years": ("year", "years"),
-            "people": ("person", "people"), "cases": ("case", "cases"),
-            "items": ("item", "items"), "yuan": ("yuan", "yuan")}
+EN_UNITS = {
+    "times": ("time", "times"),
+    "months": ("month", "months"),
+    "years": ("year", "years"),
+    "people": ("person", "people"),
+    "cases": ("case", "cases"),
+    "items": ("item", "items"),
+    "yuan": ("yuan", "yuan"),
+}
 # Enum values: zh names (beyond the field table's) and en names.
-CHOICES_ZH = {**F.CHOICE_ZH, "micro": "微型企业", "small": "小型企业", "medium": "中型企业",
-              "large": "大型企业", "none": "信用（无担保）"}
-CHOICES_EN = {"individual_business": "an individual business", "enterprise": "an enterprise",
-              "cooperative": "a farmers' cooperative", "working_capital": "working capital",
-              "real_estate": "a real-estate mortgage", "receivables": "receivables",
-              "guarantee": "a guarantee", "equipment": "equipment", "none": "none (unsecured)",
-              "micro": "micro", "small": "small", "medium": "medium-sized", "large": "large",
-              "expansion": "expansion", "refinance": "refinancing", "other": "other"}
+CHOICES_ZH = {
+    **F.CHOICE_ZH,
+    "micro": "微型企业",
+    "small": "小型企业",
+    "medium": "中型企业",
+    "large": "大型企业",
+    "none": "信用（无担保）",
+}
+CHOICES_EN = {
+    "individual_business": "an individual business",
+    "enterprise": "an enterprise",
+    "cooperative": "a farmers' cooperative",
+    "working_capital": "working capital",
+    "real_estate": "a real-estate mortgage",
+    "receivables": "receivables",
+    "guarantee": "a guarantee",
+    "equipment": "equipment",
+    "none": "none (unsecured)",
+    "micro": "micro",
+    "small": "small",
+    "medium": "medium-sized",
+    "large": "large",
+    "expansion": "expansion",
+    "refinance": "refinancing",
+    "other": "other",
+}
 TAX_RATING_ZH = "{}级"
 
 
@@ -136,5 +161,3 @@ def joined(items: list[str], lang: str, last: str) -> str:
     if lang == "zh":
         return "、".join(items) if last == "and" else "、".join(items[:-1]) + "或" + items[-1]
     return ", ".join(items[:-1]) + f" {last} " + items[-1]
-
-

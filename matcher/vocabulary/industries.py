@@ -4,6 +4,7 @@ Rules test ``industry_code`` by prefix (``K``, ``C33``) and profiles carry a cla
 (``C3311``); people read neither. Explanations, the report and the product pages name the
 industry instead ("行业不属于房地产业、金融业", "金属制品业").
 """
+
 from __future__ import annotations
 
 import re
@@ -49,7 +50,7 @@ C 制造业 | manufacturing
   34 通用设备制造业 | general-purpose machinery
   35 专用设备制造业 | special-purpose machinery
   36 汽车制造业 | motor vehicles
-  37 铁路、船舶、航空航天和其他运输设备制造业 | railway, ship, aerospace and other transport equipment
+  37 铁路、船舶、航空航天和其他运输设备制造业 | rail, ships, aircraft, other transport equipment
   38 电气机械和器材制造业 | electrical machinery and equipment
   39 计算机、通信和其他电子设备制造业 | computers, communication and other electronic equipment
   40 仪器仪表制造业 | instruments and meters
