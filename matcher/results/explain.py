@@ -192,10 +192,10 @@ def requirement(name: str, shown: str, value: Any, label: tuple) -> tuple[str, s
 
 
 @lru_cache(maxsize=65536)
-def _cached_actual(name: str, value: Any, months: Any, lang: str) -> str:
+def _cached_actual(name: str, value: Any, months: Any, lang: str, rule: Any = None) -> str:
     if name == "years_in_business" and months is not None:
         return V.months_text(months, lang)
-    return V.value_text(name, value, lang, actual=True)
+    return V.value_text(name, value, lang, actual=True, rule=rule)
 
 
 def _texts(c: Criterion, shown: str) -> tuple[str, str, str, str]:
@@ -242,8 +242,8 @@ def _said(name: str, op: str, value: Any, labelled: bool, zh_req: str, en_req: s
         actual_zh = V.value_text(name, actual, "zh", actual=True)
         actual_en = V.value_text(name, actual, "en", actual=True)
     else:
-        actual_zh = _cached_actual(name, actual, months, "zh")
-        actual_en = _cached_actual(name, actual, months, "en")
+        actual_zh = _cached_actual(name, actual, months, "zh", value)
+        actual_en = _cached_actual(name, actual, months, "en", value)
     if passed:
         if labelled:
             return W.labelled_met((zh_req, en_req), name, op, value, actual_zh, actual_en)

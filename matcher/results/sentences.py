@@ -160,6 +160,8 @@ def unmet(
         zh_form = W.FAILED_NAMED
     if not labelled and _en_counted(name, op, value) is not None:
         en_form, actual_en = W.EN_COUNT_FAILED, _en_count(name, actual)
+    if _none_asked(name, op, value) and not labelled:
+        zh_form = "{requirement}，" + W.NONE[name][4]
     return (
         zh_form.format(requirement=zh_required, actual=actual_zh),
         en_form.format(requirement=required[1], actual=actual_en),

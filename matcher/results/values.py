@@ -86,12 +86,24 @@ def _yuan(amount: Decimal) -> Decimal:
     return cents if cents == amount else amount.normalize()
 
 
-def money(value: Any, lang: str) -> str:
+def _amount(value: Any) -> bool:
+    return isinstance(value, (int, Decimal)) and not isinstance(value, bool)
+
+
+def in_wan(value: Any) -> bool:
+    """Whether an amount reads in 万元: whole hundreds of yuan from 10,000 up (2万元, 1.5万元)."""
+    amount = Decimal(str(value))
+    return abs(amount) >= WAN and amount % 100 == 0
+
+
+def money(value: Any, lang: str, wan: bool = False) -> str:
     """Yuan, exact: 2万元, 1.5万元 and 300万元 for whole hundreds from 10,000 up, else
-    8600元 or 1234567元 (never rounded); CNY 20,000 in English."""
+    8600元 or 1234567元 (never rounded); with ``wan`` (a rule in 万元) any whole amount from
+    10,000 up is in 万元 too, to compare with it: 123.4567万元. CNY 20,000 in English."""
     amount = Decimal(str(value))
     if lang == "zh":
-        if abs(amount) >= WAN and amount % 100 == 0:
+        whole = amount == amount.to_integral_value()
+        if in_wan(amount) or (wan and whole and abs(amount) >= WAN):
             return f"{format((amount / WAN).normalize(), 'f')}万元"
         return f"{format(_yuan(amount), 'f')}元"
     return f"CNY {_yuan(amount):,f}"
@@ -121,8 +133,9 @@ def bank(bank_id: str) -> str:
     return known.name if known else bank_id
 
 
-def value_text(name: str, value: Any, lang: str, actual: bool = False) -> str:
-    """One value of field ``name`` as a sentence shows it; an actual industry keeps its code."""
+def value_text(name: str, value: Any, lang: str, actual: bool = False, rule: Any = None) -> str:
+    """One value of field ``name`` as a sentence shows it; an actual industry keeps its code,
+    an actual amount takes the unit of the ``rule`` it is compared with."""
     fld = F.FIELDS[name]
     if value is None:
         return "未提供" if lang == "zh" else "not stated"
@@ -131,7 +144,9 @@ def value_text(name: str, value: Any, lang: str, actual: bool = False) -> str:
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if fld.kind == F.MONEY:
-        return money(value, lang)
+        bounds = rule if isinstance(rule, (tuple, list)) else [rule]
+        wan = rule is not None and all(_amount(b) and in_wan(b) for b in bounds)
+        return money(value, lang, wan)
     if fld.kind == F.RATIO:
         return f"{format((Decimal(str(value)) * 100).normalize(), 'f')}%"
     if name == "months_in_business":

@@ -378,43 +378,49 @@ EN_COUNT_MET = "{has} ({bound})"
 EN_COUNT_FAILED = "{requirement}; actually {actual}"
 
 # Counts a product may want to be none (== 0 or <= 0): zh as stated and as required,
-# en as required and as stated.
-NONE: dict[str, tuple[str, str, str, str]] = {
+# en as required and as stated, and zh what a failing firm has (当前逾期2次).
+NONE: dict[str, tuple[str, str, str, str, str]] = {
     "overdue_count_24m": (
         "近24个月无逾期",
         "近24个月需无逾期",
         "must not have been overdue in the last 24 months",
         "has not been overdue in the last 24 months",
+        "当前逾期{actual}",
     ),
     "zero_filings_12m": (
         "近12个月无零申报",
         "近12个月需无零申报",
         "must have filed no zero tax returns in the last 12 months",
         "has filed no zero tax returns in the last 12 months",
+        "当前零申报{actual}",
     ),
     "credit_inquiries_3m": (
         "近3个月无征信查询",
         "近3个月需无征信查询",
         "must have had no credit inquiries in the last 3 months",
         "has had no credit inquiries in the last 3 months",
+        "当前查询{actual}",
     ),
     "credit_inquiries_6m": (
         "近6个月无征信查询",
         "近6个月需无征信查询",
         "must have had no credit inquiries in the last 6 months",
         "has had no credit inquiries in the last 6 months",
+        "当前查询{actual}",
     ),
     "enforcement_cases": (
         "无被执行案件",
         "需无被执行案件",
         "must have no open enforcement cases",
         "has no open enforcement cases",
+        "当前有{actual}",
     ),
     "admin_penalties_24m": (
         "近24个月无行政处罚",
         "近24个月需无行政处罚",
         "must have had no administrative penalties in the last 24 months",
         "has had no administrative penalties in the last 24 months",
+        "当前受处罚{actual}",
     ),
 }
 

@@ -150,7 +150,7 @@ GOLDEN = [
         c("annual_revenue", ">=", 3000000),
         {"annual_revenue": 1234567},
         "fail",
-        "上一年度销售收入需不低于300万元，当前1234567元",
+        "上一年度销售收入需不低于300万元，当前123.4567万元",
         "last year's sales revenue must be at least CNY 3,000,000; it is CNY 1,234,567",
     ),
     (
@@ -186,7 +186,7 @@ GOLDEN = [
         c("overdue_count_24m", "==", 0),
         {"overdue_count_24m": 2},
         "fail",
-        "近24个月需无逾期，当前2次",
+        "近24个月需无逾期，当前逾期2次",
         "must not have been overdue in the last 24 months; actually 2 times",
     ),
     (
@@ -583,3 +583,15 @@ def test_the_docs_quote_sentences_the_explanations_say(path, marker):
     assert len(quoted) >= 4
     for sentence in quoted:
         assert any(sentence in said_here for said_here in golden), sentence
+
+
+def test_an_amount_takes_the_unit_of_the_rule_it_is_compared_with():
+    def actual(value, rule):
+        return V.value_text("annual_revenue", value, "zh", actual=True, rule=rule)
+
+    assert actual(1234567, 3000000) == "123.4567万元"  # the rule is in 万元: so is the firm
+    assert actual(1234567, 5000) == "1234567元"  # a rule in 元: whole hundreds only
+    assert actual(1234500, 5000) == "123.45万元"
+    assert actual(8600, 20000) == "8600元"  # under 1万 stays in 元
+    assert actual(D("32000.50"), 20000) == "32000.50元"  # fen are never folded into 万
+    assert actual(1234567, (5000000, 50000000)) == "123.4567万元"
