@@ -72,13 +72,15 @@ def _en_counted(name: str, op: str, value: Any) -> str | None:
     return None
 
 
+def _exists(name: str, value: Any, zh: int, en: int) -> tuple[str, str]:
+    fld, which = F.FIELDS[name], 0 if value else 1
+    return W.EXISTS[zh][which].format(name=fld.zh), W.EXISTS[en][which].format(name=fld.en)
+
+
 def requirement(name: str, op: str, value: Any) -> tuple[str, str]:
     """What a criterion asks for, standing alone (the product page's line): zh, en."""
     if op == "exists":
-        fld = F.FIELDS[name]
-        if value:
-            return f"需提供{fld.zh}", f"{fld.en} must be stated"
-        return f"不应提供{fld.zh}", f"{fld.en} must not be stated"
+        return _exists(name, value, 0, 2)
     wanted = _flag_wanted(name, op, value)
     if wanted is not None:
         flag = W.FLAGS[name]
@@ -99,10 +101,7 @@ def met(
 ) -> tuple[str, str]:
     """A criterion the firm meets, saying what it has: 无欠税, 资产负债率为45%，未超过70%."""
     if op == "exists":
-        fld = F.FIELDS[name]
-        if value:
-            return f"已提供{fld.zh}", f"{fld.en} is stated"
-        return f"未提供{fld.zh}", f"{fld.en} is not stated"
+        return _exists(name, value, 1, 3)
     wanted = _flag_wanted(name, op, value)
     if wanted is not None:
         flag = W.FLAGS[name]
@@ -148,7 +147,7 @@ def unmet(
     if _none_asked(name, op, value) and not labelled:
         zh_required = W.NONE[name][1]
     if op == "exists" and actual is None:
-        actual_zh, actual_en = "未提供", "not stated"
+        actual_zh, actual_en = W.NOT_STATED
     zh_form, en_form = W.FIELD_FAILED.get(name, W.FAILED)
     if isinstance(actual, (tuple, list)) and not actual:
         zh_form, en_form = W.FIELD_EMPTY.get(name, W.FAILED_EMPTY)
@@ -161,7 +160,7 @@ def unmet(
     if not labelled and _en_counted(name, op, value) is not None:
         en_form, actual_en = W.EN_COUNT_FAILED, _en_count(name, actual)
     if _none_asked(name, op, value) and not labelled:
-        zh_form = "{requirement}，" + W.NONE[name][4]
+        zh_form = W.NONE_FAILED.format(requirement="{requirement}", tail=W.NONE[name][4])
     return (
         zh_form.format(requirement=zh_required, actual=actual_zh),
         en_form.format(requirement=required[1], actual=actual_en),
@@ -179,7 +178,7 @@ def undecided(
     """A criterion on a field the profile does not state: the requirement, then what to ask for."""
     zh_required = required[0]
     if not labelled and _flag_wanted(name, op, value) is not None:
-        zh_required = "需" + zh_required
+        zh_required = W.FLAG_UNKNOWN.format(requirement=zh_required)
     elif not labelled and _none_asked(name, op, value):
         zh_required = W.NONE[name][1]
     zh_missing = "、".join(f"{_asked(n)}({n})" for n in needed)

@@ -102,6 +102,15 @@ FAILED_EMPTY = ("{requirement}，当前为空", "{requirement}; it has none")  #
 UNKNOWN = ("{requirement}，未提供{missing}", "{requirement}; not stated: {missing}")
 LABEL_MET = ("{requirement}（当前{actual}）", "{requirement} (it is {actual})")
 
+# ``exists``: whether a field is stated at all. {name} the field; (true, false) as asked.
+EXISTS = (
+    ("需提供{name}", "不应提供{name}"),  # zh requirement
+    ("已提供{name}", "未提供{name}"),  # zh met
+    ("{name} must be stated", "{name} must not be stated"),  # en requirement
+    ("{name} is stated", "{name} is not stated"),  # en met
+)
+NOT_STATED = ("未提供", "not stated")  # what a firm has when it states nothing
+
 # Fields whose operators read differently: places are "in", age and time "满".
 FIELD_OPERATORS: dict[tuple[str, str], tuple[str, str, str, str]] = {
     ("years_in_business", ">="): (
@@ -297,8 +306,11 @@ FLAGS: dict[str, Flag] = {
         "是否为专精特新企业",
     ),
 }
+FLAG_UNKNOWN = "需{requirement}"  # then the unknown tail: 需无欠税，未提供…
 FLAG_FAILED = ("需{requirement}，{actual}", "{requirement}; {actual}")
 LABEL_FAILED = "{requirement}，{actual}"
+
+NONE_FAILED = "{requirement}，{tail}"  # 近24个月需无逾期，当前逾期2次
 
 # Counts in English, with the firm as subject: (must …, has …, one, many); {n} is the
 # count with its comparison ("at most 1 time").
