@@ -72,21 +72,27 @@ def _en_counted(name: str, op: str, value: Any) -> str | None:
     return None
 
 
-def _exists(name: str, value: Any, zh: int, en: int) -> tuple[str, str]:
-    fld, which = F.FIELDS[name], 0 if value else 1
-    return W.EXISTS[zh][which].format(name=fld.zh), W.EXISTS[en][which].format(name=fld.en)
+def _fixed(name: str, op: str, value: Any, met: bool) -> tuple[str, str] | None:
+    """The sentence of a criterion whose words do not depend on a bound: whether a field is
+    stated, a yes/no fact, a count that must be none; None for any other."""
+    if op == "exists":
+        fld, which = F.FIELDS[name], 0 if value else 1
+        zh, en = (W.EXISTS[1], W.EXISTS[3]) if met else (W.EXISTS[0], W.EXISTS[2])
+        return zh[which].format(name=fld.zh), en[which].format(name=fld.en)
+    wanted = _flag_wanted(name, op, value)
+    if wanted is not None:
+        flag = W.FLAGS[name]
+        return flag.zh[not wanted], (flag.en if met else flag.en_need)[not wanted]
+    if _none_asked(name, op, value):
+        return W.NONE[name][0], W.NONE[name][3 if met else 2]
+    return None
 
 
 def requirement(name: str, op: str, value: Any) -> tuple[str, str]:
     """What a criterion asks for, standing alone (the product page's line): zh, en."""
-    if op == "exists":
-        return _exists(name, value, 0, 2)
-    wanted = _flag_wanted(name, op, value)
-    if wanted is not None:
-        flag = W.FLAGS[name]
-        return flag.zh[not wanted], flag.en_need[not wanted]
-    if _none_asked(name, op, value):
-        return W.NONE[name][0], W.NONE[name][2]
+    fixed = _fixed(name, op, value, met=False)
+    if fixed is not None:
+        return fixed
     forms = _forms(name, op, value)
     zh = forms[0].format(name=_name(name, "zh"), **bound_text(name, op, value, "zh"))
     counted = _en_counted(name, op, value)
@@ -100,13 +106,10 @@ def met(
     name: str, op: str, value: Any, actual: Any, actual_zh: str, actual_en: str
 ) -> tuple[str, str]:
     """A criterion the firm meets, saying what it has: 无欠税, 资产负债率为45%，未超过70%."""
-    if op == "exists":
-        return _exists(name, value, 1, 3)
-    wanted = _flag_wanted(name, op, value)
-    if wanted is not None:
-        flag = W.FLAGS[name]
-        return flag.zh[not wanted], flag.en[not wanted]
-    if _none_asked(name, op, value) or (name in W.NONE and actual == 0 and op in ("<=", "<")):
+    fixed = _fixed(name, op, value, met=True)
+    if fixed is not None:
+        return fixed
+    if name in W.NONE and actual == 0 and op in ("<=", "<"):
         return W.NONE[name][0], W.NONE[name][3]  # 近24个月无逾期, whatever the bound allowed
     forms = _forms(name, op, value)
     zh = forms[1].format(
