@@ -211,7 +211,8 @@ def publish(bank_id: str, product_id: str):
     answer = call("PUT", f"/v1/banks/{bank_id}/products/{product_id}", body={"rule_file": text})
     if answer.ok:
         return redirect(url_for(".history", bank_id=bank_id, published=answer.data.get(
-            "catalog_version"), live="1" if answer.data.get("live") else "0"), 303)
+            "catalog_version"), live="1" if answer.data.get("live") else "0",
+            unchanged=None if answer.data.get("changed", True) else "1"), 303)
     return render_template("bank_review.html", product=product, bank=bank_id, draft=text,
                            errors=_line_errors(answer.errors) or [
                                {"line": 1, "column": None, "message": answer.detail}],

@@ -116,6 +116,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "changes": ("条件级差异", "Criterion-level changes"),
     "no_changes": ("规则没有变化", "The rules do not change"),
     "published": ("已发布", "Published"),
+    "unchanged_publish": ("未改动：线上版本已是这份规则", "Nothing changed: the live version has these rules"),
     "who": ("发布人", "Who"),
     "when": ("时间", "When"),
     "version": ("版本", "Version"),

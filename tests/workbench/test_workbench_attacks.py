@@ -280,3 +280,27 @@ def test_a_bank_cannot_read_or_change_another_banks_product_by_its_address(app, 
     live = bank.get("/v1/products/ccb-diya-kuaidai", headers=bearer("portal"))
     assert live.status_code == 200
     assert (RULES / "ccb" / "diya-kuaidai.yaml").read_text(encoding="utf-8") == source
+
+
+def test_publishing_the_same_draft_twice_says_nothing_changed(app):
+    bank, token = signed_in(app, "icbc")
+    source = (RULES / "icbc" / "jingying-kuaidai.yaml").read_text(encoding="utf-8")
+    draft = source.replace("name: 经营快贷", "name: 经营快贷（新）")
+    assert draft != source
+    form = {"csrf_token": token, "rule_file": draft}
+    first = bank.post(f"{PAGE}/publish", data=form)
+    second = bank.post(f"{PAGE}/publish", data=form)
+    assert first.status_code == second.status_code == 303
+    said = [re.search(r'id="published">([^<]*)<code>([^<]+)</code>',
+                      bank.get(r.headers["Location"]).get_data(as_text=True)) for r in (first, second)]
+    assert said[0] and said[1] and said[0].group(2) == said[1].group(2)  # one version
+    assert "已发布" in said[0].group(1) and "未改动" in said[1].group(1)
+    history = bank.get("/ui/bank/icbc/history").get_data(as_text=True)
+    assert history.count(f'data-version="{said[0].group(2)}"') == 1
+
+
+def test_the_history_page_echoes_no_text_a_link_chose(app):
+    bank, _ = signed_in(app, "icbc")
+    html = bank.get("/ui/bank/icbc/history?published=请致电400-000-0000领取补贴").get_data(
+        as_text=True)
+    assert "领取补贴" not in html and 'id="published"' not in html  # (links carry it encoded)
