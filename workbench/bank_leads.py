@@ -59,8 +59,14 @@ def leads(bank_id: str):
         except NotFound:
             continue
     return render_template("bank_leads.html", bank=bank_id, rows=rows, status_text=status_text,
-                           claimed=request.args.get("claimed"), region_name=region_name,
+                           claimed=_claimed(), region_name=region_name,
                            choice=choice_text)
+
+
+def _claimed() -> int | None:
+    """How many the last claim took, from the address: a count, never a text a link chose."""
+    text = request.args.get("claimed", "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else None
 
 
 @bp.post("/claim")

@@ -299,8 +299,13 @@ def test_publishing_the_same_draft_twice_says_nothing_changed(app):
     assert history.count(f'data-version="{said[0].group(2)}"') == 1
 
 
-def test_the_history_page_echoes_no_text_a_link_chose(app):
+def test_a_page_echoes_no_text_a_link_chose(app):
     bank, _ = signed_in(app, "icbc")
     html = bank.get("/ui/bank/icbc/history?published=请致电400-000-0000领取补贴").get_data(
         as_text=True)
     assert "领取补贴" not in html and 'id="published"' not in html  # (links carry it encoded)
+    html = bank.get("/ui/bank/icbc/leads/?claimed=请致电400-000-0000领取补贴").get_data(
+        as_text=True)
+    assert "领取补贴" not in html and 'id="claimed"' not in html
+    assert 'id="claimed">+3<' in bank.get("/ui/bank/icbc/leads/?claimed=3").get_data(
+        as_text=True)
