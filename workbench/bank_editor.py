@@ -9,8 +9,9 @@ API runs only as part of a publish, run here through the same check the publish 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping, NoReturn
+from typing import NoReturn
 
 from flask import abort, jsonify, make_response, redirect, render_template, request, url_for
 

@@ -5,6 +5,7 @@ Each test names what a person depends on: that hostile text is shown as text, th
 form cannot be posted from elsewhere, that a session cannot be kept or planted, and that
 bad input gets a clear answer rather than a 500.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,15 +19,16 @@ from .support import KEYS, RULES, bearer, copy_rules, csrf, make_app, redis_url,
 
 PRODUCT = "icbc-jingying-kuaidai"
 PAGE = f"/ui/bank/icbc/products/{PRODUCT}"
-HOSTILE = '<img src=x onerror=alert(1)>"\'</script><script>alert(2)</script>'
+HOSTILE = "<img src=x onerror=alert(1)>\"'</script><script>alert(2)</script>"
 REFUSED = (403, 404, 405)  # 405: an address with a slash in the id is no page at all
 RAW = ("<img src=x", "<script>alert", "onerror=alert(1)>")
 
 
 @pytest.fixture
 def app(tmp_path, shared_redis, key_prefix):
-    return make_app(copy_rules(tmp_path / "rules"), redis_url(shared_redis), key_prefix,
-                    tmp_path / "var")
+    return make_app(
+        copy_rules(tmp_path / "rules"), redis_url(shared_redis), key_prefix, tmp_path / "var"
+    )
 
 
 def signed_in(app, who: str):
@@ -51,15 +53,17 @@ def _publish_hostile_name(client, token) -> None:
 def test_a_hostile_product_name_is_text_on_every_page_that_shows_it(app):
     bank, token = signed_in(app, "icbc")
     _publish_hostile_name(bank, token)
-    pages = {path: bank.get(path) for path in (
-        "/ui/bank/icbc/products", PAGE, "/ui/bank/icbc/history")}
+    pages = {
+        path: bank.get(path) for path in ("/ui/bank/icbc/products", PAGE, "/ui/bank/icbc/history")
+    }
     admin, _ = signed_in(app, "admin")
     pages["/ui/admin/"] = admin.get("/ui/admin/")
     portal, portal_token = signed_in(app, "portal")
     profile = json.loads((RULES / "_profiles" / f"{PRODUCT}.json").read_text("utf-8"))
     matched = portal.post("/v1/match", json=profile, headers=bearer("portal")).get_json()
-    assert HOSTILE in [m.get("product_name") or m.get("name") for m in matched["matches"]] \
-        or HOSTILE in json.dumps(matched, ensure_ascii=False)
+    assert HOSTILE in [
+        m.get("product_name") or m.get("name") for m in matched["matches"]
+    ] or HOSTILE in json.dumps(matched, ensure_ascii=False)
     form = {"csrf_token": portal_token, "name": HOSTILE}
     pages["/ui/playground"] = portal.post("/ui/playground", data=form)
     pages["/ui/report"] = portal.post("/ui/report", data=form)
@@ -73,11 +77,17 @@ def _apply(portal, **changes) -> str:
     """A portal's application for PRODUCT (the firm its own scenario file describes)."""
     profile = json.loads((RULES / "_profiles" / f"{PRODUCT}.json").read_text("utf-8"))
     profile.update(changes)
-    made = portal.post("/v1/leads", headers=bearer("portal"), json={
-        "product_id": PRODUCT, "profile": profile,
-        "requested_amount": profile.get("requested_amount", 500000),
-        "requested_term_months": profile.get("requested_term_months", 12),
-        "consent": {"granted": True, "at": "2026-12-01T09:30:00+08:00", "version": "2026-12"}})
+    made = portal.post(
+        "/v1/leads",
+        headers=bearer("portal"),
+        json={
+            "product_id": PRODUCT,
+            "profile": profile,
+            "requested_amount": profile.get("requested_amount", 500000),
+            "requested_term_months": profile.get("requested_term_months", 12),
+            "consent": {"granted": True, "at": "2026-12-01T09:30:00+08:00", "version": "2026-12"},
+        },
+    )
     assert made.status_code == 201, made.get_json()
     return made.get_json()["id"]
 
@@ -87,11 +97,14 @@ def test_hostile_text_in_a_lead_is_text_in_the_inbox_and_the_audit_trail(app):
     lead_id = _apply(portal, name=HOSTILE[:60])
     bank, token = signed_in(app, "icbc")
     page = f"/ui/bank/icbc/leads/{lead_id}"
-    accepted = bank.post(f"{page}/status", data={"csrf_token": token, "status": "accepted",
-                                                 "note": HOSTILE})
+    accepted = bank.post(
+        f"{page}/status", data={"csrf_token": token, "status": "accepted", "note": HOSTILE}
+    )
     assert accepted.status_code == 303
-    declined = bank.post(f"{page}/status", data={"csrf_token": token, "status": "declined",
-                                                 "reason": HOSTILE, "note": HOSTILE})
+    declined = bank.post(
+        f"{page}/status",
+        data={"csrf_token": token, "status": "declined", "reason": HOSTILE, "note": HOSTILE},
+    )
     assert declined.status_code == 422  # not one of the reasons: said on the page
     for path in ("/ui/bank/icbc/leads/", page):
         html = bank.get(path).get_data(as_text=True)
@@ -118,14 +131,25 @@ def test_a_form_posted_twice_does_no_harm(app):
     assert second.headers["Location"].endswith("claimed=0")
 
 
-@pytest.mark.parametrize("body", [
-    b'{"rule_file": "id: \\ud800"}', b'[1, 2]', b'"text"', b'{"rule_file": 1e999999}',
-    b'{"rule_file": "x", "profile": "{\\"name\\": \\"\\\\ud800\\"}"}'])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"rule_file": "id: \\ud800"}',
+        b"[1, 2]",
+        b'"text"',
+        b'{"rule_file": 1e999999}',
+        b'{"rule_file": "x", "profile": "{\\"name\\": \\"\\\\ud800\\"}"}',
+    ],
+)
 @pytest.mark.parametrize("call", ["lint", "scenarios", "preview"])
 def test_the_editors_calls_answer_bad_json_with_a_400_the_page_can_show(app, call, body):
     bank, token = signed_in(app, "icbc")
-    response = bank.post(f"{PAGE}/{call}", data=body, content_type="application/json",
-                         headers={"X-CSRF-Token": token})
+    response = bank.post(
+        f"{PAGE}/{call}",
+        data=body,
+        content_type="application/json",
+        headers={"X-CSRF-Token": token},
+    )
     assert response.status_code in (200, 400), response.get_data(as_text=True)[-400:]
     data = response.get_json()
     assert data is not None, "the editor's script reads JSON"
@@ -135,9 +159,18 @@ def test_the_editors_calls_answer_bad_json_with_a_400_the_page_can_show(app, cal
         assert "surrogate" in json.dumps(data) or data.get("errors") or data.get("html")
 
 
-@pytest.mark.parametrize("method, path", [
-    ("GET", "/ui"), ("PUT", "/ui/signin"), ("DELETE", "/ui/"), ("PATCH", PAGE),
-    ("GET", "/ui/static/nothing.js"), ("GET", "/ui/%ED%A0%80"), ("POST", "/ui/signout")])
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("GET", "/ui"),
+        ("PUT", "/ui/signin"),
+        ("DELETE", "/ui/"),
+        ("PATCH", PAGE),
+        ("GET", "/ui/static/nothing.js"),
+        ("GET", "/ui/%ED%A0%80"),
+        ("POST", "/ui/signout"),
+    ],
+)
 def test_every_ui_answer_has_the_security_headers_even_routings_own(app, method, path):
     response = app.test_client().open(path, method=method)
     assert response.status_code < 500
@@ -160,14 +193,25 @@ def test_signing_in_again_ends_the_previous_session(app):
     assert planted.get("/ui/").status_code == 302  # the old id opens nothing
 
 
-@pytest.mark.parametrize("wanted", [
-    "//evil.example/", "https://evil.example/", "/\\evil.example", "/ui\\@evil.example",
-    "/%2F%2Fevil.example", "javascript:alert(1)", " //evil.example", "\t//evil.example"])
+@pytest.mark.parametrize(
+    "wanted",
+    [
+        "//evil.example/",
+        "https://evil.example/",
+        "/\\evil.example",
+        "/ui\\@evil.example",
+        "/%2F%2Fevil.example",
+        "javascript:alert(1)",
+        " //evil.example",
+        "\t//evil.example",
+    ],
+)
 def test_after_sign_in_next_never_leaves_this_site(app, wanted):
     client = app.test_client()
     token = csrf(client.get("/ui/signin?next=" + wanted).get_data(as_text=True))
-    response = client.post("/ui/signin", data={"csrf_token": token, "api_key": KEYS["portal"],
-                                               "next": wanted})
+    response = client.post(
+        "/ui/signin", data={"csrf_token": token, "api_key": KEYS["portal"], "next": wanted}
+    )
     assert response.status_code == 303
     assert response.headers["Location"] == "/ui/"  # home, on this site
 
@@ -176,8 +220,11 @@ def test_sign_in_from_another_origin_is_refused(app):
     """A page elsewhere can post the sign-in form but not know the form's token."""
     client = app.test_client()
     client.get("/ui/signin")  # the browser holds the sign-in cookie; the page cannot read it
-    response = client.post("/ui/signin", data={"api_key": KEYS["portal"], "csrf_token": "x"},
-                           headers={"Origin": "https://evil.example"})
+    response = client.post(
+        "/ui/signin",
+        data={"api_key": KEYS["portal"], "csrf_token": "x"},
+        headers={"Origin": "https://evil.example"},
+    )
     assert response.status_code == 400
     assert client.get_cookie(COOKIE, path="/ui") is None
 
@@ -187,30 +234,34 @@ def test_the_key_never_reaches_a_page_or_a_cookie(app):
     response = sign_in(client, KEYS["icbc"])
     cookies = " ".join(v for k, v in response.headers.items() if k == "Set-Cookie")
     assert KEYS["icbc"] not in cookies
-    for path in ("/ui/", "/ui/bank/icbc/products", PAGE, "/ui/playground",
-                 "/ui/bank/icbc/leads/"):
+    for path in ("/ui/", "/ui/bank/icbc/products", PAGE, "/ui/playground", "/ui/bank/icbc/leads/"):
         assert KEYS["icbc"] not in client.get(path).get_data(as_text=True), path
 
 
-@pytest.mark.parametrize("form", [
-    {"status": "approved", "amount": "abc", "rate_pct": "3.6", "term_months": "12"},
-    {"status": "approved", "amount": "-5", "rate_pct": "3.6", "term_months": "12"},
-    {"status": "approved", "amount": "1e400", "rate_pct": "3.6", "term_months": "12"},
-    {"status": "approved", "amount": "9" * 400, "rate_pct": "3.6", "term_months": "12"},
-    {"status": "approved", "amount": "10", "rate_pct": "NaN", "term_months": "-3"},
-    {"status": "approved", "amount": "10", "rate_pct": "abc", "term_months": "9" * 40},
-    {"status": "approved"},
-    {"status": "disbursed", "amount": "10", "date": "0001-01-01"},
-    {"status": "disbursed", "amount": "10", "date": "yesterday"},
-    {"status": "no-such-status"},
-    {},
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"status": "approved", "amount": "abc", "rate_pct": "3.6", "term_months": "12"},
+        {"status": "approved", "amount": "-5", "rate_pct": "3.6", "term_months": "12"},
+        {"status": "approved", "amount": "1e400", "rate_pct": "3.6", "term_months": "12"},
+        {"status": "approved", "amount": "9" * 400, "rate_pct": "3.6", "term_months": "12"},
+        {"status": "approved", "amount": "10", "rate_pct": "NaN", "term_months": "-3"},
+        {"status": "approved", "amount": "10", "rate_pct": "abc", "term_months": "9" * 40},
+        {"status": "approved"},
+        {"status": "disbursed", "amount": "10", "date": "0001-01-01"},
+        {"status": "disbursed", "amount": "10", "date": "yesterday"},
+        {"status": "no-such-status"},
+        {},
+    ],
+)
 def test_bad_numbers_in_a_lead_form_are_told_and_change_nothing(app, form):
     lead_id = _apply(app.test_client())
     bank, token = signed_in(app, "icbc")
     page = f"/ui/bank/icbc/leads/{lead_id}"
-    assert bank.post(f"{page}/status", data={"csrf_token": token, "status": "accepted"}) \
-        .status_code == 303
+    assert (
+        bank.post(f"{page}/status", data={"csrf_token": token, "status": "accepted"}).status_code
+        == 303
+    )
     refused = bank.post(f"{page}/status", data={"csrf_token": token, **form})
     assert 400 <= refused.status_code < 500, refused.status_code
     assert re.search(r'<p class="error" role="alert">[^<]+</p>', refused.get_data(as_text=True))
@@ -223,20 +274,28 @@ def test_a_lone_surrogate_in_a_lead_form_or_address_is_never_a_500(app):
     bank, token = signed_in(app, "icbc")
     page = f"/ui/bank/icbc/leads/{lead_id}"
     body = f"csrf_token={token}&status=accepted&note=%ED%A0%80".encode()
-    response = bank.post(f"{page}/status", data=body,
-                         content_type="application/x-www-form-urlencoded")
+    response = bank.post(
+        f"{page}/status", data=body, content_type="application/x-www-form-urlencoded"
+    )
     assert response.status_code < 500
-    for path in (f"{page}%ED%A0%80", "/ui/bank/%ED%A0%80/leads/", f"{PAGE}%ED%A0%80",
-                 "/ui/signin?next=%ED%A0%80", "/ui/playground?lang=%ED%A0%80"):
+    for path in (
+        f"{page}%ED%A0%80",
+        "/ui/bank/%ED%A0%80/leads/",
+        f"{PAGE}%ED%A0%80",
+        "/ui/signin?next=%ED%A0%80",
+        "/ui/playground?lang=%ED%A0%80",
+    ):
         assert bank.get(path).status_code < 500, path
 
 
 def test_the_language_links_take_no_url_options_from_the_address(app):
     """``?_external=1&_anchor=…`` must not shape the page's own links (an absolute link
     to whatever Host the request named, a fragment of the attacker's choosing)."""
-    html = app.test_client().get(
-        "/ui/signin?next=/ui/&_external=1&_anchor=%0Aalert(1)&_scheme=javascript&_method=POST"
-    ).get_data(as_text=True)
+    html = (
+        app.test_client()
+        .get("/ui/signin?next=/ui/&_external=1&_anchor=%0Aalert(1)&_scheme=javascript&_method=POST")
+        .get_data(as_text=True)
+    )
     links = re.findall(r'<a href="([^"]*)" lang="(?:zh-CN|en)"', html)
     assert len(links) == 2
     for link in links:
@@ -246,8 +305,14 @@ def test_the_language_links_take_no_url_options_from_the_address(app):
 
 def test_a_session_ends_at_its_expiry_on_the_server(tmp_path, shared_redis, key_prefix):
     import time
-    app = make_app(copy_rules(tmp_path / "rules"), redis_url(shared_redis), key_prefix,
-                   tmp_path / "var", LOANMATCH_UI_SESSION_HOURS="0.0006")  # two seconds
+
+    app = make_app(
+        copy_rules(tmp_path / "rules"),
+        redis_url(shared_redis),
+        key_prefix,
+        tmp_path / "var",
+        LOANMATCH_UI_SESSION_HOURS="0.0006",
+    )  # two seconds
     client = app.test_client()
     sign_in(client, KEYS["icbc"])
     cookie = client.get_cookie(COOKIE, path="/ui").value
@@ -259,23 +324,31 @@ def test_a_session_ends_at_its_expiry_on_the_server(tmp_path, shared_redis, key_
     assert not list(shared_redis.scan_iter(match=f"{key_prefix}ui:session:*"))
 
 
-@pytest.mark.parametrize("page", [
-    "/ui/bank/ccb/products/ccb-diya-kuaidai",      # another bank's address
-    "/ui/bank/icbc/products/ccb-diya-kuaidai",     # its product under one's own bank
-    "/ui/bank/icbc/products/..%2Fccb%2Fdiya-kuaidai"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "/ui/bank/ccb/products/ccb-diya-kuaidai",  # another bank's address
+        "/ui/bank/icbc/products/ccb-diya-kuaidai",  # its product under one's own bank
+        "/ui/bank/icbc/products/..%2Fccb%2Fdiya-kuaidai",
+    ],
+)
 def test_a_bank_cannot_read_or_change_another_banks_product_by_its_address(app, page):
     bank, token = signed_in(app, "icbc")
     source = (RULES / "ccb" / "diya-kuaidai.yaml").read_text(encoding="utf-8")
     assert bank.get(page).status_code in (403, 404)
     assert "eligibility" not in bank.get(page).get_data(as_text=True)
     for call in ("lint", "scenarios", "preview"):
-        response = bank.post(f"{page}/{call}", json={"rule_file": source, "profile": "{}"},
-                             headers={"X-CSRF-Token": token})
+        response = bank.post(
+            f"{page}/{call}",
+            json={"rule_file": source, "profile": "{}"},
+            headers={"X-CSRF-Token": token},
+        )
         assert response.status_code in REFUSED, call
         assert "eligibility" not in response.get_data(as_text=True), call
     for call in ("review", "publish", "retire"):
-        response = bank.post(f"{page}/{call}", data={"csrf_token": token, "rule_file": source,
-                                                     "confirm": "yes"})
+        response = bank.post(
+            f"{page}/{call}", data={"csrf_token": token, "rule_file": source, "confirm": "yes"}
+        )
         assert response.status_code in REFUSED, call
     live = bank.get("/v1/products/ccb-diya-kuaidai", headers=bearer("portal"))
     assert live.status_code == 200
@@ -291,8 +364,13 @@ def test_publishing_the_same_draft_twice_says_nothing_changed(app):
     first = bank.post(f"{PAGE}/publish", data=form)
     second = bank.post(f"{PAGE}/publish", data=form)
     assert first.status_code == second.status_code == 303
-    said = [re.search(r'id="published">([^<]*)<code>([^<]+)</code>',
-                      bank.get(r.headers["Location"]).get_data(as_text=True)) for r in (first, second)]
+    said = [
+        re.search(
+            r'id="published">([^<]*)<code>([^<]+)</code>',
+            bank.get(r.headers["Location"]).get_data(as_text=True),
+        )
+        for r in (first, second)
+    ]
     assert said[0] and said[1] and said[0].group(2) == said[1].group(2)  # one version
     assert "已发布" in said[0].group(1) and "未改动" in said[1].group(1)
     history = bank.get("/ui/bank/icbc/history").get_data(as_text=True)
@@ -302,10 +380,11 @@ def test_publishing_the_same_draft_twice_says_nothing_changed(app):
 def test_a_page_echoes_no_text_a_link_chose(app):
     bank, _ = signed_in(app, "icbc")
     html = bank.get("/ui/bank/icbc/history?published=请致电400-000-0000领取补贴").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "领取补贴" not in html and 'id="published"' not in html  # (links carry it encoded)
     html = bank.get("/ui/bank/icbc/leads/?claimed=请致电400-000-0000领取补贴").get_data(
-        as_text=True)
+        as_text=True
+    )
     assert "领取补贴" not in html and 'id="claimed"' not in html
-    assert 'id="claimed">+3<' in bank.get("/ui/bank/icbc/leads/?claimed=3").get_data(
-        as_text=True)
+    assert 'id="claimed">+3<' in bank.get("/ui/bank/icbc/leads/?claimed=3").get_data(as_text=True)
