@@ -37,3 +37,15 @@ def test_report_command_names_the_problem(tmp_path):
     done = CliRunner().invoke(main, ["report", "--profile", str(tmp_path / "none.json"),
                                      "--out", str(tmp_path / "r.html"), "--rules", str(RULES)])
     assert done.exit_code == 2 and "none.json" in done.output
+
+
+def test_the_standalone_reports_stylesheet_is_not_html_escaped(tmp_path):
+    """Text inside <style> is not HTML: an escaped quote (&#34;) would drop the fonts."""
+    profile = tmp_path / "firm.json"
+    profile.write_text(json.dumps(EXAMPLE, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "report.html"
+    done = CliRunner().invoke(main, ["report", "--profile", str(profile), "--out", str(out),
+                                     "--rules", str(RULES), "--as-of", "2026-12-01"])
+    assert done.exit_code == 0, done.output
+    style = out.read_text(encoding="utf-8").split("<style>", 1)[1].split("</style>", 1)[0]
+    assert '"PingFang SC"' in style and "&#34;" not in style and "&gt;" not in style
