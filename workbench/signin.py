@@ -23,7 +23,9 @@ bp = blueprint("workbench", "/ui", static_folder="static", static_url_path="/sta
 def _next_url() -> str:
     """Where to go after signing in: a workbench page of this app only."""
     wanted = request.values.get("next", "")
-    if wanted.startswith("/ui") and not wanted.startswith("//") and "\\" not in wanted:
+    # Printable only: a CR/LF would be refused in the Location header (a 500), not sent.
+    if (wanted.startswith("/ui") and not wanted.startswith("//") and "\\" not in wanted
+            and wanted.isprintable()):
         return request.script_root + wanted
     return url_for(".home")
 

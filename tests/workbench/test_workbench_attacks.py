@@ -204,6 +204,8 @@ def test_signing_in_again_ends_the_previous_session(app):
         "javascript:alert(1)",
         " //evil.example",
         "\t//evil.example",
+        "/ui\r\nSet-Cookie: planted=1",
+        "/ui/\x00",
     ],
 )
 def test_after_sign_in_next_never_leaves_this_site(app, wanted):
