@@ -305,6 +305,14 @@ def test_the_language_links_take_no_url_options_from_the_address(app):
         assert "next=/ui/" in link or "next=%2Fui%2F" in link
 
 
+@pytest.mark.parametrize("page", ["/ui/signin", "/ui/", "/ui/bank/icbc/products", "/ui/nowhere"])
+def test_an_address_argument_named_like_url_fors_own_is_no_500(app, page):
+    bank, _ = signed_in(app, "icbc")
+    response = bank.get(page + "?endpoint=x&values=y")
+    assert response.status_code in (200, 404)
+    assert "values=y" in response.get_data(as_text=True)  # kept in the language links
+
+
 def test_a_session_ends_at_its_expiry_on_the_server(tmp_path, shared_redis, key_prefix):
     import time
 
