@@ -398,3 +398,14 @@ def test_a_page_echoes_no_text_a_link_chose(app):
     )
     assert "领取补贴" not in html and 'id="claimed"' not in html
     assert 'id="claimed">+3<' in bank.get("/ui/bank/icbc/leads/?claimed=3").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("url", ["/ui/playground", "/ui/report"])
+def test_a_percentage_too_large_for_a_number_is_told_at_its_field(app, url):
+    portal, token = signed_in(app, "portal")
+    response = portal.post(url, data={"csrf_token": token, "debt_ratio": "9" * 400})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "JSON" not in html and "Infinity" not in html
+    messages = dict(re.findall(r'class="msg" id="e-([a-z_0-9]+)">([^<]*)', html))
+    assert set(messages) == {"debt_ratio"} and messages["debt_ratio"]
