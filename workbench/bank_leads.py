@@ -110,9 +110,11 @@ def change(bank_id: str, lead_id: str):
     status = form.get("status", "")
     details: dict = {}
     if status == "approved":
+        term = form.get("term_months", "")
+        # ASCII digits only: "²" passes str.isdigit() but not int() (it was a 500).
         details = {"amount": _yuan(form.get("amount")), "rate_pct": form.get("rate_pct") or None,
-                   "term_months": int(form["term_months"]) if form.get("term_months", "")
-                   .isdigit() else form.get("term_months") or None}
+                   "term_months": int(term) if term.isascii() and term.isdigit()
+                   else term or None}
     elif status == "declined":
         details = {"reason": form.get("reason") or None}
     elif status == "disbursed":

@@ -250,6 +250,8 @@ def test_the_key_never_reaches_a_page_or_a_cookie(app):
         {"status": "approved", "amount": "10", "rate_pct": "NaN", "term_months": "-3"},
         {"status": "approved", "amount": "10", "rate_pct": "abc", "term_months": "9" * 40},
         {"status": "approved"},
+        {"status": "approved", "amount": "10", "rate_pct": "3.6", "term_months": "²"},
+        {"status": "approved", "amount": "²", "rate_pct": "3.6", "term_months": "12"},
         {"status": "disbursed", "amount": "10", "date": "0001-01-01"},
         {"status": "disbursed", "amount": "10", "date": "yesterday"},
         {"status": "no-such-status"},
