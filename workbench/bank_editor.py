@@ -155,6 +155,8 @@ def preview_own(bank_id: str, product_id: str):
         profile = json.loads(body.get("profile") or "")
     except (TypeError, ValueError) as exc:
         return jsonify(html=render_template("_message.html", error=f"JSON: {exc}"))
+    except RecursionError:  # "[[[[…" deeper than Python parses
+        return jsonify(html=render_template("_message.html", error="JSON: nested too deeply"))
     if not isinstance(profile, dict):
         return jsonify(html=render_template("_message.html", error="JSON: {…}"))
     answer = _preview(bank_id, product_id, text, [profile])

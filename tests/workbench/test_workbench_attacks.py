@@ -139,6 +139,8 @@ def test_a_form_posted_twice_does_no_harm(app):
         b'"text"',
         b'{"rule_file": 1e999999}',
         b'{"rule_file": "x", "profile": "{\\"name\\": \\"\\\\ud800\\"}"}',
+        b'{"rule_file": "x", "profile": "' + b"[" * 100000 + b'"}',
+        b'{"rule_file": "x", "profile": 5}',
     ],
 )
 @pytest.mark.parametrize("call", ["lint", "scenarios", "preview"])
