@@ -25,6 +25,10 @@ LAZY = {
     "serve": "service:serve_command",
     "test": "matcher.scenario_command:test",
     "diff": "matcher.diff_command:diff",
+    "firms": "screening.commands:firms",
+    "screen": "screening.commands:screen",
+    "impact": "screening.commands:impact",
+    "sql": "screening.commands:sql",
 }
 
 
