@@ -80,8 +80,10 @@ def read_table(path: Path) -> tuple[pa.Table, np.ndarray | None, bool]:
         if kind == "parquet":
             return pq.read_table(path), None, False
         if kind == "csv":
+            text = {name: pa.string() for name, fld in F.FIELDS.items()
+                    if fld.kind in (F.ENUM, F.STRING, F.CODE, F.LIST)}
             options = pacsv.ConvertOptions(strings_can_be_null=True,
-                                           column_types={FIRM_ID: pa.string()})
+                                           column_types={FIRM_ID: pa.string(), **text})
             table = pacsv.read_csv(path, convert_options=options)
             return table, np.arange(2, table.num_rows + 2), True  # line numbers (header is 1)
         return _read_jsonl(path)

@@ -80,7 +80,7 @@ def check_table(table: pa.Table, as_of: date, text_source: bool = False,
         bad[where] = True
         problems.extend((int(i), field_name, m) for i, m in zip(where, messages))
 
-    firm_ids = _firm_ids(table, report)
+    firm_ids = _firm_ids(table, report, rows)
     consent = _consent(table, report)
     columns: dict[str, Column] = {}
     for name, fld in F.POSTED_FIELDS.items():
@@ -117,7 +117,7 @@ def _check_names(names: list[str]) -> None:
         raise FirmBaseError("a column name appears twice")
 
 
-def _firm_ids(table: pa.Table, report) -> np.ndarray:
+def _firm_ids(table: pa.Table, report, rows: np.ndarray) -> np.ndarray:
     array = table.column(FIRM_ID).combine_chunks()
     if pa.types.is_integer(array.type):
         array = pc.cast(array, pa.string())
@@ -143,7 +143,7 @@ def _firm_ids(table: pa.Table, report) -> np.ndarray:
         for i in order:
             first.setdefault(ids[i], i)
         where = np.sort(order[repeat])
-        report(FIRM_ID, where, [f"duplicate firm id {ids[i]!r} (first at row {first[ids[i]] + 1})"
+        report(FIRM_ID, where, [f"duplicate firm id {ids[i]!r} (first at row {rows[first[ids[i]]]})"
                                 for i in where])
     return ids
 
