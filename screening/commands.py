@@ -147,8 +147,9 @@ def screen(rules, firms_file, out_dir, product_ids, as_of, engine, master, no_st
         from .spark import SparkUnavailable, screen_spark
         path = _firm_path(firms_file, data_dir)
         try:
-            result = screen_spark(path, products, catalog.version, when, master,
-                                  statuses=not no_statuses)
+            with err.status(f"screening on Spark ({master})"):
+                result = screen_spark(path, products, catalog.version, when, master,
+                                      statuses=not no_statuses)
         except SparkUnavailable as exc:
             _fail(str(exc))
     else:

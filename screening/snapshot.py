@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 
 from matcher.versions import write_atomically
 
+from .embedded import SLICE
 from .firmbase import FirmBase
 
 
@@ -46,7 +47,7 @@ class FirmBaseStore:
         path = self.path_of(base.version)
         if not path.exists():
             buffer = io.BytesIO()
-            pq.write_table(base.to_arrow(), buffer, compression="zstd")
+            pq.write_table(base.to_arrow(), buffer, compression="zstd", row_group_size=SLICE)
             write_atomically(path, buffer.getvalue())
         rejected_path = None
         if base.problems:

@@ -1,0 +1,161 @@
+"""The Spark engine: the same screening, one Spark partition of the snapshot at a time.
+
+Why the same code: each partition is screened by ``screen.screen_slice`` inside
+``mapInArrow`` — the very function the embedded engine runs per slice — so the two
+engines cannot disagree on an answer; Spark only distributes the slices and sums the
+tallies (``groupBy().sum()``), and the driver builds summary.json and orders the
+status rows exactly as the embedded engine does.
+
+It reads an imported snapshot (``loanmatch firms import``): validation needs the whole
+file (duplicate ids, row numbers), which a partition does not see. pyspark is the
+optional extra ``loanmatch[spark]``; Spark needs Java 17.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from matcher.rule import Product
+
+from .columns import table_schema
+from .embedded import SLICE, Screening, make_status_table
+from .firmbase import VERSION_KEY, from_snapshot
+from .screen import STATUS_NAMES, Tallies, cell_order, plans, screen_slice
+from .summary import build_summary
+
+ROWS = pa.schema([("kind", pa.string()), ("product", pa.int32()), ("dimension", pa.string()),
+                  ("key", pa.string()), ("status", pa.string()), ("count", pa.int64()),
+                  ("firm_id", pa.string()), ("failing", pa.int8())])
+
+
+class SparkUnavailable(RuntimeError):
+    """pyspark or Java is missing, or the input is not a snapshot."""
+
+
+def snapshot_version(path: Path) -> tuple[str, int]:
+    """The snapshot's ``firm_base_version`` and row count; SparkUnavailable if not one."""
+    try:
+        schema = pq.read_schema(path)
+        rows = pq.read_metadata(path).num_rows
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise SparkUnavailable(f"{path}: cannot be read as Parquet: {exc}") from None
+    version = (schema.metadata or {}).get(VERSION_KEY)
+    if not version or schema.remove_metadata() != table_schema():
+        raise SparkUnavailable(f"{path}: not an imported firm base; run `loanmatch firms "
+                               f"import {path}` and pass the snapshot it writes")
+    return version.decode(), rows
+
+
+def session(master: str | None):
+    """A SparkSession (``master`` None: the one spark-submit configured)."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise SparkUnavailable("pyspark is not installed: pip install 'loanmatch[spark]' "
+                               "(Spark also needs Java 17)") from None
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    builder = SparkSession.builder.appName("loanmatch-screen")
+    if master:
+        builder = builder.master(master)
+    builder = builder.config("spark.ui.enabled", "false") \
+        .config("spark.ui.showConsoleProgress", "false") \
+        .config("spark.sql.shuffle.partitions", "4")
+    try:
+        spark = builder.getOrCreate()
+        spark.sparkContext.setLogLevel("ERROR")
+        return spark
+    except Exception as exc:  # Java missing or failing to start: say what to install
+        raise SparkUnavailable(f"Spark did not start ({exc}); it needs Java 17 "
+                               f"(apt-get install openjdk-17-jre-headless)") from None
+
+
+def _partition_screener(items, version: str, as_of: date, statuses: bool):
+    """The function each executor runs on its partition's record batches."""
+
+    def run(batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        table = pa.Table.from_batches(list(batches))
+        if table.num_rows == 0:
+            return
+        base = from_snapshot(table.cast(table_schema()), version)
+        ordered = base.take(cell_order(base.columns))
+        for start in range(0, len(ordered), SLICE):
+            part = ordered.take(np.arange(start, min(start + SLICE, len(ordered))))
+            tallies, rows = screen_slice(part.columns, len(part), items, as_of, statuses)
+            yield _tally_batch(tallies)
+            if rows is not None and len(rows.firm):
+                yield _status_batch(part.firm_ids[rows.firm], rows)
+    return run
+
+
+def _tally_batch(t: Tallies) -> pa.RecordBatch:
+    n = len(t.count)
+    return pa.RecordBatch.from_arrays([
+        pa.array(["tally"] * n, pa.string()), pa.array(t.product, pa.int32()),
+        pa.array(t.dimension.tolist(), pa.string()), pa.array(t.key.tolist(), pa.string()),
+        pa.array(t.status.tolist(), pa.string()), pa.array(t.count, pa.int64()),
+        pa.nulls(n, pa.string()), pa.nulls(n, pa.int8())], schema=ROWS)
+
+
+def _status_batch(firm_ids: np.ndarray, rows) -> pa.RecordBatch:
+    n = len(rows.firm)
+    names = np.array(STATUS_NAMES, dtype=object)[rows.status]
+    return pa.RecordBatch.from_arrays([
+        pa.array(["status"] * n, pa.string()), pa.array(rows.product, pa.int32()),
+        pa.nulls(n, pa.string()), pa.nulls(n, pa.string()),
+        pa.array(names.tolist(), pa.string()), pa.nulls(n, pa.int64()),
+        pa.array(firm_ids.tolist(), pa.string()), pa.array(rows.failing, pa.int8())],
+        schema=ROWS)
+
+
+def screen_spark(path: Path, products: Sequence[Product], catalog_version: str, as_of: date,
+                 master: str | None = "local[2]", statuses: bool = True) -> Screening:
+    """summary.json and the status rows, computed on Spark, equal to ``screen_embedded``'s."""
+    from pyspark.sql import functions as fn
+    version, rows = snapshot_version(Path(path))
+    items = plans(products)
+    spark = session(master)
+    frame = spark.read.parquet(str(Path(path).resolve()))
+    out = frame.mapInArrow(_partition_screener(items, version, as_of, statuses),
+                           _spark_schema()).cache()
+    sums = out.where(fn.col("kind") == "tally") \
+        .groupBy("product", "dimension", "key", "status").agg(fn.sum("count").alias("count"))
+    summed = {(r["product"], r["dimension"], r["key"], r["status"]): int(r["count"])
+              for r in sums.collect()}
+    meta = {"firm_base_version": version, "catalog_version": catalog_version,
+            "as_of": as_of.isoformat(), "firm_base_rows": rows}
+    summary = build_summary(summed, items, meta)
+    table = None
+    if statuses:
+        found = out.where(fn.col("kind") == "status") \
+            .select("firm_id", "product", "status", "failing").toArrow()
+        table = _ordered_statuses(found, items)
+    out.unpersist()
+    return Screening(summary, table)
+
+
+def _ordered_statuses(found: pa.Table, items) -> pa.Table:
+    firm = np.asarray(found.column("firm_id").to_pylist(), dtype=object)
+    product = found.column("product").to_numpy().astype(np.int32)
+    codes = {name: i for i, name in enumerate(STATUS_NAMES)}
+    status = np.array([codes[s] for s in found.column("status").to_pylist()], dtype=np.int8)
+    failing = found.column("failing").to_numpy().astype(np.int8)
+    rank = np.unique(firm, return_inverse=True)[1].reshape(-1) if len(firm) else firm
+    order = np.lexsort((rank, product)) if len(firm) else np.zeros(0, np.intp)
+    return make_status_table(firm[order], [i.product.id for i in items], product[order],
+                             status[order], failing[order])
+
+
+def _spark_schema():
+    from pyspark.sql.types import (ByteType, IntegerType, LongType, StringType, StructField,
+                                   StructType)
+    return StructType([StructField("kind", StringType()), StructField("product", IntegerType()),
+                       StructField("dimension", StringType()), StructField("key", StringType()),
+                       StructField("status", StringType()), StructField("count", LongType()),
+                       StructField("firm_id", StringType()), StructField("failing", ByteType())])
