@@ -116,3 +116,14 @@ def coded(values: np.ndarray | list, known: np.ndarray | None = None) -> CodedCo
         lookup = np.vectorize(index.__getitem__, otypes=[np.int32])
         codes[known] = lookup(array[known]) if known.any() else []
     return CodedColumn(codes, distinct)
+
+
+def cell_order(columns: dict[str, Column]) -> np.ndarray:
+    """Firms in (city, section, size) order, so each segment cell is one run of firms
+    (``screening.counts``); snapshots are stored in this order."""
+    keys = [columns[name].codes for name in reversed(SEGMENTS)]
+    return np.lexsort(keys)
+
+
+def in_order(order: np.ndarray) -> bool:
+    return bool(np.all(order[1:] > order[:-1])) if len(order) > 1 else True

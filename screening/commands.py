@@ -132,7 +132,7 @@ def list_firms(data_dir):
 @click.option("--data-dir", default=None)
 def screen(rules, firms_file, out_dir, product_ids, as_of, engine, master, no_statuses, data_dir):
     """Every product (or --product) against the firm base: summary.json, statuses.parquet."""
-    from .embedded import screen_embedded, select
+    from .embedded import SLICE, screen_embedded, select
     from .summary import write_summary
     when = _as_of(as_of)
     started = time.perf_counter()
@@ -155,7 +155,7 @@ def screen(rules, firms_file, out_dir, product_ids, as_of, engine, master, no_st
     else:
         base = load_base(firms_file, when, data_dir)
         _show_problems(base, firms_file)
-        slices = -(-len(base) // (1 << 17)) or 1
+        slices = -(-len(base) // SLICE) or 1
         with progress_bar("screening", len(products) * slices) as advance:
             result = screen_embedded(base, products, catalog.version, when,
                                      statuses=not no_statuses, progress=advance)
@@ -193,6 +193,7 @@ def impact(old, new, firms_file, as_of, out_file, versions_dir, data_dir):
     """Per changed product from OLD to NEW (folders or recorded versions): firms gained, lost."""
     from matcher.diff_command import resolve
     from matcher.versions import VersionStore
+    from .embedded import SLICE
     from .impact import changed_products, impact as run_impact
     when = _as_of(as_of)
     store = VersionStore(versions_dir)
@@ -203,7 +204,7 @@ def impact(old, new, firms_file, as_of, out_file, versions_dir, data_dir):
     before, after = load_rules(str(old_root)), load_rules(str(new_root))
     changes = changed_products(before.products, after.products)
     base = load_base(firms_file, when, data_dir)
-    slices = -(-len(base) // (1 << 17)) or 1
+    slices = -(-len(base) // SLICE) or 1
     with progress_bar("impact", max(1, len(changes) * slices)) as advance:
         changes = run_impact(base, changes, when, progress=advance)
     for change in changes:

@@ -16,10 +16,11 @@ import pyarrow as pa
 from matcher.rule import Product
 
 from .firmbase import FirmBase
-from .screen import STATUS_NAMES, Plan, StatusRows, Tallies, cell_order, plans, screen_slice
+from .counts import total
+from .screen import STATUS_NAMES, Plan, StatusRows, plans, screen_slice
 from .summary import build_summary
 
-SLICE = 1 << 17  # firms per slice
+SLICE = 1 << 20  # firms per slice
 
 
 @dataclass
@@ -49,18 +50,17 @@ def screen_embedded(base: FirmBase, products: Sequence[Product], catalog_version
                     as_of: date, statuses: bool = True,
                     progress: Callable[[int], None] | None = None) -> Screening:
     items = plans(products)
-    ordered = base.take(cell_order(base.columns))
-    tallies, found = [], []
-    for start in range(0, len(ordered), SLICE):
+    ordered = base.in_cell_order()
+    parts, found = [], []
+    for start in range(0, max(len(ordered), 1), SLICE):
         rows = np.arange(start, min(start + SLICE, len(ordered)))
         part = ordered.take(rows) if len(ordered) > SLICE else ordered
         t, s = screen_slice(part.columns, len(part), items, as_of, statuses, progress)
-        tallies.append(t)
+        parts.append(t)
         if s is not None:
             s.firm = s.firm + start
             found.append(s)
-    summed = Tallies.concat(tallies).summed()
-    summary = build_summary(summed, items, meta(base, catalog_version, as_of))
+    summary = build_summary(total(parts), items, meta(base, catalog_version, as_of))
     table = status_table(ordered.firm_ids, items, found) if statuses else None
     return Screening(summary, table)
 

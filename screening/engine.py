@@ -27,7 +27,7 @@ import numpy as np
 
 from matcher.condition import Criterion, Group, Node
 
-from .columns import CodedColumn, Column, ListColumn, NumberColumn
+from .columns import Column, ListColumn, NumberColumn
 
 _INT_LIMIT = 2**62
 

@@ -21,7 +21,7 @@ import pyarrow.parquet as pq
 from matcher import fields as F
 
 from .columns import (CONSENT, FIRM_ID, SCALE, STATIC_DERIVED, CodedColumn, Column,
-                      ListColumn, NumberColumn, arrow_type, table_schema)
+                      ListColumn, NumberColumn, cell_order, in_order, table_schema)
 from .derive import static_derived
 from .validate import Checked, FirmBaseError, RowProblem, check_table
 
@@ -49,6 +49,11 @@ class FirmBase:
             arrays.append(_to_arrow(self.columns[fld.name], fld.type))
         return pa.Table.from_arrays(arrays, schema=schema.with_metadata(
             {VERSION_KEY: self.version.encode()}))
+
+    def in_cell_order(self) -> "FirmBase":
+        """The base sorted for screening (``columns.cell_order``); itself if it is."""
+        order = cell_order(self.columns)
+        return self if in_order(order) else self.take(order)
 
     def take(self, rows: np.ndarray) -> "FirmBase":
         return FirmBase(self.firm_ids[rows], self.consent[rows],
@@ -146,6 +151,7 @@ def from_checked(checked: Checked) -> FirmBase:
     columns.update(static_derived(columns))
     base = FirmBase(checked.firm_ids, checked.consent, columns, "", checked.problems,
                     checked.rows_read)
+    base = base.in_cell_order()
     base.version = content_version(base)
     return base
 

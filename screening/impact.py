@@ -18,7 +18,8 @@ from matcher.rule import Product
 from .columns import SEGMENTS
 from .embedded import SLICE
 from .firmbase import FirmBase
-from .screen import Tallies, cell_order, prepare
+from .counts import Counts, total
+from .screen import prepare
 
 GAINED, LOST = "gained", "lost"
 
@@ -58,28 +59,31 @@ def changed_products(old: Sequence[Product], new: Sequence[Product]) -> list[Cha
 
 
 def impact(base: FirmBase, changes: list[Change], as_of: date, progress=None) -> list[Change]:
-    ordered = base.take(cell_order(base.columns))
-    parts: list[Tallies] = []
-    for start in range(0, len(ordered), SLICE):
+    ordered = base.in_cell_order()
+    parts: list[Counts] = []
+    for start in range(0, max(len(ordered), 1), SLICE):
         rows = np.arange(start, min(start + SLICE, len(ordered)))
         part = ordered.take(rows) if len(ordered) > SLICE else ordered
         evaluator, cells = prepare(part.columns, len(part), as_of)
+        counts = Counts.empty((GAINED, LOST), cells, len(changes), 0)
         nothing = np.zeros(evaluator.words, np.uint64)
         for number, change in enumerate(changes):
             before = evaluator.outcome(change.old.eligibility).passes if change.old else nothing
             after = evaluator.outcome(change.new.eligibility).passes if change.new else nothing
-            parts.append(cells.tally(number, GAINED, after & ~before))
-            parts.append(cells.tally(number, LOST, before & ~after))
+            per_cell = cells.per_cell(np.stack([after & ~before, before & ~after]))
+            counts.totals[number] = per_cell.sum(axis=1)
+            for d, found in cells.by_segment(per_cell).items():
+                counts.segments[d][number] = found
             if progress:
                 progress(1)
-    summed = Tallies.concat(parts).summed()
+        parts.append(counts)
+    summed = total(parts)
     for number, change in enumerate(changes):
-        change.counts = {s: summed.get((number, "all", "", s), 0) for s in (GAINED, LOST)}
+        change.counts = {GAINED: int(summed.totals[number, 0]), LOST: int(summed.totals[number, 1])}
         change.segments = {}
-        for name in SEGMENTS:
-            keys = sorted({k for (p, d, k, s) in summed if p == number and d == name})
-            change.segments[name] = {k: {s: summed.get((number, name, k, s), 0)
-                                         for s in (GAINED, LOST)} for k in keys
-                                     if any(summed.get((number, name, k, s), 0)
-                                            for s in (GAINED, LOST))}
+        for d in SEGMENTS:
+            matrix = summed.segments[d][number]
+            change.segments[d] = {summed.names[d][j]: {GAINED: int(matrix[0, j]),
+                                                       LOST: int(matrix[1, j])}
+                                  for j in np.flatnonzero(matrix.any(axis=0))}
     return changes

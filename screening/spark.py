@@ -2,9 +2,10 @@
 
 Why the same code: each partition is screened by ``screen.screen_slice`` inside
 ``mapInArrow`` — the very function the embedded engine runs per slice — so the two
-engines cannot disagree on an answer; Spark only distributes the slices and sums the
-tallies (``groupBy().sum()``), and the driver builds summary.json and orders the
-status rows exactly as the embedded engine does.
+engines cannot disagree on an answer; Spark only distributes the slices, each ships
+its additive ``Counts`` (a few megabytes, whatever the number of firms) to the
+driver, which adds them, builds summary.json and orders the status rows exactly as
+the embedded engine does.
 
 It reads an imported snapshot (``loanmatch firms import``): validation needs the whole
 file (duplicate ids, row numbers), which a partition does not see. pyspark is the
@@ -27,12 +28,12 @@ from matcher.rule import Product
 from .columns import table_schema
 from .embedded import SLICE, Screening, make_status_table
 from .firmbase import VERSION_KEY, from_snapshot
-from .screen import STATUS_NAMES, Tallies, cell_order, plans, screen_slice
+from .counts import Counts, total
+from .screen import plans, screen_slice
 from .summary import build_summary
 
-ROWS = pa.schema([("kind", pa.string()), ("product", pa.int32()), ("dimension", pa.string()),
-                  ("key", pa.string()), ("status", pa.string()), ("count", pa.int64()),
-                  ("firm_id", pa.string()), ("failing", pa.int8())])
+ROWS = pa.schema([("counts", pa.binary()), ("firm_id", pa.string()), ("product", pa.int32()),
+                  ("status", pa.int8()), ("failing", pa.int8())])
 
 
 class SparkUnavailable(RuntimeError):
@@ -84,34 +85,22 @@ def _partition_screener(items, version: str, as_of: date, statuses: bool):
         if table.num_rows == 0:
             return
         base = from_snapshot(table.cast(table_schema()), version)
-        ordered = base.take(cell_order(base.columns))
+        ordered = base.in_cell_order()
         for start in range(0, len(ordered), SLICE):
             part = ordered.take(np.arange(start, min(start + SLICE, len(ordered))))
-            tallies, rows = screen_slice(part.columns, len(part), items, as_of, statuses)
-            yield _tally_batch(tallies)
+            counts, rows = screen_slice(part.columns, len(part), items, as_of, statuses)
+            yield pa.RecordBatch.from_arrays(
+                [pa.array([counts.to_bytes()], pa.binary()), pa.nulls(1, pa.string()),
+                 pa.nulls(1, pa.int32()), pa.nulls(1, pa.int8()), pa.nulls(1, pa.int8())],
+                schema=ROWS)
             if rows is not None and len(rows.firm):
-                yield _status_batch(part.firm_ids[rows.firm], rows)
+                n = len(rows.firm)
+                yield pa.RecordBatch.from_arrays(
+                    [pa.nulls(n, pa.binary()), pa.array(part.firm_ids[rows.firm].tolist(),
+                                                       pa.string()),
+                     pa.array(rows.product, pa.int32()), pa.array(rows.status, pa.int8()),
+                     pa.array(rows.failing, pa.int8())], schema=ROWS)
     return run
-
-
-def _tally_batch(t: Tallies) -> pa.RecordBatch:
-    n = len(t.count)
-    return pa.RecordBatch.from_arrays([
-        pa.array(["tally"] * n, pa.string()), pa.array(t.product, pa.int32()),
-        pa.array(t.dimension.tolist(), pa.string()), pa.array(t.key.tolist(), pa.string()),
-        pa.array(t.status.tolist(), pa.string()), pa.array(t.count, pa.int64()),
-        pa.nulls(n, pa.string()), pa.nulls(n, pa.int8())], schema=ROWS)
-
-
-def _status_batch(firm_ids: np.ndarray, rows) -> pa.RecordBatch:
-    n = len(rows.firm)
-    names = np.array(STATUS_NAMES, dtype=object)[rows.status]
-    return pa.RecordBatch.from_arrays([
-        pa.array(["status"] * n, pa.string()), pa.array(rows.product, pa.int32()),
-        pa.nulls(n, pa.string()), pa.nulls(n, pa.string()),
-        pa.array(names.tolist(), pa.string()), pa.nulls(n, pa.int64()),
-        pa.array(firm_ids.tolist(), pa.string()), pa.array(rows.failing, pa.int8())],
-        schema=ROWS)
 
 
 def screen_spark(path: Path, products: Sequence[Product], catalog_version: str, as_of: date,
@@ -124,16 +113,16 @@ def screen_spark(path: Path, products: Sequence[Product], catalog_version: str, 
     frame = spark.read.parquet(str(Path(path).resolve()))
     out = frame.mapInArrow(_partition_screener(items, version, as_of, statuses),
                            _spark_schema()).cache()
-    sums = out.where(fn.col("kind") == "tally") \
-        .groupBy("product", "dimension", "key", "status").agg(fn.sum("count").alias("count"))
-    summed = {(r["product"], r["dimension"], r["key"], r["status"]): int(r["count"])
-              for r in sums.collect()}
+    parts = [Counts.from_bytes(r["counts"])
+             for r in out.where(fn.col("counts").isNotNull()).select("counts").collect()]
+    if not parts:  # an empty snapshot: no partition yielded anything
+        raise SparkUnavailable(f"{path}: the snapshot holds no firm")
     meta = {"firm_base_version": version, "catalog_version": catalog_version,
             "as_of": as_of.isoformat(), "firm_base_rows": rows}
-    summary = build_summary(summed, items, meta)
+    summary = build_summary(total(parts), items, meta)
     table = None
     if statuses:
-        found = out.where(fn.col("kind") == "status") \
+        found = out.where(fn.col("counts").isNull()) \
             .select("firm_id", "product", "status", "failing").toArrow()
         table = _ordered_statuses(found, items)
     out.unpersist()
@@ -143,8 +132,7 @@ def screen_spark(path: Path, products: Sequence[Product], catalog_version: str, 
 def _ordered_statuses(found: pa.Table, items) -> pa.Table:
     firm = np.asarray(found.column("firm_id").to_pylist(), dtype=object)
     product = found.column("product").to_numpy().astype(np.int32)
-    codes = {name: i for i, name in enumerate(STATUS_NAMES)}
-    status = np.array([codes[s] for s in found.column("status").to_pylist()], dtype=np.int8)
+    status = found.column("status").to_numpy().astype(np.int8)
     failing = found.column("failing").to_numpy().astype(np.int8)
     rank = np.unique(firm, return_inverse=True)[1].reshape(-1) if len(firm) else firm
     order = np.lexsort((rank, product)) if len(firm) else np.zeros(0, np.intp)
@@ -153,9 +141,8 @@ def _ordered_statuses(found: pa.Table, items) -> pa.Table:
 
 
 def _spark_schema():
-    from pyspark.sql.types import (ByteType, IntegerType, LongType, StringType, StructField,
+    from pyspark.sql.types import (BinaryType, ByteType, IntegerType, StringType, StructField,
                                    StructType)
-    return StructType([StructField("kind", StringType()), StructField("product", IntegerType()),
-                       StructField("dimension", StringType()), StructField("key", StringType()),
-                       StructField("status", StringType()), StructField("count", LongType()),
-                       StructField("firm_id", StringType()), StructField("failing", ByteType())])
+    return StructType([StructField("counts", BinaryType()), StructField("firm_id", StringType()),
+                       StructField("product", IntegerType()), StructField("status", ByteType()),
+                       StructField("failing", ByteType())])

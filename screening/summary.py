@@ -1,7 +1,7 @@
 """summary.json: per product its counts, per segment, and its binding constraints.
 
-Built from summed tallies (``screening.screen``) only, so every engine that produces
-the same tallies writes the same file, byte for byte (keys sorted, products in
+Built from summed ``Counts`` only, so every engine that produces the same counts
+writes the same file, byte for byte (keys sorted, products in
 catalog order).
 """
 from __future__ import annotations
@@ -12,9 +12,11 @@ from typing import Any, Sequence
 
 from matcher.condition import Criterion, Node
 
+import numpy as np
+
 from .columns import SEGMENTS
-from .screen import (COUNTED, ELIGIBLE, FAIL_ALONE, INCOMPLETE, INELIGIBLE, NEAR_MISS,
-                     WOULD_QUALIFY, Plan)
+from .counts import Counts
+from .screen import COUNTED, ELIGIBLE, INCOMPLETE, INELIGIBLE, NEAR_MISS, Plan
 
 
 def describe(node: Node) -> str:
@@ -25,42 +27,35 @@ def describe(node: Node) -> str:
     return f"{node.kind}({inner})"
 
 
-def build_summary(summed: dict[tuple, int], items: Sequence[Plan], meta: dict[str, Any]
-                  ) -> dict[str, Any]:
-    firms = summed.get((-1, "all", "", "firms"), 0)
-    grouped: dict[tuple, dict[str, int]] = {}
-    for (p, d, key, s), count in summed.items():
-        if count and d in SEGMENTS:
-            grouped.setdefault((p, d, s), {})[key] = count
-
-    def _segment(product: int, dimension: str, status: str) -> dict[str, int]:
-        return grouped.get((product, dimension, status), {})
-
-    segment_firms = {name: _segment(-1, name, "firms") for name in SEGMENTS}
-    products = []
+def build_summary(counts: Counts, items: Sequence[Plan], meta: dict[str, Any]) -> dict[str, Any]:
+    """summary.json's document; segments with no firm counted are left out."""
+    index = {status: i for i, status in enumerate(counts.statuses)}
+    segment_firms = {d: {name: int(v) for name, v in zip(counts.names[d], counts.firms[d]) if v}
+                     for d in SEGMENTS}
+    products, position = [], 0
     for number, item in enumerate(items):
-        counts = {status: summed.get((number, "all", "", status), 0) for status in COUNTED}
+        totals = {status: int(counts.totals[number, index[status]]) for status in COUNTED}
         segments = {}
-        for name in SEGMENTS:
-            per = {status: _segment(number, name, status) for status in COUNTED}
-            keys = sorted(set().union(*per.values()))
-            segments[name] = {key: {status: per[status].get(key, 0) for status in COUNTED}
-                              for key in keys}
+        for d in SEGMENTS:
+            matrix = counts.segments[d][number]
+            names = counts.names[d]
+            segments[d] = {names[j]: {status: int(matrix[index[status], j]) for status in COUNTED}
+                           for j in np.flatnonzero(matrix.any(axis=0))}
         binding = []
-        for index, condition in enumerate(item.conditions):
-            alone = summed.get((number, "binding", str(index), FAIL_ALONE), 0)
-            binding.append({"criterion": describe(condition), "position": index,
-                            "fail_alone": alone,
-                            "would_qualify": summed.get((number, "binding", str(index),
-                                                         WOULD_QUALIFY), 0)})
+        for offset, condition in enumerate(item.conditions):
+            alone, qualify = counts.binding[position + offset].tolist()
+            binding.append({"criterion": describe(condition), "position": offset,
+                            "fail_alone": alone, "would_qualify": qualify})
+        position += len(item.conditions)
         binding.sort(key=lambda b: (-b["fail_alone"], b["position"]))
         products.append({
             "product_id": item.product.id, "bank": item.product.bank,
-            "name": item.product.name,
-            ELIGIBLE: counts[ELIGIBLE], INELIGIBLE: firms - counts[ELIGIBLE] - counts[INCOMPLETE],
-            INCOMPLETE: counts[INCOMPLETE], NEAR_MISS: counts[NEAR_MISS],
+            "name": item.product.name, ELIGIBLE: totals[ELIGIBLE],
+            INELIGIBLE: counts.firms_total - totals[ELIGIBLE] - totals[INCOMPLETE],
+            INCOMPLETE: totals[INCOMPLETE], NEAR_MISS: totals[NEAR_MISS],
             "segments": segments, "binding_constraints": binding})
-    return {**meta, "firms": firms, "segment_firms": segment_firms, "products": products}
+    return {**meta, "firms": counts.firms_total, "segment_firms": segment_firms,
+            "products": products}
 
 
 def write_summary(summary: dict[str, Any], path: Path) -> None:

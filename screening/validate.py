@@ -285,7 +285,6 @@ def _coded(array: pa.Array, check, report) -> CodedColumn:
 
 def _lists(array: pa.Array, mf, text_source: bool, report) -> ListColumn:
     """A list column (or, from CSV, text as a JSON array or items separated by '|')."""
-    n = len(array)
     if pa.types.is_list(array.type) or pa.types.is_large_list(array.type):
         lists = array
     else:

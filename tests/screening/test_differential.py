@@ -11,14 +11,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pytest
 
 from matcher import load_catalog
-from matcher.catalog import Catalog, read_products
+from matcher.catalog import Catalog
 from product_catalog.synth import synth_catalog, write_catalog
 from screening.embedded import screen_embedded
 from screening.firmbase import from_checked, read_firms
