@@ -2,7 +2,7 @@
 
 Why a fixed layout: the screening engine, the snapshot on disk, the SQL a bank runs in
 its own warehouse and the Spark job all read the same columns, so each field's storage
-is derived once here from ``matcher.fields`` (the table the profile schema is built
+is derived once here from ``matcher.vocabulary.fields`` (the table the profile schema is built
 from) and never restated. Numbers are exact: money is ``decimal(18,2)`` (fen), ratios
 ``decimal(18,6)``, counts ``int64``; in memory they are int64 scaled by 10**scale, so a
 comparison with a rule's Decimal bound is an exact integer comparison.
@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from matcher import fields as F
+from matcher.vocabulary import fields as F
 
 FIRM_ID = "firm_id"
 CONSENT = "contact_consent"

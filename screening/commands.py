@@ -73,7 +73,7 @@ def _show_problems(base, source: str) -> None:
 
 
 def load_rules(rules: str):
-    from matcher.catalog import CatalogError, load_catalog
+    from matcher.engine.catalog import CatalogError, load_catalog
     if not Path(rules).exists():
         _fail(f"{rules}: no such rules folder (use --rules DIR)")
     try:
@@ -191,8 +191,8 @@ def _firm_path(argument: str, data_dir: str | None) -> Path:
 @click.option("--data-dir", default=None)
 def impact(old, new, firms_file, as_of, out_file, versions_dir, data_dir):
     """Per changed product from OLD to NEW (folders or recorded versions): firms gained, lost."""
-    from matcher.diff_command import resolve
-    from matcher.versions import VersionStore
+    from loanmatch_cli.diff_command import resolve
+    from matcher.authoring.versions import VersionStore
     from .embedded import SLICE
     from .impact import changed_products, impact as run_impact
     when = _as_of(as_of)
@@ -226,7 +226,7 @@ def impact(old, new, firms_file, as_of, out_file, versions_dir, data_dir):
               help="date for months/years in business (default: today)")
 def sql(rule_file, dialect, as_of):
     """Print RULE_FILE's eligibility as one SQL boolean expression (NULL = incomplete)."""
-    from matcher.catalog import read_products
+    from matcher.engine.catalog import read_products
     from .sql import eligibility_sql
     if not Path(rule_file).is_file():
         _fail(f"{rule_file}: no such rule file")

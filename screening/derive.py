@@ -1,9 +1,9 @@
-"""The derived fields of ``matcher.profile.derive``, computed for a whole column at once.
+"""The derived fields of ``matcher.vocabulary.profile.derive``, computed for a whole column at once.
 
 Why not call ``derive`` per firm: a million calls. Why not restate its rules: they would
 drift. So every rule here goes through the profile's own code for each *distinct* value
 it reads — ``derive`` itself on each distinct region and industry code, the size
-regulation's table (``matcher.sizeclass``) for each distinct industry — and only the
+regulation's table (``matcher.vocabulary.sizeclass``) for each distinct industry — and only the
 per-firm part (comparing indicators with the regulation's bounds, counting months) is
 array arithmetic. ``tests/screening`` holds the result equal to ``load_profile``'s.
 """
@@ -13,8 +13,8 @@ from datetime import date
 
 import numpy as np
 
-from matcher import sizeclass
-from matcher.profile import derive
+from matcher.vocabulary import sizeclass
+from matcher.vocabulary.profile import derive
 
 from .columns import CodedColumn, Column, NumberColumn, coded
 

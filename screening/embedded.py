@@ -13,7 +13,7 @@ from typing import Any, Callable, Sequence
 import numpy as np
 import pyarrow as pa
 
-from matcher.rule import Product
+from matcher.rulefile.product import Product
 
 from .firmbase import FirmBase
 from .counts import total

@@ -25,7 +25,7 @@ from typing import Iterable
 
 import numpy as np
 
-from matcher.condition import Criterion, Group, Node
+from matcher.rulefile.condition import Criterion, Group, Node
 
 from .columns import Column, ListColumn, NumberColumn
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from matcher import fields as F
+from matcher.vocabulary import fields as F
 
 from .columns import (CONSENT, FIRM_ID, SCALE, STATIC_DERIVED, CodedColumn, Column,
                       ListColumn, NumberColumn, cell_order, in_order, table_schema)

@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from matcher.rule import Product
+from matcher.rulefile.product import Product
 
 from .columns import SEGMENTS
 from .embedded import SLICE

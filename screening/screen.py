@@ -18,10 +18,10 @@ from typing import Sequence
 
 import numpy as np
 
-from matcher.catalog import NEAR_MISS_LIMIT
-from matcher.condition import fields_used, top_level
-from matcher.rule import Product
-from matcher.triage import FIXED_FIELDS
+from matcher.engine.catalog import NEAR_MISS_LIMIT
+from matcher.rulefile.condition import fields_used, top_level
+from matcher.rulefile.product import Product
+from matcher.engine.triage import FIXED_FIELDS
 
 from .columns import Column
 from .counts import Cells, Counts

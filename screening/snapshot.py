@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from matcher.versions import write_atomically
+from matcher.authoring.versions import write_atomically
 
 from .embedded import SLICE
 from .firmbase import FirmBase

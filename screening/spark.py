@@ -23,7 +23,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from matcher.rule import Product
+from matcher.rulefile.product import Product
 
 from .columns import table_schema
 from .embedded import SLICE, Screening, make_status_table

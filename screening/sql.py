@@ -14,8 +14,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from matcher import fields as F
-from matcher.condition import Criterion, Group, Node
+from matcher.vocabulary import fields as F
+from matcher.rulefile.condition import Criterion, Group, Node
 
 DIALECTS = ("duckdb", "spark")
 _COMPARE = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -59,7 +59,7 @@ def _criterion(c: Criterion, as_of: date, dialect: str) -> str:
 
 def _column(name: str, as_of: date) -> str:
     """A column, or the expression of a field derived from the evaluation date
-    (``matcher.profile.months_between``: a month is complete on the same day)."""
+    (``matcher.vocabulary.profile.months_between``: a month is complete on the same day)."""
     if name in ("months_in_business", "years_in_business"):
         when = f"DATE '{as_of.isoformat()}'"
         months = (f"((year({when}) - year(established_on)) * 12 + month({when}) "

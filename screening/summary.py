@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 from typing import Any, Sequence
 
-from matcher.condition import Criterion, Node
+from matcher.rulefile.condition import Criterion, Node
 
 import numpy as np
 

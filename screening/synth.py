@@ -17,7 +17,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from matcher import fields as F
+from matcher.vocabulary import fields as F
 from product_catalog.synth import AS_OF
 from product_catalog.synth_tables import BANKS, NATIONAL_BANKS, PROVINCES, _INDUSTRY_ROWS
 

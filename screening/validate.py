@@ -5,7 +5,7 @@ microseconds each. So each column is checked with array operations where the ans
 is plain (an int64 count within its range, a float money amount with at most two
 decimals), and everything else — every distinct text, code, date and boolean, and the
 rare number the fast path does not vouch for — goes through the marshmallow field of
-``matcher.profile.ProfileSchema`` itself, once per distinct value. The fast path only
+``matcher.vocabulary.profile.ProfileSchema`` itself, once per distinct value. The fast path only
 ever *accepts* values that field would accept with the same value; anything it doubts
 is asked of the field, so the verdicts and the messages are the profile's own.
 
@@ -26,8 +26,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from marshmallow import ValidationError
 
-from matcher import fields as F
-from matcher.profile import DERIVED_POSTED, ProfileSchema
+from matcher.vocabulary import fields as F
+from matcher.vocabulary.profile import DERIVED_POSTED, ProfileSchema
 
 from .columns import (CONSENT, FIRM_ID, FIRM_ID_MAX, SCALE, CodedColumn, Column, ListColumn,
                       NumberColumn)

@@ -17,14 +17,14 @@ import pyarrow as pa
 import pytest
 
 from matcher import load_catalog
-from matcher.catalog import Catalog
+from matcher.engine.catalog import Catalog
 from product_catalog.synth import synth_catalog, write_catalog
 from screening.embedded import screen_embedded
 from screening.firmbase import from_checked, read_firms
 from screening.synth import synth_firms
 from screening.validate import check_table
-from tests.conftest import RULES
-from tests.screening.helpers import match_answers, screening_answers
+from tests.support.paths import RULES
+from tests.support.firms import match_answers, screening_answers
 
 AS_OF = date(2026, 12, 1)
 

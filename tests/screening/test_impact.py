@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from matcher import load_catalog
-from matcher.cli import main
+from loanmatch_cli.main import main
 from screening.firmbase import from_checked
 from screening.impact import changed_products, impact
 from screening.synth import synth_firms
 from screening.validate import check_table
-from tests.conftest import RULES
-from tests.screening.helpers import profiles_of
+from tests.support.paths import RULES
+from tests.support.firms import profiles_of
 
 AS_OF = date(2026, 12, 1)
 

@@ -11,12 +11,12 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from matcher.cli import main
-from matcher.profile import ProfileError, load_profile
+from loanmatch_cli.main import main
+from matcher.vocabulary.profile import ProfileError, load_profile
 from screening.firmbase import read_firms
 from screening.synth import synth_firms
 from screening.validate import FirmBaseError
-from tests.screening.helpers import profiles_of
+from tests.support.firms import profiles_of
 
 AS_OF = date(2026, 12, 1)
 HEADER = ["firm_id", "contact_consent", "region_code", "industry_code", "employees",

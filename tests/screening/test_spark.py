@@ -8,9 +8,9 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
-from matcher.cli import main
+from loanmatch_cli.main import main
 from screening.synth import write_firms
-from tests.conftest import RULES
+from tests.support.paths import RULES
 
 
 def _screen(runner, firms, out, *extra):

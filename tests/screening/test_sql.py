@@ -10,15 +10,15 @@ import pytest
 from click.testing import CliRunner
 
 from matcher import load_catalog
-from matcher.cli import main
+from loanmatch_cli.main import main
 from product_catalog.synth import synth_catalog, write_catalog
 from screening.embedded import screen_embedded
 from screening.firmbase import from_checked
 from screening.sql import eligibility_sql
 from screening.synth import synth_firms
 from screening.validate import check_table
-from tests.conftest import RULES
-from tests.screening.helpers import screening_answers
+from tests.support.paths import RULES
+from tests.support.firms import screening_answers
 
 AS_OF = date(2026, 12, 1)
 SQL_STATUS = {True: "eligible", False: "ineligible", None: "incomplete"}

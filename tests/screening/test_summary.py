@@ -1,5 +1,5 @@
 """summary.json's segments and binding constraints, against the reference evaluator
-(``matcher.condition.evaluate`` on each firm loaded by ``load_profile``)."""
+(``matcher.rulefile.condition.evaluate`` on each firm loaded by ``load_profile``)."""
 from __future__ import annotations
 
 import json
@@ -9,15 +9,15 @@ from datetime import date
 import pytest
 
 from matcher import load_catalog
-from matcher.condition import FAIL, PASS, UNKNOWN, evaluate, top_level
-from matcher.profile import load_profile
+from matcher.rulefile.condition import FAIL, PASS, UNKNOWN, evaluate, top_level
+from matcher.vocabulary.profile import load_profile
 from screening.embedded import screen_embedded
 from screening.firmbase import from_checked
 from screening.summary import write_summary
 from screening.synth import synth_firms
 from screening.validate import check_table
-from tests.conftest import RULES
-from tests.screening.helpers import profiles_of
+from tests.support.paths import RULES
+from tests.support.firms import profiles_of
 
 AS_OF = date(2026, 12, 1)
 
