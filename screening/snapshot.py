@@ -20,8 +20,9 @@ import pyarrow.parquet as pq
 
 from matcher.authoring.versions import write_atomically
 
-from .embedded import SLICE
 from .firmbase import FirmBase
+
+ROW_GROUP = 1 << 16  # firms per Parquet row group: the unit Spark splits a snapshot by
 
 
 @dataclass
@@ -47,7 +48,7 @@ class FirmBaseStore:
         path = self.path_of(base.version)
         if not path.exists():
             buffer = io.BytesIO()
-            pq.write_table(base.to_arrow(), buffer, compression="zstd", row_group_size=SLICE)
+            pq.write_table(base.to_arrow(), buffer, compression="zstd", row_group_size=ROW_GROUP)
             write_atomically(path, buffer.getvalue())
         rejected_path = None
         if base.problems:

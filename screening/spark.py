@@ -110,6 +110,11 @@ def screen_spark(path: Path, products: Sequence[Product], catalog_version: str, 
     version, rows = snapshot_version(Path(path))
     items = plans(products)
     spark = session(master)
+    # Row groups are the unit Spark splits a file by: enough splits for every core, and
+    # a slice's worth of firms in each at most (the snapshot keeps segment cells together).
+    parts = max(spark.sparkContext.defaultParallelism, -(-rows // SLICE))
+    spark.conf.set("spark.sql.files.maxPartitionBytes",
+                   str(max(1 << 20, Path(path).stat().st_size // parts + 1)))
     frame = spark.read.parquet(str(Path(path).resolve()))
     out = frame.mapInArrow(_partition_screener(items, version, as_of, statuses),
                            _spark_schema()).cache()

@@ -29,7 +29,10 @@ def test_spark_local_mode_equals_the_embedded_engine(tmp_path):
     imported = runner.invoke(main, ["firms", "import", str(source), "--data-dir",
                                     str(tmp_path / "var"), "--as-of", "2026-12-01"])
     assert imported.exit_code == 0, imported.output
-    snapshot = next((tmp_path / "var" / "firm-bases").glob("*.parquet"))
+    imported_snapshot = next((tmp_path / "var" / "firm-bases").glob("*.parquet"))
+    # small row groups: several Spark partitions, each naming its own segments
+    snapshot = tmp_path / "snapshot.parquet"
+    pq.write_table(pq.read_table(imported_snapshot), snapshot, row_group_size=700)
     _screen(runner, snapshot, tmp_path / "embedded")
     _screen(runner, snapshot, tmp_path / "spark", "--engine", "spark", "--master", "local[2]")
     embedded = (tmp_path / "embedded" / "summary.json").read_bytes()
