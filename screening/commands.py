@@ -155,6 +155,8 @@ def screen(rules, firms_file, out_dir, product_ids, as_of, engine, master, no_st
     else:
         base = load_base(firms_file, when, data_dir)
         _show_problems(base, firms_file)
+        if not len(base):
+            _fail(f"{firms_file}: no valid firm to screen; fix the rows above")
         slices = -(-len(base) // SLICE) or 1
         with progress_bar("screening", len(products) * slices) as advance:
             result = screen_embedded(base, products, catalog.version, when,

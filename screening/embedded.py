@@ -12,6 +12,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from matcher.rulefile.product import Product
 
@@ -67,25 +68,25 @@ def screen_embedded(base: FirmBase, products: Sequence[Product], catalog_version
 
 def status_table(firm_ids: np.ndarray, items: Sequence[Plan], parts: Sequence[StatusRows]
                  ) -> pa.Table:
-    """statuses.parquet's rows, ordered by product (catalog order) then firm id."""
-    firm = np.concatenate([p.firm for p in parts]) if parts else np.zeros(0, np.int64)
-    product = np.concatenate([p.product for p in parts]) if parts else np.zeros(0, np.int32)
-    status = np.concatenate([p.status for p in parts]) if parts else np.zeros(0, np.int8)
-    failing = np.concatenate([p.failing for p in parts]) if parts else np.zeros(0, np.int8)
-    rank = np.empty(len(firm_ids), dtype=np.int64)
-    rank[np.argsort(firm_ids, kind="stable")] = np.arange(len(firm_ids))
-    order = np.lexsort((rank[firm], product))
-    return make_status_table(firm_ids[firm[order]], [i.product.id for i in items],
-                             product[order], status[order], failing[order])
+    """statuses.parquet's rows (``parts`` index ``firm_ids``)."""
+    def joined(name: str, dtype) -> np.ndarray:
+        return np.concatenate([getattr(p, name) for p in parts]) if parts else np.zeros(0, dtype)
+    ids = pa.array(firm_ids, pa.string()).take(pa.array(joined("firm", np.int64)))
+    return make_status_table(ids, [i.product.id for i in items], joined("product", np.int32),
+                             joined("status", np.int8), joined("failing", np.int8))
 
 
-def make_status_table(firm_ids, product_ids: Sequence[str], product: np.ndarray,
+def make_status_table(firm_ids: pa.Array, product_ids: Sequence[str], product: np.ndarray,
                       status: np.ndarray, failing: np.ndarray) -> pa.Table:
-    return pa.table({
-        "firm_id": pa.array(list(firm_ids), pa.string()),
+    """The rows ordered by product (catalog order) then firm id, whoever computed them."""
+    table = pa.table({
+        "firm_id": firm_ids,
         "product_id": pa.DictionaryArray.from_arrays(pa.array(product, pa.int32()),
                                                      pa.array(list(product_ids), pa.string())),
         "status": pa.DictionaryArray.from_arrays(pa.array(status, pa.int8()),
                                                  pa.array(STATUS_NAMES, pa.string())),
         "failing_criteria": pa.array(failing, pa.int8()),
     })
+    keys = pa.table({"product": pa.array(product, pa.int32()), "firm_id": firm_ids})
+    return table.take(pc.sort_indices(keys, [("product", "ascending"),
+                                             ("firm_id", "ascending")]))

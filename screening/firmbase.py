@@ -23,7 +23,8 @@ from matcher.vocabulary import fields as F
 from .columns import (CONSENT, FIRM_ID, SCALE, STATIC_DERIVED, CodedColumn, Column,
                       ListColumn, NumberColumn, cell_order, in_order, table_schema)
 from .derive import static_derived
-from .validate import Checked, FirmBaseError, RowProblem, check_table
+from .validate import (Checked, FirmBaseError, RowProblem, check_table, coded_from_arrow,
+                       decimal_units)
 
 VERSION_KEY = b"loanmatch.firm_base_version"
 FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl",
@@ -121,7 +122,7 @@ def _read_jsonl(path: Path) -> tuple[pa.Table, np.ndarray, bool]:
         try:
             columns[name] = pa.array(values, type=_json_type(name))
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
-            columns[name] = _Mixed.wrap(values)
+            columns[name] = _mixed(values)
     table = pa.table(columns) if columns else pa.table({FIRM_ID: pa.array([], pa.string())})
     if broken:
         raise FirmBaseError("; ".join(f"{path}:{n}: {m}" for n, m in broken[:5])
@@ -137,13 +138,10 @@ def _json_type(name: str) -> pa.DataType | None:
     return pa.list_(pa.string()) if fld is not None and fld.kind == F.LIST else None
 
 
-class _Mixed:
-    """A JSON column whose values are of several types: kept as the Python values in an
-    Arrow binary column, decoded by the validator's fallback one value at a time."""
-
-    @staticmethod
-    def wrap(values: list) -> pa.Array:
-        return pa.array([None if v is None else orjson.dumps(v) for v in values], pa.binary())
+def _mixed(values: list) -> pa.Array:
+    """A JSON column whose values are of several types: each value's JSON in an Arrow
+    binary column, decoded by the validator one value at a time (for its message)."""
+    return pa.array([None if v is None else orjson.dumps(v) for v in values], pa.binary())
 
 
 def from_checked(checked: Checked) -> FirmBase:
@@ -187,21 +185,18 @@ def from_snapshot(table: pa.Table, version: str) -> FirmBase:
         array = table.column(fld.name).combine_chunks()
         kind = F.FIELDS[fld.name].kind
         if kind in SCALE:
-            from .validate import _decimal_units
             known = array.is_valid().to_numpy(zero_copy_only=False)
-            raw = (_decimal_units(array) if pa.types.is_decimal(array.type)
+            raw = (decimal_units(array) if pa.types.is_decimal(array.type)
                    else pa.compute.fill_null(array, 0).to_numpy())
             columns[fld.name] = NumberColumn(SCALE[kind], raw.astype(np.int64), known)
         elif kind == F.LIST:
             known = array.is_valid().to_numpy(zero_copy_only=False)
             filled = pa.compute.fill_null(array, pa.scalar([], array.type))
             offsets = filled.offsets.to_numpy().astype(np.int64)
-            from .validate import _coded
-            items = _coded(filled.flatten(), lambda v: (v, None), lambda w, m: None)
+            items = coded_from_arrow(filled.flatten(), lambda v: (v, None), lambda w, m: None)
             columns[fld.name] = ListColumn(offsets - offsets[0], items.codes, items.values, known)
         else:
-            from .validate import _coded
-            columns[fld.name] = _coded(array, lambda v: (v, None), lambda w, m: None)
+            columns[fld.name] = coded_from_arrow(array, lambda v: (v, None), lambda w, m: None)
     return FirmBase(ids, consent, columns, version, [], table.num_rows)
 
 

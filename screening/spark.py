@@ -135,14 +135,11 @@ def screen_spark(path: Path, products: Sequence[Product], catalog_version: str, 
 
 
 def _ordered_statuses(found: pa.Table, items) -> pa.Table:
-    firm = np.asarray(found.column("firm_id").to_pylist(), dtype=object)
-    product = found.column("product").to_numpy().astype(np.int32)
-    status = found.column("status").to_numpy().astype(np.int8)
-    failing = found.column("failing").to_numpy().astype(np.int8)
-    rank = np.unique(firm, return_inverse=True)[1].reshape(-1) if len(firm) else firm
-    order = np.lexsort((rank, product)) if len(firm) else np.zeros(0, np.intp)
-    return make_status_table(firm[order], [i.product.id for i in items], product[order],
-                             status[order], failing[order])
+    return make_status_table(found.column("firm_id").combine_chunks(),
+                             [i.product.id for i in items],
+                             found.column("product").to_numpy().astype(np.int32),
+                             found.column("status").to_numpy().astype(np.int8),
+                             found.column("failing").to_numpy().astype(np.int8))
 
 
 def _spark_schema():

@@ -95,7 +95,7 @@ def check_table(table: pa.Table, as_of: date, text_source: bool = False,
         elif fld.kind == F.LIST:
             columns[name] = _lists(array, mf, text_source, lambda w, m, nm=name: report(nm, w, m))
         else:
-            columns[name] = _coded(array, check, lambda w, m, nm=name: report(nm, w, m))
+            columns[name] = coded_from_arrow(array, check, lambda w, m, nm=name: report(nm, w, m))
     keep = np.flatnonzero(~bad)
     problems.sort(key=lambda p: (p[0], p[1]))
     found = [RowProblem(int(rows[i]), f, m) for i, f, m in problems]
@@ -232,7 +232,7 @@ def _numbers(array: pa.Array, fld: F.Field, check, report) -> NumberColumn:
             sure = valid & exact & (raw >= low) & (raw <= high)
         values = np.where(sure, scaled, 0).astype(np.int64)
     elif pa.types.is_decimal(kind) and kind.scale <= scale and kind.precision <= 18:
-        raw = _decimal_units(array)
+        raw = decimal_units(array)
         sure = valid & (raw >= low * 10**kind.scale) & (raw <= high * 10**kind.scale)
         values = raw * 10**(scale - kind.scale)
     doubt = np.flatnonzero(valid & ~sure)
@@ -255,7 +255,7 @@ def _numbers(array: pa.Array, fld: F.Field, check, report) -> NumberColumn:
     return NumberColumn(scale, np.where(sure, values, 0), sure)
 
 
-def _decimal_units(array: pa.Array) -> np.ndarray:
+def decimal_units(array: pa.Array) -> np.ndarray:
     """A decimal128 array (precision ≤ 18) as int64 in its own scale's units."""
     words = np.frombuffer(array.buffers()[1], dtype=np.int64).reshape(-1, 2)
     units = words[array.offset:array.offset + len(array), 0].copy()
@@ -263,7 +263,7 @@ def _decimal_units(array: pa.Array) -> np.ndarray:
     return units
 
 
-def _coded(array: pa.Array, check, report) -> CodedColumn:
+def coded_from_arrow(array: pa.Array, check, report) -> CodedColumn:
     """Each distinct value checked once by the profile field; codes in sorted value order."""
     n = len(array)
     if n == 0:
@@ -314,7 +314,7 @@ def _lists(array: pa.Array, mf, text_source: bool, report) -> ListColumn:
     offsets = np.asarray(lists.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
     offsets = offsets - offsets[0]
     flat = lists.flatten()
-    items = _coded(flat, _item_check(mf), lambda w, m: None) if len(flat) else \
+    items = coded_from_arrow(flat, _item_check(mf), lambda w, m: None) if len(flat) else \
         CodedColumn(np.zeros(0, np.int32), [])
     bad_items = np.flatnonzero(items.codes < 0)
     if len(bad_items):
@@ -342,7 +342,7 @@ def _item_check(mf):
 
 
 def _python(array: pa.Array) -> list:
-    """Python values; a binary column holds JSON of mixed types (see firmbase._Mixed)."""
+    """Python values; a binary column holds JSON of mixed types (see firmbase._mixed)."""
     values = array.to_pylist()
     if pa.types.is_binary(array.type):
         return [None if v is None else json.loads(v) for v in values]
