@@ -25,6 +25,7 @@ LAZY = {
     "serve": "loanmatch_cli.serve_command:serve_command",
     "test": "loanmatch_cli.scenario_command:test",
     "diff": "loanmatch_cli.diff_command:diff",
+    "report": "workbench.report_command:report",  # the enterprise report as HTML
     "firms": "screening.commands:firms",
     "screen": "screening.commands:screen",
     "impact": "screening.commands:impact",
@@ -73,7 +74,8 @@ def lint(directory):
     from matcher.authoring.lint import lint as run_lint
     root = Path(directory or default_rules())
     if not root.exists():
-        err.print(f"[red]error:[/] {root}: no such folder (give the rules folder, e.g. `loanmatch lint rules/`)")
+        err.print(f"[red]error:[/] {root}: no such folder "
+                  "(give the rules folder, e.g. `loanmatch lint rules/`)")
         sys.exit(2)
     with file_progress("linting", len(rule_files(root))) as step:
         report = run_lint(root, step)
@@ -131,7 +133,7 @@ def match(profile_file, rules, as_of, fmt, explain, lang):
         try:
             when = date.fromisoformat(as_of)
         except ValueError:
-            raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of")
+            raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
     catalog = load_for_cli(rules or default_rules())
     entries = _read_profiles(profile_file)
     if not entries:
@@ -153,8 +155,8 @@ def match(profile_file, rules, as_of, fmt, explain, lang):
             continue
         doc = result.to_dict(explain=explain, lang=lang)
         if fmt == "table":
-            from .table import print_table
-            print_table(doc, Console())
+            from .table import output_console, print_table
+            print_table(doc, output_console())
         else:
             click.echo(json.dumps(doc, ensure_ascii=False, indent=None if many else 2))
     if many:
@@ -165,7 +167,8 @@ def match(profile_file, rules, as_of, fmt, explain, lang):
 
 @main.command()
 @click.option("--versions-dir", default=None, type=click.Path(),
-              help="where versions are recorded (default: $LOANMATCH_VERSIONS_DIR or var/catalog-versions)")
+              help="where versions are recorded "
+                   "(default: $LOANMATCH_VERSIONS_DIR or var/catalog-versions)")
 def versions(versions_dir):
     """List the catalog versions that went live, newest last (for diff and replay)."""
     from matcher.authoring.versions import VersionStore

@@ -10,11 +10,12 @@ import hashlib
 import re
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
+from typing import Any
 
 from product_catalog import banks
 
 from . import header as terms_reader
-from .clauses import Clause, HeaderLine, split_segments, split_sheet
+from .clauses import REFUSAL, Clause, HeaderLine, split_segments, split_sheet
 from .merge import merge_criteria
 from .recognise import Reading, note_for, read_segment
 from .text import Segment
@@ -31,6 +32,8 @@ class SheetError(ValueError):
 class ParsedSheet:
     rule_file: dict
     warnings: list[str] = dc_field(default_factory=list)
+    clauses: int = 0  # eligibility clauses (conditions and a regional 适用地区 line)
+    clauses_read: int = 0  # of those, read whole: criteria and nothing left for review
 
     @property
     def bank(self) -> str:
@@ -121,6 +124,16 @@ class _Sheet:
         self.criteria: list[dict] = []
         self.unparsed: list[dict] = []
         self.warnings: list[str] = []
+        self.clauses = 0
+        self.clauses_read = 0
+
+    def read_clause(self, text: str, source: str, line: int) -> list[dict]:
+        """``read_text`` for one eligibility clause, counted read whole or not."""
+        left = len(self.unparsed)
+        nodes = self.read_text(text, source, line)
+        self.clauses += 1
+        self.clauses_read += len(self.unparsed) == left
+        return nodes
 
     def leave(self, line: int, clause: str, note: str) -> None:
         self.unparsed.append({"clause": clause, "note": note})
@@ -179,8 +192,8 @@ class _Sheet:
                 read = f"; read as {kinds}" if kinds else ""
                 self.leave(h.line, h.text, f"no collateral kind for: {unread}{read}")
         elif h.key in readers:
-            name, read = readers[h.key]
-            value = read(h.value)
+            name, reader = readers[h.key]
+            value = reader(h.value)
             if value or value == 0:
                 self.terms[name] = value
             else:
@@ -190,7 +203,7 @@ class _Sheet:
                 self.terms["illustrative"] = True
         elif h.key == "region":
             if h.value and not _NATIONWIDE.fullmatch(h.value.strip()):
-                self.criteria += self.read_text(h.value, h.text, h.line)
+                self.criteria += self.read_clause(h.value, h.text, h.line)
         elif not h.key:
             self.leave(h.line, h.text, f"no rule-file term for {h.label}")
 
@@ -208,7 +221,7 @@ def parse_sheet(text: str, source: str | None = None, stem: str | None = None) -
     """
     where = source or "<sheet>"
     headers, clauses, stray = split_sheet(text)
-    first = {}
+    first: dict[str, HeaderLine] = {}
     for h in headers:
         first.setdefault(h.key, h)
     if "bank" not in first or not first["bank"].value:
@@ -241,7 +254,7 @@ def parse_sheet(text: str, source: str | None = None, stem: str | None = None) -
     sheet.warnings += [f"{where}: {w}" for w in merge_warnings]
 
     stem = stem if stem is not None else (Path(source).stem if source else None)
-    rule_file = {"id": f"{bank}-{_slug(stem, bank, first['product'].value)}", "bank": bank,
+    rule_file: dict[str, Any] = {"id": f"{bank}-{_slug(stem, bank, first['product'].value)}", "bank": bank,
                  "bank_name": banks.BANKS[bank].name if bank in banks.BANKS else bank_text,
                  "name": first["product"].value}
     if source:
@@ -251,14 +264,16 @@ def parse_sheet(text: str, source: str | None = None, stem: str | None = None) -
     rule_file["eligibility"] = {"all": criteria}
     if sheet.unparsed:
         rule_file["unparsed"] = sheet.unparsed
-    return ParsedSheet(rule_file, sheet.warnings)
+    return ParsedSheet(rule_file, sheet.warnings, sheet.clauses, sheet.clauses_read)
 
 
 def _read_clauses(sheet: _Sheet, clauses: list[Clause]) -> list[dict]:
     nodes: list[dict] = []
     alternatives: dict[int, list[dict]] = {}
     for clause in clauses:
-        read = sheet.read_text(clause.text, clause.text, clause.line)
+        # A ground for refusal is read as the sheet means it: 有欠税记录的，不予受理.
+        text = clause.text + REFUSAL if clause.refuses else clause.text
+        read = sheet.read_clause(text, clause.text, clause.line)
         if clause.alternative_group is None:
             nodes += read
             continue

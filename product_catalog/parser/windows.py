@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .numerals import NUMBER, parse_number
 
 LAST_YEAR = "last_year"  # the last full (fiscal) year
 
 _PERIOD_RE = re.compile(
-    rf"(?P<last>(?:申请日?|申贷)?(?:上一?个?|前一个?)(?:会计|自然|完整)?年度|上年度|上一年|上年|去年)"
+    rf"(?P<last>(?:申请日?|申贷)?(?:上一?个?|前一个?)(?:会计|自然|完整|纳税)?年度|上年度|上一年|上年|去年)"
     rf"|(?P<lead>最近|近|过去|申请日?前|申贷前|前)\s*(?P<n>{NUMBER}|半)\s*"
     rf"(?P<unit>个自然年度|个会计年度|个完整年度|个年度|年度|年|个自然月|个月|月)(?:内|以内|之内|期间|来)?"
     rf"|(?P<n2>{NUMBER}|半)\s*(?P<unit2>年|个月)(?:内|之内|期间)")
@@ -47,7 +48,7 @@ def find_windows(text: str) -> list[Window]:
             continue
         months = count * (1 if "月" in unit else 12)
         if number == "半":
-            months = 6 if "年" in unit else 0
+            months = Decimal(6 if "年" in unit else 0)
         if months == int(months) and months > 0:
             found.append(Window(m.start(), m.end(), int(months)))
     return found
