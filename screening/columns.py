@@ -7,9 +7,11 @@ from) and never restated. Numbers are exact: money is ``decimal(18,2)`` (fen), r
 ``decimal(18,6)``, counts ``int64``; in memory they are int64 scaled by 10**scale, so a
 comparison with a rule's Decimal bound is an exact integer comparison.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 import numpy as np
@@ -48,8 +50,10 @@ def arrow_type(fld: F.Field) -> pa.DataType:
 
 def table_schema() -> pa.Schema:
     """Every column of a validated firm table (a snapshot), in a fixed order."""
-    columns = [pa.field(FIRM_ID, pa.string(), nullable=False),
-               pa.field(CONSENT, pa.bool_(), nullable=False)]
+    columns = [
+        pa.field(FIRM_ID, pa.string(), nullable=False),
+        pa.field(CONSENT, pa.bool_(), nullable=False),
+    ]
     columns += [pa.field(name, arrow_type(fld)) for name, fld in F.POSTED_FIELDS.items()]
     columns += [pa.field(name, arrow_type(F.FIELDS[name])) for name in STATIC_DERIVED]
     return pa.schema(columns)
@@ -58,17 +62,19 @@ def table_schema() -> pa.Schema:
 @dataclass
 class NumberColumn:
     """A numeric field: values scaled by 10**scale (exact), and which are known."""
+
     scale: int
     values: np.ndarray  # int64
     known: np.ndarray  # bool
 
-    def take(self, order: np.ndarray) -> "NumberColumn":
+    def take(self, order: np.ndarray) -> NumberColumn:
         return NumberColumn(self.scale, self.values[order], self.known[order])
 
 
 @dataclass
 class CodedColumn:
     """A text, enum, boolean or date field: codes into its distinct values (-1 unknown)."""
+
     codes: np.ndarray  # int32
     values: list[Any] = dc_field(default_factory=list)
 
@@ -76,7 +82,7 @@ class CodedColumn:
     def known(self) -> np.ndarray:
         return self.codes >= 0
 
-    def take(self, order: np.ndarray) -> "CodedColumn":
+    def take(self, order: np.ndarray) -> CodedColumn:
         return CodedColumn(self.codes[order], self.values)
 
     def decoded(self, missing: Any = None) -> np.ndarray:
@@ -88,12 +94,13 @@ class CodedColumn:
 @dataclass
 class ListColumn:
     """A list field: each row's items as codes into the distinct items."""
+
     offsets: np.ndarray  # int64, rows + 1
     items: np.ndarray  # int32 codes
     values: list[Any]
     known: np.ndarray  # bool
 
-    def take(self, order: np.ndarray) -> "ListColumn":
+    def take(self, order: np.ndarray) -> ListColumn:
         starts, stops = self.offsets[:-1][order], self.offsets[1:][order]
         lengths = stops - starts
         offsets = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
@@ -121,8 +128,23 @@ def coded(values: np.ndarray | list, known: np.ndarray | None = None) -> CodedCo
 def cell_order(columns: dict[str, Column]) -> np.ndarray:
     """Firms in (city, section, size) order, so each segment cell is one run of firms
     (``screening.counts``); snapshots are stored in this order."""
-    keys = [columns[name].codes for name in reversed(SEGMENTS)]
+    keys = [coded_of(columns, name).codes for name in reversed(SEGMENTS)]
     return np.lexsort(keys)
+
+
+def coded_of(columns: dict[str, Column], name: str) -> CodedColumn:
+    """The coded column ``name`` (a text, enum, boolean or date field)."""
+    column = columns[name]
+    if not isinstance(column, CodedColumn):
+        raise TypeError(f"{name} is not a coded column")
+    return column
+
+
+def number_of(columns: dict[str, Column], name: str) -> NumberColumn:
+    column = columns[name]
+    if not isinstance(column, NumberColumn):
+        raise TypeError(f"{name} is not a numeric column")
+    return column
 
 
 def in_order(order: np.ndarray) -> bool:

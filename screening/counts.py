@@ -11,16 +11,18 @@ Counting is popcounts over runs: a slice is sorted by (city, section, size), so 
 *cell* of equal segments is one run of firms, counted from cumulative popcounts at the
 run bounds; each dimension's counts are then the cells' counts summed per segment.
 """
+
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 
-from .columns import SEGMENTS, CodedColumn, Column
+from .columns import SEGMENTS, Column, coded_of
 
 UNKNOWN = "unknown"
 
@@ -29,8 +31,11 @@ class Cells:
     """Runs of firms with equal (city, section, size), and each run's segments."""
 
     def __init__(self, columns: dict[str, Column], n: int):
-        codes = np.stack([columns[name].codes for name in SEGMENTS], axis=1) if n else \
-            np.zeros((0, len(SEGMENTS)), np.int32)
+        codes = (
+            np.stack([coded_of(columns, name).codes for name in SEGMENTS], axis=1)
+            if n
+            else np.zeros((0, len(SEGMENTS)), np.int32)
+        )
         change = np.flatnonzero(np.any(codes[1:] != codes[:-1], axis=1)) + 1
         starts = np.concatenate([[0], change]).astype(np.int64) if n else np.zeros(0, np.int64)
         bounds = np.concatenate([starts, [n]]).astype(np.int64)
@@ -39,7 +44,7 @@ class Cells:
         self._segment: dict[str, np.ndarray] = {}  # cell -> segment number, per dimension
         self._places: dict[tuple[str, int], np.ndarray] = {}
         for d, name in enumerate(SEGMENTS):
-            column: CodedColumn = columns[name]
+            column = coded_of(columns, name)
             names = [str(v) for v in column.values] + [UNKNOWN]
             segment = codes[starts, d].astype(np.intp) if n else np.zeros(0, np.intp)
             segment[segment < 0] = len(names) - 1
@@ -73,6 +78,7 @@ class Cells:
 @dataclass
 class Counts:
     """Firms per (product, status) in total and per segment; ``binding`` per condition."""
+
     statuses: tuple[str, ...]
     names: dict[str, list[str]]  # segment names per dimension ("unknown" last)
     firms: dict[str, np.ndarray]  # firms per segment
@@ -82,48 +88,66 @@ class Counts:
     binding: np.ndarray  # conditions (all products, in order) × (fail alone, would qualify)
 
     @staticmethod
-    def empty(statuses: Sequence[str], cells: Cells, products: int, conditions: int) -> "Counts":
+    def empty(statuses: Sequence[str], cells: Cells, products: int, conditions: int) -> Counts:
         k = len(statuses)
-        return Counts(tuple(statuses), dict(cells.names),
-                      {d: np.zeros(len(n), np.int64) for d, n in cells.names.items()}, 0,
-                      np.zeros((products, k), np.int64),
-                      {d: np.zeros((products, k, len(n)), np.int64)
-                       for d, n in cells.names.items()},
-                      np.zeros((conditions, 2), np.int64))
+        return Counts(
+            tuple(statuses),
+            dict(cells.names),
+            {d: np.zeros(len(n), np.int64) for d, n in cells.names.items()},
+            0,
+            np.zeros((products, k), np.int64),
+            {d: np.zeros((products, k, len(n)), np.int64) for d, n in cells.names.items()},
+            np.zeros((conditions, 2), np.int64),
+        )
 
-    def add(self, other: "Counts") -> "Counts":
+    def add(self, other: Counts) -> Counts:
         """The sum of two slices' counts (segments aligned by name)."""
         names, firms, segments = {}, {}, {}
         for d in self.names:
             union = _union(self.names[d], other.names[d])
             names[d] = union
-            firms[d] = _align(self.firms[d], self.names[d], union) + \
-                _align(other.firms[d], other.names[d], union)
-            segments[d] = _align(self.segments[d], self.names[d], union) + \
-                _align(other.segments[d], other.names[d], union)
-        return Counts(self.statuses, names, firms, self.firms_total + other.firms_total,
-                      self.totals + other.totals, segments, self.binding + other.binding)
+            firms[d] = _align(self.firms[d], self.names[d], union) + _align(
+                other.firms[d], other.names[d], union
+            )
+            segments[d] = _align(self.segments[d], self.names[d], union) + _align(
+                other.segments[d], other.names[d], union
+            )
+        return Counts(
+            self.statuses,
+            names,
+            firms,
+            self.firms_total + other.firms_total,
+            self.totals + other.totals,
+            segments,
+            self.binding + other.binding,
+        )
 
     def to_bytes(self) -> bytes:
         """For shipping a partition's counts from a Spark executor to the driver."""
         buffer = io.BytesIO()
-        arrays = {"totals": self.totals, "binding": self.binding}
+        arrays: dict[str, Any] = {"totals": self.totals, "binding": self.binding}
         for d in self.names:
             arrays[f"firms.{d}"] = self.firms[d]
             arrays[f"segments.{d}"] = self.segments[d]
         head = {"statuses": self.statuses, "names": self.names, "firms_total": self.firms_total}
-        np.savez(buffer, head=np.frombuffer(json.dumps(head).encode(), np.uint8), **arrays)
+        arrays["head"] = np.frombuffer(json.dumps(head).encode(), np.uint8)
+        np.savez(buffer, **arrays)
         return buffer.getvalue()
 
     @staticmethod
-    def from_bytes(data: bytes) -> "Counts":
+    def from_bytes(data: bytes) -> Counts:
         found = np.load(io.BytesIO(data))
         head = json.loads(found["head"].tobytes())
         names = head["names"]
-        return Counts(tuple(head["statuses"]), names,
-                      {d: found[f"firms.{d}"] for d in names}, head["firms_total"],
-                      found["totals"], {d: found[f"segments.{d}"] for d in names},
-                      found["binding"])
+        return Counts(
+            tuple(head["statuses"]),
+            names,
+            {d: found[f"firms.{d}"] for d in names},
+            head["firms_total"],
+            found["totals"],
+            {d: found[f"segments.{d}"] for d in names},
+            found["binding"],
+        )
 
 
 def _union(a: list[str], b: list[str]) -> list[str]:

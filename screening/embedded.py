@@ -4,11 +4,13 @@ Slices bound the memory (each distinct condition holds two bits per firm of the 
 and are the unit the Spark runner distributes, so both engines run the same code per
 slice and differ only in who sums the tallies.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -16,8 +18,8 @@ import pyarrow.compute as pc
 
 from matcher.rulefile.product import Product
 
-from .firmbase import FirmBase
 from .counts import total
+from .firmbase import FirmBase
 from .screen import STATUS_NAMES, Plan, StatusRows, plans, screen_slice
 from .summary import build_summary
 
@@ -43,13 +45,22 @@ def select(products: Sequence[Product], product_ids: Sequence[str] | None) -> li
 
 
 def meta(base: FirmBase, catalog_version: str, as_of: date) -> dict[str, Any]:
-    return {"firm_base_version": base.version, "catalog_version": catalog_version,
-            "as_of": as_of.isoformat(), "firm_base_rows": len(base)}
+    return {
+        "firm_base_version": base.version,
+        "catalog_version": catalog_version,
+        "as_of": as_of.isoformat(),
+        "firm_base_rows": len(base),
+    }
 
 
-def screen_embedded(base: FirmBase, products: Sequence[Product], catalog_version: str,
-                    as_of: date, statuses: bool = True,
-                    progress: Callable[[int], None] | None = None) -> Screening:
+def screen_embedded(
+    base: FirmBase,
+    products: Sequence[Product],
+    catalog_version: str,
+    as_of: date,
+    statuses: bool = True,
+    progress: Callable[[int], None] | None = None,
+) -> Screening:
     items = plans(products)
     ordered = base.in_cell_order()
     parts, found = [], []
@@ -66,27 +77,43 @@ def screen_embedded(base: FirmBase, products: Sequence[Product], catalog_version
     return Screening(summary, table)
 
 
-def status_table(firm_ids: np.ndarray, items: Sequence[Plan], parts: Sequence[StatusRows]
-                 ) -> pa.Table:
+def status_table(
+    firm_ids: np.ndarray, items: Sequence[Plan], parts: Sequence[StatusRows]
+) -> pa.Table:
     """statuses.parquet's rows (``parts`` index ``firm_ids``)."""
+
     def joined(name: str, dtype) -> np.ndarray:
         return np.concatenate([getattr(p, name) for p in parts]) if parts else np.zeros(0, dtype)
+
     ids = pa.array(firm_ids, pa.string()).take(pa.array(joined("firm", np.int64)))
-    return make_status_table(ids, [i.product.id for i in items], joined("product", np.int32),
-                             joined("status", np.int8), joined("failing", np.int8))
+    return make_status_table(
+        ids,
+        [i.product.id for i in items],
+        joined("product", np.int32),
+        joined("status", np.int8),
+        joined("failing", np.int8),
+    )
 
 
-def make_status_table(firm_ids: pa.Array, product_ids: Sequence[str], product: np.ndarray,
-                      status: np.ndarray, failing: np.ndarray) -> pa.Table:
+def make_status_table(
+    firm_ids: pa.Array,
+    product_ids: Sequence[str],
+    product: np.ndarray,
+    status: np.ndarray,
+    failing: np.ndarray,
+) -> pa.Table:
     """The rows ordered by product (catalog order) then firm id, whoever computed them."""
-    table = pa.table({
-        "firm_id": firm_ids,
-        "product_id": pa.DictionaryArray.from_arrays(pa.array(product, pa.int32()),
-                                                     pa.array(list(product_ids), pa.string())),
-        "status": pa.DictionaryArray.from_arrays(pa.array(status, pa.int8()),
-                                                 pa.array(STATUS_NAMES, pa.string())),
-        "failing_criteria": pa.array(failing, pa.int8()),
-    })
+    table = pa.table(
+        {
+            "firm_id": firm_ids,
+            "product_id": pa.DictionaryArray.from_arrays(
+                pa.array(product, pa.int32()), pa.array(list(product_ids), pa.string())
+            ),
+            "status": pa.DictionaryArray.from_arrays(
+                pa.array(status, pa.int8()), pa.array(STATUS_NAMES, pa.string())
+            ),
+            "failing_criteria": pa.array(failing, pa.int8()),
+        }
+    )
     keys = pa.table({"product": pa.array(product, pa.int32()), "firm_id": firm_ids})
-    return table.take(pc.sort_indices(keys, [("product", "ascending"),
-                                             ("firm_id", "ascending")]))
+    return table.take(pc.sort_indices(keys, [("product", "ascending"), ("firm_id", "ascending")]))

@@ -18,10 +18,11 @@ in most products), with the exact semantics of ``Criterion.holds``:
 * a firm that lacks the field is neither pass nor fail (unknown); ``exists`` is never
   unknown.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-from typing import Iterable
 
 import numpy as np
 
@@ -35,7 +36,7 @@ _INT_LIMIT = 2**62
 def pack(flags: np.ndarray) -> np.ndarray:
     """Boolean flags per firm as 64-bit words (little bit order; padding bits are 0)."""
     padded = np.zeros(-(-len(flags) // 64) * 64, dtype=bool)
-    padded[:len(flags)] = flags
+    padded[: len(flags)] = flags
     return np.packbits(padded, bitorder="little").view(np.uint64)
 
 
@@ -45,6 +46,7 @@ def unpack(words: np.ndarray, n: int) -> np.ndarray:
 
 class Outcome:
     """One node's answer for every firm: ``passes`` and ``fails`` as packed bits."""
+
     __slots__ = ("passes", "fails")
 
     def __init__(self, passes: np.ndarray, fails: np.ndarray):
@@ -137,7 +139,7 @@ def _scaled(bound, scale: int) -> Decimal:
 
 
 def _clip(number: Decimal) -> int:
-    return int(max(-_INT_LIMIT, min(_INT_LIMIT, number)))
+    return max(-_INT_LIMIT, min(_INT_LIMIT, int(number)))
 
 
 def _floor(bound, scale: int) -> int:

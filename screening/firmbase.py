@@ -5,6 +5,7 @@ Read from Parquet, CSV or JSON Lines into Arrow, validated column-wise
 evaluation date (``screening.derive``), and written back as the canonical table
 (``screening.columns.table_schema``) that snapshots, SQL and Spark all read.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,15 +21,38 @@ import pyarrow.parquet as pq
 
 from matcher.vocabulary import fields as F
 
-from .columns import (CONSENT, FIRM_ID, SCALE, STATIC_DERIVED, CodedColumn, Column,
-                      ListColumn, NumberColumn, cell_order, in_order, table_schema)
+from .columns import (
+    CONSENT,
+    FIRM_ID,
+    SCALE,
+    STATIC_DERIVED,
+    CodedColumn,
+    Column,
+    ListColumn,
+    NumberColumn,
+    cell_order,
+    in_order,
+    table_schema,
+)
 from .derive import static_derived
-from .validate import (Checked, FirmBaseError, RowProblem, check_table, coded_from_arrow,
-                       decimal_units)
+from .validate import (
+    Checked,
+    FirmBaseError,
+    RowProblem,
+    check_table,
+    coded_from_arrow,
+    decimal_units,
+)
 
 VERSION_KEY = b"loanmatch.firm_base_version"
-FORMATS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".jsonl": "jsonl",
-           ".ndjson": "jsonl", ".json": "jsonl"}
+FORMATS = {
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".csv": "csv",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+}
 
 
 @dataclass
@@ -48,18 +72,24 @@ class FirmBase:
         schema = table_schema()
         for fld in list(schema)[2:]:
             arrays.append(_to_arrow(self.columns[fld.name], fld.type))
-        return pa.Table.from_arrays(arrays, schema=schema.with_metadata(
-            {VERSION_KEY: self.version.encode()}))
+        return pa.Table.from_arrays(
+            arrays, schema=schema.with_metadata({VERSION_KEY: self.version.encode()})
+        )
 
-    def in_cell_order(self) -> "FirmBase":
+    def in_cell_order(self) -> FirmBase:
         """The base sorted for screening (``columns.cell_order``); itself if it is."""
         order = cell_order(self.columns)
         return self if in_order(order) else self.take(order)
 
-    def take(self, rows: np.ndarray) -> "FirmBase":
-        return FirmBase(self.firm_ids[rows], self.consent[rows],
-                        {k: c.take(rows) for k, c in self.columns.items()},
-                        self.version, self.problems, self.rows_read)
+    def take(self, rows: np.ndarray) -> FirmBase:
+        return FirmBase(
+            self.firm_ids[rows],
+            self.consent[rows],
+            {k: c.take(rows) for k, c in self.columns.items()},
+            self.version,
+            self.problems,
+            self.rows_read,
+        )
 
 
 def read_firms(path: str | Path, as_of: date | None = None) -> FirmBase:
@@ -86,10 +116,14 @@ def read_table(path: Path) -> tuple[pa.Table, np.ndarray | None, bool]:
         if kind == "parquet":
             return pq.read_table(path), None, False
         if kind == "csv":
-            text = {name: pa.string() for name, fld in F.FIELDS.items()
-                    if fld.kind in (F.ENUM, F.STRING, F.CODE, F.LIST)}
-            options = pacsv.ConvertOptions(strings_can_be_null=True,
-                                           column_types={FIRM_ID: pa.string(), **text})
+            text = {
+                name: pa.string()
+                for name, fld in F.FIELDS.items()
+                if fld.kind in (F.ENUM, F.STRING, F.CODE, F.LIST)
+            }
+            options = pacsv.ConvertOptions(
+                strings_can_be_null=True, column_types={FIRM_ID: pa.string(), **text}
+            )
             table = pacsv.read_csv(path, convert_options=options)
             return table, np.arange(2, table.num_rows + 2), True  # line numbers (header is 1)
         return _read_jsonl(path)
@@ -125,8 +159,10 @@ def _read_jsonl(path: Path) -> tuple[pa.Table, np.ndarray, bool]:
             columns[name] = _mixed(values)
     table = pa.table(columns) if columns else pa.table({FIRM_ID: pa.array([], pa.string())})
     if broken:
-        raise FirmBaseError("; ".join(f"{path}:{n}: {m}" for n, m in broken[:5])
-                            + (f" … and {len(broken) - 5} more" if len(broken) > 5 else ""))
+        raise FirmBaseError(
+            "; ".join(f"{path}:{n}: {m}" for n, m in broken[:5])
+            + (f" … and {len(broken) - 5} more" if len(broken) > 5 else "")
+        )
     return table, np.array(lines, dtype=np.int64), False
 
 
@@ -147,8 +183,9 @@ def _mixed(values: list) -> pa.Array:
 def from_checked(checked: Checked) -> FirmBase:
     columns = dict(checked.columns)
     columns.update(static_derived(columns))
-    base = FirmBase(checked.firm_ids, checked.consent, columns, "", checked.problems,
-                    checked.rows_read)
+    base = FirmBase(
+        checked.firm_ids, checked.consent, columns, "", checked.problems, checked.rows_read
+    )
     base = base.in_cell_order()
     base.version = content_version(base)
     return base
@@ -186,8 +223,11 @@ def from_snapshot(table: pa.Table, version: str) -> FirmBase:
         kind = F.FIELDS[fld.name].kind
         if kind in SCALE:
             known = array.is_valid().to_numpy(zero_copy_only=False)
-            raw = (decimal_units(array) if pa.types.is_decimal(array.type)
-                   else pa.compute.fill_null(array, 0).to_numpy())
+            raw = (
+                decimal_units(array)
+                if pa.types.is_decimal(array.type)
+                else pa.compute.fill_null(array, 0).to_numpy()
+            )
             columns[fld.name] = NumberColumn(SCALE[kind], raw.astype(np.int64), known)
         elif kind == F.LIST:
             known = array.is_valid().to_numpy(zero_copy_only=False)
@@ -206,13 +246,17 @@ def _to_arrow(column: Column, kind: pa.DataType) -> pa.Array:
         if pa.types.is_decimal(kind):
             words = np.stack([column.values, column.values >> 63], axis=1)
             validity = pa.array(column.known).buffers()[1]
-            return pa.Array.from_buffers(kind, len(column.values),
-                                         [validity, pa.py_buffer(words.tobytes())],
-                                         null_count=int((~column.known).sum()))
+            return pa.Array.from_buffers(
+                kind,
+                len(column.values),
+                [validity, pa.py_buffer(words.tobytes())],
+                null_count=int((~column.known).sum()),
+            )
         return pa.array(column.values, kind, mask=~column.known)
     if isinstance(column, ListColumn):
-        items = pa.array(np.array(list(column.values) + [None], dtype=object)[column.items],
-                         pa.string())
+        items = pa.array(
+            np.array(list(column.values) + [None], dtype=object)[column.items], pa.string()
+        )
         return pa.ListArray.from_arrays(pa.array(column.offsets, pa.int32()), items, mask=mask)
     values = column.decoded()
     return pa.array(values.tolist(), kind)

@@ -5,20 +5,22 @@ nobody's eligibility), each old and new version once over the firm base; firms t
 gain are eligible under NEW and not under OLD, and the reverse for those that lose,
 counted per segment like a screening.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from matcher.rulefile.product import Product
 
 from .columns import SEGMENTS
+from .counts import Counts, total
 from .embedded import SLICE
 from .firmbase import FirmBase
-from .counts import Counts, total
 from .screen import prepare
 
 GAINED, LOST = "gained", "lost"
@@ -34,13 +36,19 @@ class Change:
     segments: dict[str, dict[str, dict[str, int]]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"product_id": self.product_id, "change": self.change,
-                GAINED: self.counts.get(GAINED, 0), LOST: self.counts.get(LOST, 0),
-                "segments": self.segments}
+        return {
+            "product_id": self.product_id,
+            "change": self.change,
+            GAINED: self.counts.get(GAINED, 0),
+            LOST: self.counts.get(LOST, 0),
+            "segments": self.segments,
+        }
 
     def line(self) -> str:
-        return (f"{self.product_id} ({self.change}): +{self.counts.get(GAINED, 0):,} firms, "
-                f"-{self.counts.get(LOST, 0):,}")
+        return (
+            f"{self.product_id} ({self.change}): +{self.counts.get(GAINED, 0):,} firms, "
+            f"-{self.counts.get(LOST, 0):,}"
+        )
 
 
 def changed_products(old: Sequence[Product], new: Sequence[Product]) -> list[Change]:
@@ -83,7 +91,8 @@ def impact(base: FirmBase, changes: list[Change], as_of: date, progress=None) ->
         change.segments = {}
         for d in SEGMENTS:
             matrix = summed.segments[d][number]
-            change.segments[d] = {summed.names[d][j]: {GAINED: int(matrix[0, j]),
-                                                       LOST: int(matrix[1, j])}
-                                  for j in np.flatnonzero(matrix.any(axis=0))}
+            change.segments[d] = {
+                summed.names[d][j]: {GAINED: int(matrix[0, j]), LOST: int(matrix[1, j])}
+                for j in np.flatnonzero(matrix.any(axis=0))
+            }
     return changes

@@ -10,20 +10,21 @@ A slice gives additive ``Counts`` (``screening.counts``), so slices can be scree
 anywhere — one after another here, as Spark partitions in ``screening.spark`` — and
 summed; ``screening.summary`` turns the sum into summary.json.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Sequence
 
 import numpy as np
 
 from matcher.engine.catalog import NEAR_MISS_LIMIT
+from matcher.engine.triage import FIXED_FIELDS
 from matcher.rulefile.condition import fields_used, top_level
 from matcher.rulefile.product import Product
-from matcher.engine.triage import FIXED_FIELDS
 
-from .columns import Column
+from .columns import Column, coded_of
 from .counts import Cells, Counts
 from .derive import dated_derived, established_after
 from .engine import FirmEvaluator
@@ -37,6 +38,7 @@ if NEAR_MISS_LIMIT != 2:  # the bit counters below count failures up to three
 @dataclass(frozen=True)
 class Plan:
     """A product's top-level conditions and which are on fields a firm cannot change."""
+
     product: Product
     conditions: tuple
     fixed: tuple[bool, ...]
@@ -46,14 +48,16 @@ def plans(products: Sequence[Product]) -> list[Plan]:
     out = []
     for product in products:
         conditions = top_level(product.eligibility)
-        out.append(Plan(product, conditions,
-                        tuple(fields_used(c) <= FIXED_FIELDS for c in conditions)))
+        out.append(
+            Plan(product, conditions, tuple(fields_used(c) <= FIXED_FIELDS for c in conditions))
+        )
     return out
 
 
 @dataclass
 class StatusRows:
     """Per (firm, product) rows for eligible, near-miss and incomplete answers."""
+
     firm: np.ndarray  # index into the slice's firm ids (sorted order)
     product: np.ndarray  # int32 index into the plans
     status: np.ndarray  # int8 index into STATUS_NAMES
@@ -63,8 +67,14 @@ class StatusRows:
 STATUS_NAMES = (ELIGIBLE, NEAR_MISS, INCOMPLETE)
 
 
-def screen_slice(columns: dict[str, Column], n: int, items: Sequence[Plan], as_of: date,
-                 statuses: bool = True, progress=None) -> tuple[Counts, StatusRows | None]:
+def screen_slice(
+    columns: dict[str, Column],
+    n: int,
+    items: Sequence[Plan],
+    as_of: date,
+    statuses: bool = True,
+    progress=None,
+) -> tuple[Counts, StatusRows | None]:
     """Screen ``n`` firms (already in ``cell_order``) against ``items`` at ``as_of``."""
     evaluator, cells = prepare(columns, n, as_of)
     counts = Counts.empty(COUNTED, cells, len(items), sum(len(i.conditions) for i in items))
@@ -78,17 +88,20 @@ def screen_slice(columns: dict[str, Column], n: int, items: Sequence[Plan], as_o
         position += len(item.conditions)
         per_cell = cells.per_cell(bits[:3])
         counts.totals[number] = per_cell.sum(axis=1)
-        for d, found in cells.by_segment(per_cell).items():
-            counts.segments[d][number] = found
+        for d, per_segment in cells.by_segment(per_cell).items():
+            counts.segments[d][number] = per_segment
         if statuses:
             rows.append(_status_rows(bits, number, n))
         if progress:
             progress(1)
-    found = None
+    found: StatusRows | None = None
     if statuses:
-        found = StatusRows(*(np.concatenate([r[k] for r in rows]) if rows else
-                             np.zeros(0, dtype=t) for k, t in
-                             enumerate((np.int64, np.int32, np.int8, np.int8))))
+        found = StatusRows(
+            *(
+                np.concatenate([r[k] for r in rows]) if rows else np.zeros(0, dtype=t)
+                for k, t in enumerate((np.int64, np.int32, np.int8, np.int8))
+            )
+        )
     return counts, found
 
 
@@ -96,8 +109,9 @@ def prepare(columns: dict[str, Column], n: int, as_of: date) -> tuple[FirmEvalua
     """The evaluator and segment cells of a slice at ``as_of`` (dated fields derived;
     firms registered after ``as_of`` count nowhere, as load_profile refuses them)."""
     columns = dict(columns)
-    columns.update(dated_derived(columns["established_on"], as_of))
-    valid = ~established_after(columns["established_on"], as_of)
+    established = coded_of(columns, "established_on")
+    columns.update(dated_derived(established, as_of))
+    valid = ~established_after(established, as_of)
     return FirmEvaluator(columns, n, valid), Cells(columns, n)
 
 
@@ -133,7 +147,7 @@ def _screen_product(ev: FirmEvaluator, counts: Counts, position: int, item: Plan
     np.invert(tmp, out=near)
     near &= one
     alone = one & ~two
-    found = counts.binding[position:position + len(outcomes)]
+    found = counts.binding[position : position + len(outcomes)]
     for offset, outcome in enumerate(outcomes):
         np.bitwise_and(outcome.fails, alone, out=tmp)
         found[offset, 0] = int(np.bitwise_count(tmp).sum(dtype=np.int64))
@@ -148,9 +162,14 @@ def _status_rows(bits: np.ndarray, number: int, n: int) -> tuple:
     parts = []
     for code, row in enumerate((0, 2, 1)):  # STATUS_NAMES order
         firms = np.flatnonzero(flags[row])
-        failing = (1 + flags[3][firms]).astype(np.int8) if row == 2 else \
-            np.zeros(len(firms), np.int8)
+        failing = (
+            (1 + flags[3][firms]).astype(np.int8) if row == 2 else np.zeros(len(firms), np.int8)
+        )
         parts.append((firms, np.full(len(firms), code, np.int8), failing))
     firms = np.concatenate([p[0] for p in parts])
-    return (firms, np.full(len(firms), number, np.int32),
-            np.concatenate([p[1] for p in parts]), np.concatenate([p[2] for p in parts]))
+    return (
+        firms,
+        np.full(len(firms), number, np.int32),
+        np.concatenate([p[1] for p in parts]),
+        np.concatenate([p[2] for p in parts]),
+    )

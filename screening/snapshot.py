@@ -7,13 +7,14 @@ atomically, with the rows the import left out beside it (``<hash>.rejected.jsonl
 and one line per import in ``imports.jsonl``. Importing the same content again
 records the import and rewrites nothing.
 """
+
 from __future__ import annotations
 
 import io
 import json
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -53,13 +54,19 @@ class FirmBaseStore:
         rejected_path = None
         if base.problems:
             rejected_path = path.with_suffix(".rejected.jsonl")
-            lines = "".join(json.dumps(p.to_dict(), ensure_ascii=False) + "\n"
-                            for p in base.problems)
+            lines = "".join(
+                json.dumps(p.to_dict(), ensure_ascii=False) + "\n" for p in base.problems
+            )
             write_atomically(rejected_path, lines.encode())
         rejected_rows = len({p.row for p in base.problems})
-        entry = {"firm_base_version": base.version, "source": source, "firms": len(base),
-                 "rows_read": base.rows_read, "rejected_rows": rejected_rows,
-                 "imported_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")}
+        entry = {
+            "firm_base_version": base.version,
+            "source": source,
+            "firms": len(base),
+            "rows_read": base.rows_read,
+            "rejected_rows": rejected_rows,
+            "imported_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        }
         self.directory.mkdir(parents=True, exist_ok=True)
         with open(self.directory / "imports.jsonl", "a", encoding="utf-8") as log:
             log.write(json.dumps(entry, ensure_ascii=False) + "\n")
@@ -82,7 +89,6 @@ class FirmBaseStore:
         digest = text.removeprefix("sha256:")
         if not digest or not all(c in "0123456789abcdef" for c in digest):
             return None
-        found = sorted(self.directory.glob(f"{digest}*.parquet")) if self.directory.is_dir() \
-            else []
+        found = sorted(self.directory.glob(f"{digest}*.parquet")) if self.directory.is_dir() else []
         found = [p for p in found if not p.name.endswith(".rejected.jsonl")]
         return found[0] if len(found) == 1 else None

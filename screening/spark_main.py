@@ -6,6 +6,7 @@
 
 Writes summary.json and statuses.parquet on the driver, like ``loanmatch screen``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,12 +30,14 @@ def main(argv: list[str] | None = None) -> int:
     from screening.embedded import select
     from screening.spark import SparkUnavailable, screen_spark
     from screening.summary import write_summary
+
     try:
         catalog = load_catalog(args.rules)
         products = select(catalog.products, args.product)
         when = date.fromisoformat(args.as_of) if args.as_of else date.today()
-        result = screen_spark(Path(args.firms), products, catalog.version, when, None,
-                              statuses=not args.no_statuses)
+        result = screen_spark(
+            Path(args.firms), products, catalog.version, when, None, statuses=not args.no_statuses
+        )
     except (CatalogError, SparkUnavailable, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -46,8 +49,10 @@ def main(argv: list[str] | None = None) -> int:
     write_summary(result.summary, out / "summary.json")
     if result.statuses is not None:
         pq.write_table(result.statuses, out / "statuses.parquet", compression="zstd")
-    print(f"screened {result.summary['firms']:,} firms against {len(products)} products → {out}",
-          file=sys.stderr)
+    print(
+        f"screened {result.summary['firms']:,} firms against {len(products)} products → {out}",
+        file=sys.stderr,
+    )
     return 0
 
 

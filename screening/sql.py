@@ -9,13 +9,14 @@ Numbers are compared as the table's decimals with exact decimal literals. The tw
 fields derived from the evaluation date are spelled out from ``established_on`` and
 the date given, so the expression needs no view of its own.
 """
+
 from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
 
-from matcher.vocabulary import fields as F
 from matcher.rulefile.condition import Criterion, Group, Node
+from matcher.vocabulary import fields as F
 
 DIALECTS = ("duckdb", "spark")
 _COMPARE = {"==": "=", "!=": "<>", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
@@ -62,9 +63,11 @@ def _column(name: str, as_of: date) -> str:
     (``matcher.vocabulary.profile.months_between``: a month is complete on the same day)."""
     if name in ("months_in_business", "years_in_business"):
         when = f"DATE '{as_of.isoformat()}'"
-        months = (f"((year({when}) - year(established_on)) * 12 + month({when}) "
-                  f"- month(established_on) - CASE WHEN dayofmonth({when}) < "
-                  f"dayofmonth(established_on) THEN 1 ELSE 0 END)")
+        months = (
+            f"((year({when}) - year(established_on)) * 12 + month({when}) "
+            f"- month(established_on) - CASE WHEN dayofmonth({when}) < "
+            f"dayofmonth(established_on) THEN 1 ELSE 0 END)"
+        )
         return months if name == "months_in_business" else f"CAST(FLOOR({months} / 12) AS BIGINT)"
     return name
 

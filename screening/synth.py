@@ -8,6 +8,7 @@ credit fields, and a few fields (net profit, growth, tax filing history) are oft
 unreported. ``firm_id`` is opaque (a keyed hash of the seed and the row, not a credit
 code); ``contact_consent`` is true for about a third.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,13 +20,19 @@ import pyarrow.parquet as pq
 
 from matcher.vocabulary import fields as F
 from product_catalog.synth import AS_OF
-from product_catalog.synth_tables import BANKS, NATIONAL_BANKS, PROVINCES, _INDUSTRY_ROWS
+from product_catalog.synth_tables import _INDUSTRY_ROWS, BANKS, NATIONAL_BANKS, PROVINCES
 
 from .columns import CONSENT, FIRM_ID
 
-_OFTEN_UNREPORTED = {"net_profit": 0.15, "revenue_growth": 0.2, "tax_filing_months": 0.1,
-                     "utility_months_paid": 0.3, "social_insurance_headcount": 0.1,
-                     "legal_rep_age": 0.03, "total_assets": 0.05}
+_OFTEN_UNREPORTED = {
+    "net_profit": 0.15,
+    "revenue_growth": 0.2,
+    "tax_filing_months": 0.1,
+    "utility_months_paid": 0.3,
+    "social_insurance_headcount": 0.1,
+    "legal_rep_age": 0.03,
+    "total_assets": 0.05,
+}
 _IDENTITY = ("entity_type", "established_on", "region_code", "industry_code")
 
 
@@ -39,20 +46,29 @@ def synth_firms(n: int, seed: int = 0) -> pa.Table:
     pop = np.array([p.population for p in provinces])
     prov = rng.choice(len(provinces), n, p=pop / pop.sum())
     districts = [[d for c in p.cities for d in c.districts] for p in provinces]
-    cols["region_code"] = np.array([districts[p][k % len(districts[p])]
-                                    for p, k in zip(prov, rng.integers(0, 10**6, n))],
-                                   dtype=object)
+    cols["region_code"] = np.array(
+        [districts[p][k % len(districts[p])] for p, k in zip(prov, rng.integers(0, 10**6, n))],
+        dtype=object,
+    )
     shares = np.array([float(r[1]) for r in _INDUSTRY_ROWS])
     row = rng.choice(len(_INDUSTRY_ROWS), n, p=shares / shares.sum())
     classes = [r[3:] for r in _INDUSTRY_ROWS]
     pick = rng.integers(0, 10**6, n)
     coarse = rng.random(n) < 0.03
-    cols["industry_code"] = np.array([_INDUSTRY_ROWS[r][0] if c else classes[r][k % len(classes[r])]
-                                      for r, k, c in zip(row, pick, coarse)], dtype=object)
+    cols["industry_code"] = np.array(
+        [
+            _INDUSTRY_ROWS[r][0] if c else classes[r][k % len(classes[r])]
+            for r, k, c in zip(row, pick, coarse)
+        ],
+        dtype=object,
+    )
     farm = np.array([_INDUSTRY_ROWS[r][0] == "A" for r in row])
     u = rng.random(n)
-    entity = np.where(u < 0.75 - 0.3 * farm, "enterprise",
-                      np.where(u < 0.97 - 0.3 * farm, "individual_business", "cooperative"))
+    entity = np.where(
+        u < 0.75 - 0.3 * farm,
+        "enterprise",
+        np.where(u < 0.97 - 0.3 * farm, "individual_business", "cooperative"),
+    )
     cols["entity_type"] = entity.astype(object)
     small = entity != "enterprise"
     years = rng.exponential(8, n)
@@ -79,14 +95,14 @@ def synth_firms(n: int, seed: int = 0) -> pa.Table:
     cols["tax_arrears"] = rng.random(n) < 0.05
     cols["invoice_revenue_12m"] = _money(revenue * rng.uniform(0.5, 1.0, n))
     cols["invoice_months"] = np.maximum(0, months - _count(rng, n, 0.6, 12))
-    cols["total_credit_balance"] = _money(revenue * rng.lognormal(-1.5, 0.8, n)
-                                          * (rng.random(n) < 0.6))
+    cols["total_credit_balance"] = _money(
+        revenue * rng.lognormal(-1.5, 0.8, n) * (rng.random(n) < 0.6)
+    )
     cols["utility_months_paid"] = np.maximum(0, months - _count(rng, n, 0.5, 24))
     cols["import_export_12m"] = _money(revenue * rng.uniform(0.05, 0.6, n) * (rng.random(n) < 0.15))
     cols["legal_rep_age"] = np.clip(rng.normal(44, 9, n).astype(np.int64), 20, 75)
     cols["overdue_current"] = rng.random(n) < 0.05
-    cols["overdue_count_24m"] = np.where(
-        rng.random(n) < 0.65, 0, rng.choice([1, 1, 2, 3, 5, 8], n))
+    cols["overdue_count_24m"] = np.where(rng.random(n) < 0.65, 0, rng.choice([1, 1, 2, 3, 5, 8], n))
     inquiries = _count(rng, n, 0.35, 6)
     cols["credit_inquiries_3m"] = inquiries
     cols["credit_inquiries_6m"] = inquiries + _count(rng, n, 0.4, 6)
@@ -98,12 +114,17 @@ def synth_firms(n: int, seed: int = 0) -> pa.Table:
     cols["high_tech"] = high_tech
     cols["specialized_sme"] = rng.random(n) < np.where(high_tech, 0.25, 0.04)
     cols["ip_count"] = np.where(high_tech, rng.integers(5, 41, n), _count(rng, n, 0.6, 10))
-    cols["government_procurement_12m"] = _money(revenue * rng.uniform(0.05, 0.5, n)
-                                                * (rng.random(n) < 0.1))
+    cols["government_procurement_12m"] = _money(
+        revenue * rng.uniform(0.05, 0.5, n) * (rng.random(n) < 0.1)
+    )
     cols["requested_amount"] = np.maximum(10_000, _money(rng.lognormal(13.1, 0.9, n), 10_000))
     cols["requested_term_months"] = rng.choice([6, 12, 12, 12, 24, 36], n)
-    cols["purpose"] = np.array(F.PURPOSES)[rng.choice(5, n, p=[.6, .12, .15, .08, .05])].astype(object)
-    cols["collateral"] = np.array(F.COLLATERALS)[rng.choice(5, n, p=[.6, .2, .05, .05, .1])].astype(object)
+    cols["purpose"] = np.array(F.PURPOSES)[
+        rng.choice(5, n, p=[0.6, 0.12, 0.15, 0.08, 0.05])
+    ].astype(object)
+    cols["collateral"] = np.array(F.COLLATERALS)[
+        rng.choice(5, n, p=[0.6, 0.2, 0.05, 0.05, 0.1])
+    ].astype(object)
     masks = {name: np.zeros(n, dtype=bool) for name in cols}
     for name, share in _OFTEN_UNREPORTED.items():
         masks[name] |= rng.random(n) < share
@@ -112,8 +133,7 @@ def synth_firms(n: int, seed: int = 0) -> pa.Table:
     for firm, k in zip(patchy, rng.integers(2, 6, len(patchy))):
         for index in rng.choice(len(optional), k, replace=False):
             masks[optional[index]][firm] = True
-    arrays = {FIRM_ID: pa.array(_firm_ids(n, seed)),
-              CONSENT: pa.array(rng.random(n) < 0.35)}
+    arrays = {FIRM_ID: pa.array(_firm_ids(n, seed)), CONSENT: pa.array(rng.random(n) < 0.35)}
     for name in F.POSTED_FIELDS:
         if name in cols:
             arrays[name] = _column(name, cols[name], masks[name])
@@ -123,8 +143,10 @@ def synth_firms(n: int, seed: int = 0) -> pa.Table:
 
 def _firm_ids(n: int, seed: int) -> list[str]:
     key = f"loanmatch-firm-{seed}-".encode()
-    return ["F" + hashlib.blake2b(key + str(i).encode(), digest_size=6).hexdigest().upper()
-            for i in range(n)]
+    return [
+        "F" + hashlib.blake2b(key + str(i).encode(), digest_size=6).hexdigest().upper()
+        for i in range(n)
+    ]
 
 
 def _money(values: np.ndarray, step: int = 1000) -> np.ndarray:
@@ -152,9 +174,12 @@ def _ratio(values: np.ndarray, missing: np.ndarray) -> pa.Array:
     cents = np.round(values * 100).astype(np.int64)
     words = np.stack([cents, cents >> 63], axis=1)
     validity = pa.array(~missing).buffers()[1]
-    return pa.Array.from_buffers(pa.decimal128(18, 2), len(cents),
-                                 [validity, pa.py_buffer(words.tobytes())],
-                                 null_count=int(missing.sum()))
+    return pa.Array.from_buffers(
+        pa.decimal128(18, 2),
+        len(cents),
+        [validity, pa.py_buffer(words.tobytes())],
+        null_count=int(missing.sum()),
+    )
 
 
 def _banks(rng, prov: np.ndarray, provinces, missing) -> pa.Array:
@@ -167,7 +192,7 @@ def _banks(rng, prov: np.ndarray, provinces, missing) -> pa.Array:
     offsets, items = [0], []
     local_draw = rng.random((n, 4))
     for i in range(n):
-        chosen = [national[j] for j in picks[i, :count[i]]]
+        chosen = [national[j] for j in picks[i, : count[i]]]
         home = local[provinces[prov[i]].code]
         chosen += [b for k, b in enumerate(home[:4]) if local_draw[i, k] < 0.35]
         items.extend(chosen)
@@ -181,4 +206,3 @@ def write_firms(n: int, out_dir: Path, seed: int = 0) -> Path:
     path = out_dir / "firms.parquet"
     pq.write_table(synth_firms(n, seed), path)
     return path
-

@@ -12,14 +12,16 @@ is asked of the field, so the verdicts and the messages are the profile's own.
 A row with any bad field is left out and reported (row number, field, message); a
 problem with the file itself (an unknown or derived column) refuses the import.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -29,8 +31,16 @@ from marshmallow import ValidationError
 from matcher.vocabulary import fields as F
 from matcher.vocabulary.profile import DERIVED_POSTED, ProfileSchema
 
-from .columns import (CONSENT, FIRM_ID, FIRM_ID_MAX, SCALE, CodedColumn, Column, ListColumn,
-                      NumberColumn)
+from .columns import (
+    CONSENT,
+    FIRM_ID,
+    FIRM_ID_MAX,
+    SCALE,
+    CodedColumn,
+    Column,
+    ListColumn,
+    NumberColumn,
+)
 
 _INT_TEXT = re.compile(r"[+-]?[0-9]+\Z")
 # Below these magnitudes a float's shortest repr and its value scaled to fen (or to
@@ -55,6 +65,7 @@ class RowProblem:
 @dataclass
 class Checked:
     """Valid rows' columns (posted fields only), their firm ids and consent, and problems."""
+
     firm_ids: np.ndarray  # object array of str
     consent: np.ndarray  # bool
     columns: dict[str, Column]
@@ -62,8 +73,9 @@ class Checked:
     rows_read: int
 
 
-def check_table(table: pa.Table, as_of: date, text_source: bool = False,
-                row_numbers: np.ndarray | None = None) -> Checked:
+def check_table(
+    table: pa.Table, as_of: date, text_source: bool = False, row_numbers: np.ndarray | None = None
+) -> Checked:
     """Validate every column of ``table``; rows with any problem are dropped and reported.
 
     ``text_source``: values came from CSV text ("12", "true"), read as the JSON they spell.
@@ -99,8 +111,9 @@ def check_table(table: pa.Table, as_of: date, text_source: bool = False,
     keep = np.flatnonzero(~bad)
     problems.sort(key=lambda p: (p[0], p[1]))
     found = [RowProblem(int(rows[i]), f, m) for i, f, m in problems]
-    return Checked(firm_ids[keep], consent[keep],
-                   {k: c.take(keep) for k, c in columns.items()}, found, n)
+    return Checked(
+        firm_ids[keep], consent[keep], {k: c.take(keep) for k, c in columns.items()}, found, n
+    )
 
 
 def _check_names(names: list[str]) -> None:
@@ -109,8 +122,10 @@ def _check_names(names: list[str]) -> None:
             continue
         if name in F.DERIVED_FIELDS:
             raise FirmBaseError(f"column '{name}': {DERIVED_POSTED}; drop it from the file")
-        raise FirmBaseError(f"column '{name}' is not a field of the profile vocabulary "
-                            f"(see docs/screening.md); rename or drop it")
+        raise FirmBaseError(
+            f"column '{name}' is not a field of the profile vocabulary "
+            f"(see docs/screening.md); rename or drop it"
+        )
     if FIRM_ID not in names:
         raise FirmBaseError(f"no '{FIRM_ID}' column: every firm needs an opaque id")
     if len(set(names)) != len(names):
@@ -130,8 +145,10 @@ def _firm_ids(table: pa.Table, report, rows: np.ndarray) -> np.ndarray:
     lengths = pc.utf8_length(pc.utf8_trim_whitespace(array)).to_numpy(zero_copy_only=False)
     blank = np.flatnonzero(np.nan_to_num(lengths.astype(float), nan=1.0) == 0)
     report(FIRM_ID, blank, ["must not be blank"] * len(blank))
-    long = np.flatnonzero(np.nan_to_num(pc.utf8_length(array).to_numpy(zero_copy_only=False)
-                                        .astype(float)) > FIRM_ID_MAX)
+    long = np.flatnonzero(
+        np.nan_to_num(pc.utf8_length(array).to_numpy(zero_copy_only=False).astype(float))
+        > FIRM_ID_MAX
+    )
     report(FIRM_ID, long, [f"is longer than {FIRM_ID_MAX} characters"] * len(long))
     ids[missing] = ""
     order = np.argsort(ids, kind="stable")
@@ -139,12 +156,15 @@ def _firm_ids(table: pa.Table, report, rows: np.ndarray) -> np.ndarray:
     repeat = np.flatnonzero(ordered[1:] == ordered[:-1]) + 1
     repeat = repeat[ordered[repeat] != ""]
     if len(repeat):
-        first = {}
+        first: dict[str, int] = {}
         for i in order:
             first.setdefault(ids[i], i)
         where = np.sort(order[repeat])
-        report(FIRM_ID, where, [f"duplicate firm id {ids[i]!r} (first at row {rows[first[ids[i]]]})"
-                                for i in where])
+        report(
+            FIRM_ID,
+            where,
+            [f"duplicate firm id {ids[i]!r} (first at row {rows[first[ids[i]]]})" for i in where],
+        )
     return ids
 
 
@@ -178,8 +198,9 @@ def _from_text(value: Any, fld: F.Field) -> Any:
     return value
 
 
-def _value_check(mf, fld: F.Field, text_source: bool, schema: ProfileSchema | None
-                 ) -> Callable[[Any], tuple[Any, str | None]]:
+def _value_check(
+    mf, fld: F.Field, text_source: bool, schema: ProfileSchema | None
+) -> Callable[[Any], tuple[Any, str | None]]:
     """(loaded value, None) or (None, message): the profile field's own verdict."""
 
     def check(value: Any) -> tuple[Any, str | None]:
@@ -197,6 +218,7 @@ def _value_check(mf, fld: F.Field, text_source: bool, schema: ProfileSchema | No
             if isinstance(messages, dict):
                 messages = [str(m) for m in messages.values()]
             return None, "; ".join(str(m) for m in messages)
+
     return check
 
 
@@ -234,7 +256,7 @@ def _numbers(array: pa.Array, fld: F.Field, check, report) -> NumberColumn:
     elif pa.types.is_decimal(kind) and kind.scale <= scale and kind.precision <= 18:
         raw = decimal_units(array)
         sure = valid & (raw >= low * 10**kind.scale) & (raw <= high * 10**kind.scale)
-        values = raw * 10**(scale - kind.scale)
+        values = raw * 10 ** (scale - kind.scale)
     doubt = np.flatnonzero(valid & ~sure)
     if len(doubt):
         found = _python(array.take(pa.array(doubt)))
@@ -258,7 +280,7 @@ def _numbers(array: pa.Array, fld: F.Field, check, report) -> NumberColumn:
 def decimal_units(array: pa.Array) -> np.ndarray:
     """A decimal128 array (precision ≤ 18) as int64 in its own scale's units."""
     words = np.frombuffer(array.buffers()[1], dtype=np.int64).reshape(-1, 2)
-    units = words[array.offset:array.offset + len(array), 0].copy()
+    units = words[array.offset : array.offset + len(array), 0].copy()
     units[~array.is_valid().to_numpy(zero_copy_only=False)] = 0
     return units
 
@@ -306,26 +328,37 @@ def _lists(array: pa.Array, mf, text_source: bool, report) -> ListColumn:
                         wrong.append(i)
                         messages.append("; ".join(_flat(err.messages)))
             report(np.array(wrong, dtype=np.intp), messages)
-            lists = pa.array([v if isinstance(v, list) and all(isinstance(x, str) for x in v)
-                              and i not in set(wrong) else None for i, v in enumerate(python)],
-                             type=pa.list_(pa.string()))
+            lists = pa.array(
+                [
+                    v
+                    if isinstance(v, list)
+                    and all(isinstance(x, str) for x in v)
+                    and i not in set(wrong)
+                    else None
+                    for i, v in enumerate(python)
+                ],
+                type=pa.list_(pa.string()),
+            )
     known = lists.is_valid().to_numpy(zero_copy_only=False)
     lists = pc.fill_null(lists, pa.scalar([], type=lists.type)) if lists.null_count else lists
     offsets = np.asarray(lists.offsets.to_numpy(zero_copy_only=False), dtype=np.int64)
     offsets = offsets - offsets[0]
     flat = lists.flatten()
-    items = coded_from_arrow(flat, _item_check(mf), lambda w, m: None) if len(flat) else \
-        CodedColumn(np.zeros(0, np.int32), [])
+    items = (
+        coded_from_arrow(flat, _item_check(mf), lambda w, m: None)
+        if len(flat)
+        else CodedColumn(np.zeros(0, np.int32), [])
+    )
     bad_items = np.flatnonzero(items.codes < 0)
     if len(bad_items):
         owner = np.searchsorted(offsets, bad_items, side="right") - 1
         verdict = _item_check(mf)
-        messages = {}
+        by_row: dict[int, str] = {}
         for row, item in zip(owner, bad_items):
             message = verdict(flat[int(item)].as_py())[1] or "must not be null"
-            messages.setdefault(int(row), f"[{int(item - offsets[row])}] {message}")
-        rows = np.array(sorted(messages), dtype=np.intp)
-        report(rows, [messages[r] for r in rows])
+            by_row.setdefault(int(row), f"[{int(item - offsets[row])}] {message}")
+        rows = np.array(sorted(by_row), dtype=np.intp)
+        report(rows, [by_row[r] for r in rows])
         known[rows] = False
     return ListColumn(offsets, items.codes, items.values, known)
 
@@ -338,6 +371,7 @@ def _item_check(mf):
             return inner.deserialize(value), None
         except ValidationError as err:
             return None, "; ".join(_flat(err.messages))
+
     return check
 
 

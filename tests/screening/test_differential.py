@@ -6,6 +6,7 @@ starter catalog's base profiles, on firms with many more fields missing, and on 
 synthetic catalog that uses every operator; and summary.json's counts are those pairs
 counted.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,8 @@ from screening.embedded import screen_embedded
 from screening.firmbase import from_checked, read_firms
 from screening.synth import synth_firms
 from screening.validate import check_table
-from tests.support.paths import RULES
 from tests.support.firms import match_answers, screening_answers
+from tests.support.paths import RULES
 
 AS_OF = date(2026, 12, 1)
 
@@ -111,15 +112,31 @@ def test_values_at_and_around_the_bounds(tmp_path):
         "    - {field: revenue_growth, op: '>', value: -0.1}\n"
         "    - {field: tax_paid_12m, op: '>=', value: 20000}\n"
         "    - {field: annual_revenue, op: between, value: [1000000.5, 3000000]}\n"
-        "    - {field: employees, op: not_in, value: [7, 8]}\n", encoding="utf-8")
+        "    - {field: employees, op: not_in, value: [7, 8]}\n",
+        encoding="utf-8",
+    )
     catalog = load_catalog(tmp_path / "rules")
     rows = []
-    for i, (ratio, growth, tax, revenue, employees) in enumerate([
-            (0.7, -0.1, 20000, 1000000.5, 7), (0.700001, -0.099999, 19999.99, 1000000.49, 9),
-            ("0.699999", "-0.1000001", "20000.01", 3000000, 8), (None, None, None, None, None),
-            (0, 5, 0, "3000000.01", 0), (0.7, 0, 20000, 1000001, 6)]):
-        rows.append({"firm_id": f"e{i}", "debt_ratio": ratio, "revenue_growth": growth,
-                     "tax_paid_12m": tax, "annual_revenue": revenue, "employees": employees})
+    for i, (ratio, growth, tax, revenue, employees) in enumerate(
+        [
+            (0.7, -0.1, 20000, 1000000.5, 7),
+            (0.700001, -0.099999, 19999.99, 1000000.49, 9),
+            ("0.699999", "-0.1000001", "20000.01", 3000000, 8),
+            (None, None, None, None, None),
+            (0, 5, 0, "3000000.01", 0),
+            (0.7, 0, 20000, 1000001, 6),
+        ]
+    ):
+        rows.append(
+            {
+                "firm_id": f"e{i}",
+                "debt_ratio": ratio,
+                "revenue_growth": growth,
+                "tax_paid_12m": tax,
+                "annual_revenue": revenue,
+                "employees": employees,
+            }
+        )
     source = tmp_path / "edge.jsonl"
     source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
     base = read_firms(source, AS_OF)
@@ -134,8 +151,10 @@ def test_one_product_at_a_time_gives_the_same_rows(starter):
     whole = screen_embedded(base, starter.products, starter.version, AS_OF)
     product = starter.products[3]
     alone = screen_embedded(base, [product], starter.version, AS_OF)
-    rows = whole.statuses.filter(pa.compute.equal(whole.statuses.column("product_id")
-                                                  .cast(pa.string()), product.id))
+    rows = whole.statuses.filter(
+        pa.compute.equal(whole.statuses.column("product_id").cast(pa.string()), product.id)
+    )
     assert alone.statuses.to_pylist() == rows.to_pylist()
-    assert alone.summary["products"][0] == next(p for p in whole.summary["products"]
-                                                if p["product_id"] == product.id)
+    assert alone.summary["products"][0] == next(
+        p for p in whole.summary["products"] if p["product_id"] == product.id
+    )

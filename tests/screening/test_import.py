@@ -1,5 +1,6 @@
 """Importing a firm base: every bad row reported (row, field, the profile's own message)
 and left out, derived fields equal to ``load_profile``'s, one version per content."""
+
 from __future__ import annotations
 
 import csv
@@ -19,11 +20,32 @@ from screening.validate import FirmBaseError
 from tests.support.firms import profiles_of
 
 AS_OF = date(2026, 12, 1)
-HEADER = ["firm_id", "contact_consent", "region_code", "industry_code", "employees",
-          "annual_revenue", "debt_ratio", "tax_credit_rating", "established_on",
-          "overdue_current", "bank_relationships"]
-GOOD = ["f1", "true", "130203", "C3311", "86", "28000000", "0.52", "B", "2016-05-20", "false",
-        "icbc|tsbank"]
+HEADER = [
+    "firm_id",
+    "contact_consent",
+    "region_code",
+    "industry_code",
+    "employees",
+    "annual_revenue",
+    "debt_ratio",
+    "tax_credit_rating",
+    "established_on",
+    "overdue_current",
+    "bank_relationships",
+]
+GOOD = [
+    "f1",
+    "true",
+    "130203",
+    "C3311",
+    "86",
+    "28000000",
+    "0.52",
+    "B",
+    "2016-05-20",
+    "false",
+    "icbc|tsbank",
+]
 
 
 def _csv(tmp_path, rows, header=HEADER):
@@ -49,19 +71,27 @@ def _message(field, value):
 
 
 def test_every_bad_row_is_reported_and_left_out(tmp_path):
-    rows = [GOOD,
-            _with(firm_id="f2", employees="abc"),
-            _with(firm_id="f3", region_code="999999", tax_credit_rating="Z"),
-            _with(firm_id="f4", annual_revenue="-5"),
-            _with(firm_id="f5", established_on="2030-01-01"),
-            _with(firm_id="f1"),
-            _with(firm_id="f7", debt_ratio="0.35", bank_relationships="ICBC!"),
-            _with(firm_id="f8", contact_consent="", employees="", debt_ratio="")]
+    rows = [
+        GOOD,
+        _with(firm_id="f2", employees="abc"),
+        _with(firm_id="f3", region_code="999999", tax_credit_rating="Z"),
+        _with(firm_id="f4", annual_revenue="-5"),
+        _with(firm_id="f5", established_on="2030-01-01"),
+        _with(firm_id="f1"),
+        _with(firm_id="f7", debt_ratio="0.35", bank_relationships="ICBC!"),
+        _with(firm_id="f8", contact_consent="", employees="", debt_ratio=""),
+    ]
     base = read_firms(_csv(tmp_path, rows), AS_OF)
     found = {(p.row, p.field): p.message for p in base.problems}
-    assert sorted(found) == [(3, "employees"), (4, "region_code"), (4, "tax_credit_rating"),
-                             (5, "annual_revenue"), (6, "established_on"), (7, "firm_id"),
-                             (8, "bank_relationships")]
+    assert sorted(found) == [
+        (3, "employees"),
+        (4, "region_code"),
+        (4, "tax_credit_rating"),
+        (5, "annual_revenue"),
+        (6, "established_on"),
+        (7, "firm_id"),
+        (8, "bank_relationships"),
+    ]
     assert found[(3, "employees")] == _message("employees", "abc")
     assert found[(4, "region_code")] == _message("region_code", "999999")
     assert found[(4, "tax_credit_rating")] == _message("tax_credit_rating", "Z")
@@ -90,9 +120,11 @@ def test_a_file_that_cannot_be_a_firm_base_is_refused_whole(tmp_path):
 
 
 def test_json_lines_of_mixed_types_report_the_odd_values(tmp_path):
-    lines = [{"firm_id": "a", "employees": 5, "high_tech": True},
-             {"firm_id": "b", "employees": "many", "high_tech": "yes"},
-             {"firm_id": "c", "employees": 12.0, "high_tech": None}]
+    lines = [
+        {"firm_id": "a", "employees": 5, "high_tech": True},
+        {"firm_id": "b", "employees": "many", "high_tech": "yes"},
+        {"firm_id": "c", "employees": 12.0, "high_tech": None},
+    ]
     path = tmp_path / "f.jsonl"
     path.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
     base = read_firms(path, AS_OF)
@@ -105,6 +137,7 @@ def test_derived_fields_equal_load_profiles(tmp_path):
     pq.write_table(synth_firms(3_000, seed=8), tmp_path / "firms.parquet")
     base = read_firms(tmp_path / "firms.parquet", AS_OF)
     from screening.derive import dated_derived
+
     dated = dated_derived(base.columns["established_on"], AS_OF)
     for i, (firm, profile) in enumerate(profiles_of(base)):
         values = load_profile(profile, AS_OF).values
@@ -132,6 +165,7 @@ def test_one_version_whatever_the_format(tmp_path):
         if isinstance(v, date):
             return v.isoformat()
         return "" if v is None else str(v)
+
     with open(tmp_path / "firms.csv", "w", encoding="utf-8", newline="") as out:
         writer = csv.writer(out)
         writer.writerow(table.column_names)
@@ -139,15 +173,18 @@ def test_one_version_whatever_the_format(tmp_path):
 
     def as_json(v):
         return str(v) if isinstance(v, Decimal) else v.isoformat() if isinstance(v, date) else v
+
     with open(tmp_path / "firms.jsonl", "w", encoding="utf-8") as out:
         for r in reversed(rows):  # row order does not change the version
             out.write(json.dumps({k: as_json(v) for k, v in r.items() if v is not None}) + "\n")
-    versions = {read_firms(tmp_path / f"firms.{ext}", AS_OF).version
-                for ext in ("parquet", "csv", "jsonl")}
+    versions = {
+        read_firms(tmp_path / f"firms.{ext}", AS_OF).version for ext in ("parquet", "csv", "jsonl")
+    }
     assert len(versions) == 1
     edited = table.to_pylist()
     edited[7]["employees"] = (edited[7]["employees"] or 0) + 1
     import pyarrow as pa
+
     pq.write_table(pa.Table.from_pylist(edited, schema=table.schema), tmp_path / "edited.parquet")
     assert read_firms(tmp_path / "edited.parquet", AS_OF).version not in versions
 
@@ -155,8 +192,18 @@ def test_one_version_whatever_the_format(tmp_path):
 def test_import_command_keeps_a_snapshot_and_reports_rows(tmp_path):
     source = _csv(tmp_path, [GOOD, _with(firm_id="f2", employees="-3")])
     runner = CliRunner()
-    result = runner.invoke(main, ["firms", "import", str(source), "--data-dir",
-                                  str(tmp_path / "var"), "--as-of", "2026-12-01"])
+    result = runner.invoke(
+        main,
+        [
+            "firms",
+            "import",
+            str(source),
+            "--data-dir",
+            str(tmp_path / "var"),
+            "--as-of",
+            "2026-12-01",
+        ],
+    )
     assert result.exit_code == 0, result.output
     version = result.stdout.strip()
     assert version.startswith("sha256:")
@@ -169,9 +216,20 @@ def test_import_command_keeps_a_snapshot_and_reports_rows(tmp_path):
     listed = runner.invoke(main, ["firms", "list", "--data-dir", str(tmp_path / "var")])
     assert version in listed.stdout
     # a screening can name the imported version instead of a file
-    screened = runner.invoke(main, ["screen", "--firms", version[:15], "--data-dir",
-                                    str(tmp_path / "var"), "--out", str(tmp_path / "out"),
-                                    "--as-of", "2026-12-01"])
+    screened = runner.invoke(
+        main,
+        [
+            "screen",
+            "--firms",
+            version[:15],
+            "--data-dir",
+            str(tmp_path / "var"),
+            "--out",
+            str(tmp_path / "out"),
+            "--as-of",
+            "2026-12-01",
+        ],
+    )
     assert screened.exit_code == 0, screened.output
     summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
     assert summary["firm_base_version"] == version and summary["firms"] == 1
@@ -179,8 +237,9 @@ def test_import_command_keeps_a_snapshot_and_reports_rows(tmp_path):
 
 def test_import_of_nothing_valid_stores_nothing(tmp_path):
     source = _csv(tmp_path, [_with(employees="x")])
-    result = CliRunner().invoke(main, ["firms", "import", str(source), "--data-dir",
-                                       str(tmp_path / "var")])
+    result = CliRunner().invoke(
+        main, ["firms", "import", str(source), "--data-dir", str(tmp_path / "var")]
+    )
     assert result.exit_code == 2 and "no valid firm" in result.stderr
     assert not list((tmp_path / "var").glob("firm-bases/*.parquet"))
     missing = CliRunner().invoke(main, ["firms", "import", str(tmp_path / "nope.csv")])

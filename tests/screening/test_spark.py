@@ -1,5 +1,6 @@
 """``--engine spark`` on a real local Spark (local[2]) writes the same summary.json, byte
 for byte, and the same statuses.parquet rows as the embedded engine."""
+
 from __future__ import annotations
 
 import shutil
@@ -14,8 +15,21 @@ from tests.support.paths import RULES
 
 
 def _screen(runner, firms, out, *extra):
-    result = runner.invoke(main, ["screen", "--rules", str(RULES), "--firms", str(firms),
-                                  "--out", str(out), "--as-of", "2026-12-01", *extra])
+    result = runner.invoke(
+        main,
+        [
+            "screen",
+            "--rules",
+            str(RULES),
+            "--firms",
+            str(firms),
+            "--out",
+            str(out),
+            "--as-of",
+            "2026-12-01",
+            *extra,
+        ],
+    )
     assert result.exit_code == 0, result.output
     return result
 
@@ -26,8 +40,18 @@ def test_spark_local_mode_equals_the_embedded_engine(tmp_path):
         pytest.fail("Spark needs Java 17: apt-get install openjdk-17-jre-headless")
     source = write_firms(4_000, tmp_path, seed=17)
     runner = CliRunner()
-    imported = runner.invoke(main, ["firms", "import", str(source), "--data-dir",
-                                    str(tmp_path / "var"), "--as-of", "2026-12-01"])
+    imported = runner.invoke(
+        main,
+        [
+            "firms",
+            "import",
+            str(source),
+            "--data-dir",
+            str(tmp_path / "var"),
+            "--as-of",
+            "2026-12-01",
+        ],
+    )
     assert imported.exit_code == 0, imported.output
     imported_snapshot = next((tmp_path / "var" / "firm-bases").glob("*.parquet"))
     # small row groups: several Spark partitions, each naming its own segments
@@ -44,6 +68,18 @@ def test_spark_local_mode_equals_the_embedded_engine(tmp_path):
 
 def test_spark_engine_reads_only_imported_snapshots(tmp_path):
     source = write_firms(10, tmp_path)
-    result = CliRunner().invoke(main, ["screen", "--rules", str(RULES), "--firms", str(source),
-                                       "--out", str(tmp_path / "o"), "--engine", "spark"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "screen",
+            "--rules",
+            str(RULES),
+            "--firms",
+            str(source),
+            "--out",
+            str(tmp_path / "o"),
+            "--engine",
+            "spark",
+        ],
+    )
     assert result.exit_code == 2 and "loanmatch firms import" in result.stderr

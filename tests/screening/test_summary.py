@@ -1,5 +1,6 @@
 """summary.json's segments and binding constraints, against the reference evaluator
 (``matcher.rulefile.condition.evaluate`` on each firm loaded by ``load_profile``)."""
+
 from __future__ import annotations
 
 import json
@@ -16,8 +17,8 @@ from screening.firmbase import from_checked
 from screening.summary import write_summary
 from screening.synth import synth_firms
 from screening.validate import check_table
-from tests.support.paths import RULES
 from tests.support.firms import profiles_of
+from tests.support.paths import RULES
 
 AS_OF = date(2026, 12, 1)
 
@@ -54,8 +55,10 @@ def test_binding_constraints_count_firms_failing_that_condition_alone(screened):
 def test_segments_count_the_firms_of_each_city_section_and_size(screened):
     catalog, _, result, loaded = screened
     summary = result.summary
-    firms_by = {name: Counter(str(v.get(name, "unknown")) for v in loaded.values())
-                for name in ("city_code", "industry_section", "size_class")}
+    firms_by = {
+        name: Counter(str(v.get(name, "unknown")) for v in loaded.values())
+        for name in ("city_code", "industry_section", "size_class")
+    }
     for name, counts in firms_by.items():
         assert summary["segment_firms"][name] == dict(counts)
     product = catalog.products[0]
@@ -66,16 +69,19 @@ def test_segments_count_the_firms_of_each_city_section_and_size(screened):
     entry = summary["products"][0]
     got = {k: v["eligible"] for k, v in entry["segments"]["size_class"].items() if v["eligible"]}
     assert got == dict(eligible)
-    assert sum(v["incomplete"] for v in entry["segments"]["city_code"].values()) == \
-        entry["incomplete"] == sum(1 for v in loaded.values()
-                                   if evaluate(product.eligibility, v) == UNKNOWN)
+    assert (
+        sum(v["incomplete"] for v in entry["segments"]["city_code"].values())
+        == entry["incomplete"]
+        == sum(1 for v in loaded.values() if evaluate(product.eligibility, v) == UNKNOWN)
+    )
 
 
 def test_summary_file_is_deterministic_utf8_json(screened, tmp_path):
     _, base, result, _ = screened
     write_summary(result.summary, tmp_path / "a.json")
-    again = screen_embedded(base, load_catalog(RULES).products, result.summary["catalog_version"],
-                            AS_OF)
+    again = screen_embedded(
+        base, load_catalog(RULES).products, result.summary["catalog_version"], AS_OF
+    )
     write_summary(again.summary, tmp_path / "b.json")
     assert (tmp_path / "a.json").read_bytes() == (tmp_path / "b.json").read_bytes()
     doc = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))

@@ -1,4 +1,5 @@
 """``loanmatch synth --firms``: a firm base in plausible proportions, patchy like real data."""
+
 from __future__ import annotations
 
 from collections import Counter

@@ -1,11 +1,12 @@
 """Helpers for the screening tests: firms as profiles, and match's answers per pair."""
+
 from __future__ import annotations
 
 from datetime import date
 
-from matcher.vocabulary import fields as F
 from matcher.engine.catalog import Catalog
 from matcher.results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE
+from matcher.vocabulary import fields as F
 from screening.firmbase import FirmBase
 
 
@@ -15,22 +16,27 @@ def profiles_of(base: FirmBase) -> list[tuple[str, dict]]:
     rows = base.to_arrow().to_pylist()
     out = []
     for row in rows:
-        profile = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in row.items()
-                   if k in F.POSTED_FIELDS and v is not None}
+        profile = {
+            k: (v.isoformat() if isinstance(v, date) else v)
+            for k, v in row.items()
+            if k in F.POSTED_FIELDS and v is not None
+        }
         out.append((row["firm_id"], profile))
     return out
 
 
-def match_answers(catalog: Catalog, base: FirmBase, as_of: date, products=None
-                  ) -> dict[tuple[str, str], tuple[str, bool]]:
+def match_answers(
+    catalog: Catalog, base: FirmBase, as_of: date, products=None
+) -> dict[tuple[str, str], tuple[str, bool]]:
     """(firm id, product id) -> (status, near miss) by ``Catalog.match``."""
     wanted = [p.id for p in catalog.products] if products is None else list(products)
     answers = {}
     pairs = profiles_of(base)
     for start in range(0, len(pairs), 500):
-        chunk = pairs[start:start + 500]
-        results = catalog.match_many([p for _, p in chunk], as_of=as_of,
-                                     product_ids=wanted, list_limit=None)
+        chunk = pairs[start : start + 500]
+        results = catalog.match_many(
+            [p for _, p in chunk], as_of=as_of, product_ids=wanted, list_limit=None
+        )
         for (firm, _), result in zip(chunk, results):
             status = dict.fromkeys(wanted, (INELIGIBLE, False))
             for r in result.matches:
@@ -49,6 +55,9 @@ def screening_answers(statuses, firm_ids, product_ids) -> dict[tuple[str, str], 
     answers = {(f, p): (INELIGIBLE, False) for f in firm_ids for p in product_ids}
     for row in statuses.to_pylist():
         key = (row["firm_id"], row["product_id"])
-        answers[key] = {"eligible": (ELIGIBLE, False), "incomplete": (INCOMPLETE, False),
-                        "near_miss": (INELIGIBLE, True)}[row["status"]]
+        answers[key] = {
+            "eligible": (ELIGIBLE, False),
+            "incomplete": (INCOMPLETE, False),
+            "near_miss": (INELIGIBLE, True),
+        }[row["status"]]
     return answers
