@@ -267,8 +267,13 @@ def _numbers(array: pa.Array, fld: F.Field, check, report) -> NumberColumn:
             if key not in cache:
                 cache[key] = check(value)
             loaded, message = cache[key]
+            units = Decimal(0)
             if message is None:
-                values[i] = int(Decimal(loaded).scaleb(scale))
+                units = Decimal(loaded).scaleb(scale)
+                if units != units.to_integral_value():  # the table keeps 10**-scale
+                    message = f"has more than {scale} decimal places: {value}"
+            if message is None:
+                values[i] = int(units)
                 sure[i] = True
             else:
                 wrong.append(i)

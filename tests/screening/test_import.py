@@ -133,6 +133,18 @@ def test_json_lines_of_mixed_types_report_the_odd_values(tmp_path):
     assert base.columns["employees"].values.tolist() == [5, 12]
 
 
+def test_a_ratio_finer_than_the_table_keeps_is_reported_not_rounded(tmp_path):
+    path = tmp_path / "f.jsonl"
+    path.write_text(
+        '{"firm_id": "a", "debt_ratio": 0.1234567}\n{"firm_id": "b", "debt_ratio": "0.123456"}\n',
+        encoding="utf-8",
+    )
+    base = read_firms(path, AS_OF)
+    assert [(p.row, p.field) for p in base.problems] == [(1, "debt_ratio")]
+    assert "6 decimal places" in base.problems[0].message
+    assert base.columns["debt_ratio"].values.tolist() == [123456]
+
+
 def test_derived_fields_equal_load_profiles(tmp_path):
     pq.write_table(synth_firms(3_000, seed=8), tmp_path / "firms.parquet")
     base = read_firms(tmp_path / "firms.parquet", AS_OF)
