@@ -17,7 +17,7 @@ from matcher.vocabulary.profile import ProfileError, load_profile
 from screening.firmbase import read_firms
 from screening.synth import synth_firms
 from screening.validate import FirmBaseError
-from tests.support.firms import profiles_of
+from tests.support.firms import import_firms, profiles_of
 
 AS_OF = date(2026, 12, 1)
 HEADER = [
@@ -204,18 +204,7 @@ def test_one_version_whatever_the_format(tmp_path):
 def test_import_command_keeps_a_snapshot_and_reports_rows(tmp_path):
     source = _csv(tmp_path, [GOOD, _with(firm_id="f2", employees="-3")])
     runner = CliRunner()
-    result = runner.invoke(
-        main,
-        [
-            "firms",
-            "import",
-            str(source),
-            "--data-dir",
-            str(tmp_path / "var"),
-            "--as-of",
-            "2026-12-01",
-        ],
-    )
+    result = import_firms(source, tmp_path / "var")
     assert result.exit_code == 0, result.output
     version = result.stdout.strip()
     assert version.startswith("sha256:")

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from loanmatch_cli.main import main
 from screening.synth import write_firms
+from tests.support.firms import import_firms
 from tests.support.paths import RULES
 
 
@@ -40,18 +41,7 @@ def test_spark_local_mode_equals_the_embedded_engine(tmp_path):
         pytest.fail("Spark needs Java 17: apt-get install openjdk-17-jre-headless")
     source = write_firms(4_000, tmp_path, seed=17)
     runner = CliRunner()
-    imported = runner.invoke(
-        main,
-        [
-            "firms",
-            "import",
-            str(source),
-            "--data-dir",
-            str(tmp_path / "var"),
-            "--as-of",
-            "2026-12-01",
-        ],
-    )
+    imported = import_firms(source, tmp_path / "var")
     assert imported.exit_code == 0, imported.output
     imported_snapshot = next((tmp_path / "var" / "firm-bases").glob("*.parquet"))
     # small row groups: several Spark partitions, each naming its own segments

@@ -61,3 +61,13 @@ def screening_answers(statuses, firm_ids, product_ids) -> dict[tuple[str, str], 
             "near_miss": (INELIGIBLE, True),
         }[row["status"]]
     return answers
+
+
+def import_firms(source, data_dir, as_of: str = "2026-12-01"):
+    """``loanmatch firms import SOURCE`` into ``data_dir``, through the real CLI."""
+    from click.testing import CliRunner
+
+    from loanmatch_cli.main import main
+
+    args = ["firms", "import", str(source), "--data-dir", str(data_dir), "--as-of", as_of]
+    return CliRunner().invoke(main, args)
