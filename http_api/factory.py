@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from flask import Flask
 
 from . import API_BLUEPRINTS, logs, ops, openapi, problems, ratelimit
-from . import reload, replay  # hot reload; POST /v1/match?catalog_version=
+from . import reexec, reload, replay  # hot reload; POST /v1/match?catalog_version=
 from .jsonio import OrjsonProvider
 from .settings import Settings
 from .state import EXTENSION, ServiceState
@@ -39,9 +39,8 @@ def build_app(settings: Settings, catalog: "Catalog | None" = None) -> Flask:
     Raises ``matcher.CatalogError`` when the rules do not load (every problem listed).
     """
     logs.configure(settings.log_level, settings.log_json)
-    if catalog is None:
-        from matcher.catalog import load_catalog
-        catalog = load_catalog(settings.rules)
+    if catalog is None:  # the folder, or the version a re-exec of the master hands over
+        catalog = reexec.boot_catalog(settings)
     app = Flask(__name__, static_folder=None)
     app.json = OrjsonProvider(app)  # Chinese as-is, the documents' own key order
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body

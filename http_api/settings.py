@@ -56,6 +56,9 @@ VARIABLES = {
                        "changes then go live through the API or POST /v1/admin/reload only",
     "LOANMATCH_REPLAY_CACHE": "recorded catalog versions each worker keeps compiled for "
                               "`POST /v1/match?catalog_version=` (default 2)",
+    "LOANMATCH_PUBLISH_INTERVAL": "seconds a bank key waits between two publishes or retires "
+                                  "of its bank's products (default 10; `off`: no limit); "
+                                  "sooner gets 429 with Retry-After",
 }
 
 
@@ -97,6 +100,7 @@ class Settings:
     versions_dir: str = ""         # "": <data_dir>/catalog-versions
     watch: float | None = 1.0      # None: no folder scans
     replay_cache: int = 2
+    publish_interval: float | None = 10.0  # None: banks publish without a pause
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Settings":
@@ -245,4 +249,13 @@ def reload_settings(get) -> dict:
         raise ConfigError(f"LOANMATCH_WATCH: use seconds between 0.1 and 3600, or off, "
                           f"not {watch!r}")
     cache = _whole(get("LOANMATCH_REPLAY_CACHE", "2"), "LOANMATCH_REPLAY_CACHE")
-    return dict(versions_dir=get("LOANMATCH_VERSIONS_DIR"), watch=every, replay_cache=cache)
+    pause = get("LOANMATCH_PUBLISH_INTERVAL", "10")
+    try:
+        interval = None if pause.lower() in ("off", "0") else float(pause)
+    except ValueError:
+        interval = -1.0
+    if interval is not None and not 0.01 <= interval <= 86400:
+        raise ConfigError(f"LOANMATCH_PUBLISH_INTERVAL: use seconds between 0.01 and 86400, "
+                          f"or off, not {pause!r}")
+    return dict(versions_dir=get("LOANMATCH_VERSIONS_DIR"), watch=every, replay_cache=cache,
+                publish_interval=interval)
