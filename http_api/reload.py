@@ -47,7 +47,8 @@ from typing import TYPE_CHECKING, Any
 
 from .rulefiles import fingerprint, manifest, rules_lock, stage, stem, write_atomically
 from .validation import Finding, Validation, check_scenarios, lint_products
-from .working_copy import Base, apply, merge
+from .following import Following
+from .working_copy import Base
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -71,7 +72,7 @@ def versions_folder(settings) -> Path:
     return Path(settings.versions_dir or Path(settings.data_dir) / "catalog-versions")
 
 
-class Reloader:
+class Reloader(Following):
     """Decides rule changes for one app; acts in the process that owns it, asks from others."""
 
     def __init__(self, app: "Flask", service: "ServiceState"):
@@ -316,69 +317,6 @@ class Reloader:
         self.app.extensions.pop("loanmatch.openapi", None)  # examples name products
         log.info("catalog %s live (%d products), by %s; checked in %.2f s, compiled in %.2f s",
                  version, len(catalog), actor, checked_in, time.monotonic() - compiling)
-
-    # --- the shared catalog (several instances) ---------------------------------------
-    def _head(self):
-        """(the shared head or None, whether Redis answered)."""
-        if not self._sharing:
-            return None, False
-        import redis
-
-        from .shared_catalog import SharedCatalog
-        try:
-            if self.shared is None:
-                self.shared = SharedCatalog.connect(self.service.settings)
-            return self.shared.head(), True
-        except (redis.RedisError, OSError, Exception) as exc:  # noqa: BLE001 - never stop
-            self._complain("reading", exc)
-            return None, False
-
-    def _complain(self, doing: str, exc: Exception) -> None:
-        if time.monotonic() >= self._redis_complaint:
-            self._redis_complaint = time.monotonic() + 30
-            log.warning("shared catalog: %s failed (%s); serving and checking go on here, "
-                        "sharing resumes when Redis answers", doing, exc)
-
-    def _catch_up(self, head) -> None:
-        """Merge the shared head into the folder (under the rules lock)."""
-        remote = self.shared.tree(head)
-        local = manifest(self.root) if self.root.is_dir() else {}
-        merged, lost = merge(self._base.tree, local, remote, stale=not self._base.seq)
-        blobs = self.shared.files([d for rel, d in merged.items() if local.get(rel) != d])
-        self.root.mkdir(parents=True, exist_ok=True)
-        apply(self.root, merged, local, blobs, lost, self.state_dir / "set-aside")
-        self._base = Base(head.seq, head.version, remote)
-        self._base.save(self.state_dir)
-        log.info("shared catalog #%d (%s, by %s) merged into %s", head.seq, head.version,
-                 head.actor, self.root)
-
-    def _publish(self, copy: Path, contents: dict[str, str], version: str, actor: str) -> bool:
-        """Publish the checked folder; False when another instance published first."""
-        from .shared_catalog import Conflict
-        files = {rel: (copy / rel).read_bytes() for rel in contents}
-        try:
-            head, tree = self.shared.publish(self._base.seq, version, files, actor)
-        except Conflict as exc:
-            log.info("shared catalog: %s; merging and checking again", exc)
-            return False
-        except Exception as exc:  # noqa: BLE001 - Redis down: serve here, share later
-            self._complain("publishing", exc)
-            self._unshared = True
-            return True
-        self._base, self._unshared = Base(head.seq, head.version, tree), False
-        self._base.save(self.state_dir)
-        log.info("shared catalog #%d is %s, by %s", head.seq, version, actor)
-        return True
-
-    def _go_live_shared(self, head, folder: Path) -> None:
-        """Serve the shared head exactly (the folder holds a local edit that failed)."""
-        tree = self._base.tree
-        blobs = self.shared.files(list(tree.values()))
-        for rel, digest in tree.items():
-            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-            (folder / rel).write_bytes(blobs[digest])
-        if head.version != (self._next_live or self.service.catalog.version):
-            self._go_live(folder, lint_products(folder)[0], head.version, head.actor, 0.0)
 
     # --- status -----------------------------------------------------------------------
     def _status_doc(self) -> dict:

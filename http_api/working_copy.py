@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Mapping
 
-from .rulefiles import write_atomically
+from .rulefiles import manifest, rules_lock, write_atomically
 
 log = logging.getLogger("loanmatch.reload")
 BASE_FILE = "shared-base.json"
@@ -85,3 +85,43 @@ def apply(root: Path, merged: Mapping[str, str], local: Mapping[str, str],
     for rel in set(local) - set(merged):
         with contextlib.suppress(FileNotFoundError):
             os.unlink(root / rel)
+
+
+def catch_up(root: Path, state_dir: Path, shared, head, base: Base) -> Base:
+    """Merge ``head`` of the shared catalog into the folder; the new base (saved).
+    Call it under the rules lock."""
+    remote = shared.tree(head)
+    local = manifest(root) if root.is_dir() else {}
+    merged, lost = merge(base.tree, local, remote, stale=not base.seq)
+    blobs = shared.files([d for rel, d in merged.items() if local.get(rel) != d])
+    root.mkdir(parents=True, exist_ok=True)
+    apply(root, merged, local, blobs, lost, state_dir / "set-aside")
+    new = Base(head.seq, head.version, remote)
+    new.save(state_dir)
+    log.info("shared catalog #%d (%s, by %s) merged into %s", head.seq, head.version,
+             head.actor, root)
+    return new
+
+
+def catch_up_at_boot(settings) -> None:
+    """Before a fresh master compiles its catalog: bring a folder that holds no edits of
+    its own (empty, stale, or equal to an older shared version) to the shared head, so
+    it boots into it. Edits of its own are merged and checked once it runs. Never raises:
+    without Redis, the folder is served as it is."""
+    from .reexec import handoff
+    from .shared_catalog import SharedCatalog
+    if handoff() is not None:
+        return  # a re-exec boots the version it was handed
+    root, state_dir = Path(settings.rules), Path(settings.data_dir) / "rules-state"
+    try:
+        shared = SharedCatalog.connect(settings)
+        head = shared.head()
+        base = Base.load(state_dir)
+        if head is None or head.seq == base.seq:
+            return
+        if base.seq and root.is_dir() and manifest(root) != base.tree:
+            return
+        with rules_lock(state_dir):
+            catch_up(root, state_dir, shared, head, base)
+    except Exception as exc:  # noqa: BLE001 - Redis down: serve the folder as it is
+        log.warning("shared catalog not read at start (%s); serving %s as it is", exc, root)
