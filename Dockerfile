@@ -5,14 +5,11 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends build-essential \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY setup.cfg pyproject.toml README.md ./
-COPY matcher ./matcher
-COPY product_catalog ./product_catalog
-COPY leads ./leads
-COPY http_api ./http_api
-COPY service.py gunicorn.conf.py ./
+# .dockerignore keeps .venv, var/, tests and caches out of the context.
+COPY . .
+# requirements.lock is the tested set of versions; setup.cfg only states ranges.
 RUN python -m pip install --no-cache-dir --upgrade pip \
- && python -m pip wheel --no-cache-dir --wheel-dir /wheels .
+ && python -m pip wheel --no-cache-dir --wheel-dir /wheels -c requirements.lock .
 
 # Runtime stage: no compiler, a non-root user, the rules as data.
 FROM python:3.11-slim
@@ -26,9 +23,13 @@ WORKDIR /srv/loanmatch
 COPY --chown=loanmatch:loanmatch rules ./rules
 COPY --chown=loanmatch:loanmatch gunicorn.conf.py ./
 RUN mkdir -p var && chown loanmatch:loanmatch var
+# Leads (embedded Redis), recorded catalog versions and retired rule files live here:
+# mount a volume so they outlive the container.
+VOLUME ["/srv/loanmatch/var"]
 USER loanmatch
 EXPOSE 8000
 # Keys come from the environment (LOANMATCH_API_KEYS); the service refuses to start without them.
+# The probe asks the address the service binds (LOANMATCH_BIND), loopback for a wildcard host.
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s --retries=3 \
-  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status == 200 else 1)"
+  CMD python -c "import os,sys,urllib.request as u; h,_,p=os.environ.get('LOANMATCH_BIND','127.0.0.1:8000').rpartition(':'); h=h.strip('[]'); h='127.0.0.1' if h in ('','0.0.0.0','::') else h; h='['+h+']' if ':' in h else h; sys.exit(0 if u.urlopen(f'http://{h}:{p}/healthz', timeout=2).status == 200 else 1)"
 CMD ["gunicorn", "-c", "gunicorn.conf.py", "service:app"]

@@ -4,7 +4,7 @@
 
 (a) loanmatch's matching path, ``Catalog.match(profile).to_dict()``: durable_rules
     decides, the full default result (explanations, ranking) is built;
-(b) the plain-Python reference, ``matcher.condition.evaluate`` on every product;
+(b) the plain-Python reference, ``matcher.rulefile.condition.evaluate`` on every product;
 (c) numpy, one profile against all products with array operations (the practical
     lower bound, ``bench/evaluators/numpy_eval.py``);
 (d) GoRules zen-engine with the catalog as one decision table
@@ -61,9 +61,9 @@ def _percentile(values: list[float], q: float) -> float:
 
 def _inputs(size: int, n_profiles: int, seed: int):
     """The synthetic products (in synth order) and loaded profiles every process rebuilds."""
-    from matcher.profile import ProfileError, load_profile
-    from matcher.rule import read_product
-    from matcher.yamlsource import Location
+    from matcher.vocabulary.profile import ProfileError, load_profile
+    from matcher.rulefile.product import read_product
+    from matcher.rulefile.source import Location
     from product_catalog.synth import AS_OF, synth_catalog, synth_profiles
 
     products = []
@@ -99,7 +99,7 @@ def _build(evaluator: str, products, as_of):
         return ev, (lambda p: ev.eligible(p.values)), (
             lambda p, out: {"eligible": sorted(out),
                             "outcomes": "".join(CODE[o] for o in ev.outcomes(p.values))})
-    from matcher.catalog import Catalog
+    from matcher.engine.catalog import Catalog
     catalog = Catalog(products, "bench")
     index = {p.id: i for i, p in enumerate(products)}
 
@@ -118,7 +118,7 @@ def measure(size: int, evaluator: str, n_profiles: int, seed: int) -> dict:
     elif evaluator == "zen":
         import zen  # noqa: F401
     elif evaluator == "loanmatch":
-        import matcher.catalog  # noqa: F401
+        import matcher.engine.catalog  # noqa: F401
     gc.collect()
     rss_base = _rss_mb()
     started = time.perf_counter()
@@ -138,7 +138,7 @@ def measure(size: int, evaluator: str, n_profiles: int, seed: int) -> dict:
            "rss_base_mb": rss_base, "median_ms": statistics.median(times),
            "p99_ms": _percentile(times, 0.99), "verdicts": verdicts}
     if evaluator == "loanmatch":
-        from matcher.profile import load_profile
+        from matcher.vocabulary.profile import load_profile
         from product_catalog.synth import synth_profiles
         raws = synth_profiles(n_profiles, seed=seed + 1)
         validate = []

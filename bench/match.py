@@ -34,11 +34,11 @@ def _percentile(values, q):
 
 
 def run_size(size: int, n_profiles: int, seed: int, queue) -> None:
-    from matcher.catalog import Catalog
-    from matcher.condition import PASS, evaluate
-    from matcher.profile import load_profile
-    from matcher.rule import read_product
-    from matcher.yamlsource import Location
+    from matcher.engine.catalog import Catalog
+    from matcher.rulefile.condition import PASS, evaluate
+    from matcher.vocabulary.profile import load_profile
+    from matcher.rulefile.product import read_product
+    from matcher.rulefile.source import Location
     from product_catalog.synth import AS_OF, synth_catalog, synth_profiles
 
     as_of = AS_OF

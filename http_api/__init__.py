@@ -13,9 +13,10 @@ per-process ``LeadStore``, the embedded Redis, approval rates for ranking),
 
 Rule changes: ``editing`` (a bank publishes, retires and previews its products),
 ``reload`` (the watcher; checked changes go live through fresh gunicorn workers),
-``replay`` (``POST /v1/match?catalog_version=``), ``validation`` (lint and scenarios,
-the latter in a child process), ``rulefiles`` (the folder on disk: lock, staging,
-atomic writes), ``rules_schemas`` (their documents and operations); docs/bank-staff.md.
+``replay`` (``POST /v1/match?catalog_version=``), ``rules_schemas`` (their documents
+and operations); docs/bank-staff.md. Checking a folder (``matcher.authoring.validation``)
+and the folder on disk (``matcher.authoring.rulefiles``) are not HTTP and live in
+``matcher``.
 """
 from __future__ import annotations
 
@@ -25,12 +26,3 @@ try:
     __version__ = metadata.version("loanmatch")
 except metadata.PackageNotFoundError:  # run from a clone without `pip install`
     __version__ = "0.1.0+clone"
-
-# "module:attribute" of each API blueprint, registered in this order by the factory.
-API_BLUEPRINTS = (
-    "http_api.match:bp",
-    "http_api.products:bp",
-    "http_api.admin:bp",
-    "http_api.leads:bp",
-    "http_api.editing:bp",
-)

@@ -11,9 +11,11 @@ from collections import Counter
 
 from flask import Blueprint, jsonify
 
+from matcher.authoring.rulefiles import rules_lock
+from matcher.authoring.versions import VersionError
+
 from .auth import Principal, authenticate, protect
 from .problems import Problem
-from .rulefiles import rules_lock
 from .state import state
 
 bp = Blueprint("admin", __name__, url_prefix="/v1/admin")
@@ -56,7 +58,6 @@ def reload_now():
 @bp.get("/versions")
 def versions():
     """Every version that went live, newest first, with who and what changed."""
-    from matcher.versions import VersionError
     store = state().reloader.versions()
     try:
         records = store.list() if store.directory.is_dir() else []

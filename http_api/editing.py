@@ -9,8 +9,8 @@ could never be freed here. A draft that passes is written atomically (temp file 
 (``http_api.reload``), which checks the whole folder like any edit made on disk. A
 rejected draft changes nothing and is answered 422 with ``path:line:column`` errors.
 
-Preview evaluates the draft with the reference evaluator (``matcher.condition.evaluate``
-and ``matcher.explain.walk``), not durable_rules: a draft lives for one call, and a
+Preview evaluates the draft with the reference evaluator (``matcher.rulefile.condition.evaluate``
+and ``matcher.results.explain.walk``), not durable_rules: a draft lives for one call, and a
 ruleset compiled for it would stay in the worker for good. The differential tests
 hold the two evaluators to the same answers.
 """
@@ -25,24 +25,24 @@ from typing import Any
 from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError
 
-from matcher import yamlsource
-from matcher.catalog import rule_files
-from matcher.condition import FAIL, PASS, evaluate
-from matcher.explain import walk
-from matcher.profile import ProfileError, load_profile
-from matcher.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
-from matcher.rule import ID_PATTERN
+from matcher.authoring.rulefiles import rules_lock, stage, write_atomically
+from matcher.authoring.validation import Finding, check_scenarios, lint_products, relative
+from matcher.engine.catalog import rule_files
+from matcher.results.explain import walk
+from matcher.results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
+from matcher.rulefile import source as yamlsource
+from matcher.rulefile.condition import FAIL, PASS, evaluate
+from matcher.rulefile.product import ID_PATTERN
+from matcher.vocabulary.profile import ProfileError, load_profile
 
 from .admin import actor
 from .auth import Principal, authenticate, protect
 from .inputs import read_body, read_json, read_options
 from .problems import Problem, field_errors
 from .reload import now
-from .rulefiles import rules_lock, stage, write_atomically
 from .rules_schemas import PreviewOptionsSchema, PreviewRequestSchema, PublishRequestSchema
 from .state import state
 from .throttle import claim
-from .validation import Finding, check_scenarios, lint_products, relative
 
 bp = Blueprint("editing", __name__, url_prefix="/v1/banks/<bank_id>/products")
 protect(bp)

@@ -7,30 +7,24 @@ own hooks authenticate.
 """
 from __future__ import annotations
 
-import importlib
 import logging
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from flask import Flask
 
-from . import API_BLUEPRINTS, logs, ops, openapi, problems, ratelimit
+from . import admin, editing, leads, logs, match, ops, openapi, problems, products, ratelimit
 from . import reexec, reload, replay  # hot reload; POST /v1/match?catalog_version=
 from .jsonio import OrjsonProvider
 from .settings import Settings
 from .state import EXTENSION, ServiceState
 
 if TYPE_CHECKING:
-    from matcher.catalog import Catalog
+    from matcher.engine.catalog import Catalog
 
 log = logging.getLogger("loanmatch.http")
 EXPOSED_HEADERS = ["X-Request-ID", "Retry-After"]
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Request-ID"]
-
-
-def _blueprint(dotted: str):
-    module, attr = dotted.split(":")
-    return getattr(importlib.import_module(module), attr)
 
 
 def build_app(settings: Settings, catalog: "Catalog | None" = None) -> Flask:
@@ -53,8 +47,8 @@ def build_app(settings: Settings, catalog: "Catalog | None" = None) -> Flask:
     ratelimit.install(app, settings)
     reload.install(app, service)
     replay.install(app)
-    for dotted in API_BLUEPRINTS:
-        app.register_blueprint(_blueprint(dotted))
+    for api in (match, products, admin, leads, editing):  # the API blueprints, in this order
+        app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
 
     if settings.cors_origins:

@@ -14,7 +14,8 @@ import logging
 import time
 from pathlib import Path
 
-from .validation import lint_products
+from matcher.authoring.validation import lint_products
+
 from .working_copy import Base, catch_up
 
 log = logging.getLogger("loanmatch.reload")

@@ -12,8 +12,8 @@ from marshmallow import RAISE, Schema, fields, validate
 from leads import DECLINE_REASONS, STATUSES
 from leads.delivery import CLAIM_MAX
 from leads.intake import IDEMPOTENCY_KEY_MAX
-from matcher.fields import MONEY_MAX
-from matcher.profile import StrictBoolean
+from matcher.vocabulary.fields import MONEY_MAX
+from matcher.vocabulary.profile import StrictBoolean
 
 from . import schemas as S
 from .problems import PROBLEM_JSON

@@ -25,9 +25,9 @@ from leads import (BranchFileError, DuplicateLead, IdempotencyConflict, InvalidI
                    InvalidTransition, LeadError, NoBranch, NotAllowed, NotFound,
                    StoreUnavailable)
 from leads.record import plain
-from matcher.condition import FAIL
-from matcher.explain import walk
-from matcher.profile import ProfileError, load_profile
+from matcher.results.explain import walk
+from matcher.rulefile.condition import FAIL
+from matcher.vocabulary.profile import ProfileError, load_profile
 
 from .auth import Principal, authenticate, protect, require_bank
 from .inputs import read_json, read_options

@@ -11,8 +11,8 @@ from typing import Any, Mapping
 
 from flask import Blueprint, jsonify
 
-from matcher.profile import ProfileError, load_profile
-from matcher.result import MatchResult
+from matcher.results.result import MatchResult
+from matcher.vocabulary.profile import ProfileError, load_profile
 
 from .auth import protect
 from .inputs import read_json, read_options

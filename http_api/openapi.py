@@ -13,12 +13,12 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, current_app, jsonify, render_template_string, request, url_for
 
-from matcher.profile import ProfileSchema
+from matcher.vocabulary.profile import ProfileSchema
 
 from . import schemas as S
 from .lead_schemas import LEAD_OPERATIONS
-from .rules_schemas import RULES_OPERATIONS, add_replay
 from .problems import PROBLEM_JSON
+from .rules_schemas import RULES_OPERATIONS, add_replay
 
 bp = Blueprint("docs", __name__)
 PUBLIC = {"security": []}

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, url_for
 
-from matcher.explain import plain
-from matcher.profile import ProfileError
-from matcher.result import DERIVED_SHOWN, INELIGIBLE, EligibilityResult
-from matcher.rule import Product
+from matcher.results.explain import plain
+from matcher.results.result import DERIVED_SHOWN, INELIGIBLE, EligibilityResult
+from matcher.rulefile.product import Product
+from matcher.vocabulary.profile import ProfileError
 
 from .auth import protect
 from .inputs import read_json, read_options

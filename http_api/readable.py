@@ -1,6 +1,6 @@
 """A product's eligibility rules in words, for ``GET /v1/products/{id}``.
 
-The wording is ``matcher.explain``'s, so a criterion reads the same in the product
+The wording is ``matcher.results.explain``'s, so a criterion reads the same in the product
 page as in a match explanation. Negations are pushed down (De Morgan), as the
 explainer does, so every line reads as a positive requirement: ``not: industry
 prefix [K, J]`` is shown as "行业不属于 K、J", not "not: 行业属于 K、J".
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher import fields as F
-from matcher.condition import UNKNOWN, Criterion, Group, Node
-from matcher.explain import SOURCES_OF, CriterionOutcome, message, plain, walk
+from matcher.results.explain import SOURCES_OF, CriterionOutcome, message, plain, walk
+from matcher.rulefile.condition import UNKNOWN, Criterion, Group, Node
+from matcher.vocabulary import fields as F
 
 GROUP_TEXT = {
     "all": {"zh": "同时满足以下全部条件", "en": "all of the following"},

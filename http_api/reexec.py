@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .rulefiles import write_atomically
+from matcher.authoring.rulefiles import write_atomically
 
 log = logging.getLogger("loanmatch.reload")
 HANDOFF_ENV = "LOANMATCH_HANDOFF"
@@ -54,8 +54,8 @@ def handoff() -> dict[str, Any] | None:
 def boot_catalog(settings):
     """The catalog to serve at start: the version handed over by a re-exec (from the
     version store, exactly as it was checked), else the rules folder as it is."""
-    from matcher.catalog import CatalogError, load_catalog
-    from matcher.versions import VersionError, VersionStore
+    from matcher.authoring.versions import VersionError, VersionStore
+    from matcher.engine.catalog import CatalogError, load_catalog
 
     from .reload import versions_folder
     doc = handoff()

@@ -3,7 +3,7 @@
 Under gunicorn (``preload_app``) the master owns a ``Reloader``: its thread watches the
 rules folder (a scan every ``LOANMATCH_WATCH`` seconds; reload requests at once),
 copies the folder aside, lints the copy (pure Python, in the master), runs the
-scenario files the change touches in a child process (``http_api.validation``;
+scenario files the change touches in a child process (``matcher.authoring.validation``;
 scenarios compile rules), and only when all pass puts the copy live. A change that
 fails never reaches a process that serves: the last good catalog stays, and the
 findings are the "pending" errors that ``GET /v1/admin/catalog`` shows.
@@ -45,8 +45,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .rulefiles import fingerprint, manifest, rules_lock, stage, stem, write_atomically
-from .validation import Finding, Validation, check_scenarios, lint_products
+from matcher.authoring.changes import scenarios_to_run
+from matcher.authoring.rulefiles import fingerprint, manifest, rules_lock, stage, write_atomically
+from matcher.authoring.scenario import scenario_files
+from matcher.authoring.validation import Finding, Validation, check_scenarios, lint_products
+from matcher.authoring.versions import VersionStore, capture
+from matcher.engine.catalog import Catalog
+
 from .following import Following
 from .working_copy import Base
 
@@ -110,8 +115,7 @@ class Reloader(Following):
         return self.state_dir / "reload"
 
     def versions(self):
-        """The record of versions that went live (``matcher.versions.VersionStore``)."""
-        from matcher.versions import VersionStore
+        """The record of versions that went live (``matcher.authoring.versions.VersionStore``)."""
         return VersionStore(self.versions_dir)
 
     def _requests(self) -> Path:
@@ -159,7 +163,6 @@ class Reloader(Following):
 
         Never raises: the record is an audit aid, and an edit must not fail for it.
         """
-        from matcher.versions import capture
         version = self.service.catalog.version
         try:
             store = self.versions()
@@ -281,25 +284,15 @@ class Reloader(Following):
                 "version": previous, "errors": self._pending["errors"]}
 
     def _scenarios_to_run(self, copy: Path, contents: dict[str, str], products) -> list[str]:
-        """The scenario files a change can affect: those beside a changed product or
-        changed themselves; all of them when a base profile changed or a product id
-        left the catalog (a scenario elsewhere may name it)."""
-        from matcher.scenario import scenario_files
+        """The scenario files a change can affect (``changes.scenarios_to_run``)."""
         every = [p.relative_to(copy).as_posix() for p in scenario_files(copy)]
-        before = self._contents
-        changed = {rel for rel in before.keys() | contents.keys()
-                   if before.get(rel) != contents.get(rel)}
         gone = set(self.service.catalog.by_id) - {p.id for p in products}
-        if not before or gone or any(rel.startswith("_profiles/") for rel in changed):
-            return every
-        stems = {stem(rel) for rel in changed}
-        return [rel for rel in every if stem(rel) in stems]
+        return scenarios_to_run(every, self._contents, contents, gone)
 
     def _go_live(self, copy: Path, products, version: str, actor: str,
                  checked_in: float) -> None:
         """Record ``version`` and serve it: under gunicorn by re-executing the master
         (``reexec_master``, on the SIGHUP that ``check`` sends); else compiled here."""
-        from matcher.catalog import Catalog
         try:
             self.versions().record(copy, version, actor=actor)
         except Exception:  # the record is an audit aid: a full disk must not stop a fix

@@ -2,7 +2,7 @@
 
 Every match result names its ``catalog_version``; a complaint about a decision is
 settled by replaying the profile against exactly those rules, from the snapshot the
-version store kept (``matcher.versions``). The snapshot is compiled into durable_rules
+version store kept (``matcher.authoring.versions``). The snapshot is compiled into durable_rules
 like the live catalog — same engine, same answer — in the worker that is asked.
 
 Memory: a compiled catalog is never freed (``DESIGN.md``), so each worker keeps at most
@@ -24,12 +24,15 @@ from typing import TYPE_CHECKING
 from flask import Flask, after_this_request, current_app, g, request
 from werkzeug.datastructures import ImmutableMultiDict
 
+from matcher.authoring.versions import VERSION, VersionError
+from matcher.engine.catalog import load_catalog
+
 from .auth import authenticate
 from .problems import Problem, field_errors
 from .state import REPLAY_CATALOG, state
 
 if TYPE_CHECKING:
-    from matcher.catalog import Catalog
+    from matcher.engine.catalog import Catalog
 
 log = logging.getLogger("loanmatch.replay")
 PARAMETER = "catalog_version"
@@ -49,7 +52,6 @@ class ReplayCache:
 
     def get(self, version: str, store) -> "Catalog | None":
         """The catalog of ``version``, or None when the store does not keep it."""
-        from matcher.catalog import load_catalog
         with self._lock:  # one compile at a time: two threads asking compile it once
             if version in self._catalogs:
                 self._catalogs.move_to_end(version)
@@ -83,7 +85,6 @@ def _replay() -> None:
     wanted = request.args.get(PARAMETER, "").strip()
     request.args = ImmutableMultiDict([(k, v) for k, v in request.args.items(multi=True)
                                        if k != PARAMETER])
-    from matcher.versions import VERSION, VersionError
     service = state()
     if wanted == service.catalog.version:
         return  # the live catalog: nothing to replay

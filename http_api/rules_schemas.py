@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
-from matcher.result import EXPLAIN_LEVELS
+from matcher.results.result import EXPLAIN_LEVELS
 
 from . import schemas as S
 from .problems import PROBLEM_JSON

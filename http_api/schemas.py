@@ -2,15 +2,15 @@
 responses are described by them (``/openapi.json``), and the schemathesis test holds
 every response to them, so the documentation cannot drift from what is served.
 
-The profile itself is ``matcher.profile.ProfileSchema``: one vocabulary, one schema.
+The profile itself is ``matcher.vocabulary.profile.ProfileSchema``: one vocabulary, one schema.
 """
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
-from matcher.fields import COLLATERALS, SIZE_CLASSES
-from matcher.profile import ProfileSchema
-from matcher.result import EXPLAIN_LEVELS
+from matcher.results.result import EXPLAIN_LEVELS
+from matcher.vocabulary.fields import COLLATERALS, SIZE_CLASSES
+from matcher.vocabulary.profile import ProfileSchema
 
 LANGS = ("zh", "en")
 STATUSES = ("eligible", "ineligible", "incomplete")

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Mapping
 
-from .rulefiles import manifest, rules_lock, write_atomically
+from matcher.authoring.rulefiles import manifest, rules_lock, write_atomically
 
 log = logging.getLogger("loanmatch.reload")
 BASE_FILE = "shared-base.json"

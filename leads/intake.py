@@ -46,7 +46,7 @@ def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidInput(name, "must be a whole number >= 1")
     if isinstance(getattr(profile, "values", None), Mapping):
-        profile = profile.values  # matcher.profile.Profile: posted and derived fields
+        profile = profile.values  # matcher.vocabulary.profile.Profile: posted and derived fields
     if not isinstance(profile, Mapping):
         raise InvalidInput("profile", "must be an object")
     credit_code = profile.get("credit_code")

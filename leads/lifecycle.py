@@ -21,7 +21,7 @@ from typing import Any, Mapping
 
 import redis
 
-from matcher.fields import MONEY_MAX
+from matcher.vocabulary.fields import MONEY_MAX
 
 from .clock import SHANGHAI, Clock, iso, to_ms
 from .errors import InvalidInput, InvalidTransition, NotAllowed, NotFound

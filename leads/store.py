@@ -73,7 +73,7 @@ class LeadStore:
         """Make a lead of an eligible enterprise's application and route it to a branch.
 
         ``profile`` is the validated profile with its derived fields (a mapping, or the
-        ``matcher.profile.Profile`` that ``load_profile`` returns); ``matched_criteria``
+        ``matcher.vocabulary.profile.Profile`` that ``load_profile`` returns); ``matched_criteria``
         the summary of why it is eligible (shown to the bank before it accepts);
         ``contact`` whom the bank should call (``name``, ``phone``, ``email``), shown
         with the profile once the bank accepts. Raises

@@ -14,9 +14,9 @@ __all__ = ["load_catalog", "Catalog", "CatalogError", "load_profile", "ProfileEr
 
 def __getattr__(name):  # imported on first use: importing matcher compiles nothing
     if name in ("load_catalog", "Catalog", "CatalogError"):
-        from . import catalog
+        from .engine import catalog
         return getattr(catalog, name)
     if name in ("load_profile", "ProfileError"):
-        from . import profile
+        from .vocabulary import profile
         return getattr(profile, name)
     raise AttributeError(name)

@@ -20,29 +20,29 @@ from typing import Callable, Iterable, NamedTuple
 import click
 import yaml
 
-from matcher.creditcode import CHARSET, make_credit_code
-from matcher.fields import COLLATERALS, POSTED_FIELDS, PURPOSES
+from matcher.vocabulary.creditcode import CHARSET, make_credit_code
+from matcher.vocabulary.fields import COLLATERALS, POSTED_FIELDS, PURPOSES
 
 AS_OF = date(2026, 12, 1)  # the evaluation date the profiles' ages are drawn against
 NATIONAL_SHARE = 0.3
 
 from product_catalog.synth_tables import (  # noqa: F401 (re-exported for tests)
-    BANKS,
-    City,
-    NATIONAL_BANKS,
-    PROVINCES,
-    Province,
-    _BRANDS,
-    _COLLATERAL_SETS,
-    _EXCLUDABLE,
-    _INDUSTRY_ROWS,
-    _INDUSTRY_SHARES,
-    _MUNICIPALITIES,
-    _ORG_WEIGHTS,
-    _PRODUCT_HEADS,
-    _PRODUCT_TAILS,
-    _TAX_FLOORS,
-)
+                                          BANKS,
+                                          City,
+                                          NATIONAL_BANKS,
+                                          PROVINCES,
+                                          Province,
+                                          _BRANDS,
+                                          _COLLATERAL_SETS,
+                                          _EXCLUDABLE,
+                                          _INDUSTRY_ROWS,
+                                          _INDUSTRY_SHARES,
+                                          _MUNICIPALITIES,
+                                          _ORG_WEIGHTS,
+                                          _PRODUCT_HEADS,
+                                          _PRODUCT_TAILS,
+                                          _TAX_FLOORS,
+                                          )
 
 
 def _org_check_char(body8: str) -> str:

@@ -5,6 +5,6 @@ rule tree (the reference semantics), ``numpy_eval`` evaluates one profile agains
 every product with array operations (the practical lower bound), ``zen_eval``
 translates the catalog into a GoRules zen-engine decision table (the engine a user
 would otherwise pick). They share one vocabulary: a product's outcome is
-``matcher.condition.PASS``, ``FAIL`` or ``UNKNOWN``, and products are numbered in
+``matcher.rulefile.condition.PASS``, ``FAIL`` or ``UNKNOWN``, and products are numbered in
 the order they were given.
 """

@@ -1,6 +1,6 @@
 """The practical lower bound: one profile against every product with array operations.
 
-The evaluator is ``matcher.vector.Forest`` (its docstring says how criteria become
+The evaluator is ``matcher.engine.vector.Forest`` (its docstring says how criteria become
 columns); the triage of ``Catalog.match`` uses the same one for top-level
 conditions. Here it is given whole eligibility trees, one per product.
 """
@@ -10,8 +10,8 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from matcher.rule import Product
-from matcher.vector import FAIL_CODE, OUTCOMES, PASS_CODE, UNKNOWN_CODE, Forest
+from matcher.engine.vector import FAIL_CODE, OUTCOMES, PASS_CODE, UNKNOWN_CODE, Forest
+from matcher.rulefile.product import Product
 
 __all__ = ["NumpyCatalog", "OUTCOMES", "FAIL_CODE", "UNKNOWN_CODE", "PASS_CODE"]
 

@@ -1,4 +1,4 @@
-"""The plain-Python reference: ``matcher.condition.evaluate`` over every product.
+"""The plain-Python reference: ``matcher.rulefile.condition.evaluate`` over every product.
 
 This is the oracle the others are checked against, and the figure that shows what
 a straightforward interpreter of the rule tree costs. No pre-filtering, no
@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from matcher.condition import evaluate
-from matcher.rule import Product
+from matcher.rulefile.condition import evaluate
+from matcher.rulefile.product import Product
 
 
 class ReferenceEvaluator:

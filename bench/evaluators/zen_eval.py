@@ -21,7 +21,7 @@ Missing data: zen raises on ``null >= 2``, and a cell that raises is just a row
 that does not fire, which is the strict meaning; tests that would hold on null
 (``!=``, ``not_in``) are guarded. The eligibility table is strict (a
 test on a missing field is false, negations pushed down to the tests, as
-``matcher.compiler`` does for durable_rules): a row fires exactly when the
+``matcher.engine.compiler`` does for durable_rules): a row fires exactly when the
 reference says PASS. A second, lenient table (a test on a missing field is true)
 fires exactly when the reference does not say FAIL; the two together give the
 three-valued answer, which ``outcomes`` uses for the agreement check.
@@ -43,8 +43,8 @@ from typing import Any, Mapping, Sequence
 
 import zen
 
-from matcher.condition import FAIL, PASS, UNKNOWN, Criterion, Node, top_level
-from matcher.rule import Product
+from matcher.rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node, top_level
+from matcher.rulefile.product import Product
 
 _GROUPS_COLUMN = "(any, not, several prefixes)"  # never a field name
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field as dc_field
 from decimal import Decimal
 
-from matcher.fields import FIELDS, INTEGER, MONEY as MONEY_FIELD, RATIO as RATIO_FIELD
+from matcher.vocabulary.fields import FIELDS, INTEGER, MONEY as MONEY_FIELD, RATIO as RATIO_FIELD
 
 from .comparisons import Bound, Edge
 from .families import BUSINESS_AGE, Family

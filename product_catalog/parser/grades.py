@@ -1,13 +1,13 @@
 """纳税信用等级: lists (A、B或M级, A/B类, AB级, A\\B\\M) and thresholds (B级(含)以上).
 
-The grades are ordered A > B > M > C > D (``matcher.fields.TAX_RATINGS``, best
+The grades are ordered A > B > M > C > D (``matcher.vocabulary.fields.TAX_RATINGS``, best
 first), so "B级以上" is [A, B]: M, the grade of new taxpayers, is not above B.
 """
 from __future__ import annotations
 
 import re
 
-from matcher.fields import TAX_RATINGS
+from matcher.vocabulary.fields import TAX_RATINGS
 
 from .criteria import criterion
 from .text import Found, Segment

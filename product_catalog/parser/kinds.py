@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from matcher.fields import SIZE_CLASSES
+from matcher.vocabulary.fields import SIZE_CLASSES
 
 from .criteria import criterion
 from .text import Found, Segment, claim_excluding_words, in_zones, longest_matches, negative_zones

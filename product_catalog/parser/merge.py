@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
-from matcher.fields import FIELDS
+from matcher.vocabulary.fields import FIELDS
 
 _LOWER = (">=", ">")
 _UPPER = ("<=", "<")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from matcher import regions
+from matcher.vocabulary import regions
 from product_catalog import banks
 
 from .criteria import criterion

@@ -1,0 +1,39 @@
+"""``loanmatch lint``: every problem in a rules folder, one located line each."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from ..engine.catalog import read_products, rule_files
+from ..rulefile.source import Problem
+
+
+@dataclass
+class LintReport:
+    files: int
+    products: int
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def summary(self) -> str:
+        bad = len({p.location.path for p in self.errors})
+        if self.ok:
+            return f"{self.files} files, {self.products} products: no problems"
+        return (f"{self.files} files, {self.products} products: {len(self.errors)} error(s) in "
+                f"{bad} file(s) — fix them and run `loanmatch lint` again")
+
+
+def lint(root: str | Path, progress: Callable[[Path], None] | None = None) -> LintReport:
+    root = Path(root)
+    files = len(rule_files(root)) if root.exists() else 0
+    products, problems, _ = read_products(root, progress)
+    problems.sort(key=lambda p: (p.location.path, p.location.line, p.location.column))
+    return LintReport(files, len(products), problems)

@@ -1,0 +1,239 @@
+"""The loaded catalog: every product's rules, compiled once, matched many times.
+
+Loading is all-or-nothing: a catalog with any error in any file is refused
+with every problem located, so a typo never takes a product silently out of
+(or into) the results.
+"""
+from __future__ import annotations
+
+import gc
+import hashlib
+import logging
+from datetime import date
+from pathlib import Path
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
+
+import numpy as np
+
+from ..results.ranking import Ranking
+from ..results.result import (ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult, MatchResult,
+                              entry_template)
+from ..rulefile import source as yamlsource
+from ..rulefile.checks import never_true
+from ..rulefile.product import Product, read_product
+from ..rulefile.source import Location, Problem
+from ..vocabulary.profile import Profile, load_profile
+from .compiler import TooComplex, compiled
+from .durable import Engine
+from .prefilter import RegionIndex
+from .triage import Triage
+
+log = logging.getLogger(__name__)
+NEAR_MISS_LIMIT = 2  # an ineligible product failing at most this many conditions
+LIST_LIMIT = 20  # near misses and incomplete products listed per result (all are counted)
+
+
+class CatalogError(ValueError):
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        count = sum(1 for p in problems if p.severity == "error")
+        lines = "\n".join(str(p) for p in problems[:20])
+        more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+        super().__init__(f"{count} problem(s) in the rules; run `loanmatch lint` to see "
+                         f"them all:\n{lines}{more}")
+
+
+def rule_files(root: Path) -> list[Path]:
+    """Product files: ``<root>/<bank>/*.yaml``, not ``_*.yaml`` (bank settings such as
+    branches), ``*.test.yaml`` (scenarios) nor anything in a ``_folder`` (base profiles)."""
+    if root.is_file():
+        return [root]
+    files = [p for p in root.glob("*/*.y*ml")
+             if p.suffix in (".yaml", ".yml") and not p.name.startswith(("_", "."))
+             and not p.parent.name.startswith(("_", "."))  # _profiles/ and the like
+             and not p.name.endswith((".test.yaml", ".test.yml"))]
+    return sorted(files)
+
+
+def read_products(root: Path, progress: Callable[[Path], None] | None = None
+                  ) -> tuple[list[Product], list[Problem], str]:
+    """Products, every problem found, and the content hash of the files read."""
+    root = Path(root)
+    products: list[Product] = []
+    problems: list[Problem] = []
+    digest = hashlib.sha256()
+    if not root.exists():
+        problems.append(Problem(Location(str(root), 1, 1), "no such rules folder"))
+        return products, problems, ""
+    seen: dict[str, Location] = {}
+    for path in rule_files(root):
+        if progress:
+            progress(path)
+        shown = str(path)
+        rel = path.relative_to(root).as_posix() if path != root else path.name
+        try:
+            text, _ = yamlsource.read(path)
+            digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
+            data = yamlsource.load(text, shown)
+        except yamlsource.YAMLSourceError as exc:
+            problems.extend(exc.problems)
+            continue
+        whole = Location(shown, 1, 1)
+        product, found = read_product(data, shown, whole)
+        problems.extend(found)
+        if product is None:
+            continue
+        found = _product_checks(product, data, path, root, whole, seen)
+        problems.extend(found)
+        if not any(p.severity == "error" for p in found):
+            products.append(product)
+    return products, problems, "sha256:" + digest.hexdigest()[:16]
+
+
+def _product_checks(product: Product, data: Any, path: Path, root: Path, whole: Location,
+                    seen: dict[str, Location]) -> list[Problem]:
+    at = data.where if hasattr(data, "where") else (lambda _k: whole)
+    problems = never_true(product.eligibility, str(path))
+    if path != root and path.parent.name != product.bank:
+        problems.append(Problem(at("bank"), f"bank '{product.bank}' differs from its folder "
+                                            f"'{path.parent.name}'; move the file or fix bank"))
+    if product.id in seen:
+        problems.append(Problem(at("id"), f"duplicate product id '{product.id}' "
+                                          f"(also in {seen[product.id]})"))
+    else:
+        seen[product.id] = at("id")
+    try:
+        compiled(product)
+    except TooComplex as exc:
+        problems.append(Problem(at("eligibility"), str(exc)))
+    return problems
+
+
+class Catalog:
+    """Products compiled into durable_rules; ``match`` answers for one profile."""
+
+    def __init__(self, products: list[Product], version: str, root: str | None = None):
+        products = sorted(products, key=lambda p: (RegionIndex.order_key(p), p.id))
+        self.products = products
+        self._regions = RegionIndex(products)
+        self.version = version
+        self.root = root
+        self.by_id = {p.id: p for p in products}
+        self._rules = [compiled(p) for p in products]
+        self._engine = Engine(self._rules)
+        # The catalog lives as long as the process: keep the collector from
+        # re-scanning its million objects on every full collection (p99 spikes),
+        # and from touching their pages after a fork (copy-on-write sharing).
+        self._triage = Triage(products)
+        self._ranking = Ranking(products, [entry_template(p) for p in products])
+        gc.collect()
+        gc.freeze()
+
+    def __len__(self) -> int:
+        return len(self.products)
+
+    @property
+    def ruleset_count(self) -> int:
+        return self._engine.ruleset_count
+
+    def match(self, profile: Any, as_of: date | None = None,
+              approval_rates: Mapping[str, Any] | Callable[[list[str]], Mapping] | None = None,
+              product_ids: Iterable[str] | None = None,
+              list_limit: int | None = LIST_LIMIT) -> MatchResult:
+        """Every product's answer for ``profile`` (a dict as posted, or a loaded Profile).
+
+        All eligible products are ranked and returned; near misses and
+        incomplete products are counted in full but listed up to
+        ``list_limit`` each (fewest failures / missing fields first), since
+        explaining hundreds of products nobody reads is most of the cost.
+        """
+        return self.match_many([profile], as_of, [approval_rates], product_ids, list_limit)[0]
+
+    def match_many(self, profiles: Sequence[Any], as_of: date | None = None,
+                   approval_rates: Sequence[Mapping | Callable | None] | None = None,
+                   product_ids: Iterable[str] | None = None,
+                   list_limit: int | None = LIST_LIMIT) -> list[MatchResult]:
+        """``match`` for each profile (``approval_rates``: one per profile), with
+        durable_rules run ruleset by ruleset over the whole batch, which keeps each
+        ruleset's memory warm (``Engine.eligible_many``). One invalid profile raises
+        its ProfileError for the batch: load them first to answer the others."""
+        if approval_rates is not None and len(approval_rates) != len(profiles):
+            raise ValueError(f"{len(approval_rates)} approval rates for {len(profiles)} profiles")
+        loaded = [p if isinstance(p, Profile) else load_profile(p, as_of=as_of)
+                  for p in profiles]
+        wanted = None if product_ids is None else set(product_ids)
+        total = len(self.products) if wanted is None else sum(
+            1 for p in self.products if p.id in wanted)
+        screens = [self._screen(dict(p.values), wanted, total) for p in loaded]
+        fired = self._engine.eligible_many([s.values for s in screens],
+                                           [s.possible for s in screens])
+        rates = approval_rates if approval_rates is not None else [None] * len(loaded)
+        return [self._result(p, s, f, r, list_limit)
+                for p, s, f, r in zip(loaded, screens, fired, rates)]
+
+    def _screen(self, values: dict, wanted: set[str] | None, total: int) -> _Screen:
+        """What is known before any rule runs: the candidates (region pre-filter) and
+        their failing top-level conditions (triage)."""
+        candidates = self._regions.candidates(values)
+        if wanted is not None:
+            candidates = [i for i in candidates if self.products[i].id in wanted]
+        cand = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+        failing, fixed_failing, undecided = self._triage.counts(values)
+        failing, fixed_failing, undecided = failing[cand], fixed_failing[cand], undecided[cand]
+        # A product with a failing top-level condition cannot be eligible; durable_rules
+        # decides among the others, and skips every ruleset that holds none of them.
+        possible = set(cand[failing == 0].tolist())
+        return _Screen(values, total, cand, failing, fixed_failing, undecided, possible)
+
+    def _result(self, profile: Any, screen: _Screen, fired: set[int],
+                approval_rates: Mapping[str, Any] | Callable[[list[str]], Mapping] | None,
+                list_limit: int | None) -> MatchResult:
+        values, cand, failing = screen.values, screen.cand, screen.failing
+        fired_mask = np.isin(cand, np.fromiter(fired, dtype=np.int64, count=len(fired)))
+        rest = ~fired_mask
+        ruled_out = rest & ((screen.fixed_failing > 0) | (failing > NEAR_MISS_LIMIT))
+        open_ = rest & ~ruled_out & (failing == 0)
+        near_mask = rest & ~ruled_out & (failing > 0)
+        eligible = cand[fired_mask].tolist()
+        incomplete = cand[open_ & screen.undecided].tolist()
+        for index in cand[open_ & ~screen.undecided].tolist():
+            # every top-level condition holds, yet durable_rules did not fire: never
+            # expected (the differential tests guard it); trust neither silently.
+            log.error("engine/reference disagreement on %s", self.products[index].id)
+        near_count = int(np.count_nonzero(near_mask))
+        # Products outside the enterprise's region are ineligible, and no near miss.
+        total = screen.total
+        counts = {"products": total, ELIGIBLE: len(eligible), INCOMPLETE: len(incomplete),
+                  INELIGIBLE: total - len(eligible) - len(incomplete), "near_misses": near_count}
+
+        def explained(index: int, status: str) -> EligibilityResult:
+            return EligibilityResult(self.products[index], status, values=values)
+
+        if callable(approval_rates):  # e.g. one pipelined Redis read for just these products
+            approval_rates = approval_rates([self.products[i].id for i in eligible])
+        ranked = self._ranking.rank(eligible, values, approval_rates)
+        listed = self._ranking.fewest_first(failing[near_mask], cand[near_mask], list_limit)
+        near_results = [explained(i, INELIGIBLE) for i in listed]
+        incomplete_results = sorted((explained(i, INCOMPLETE) for i in incomplete),
+                                    key=lambda r: (len(r.missing_fields), r.product.id))
+        return MatchResult(self.version, profile.as_of, values, ranked, near_results,
+                           incomplete_results[:list_limit], counts)
+
+
+class _Screen(NamedTuple):
+    values: dict
+    total: int
+    cand: np.ndarray
+    failing: np.ndarray
+    fixed_failing: np.ndarray
+    undecided: np.ndarray  # a top-level condition is unknown: cannot fire, may be incomplete
+    possible: set[int]
+
+
+def load_catalog(path: str | Path, progress: Callable[[Path], None] | None = None) -> Catalog:
+    """Read, validate and compile every rule file under ``path``; CatalogError on any error."""
+    products, problems, version = read_products(Path(path), progress)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise CatalogError(errors)
+    return Catalog(products, version, str(path))

@@ -1,0 +1,82 @@
+"""The profile as durable_rules sees it: a flat JSON fact it compares correctly.
+
+durable_rules compares a string with a number as text, treats ``$neq`` on a
+missing field as false, and cannot iterate an empty list (``DESIGN.md``). So
+the fact carries only values of the field's own type (the profile schema
+guarantees it), missing fields stay absent, and the shapes durable handles
+badly are rewritten into ones it handles well:
+
+* a list field becomes a presence flag per element plus ``<field>__known``;
+* a hierarchical code also carries its prefixes, ``<field>__p<k>``, so that
+  "does not start with K" is a plain inequality.
+"""
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any, Collection, Mapping
+
+from ..vocabulary import fields as F
+
+FACT_SID = "loanmatch"
+FACT_ID = "profile"
+GUARD_KEY = "kind"
+GUARD_VALUE = "profile"
+
+
+def known_key(name: str) -> str:
+    return f"{name}__known"
+
+
+def member_key(name: str, element: str) -> str:
+    return f"{name}__has__{element}"
+
+
+def prefix_key(name: str, length: int) -> str:
+    return f"{name}__p{length}"
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def to_fact(values: Mapping[str, Any], keep: Collection[str] | None = None) -> dict:
+    """The fact for ``values``; with ``keep``, only the properties some rule reads
+    (durable_rules parses the whole fact once per ruleset, so size is time)."""
+    fact = _full_fact(values)
+    if keep is None:
+        return fact
+    return {k: v for k, v in fact.items() if k in keep or k in _ALWAYS}
+
+
+_ALWAYS = frozenset({"sid", "id", GUARD_KEY})
+
+
+def _full_fact(values: Mapping[str, Any]) -> dict:
+    fact: dict[str, Any] = {"sid": FACT_SID, "id": FACT_ID, GUARD_KEY: GUARD_VALUE}
+    for name, value in values.items():
+        fld = F.FIELDS.get(name)
+        if fld is None or value is None:
+            continue
+        if fld.kind == F.LIST:
+            fact[known_key(name)] = True
+            for element in value:
+                fact[member_key(name, element)] = True
+            continue
+        fact[name] = _plain(value)
+        if fld.kind == F.CODE:
+            # Up to the longest prefix a rule may name, so that a short code
+            # ("C") is known not to start with a longer prefix ("C33").
+            for length in range(1, max(len(value), 6) + 1):
+                fact[prefix_key(name, length)] = value[:length]
+    return fact
+
+
+def fact_json(values: Mapping[str, Any], keep: Collection[str] | None = None) -> str:
+    """Serialized once per profile and asserted into every ruleset."""
+    return json.dumps(to_fact(values, keep), ensure_ascii=False)

@@ -1,0 +1,97 @@
+"""Setting aside products for another region before any rule runs.
+
+Most products are regional (a city bank lends in its own city). A product
+whose top-level eligibility names regions can only match an enterprise
+registered under one of them, so an index from region prefix to products
+answers "which products could this profile match at all" with three dict
+look-ups. The rest are ineligible by a criterion the enterprise cannot change,
+which is exactly what the rule would have said — durable_rules still decides
+every product that remains.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any, Mapping, Sequence
+
+from ..rulefile.condition import Criterion, top_level
+from ..rulefile.product import Product
+from ..vocabulary.fields import BOOLEAN, ENUM, FIELDS
+
+_REGION_FIELDS = ("province_code", "city_code", "region_code")
+
+
+def region_prefixes(product: Product) -> frozenset[str] | None:
+    """The region-code prefixes a product is limited to; None for a national product.
+
+    Several region criteria at the top level must all hold, so the product is
+    limited to the tightest of them; keeping one criterion's set is enough for
+    a safe pre-filter (it may keep a product the rules then reject, never the
+    reverse).
+    """
+    best: frozenset[str] | None = None
+    for node in top_level(product.eligibility):
+        if not isinstance(node, Criterion) or node.field not in _REGION_FIELDS:
+            continue
+        if node.op == "==":
+            codes = [node.value]
+        elif node.op in ("in", "prefix"):
+            codes = list(node.value)
+        else:
+            continue
+        prefixes = frozenset(_significant(code) for code in codes)
+        if best is None or len(prefixes) < len(best):
+            best = prefixes
+    return best
+
+
+def _significant(code: str) -> str:
+    """'510000' → '51', '130200' → '1302', '130203' → '130203'."""
+    if len(code) == 6 and code.endswith("0000"):
+        return code[:2]
+    if len(code) == 6 and code.endswith("00"):
+        return code[:4]
+    return code
+
+
+class RegionIndex:
+    def __init__(self, products: Sequence[Product]):
+        self.national: list[int] = []
+        self.by_prefix: dict[str, list[int]] = defaultdict(list)
+        for index, product in enumerate(products):
+            prefixes = region_prefixes(product)
+            if prefixes is None:
+                self.national.append(index)
+            else:
+                for prefix in prefixes:
+                    self.by_prefix[prefix].append(index)
+        self.size = len(products)
+
+    def candidates(self, values: Mapping[str, Any]) -> list[int]:
+        """Indexes of the products this profile could match, ascending."""
+        region = values.get("region_code")
+        if region is None:
+            return list(range(self.size))
+        found = set(self.national)
+        for length in (2, 4, 6):
+            found.update(self.by_prefix.get(region[:length], ()))
+        return sorted(found)
+
+    @staticmethod
+    def order_key(product: Product) -> tuple:
+        """Products of one region side by side, and within a region those asking the same
+        categorical things (tax grade, size class, …) side by side, so that a profile that
+        rules out a region or a requirement skips whole rulesets."""
+        prefixes = region_prefixes(product)
+        region = ("",) if prefixes is None else tuple(sorted(prefixes))
+        return region, _categorical_signature(product)
+
+
+def _categorical_signature(product: Product) -> tuple:
+    found = []
+    for node in top_level(product.eligibility):
+        if isinstance(node, Criterion) and FIELDS[node.field].kind in (ENUM, BOOLEAN):
+            value = node.value if isinstance(node.value, tuple) else (node.value,)
+            found.append((node.field, node.op, tuple(str(v) for v in value)))
+    # The requirements most profiles fail first, so that their products cluster.
+    order = {"tax_credit_rating": 0, "size_class": 1, "entity_type": 2}
+    return tuple(sorted(found, key=lambda f: (order.get(f[0], 9), f)))

@@ -1,0 +1,1 @@
+"""What a match answers: per-product results, their explanations and the ranking."""

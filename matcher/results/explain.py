@@ -1,0 +1,292 @@
+"""Why a product passed, failed or could not be decided — in words a loan
+officer and an enterprise owner both read ("成立年限需满2年，当前1年7个月").
+
+The walk follows the reference semantics of ``condition`` but keeps every
+criterion's outcome, with negations pushed down so that each line reads as a
+positive requirement ("行业不属于 K、J" rather than "not: 行业属于 K、J").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from decimal import Decimal
+from typing import Any, Mapping
+
+from ..rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node, combine
+from ..vocabulary import fields as F
+from ..vocabulary.regions import region_name
+
+# The operator shown when a criterion stands under ``not``.
+_SHOWN_NEGATION = {
+    "==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">", "in": "not_in",
+    "not_in": "in", "between": "not_between", "prefix": "not_prefix",
+    "contains": "not_contains", "exists": "exists",
+}
+_OP_ZH = {"==": "为", "!=": "不为", "<": "低于", "<=": "不超过", ">": "超过", ">=": "不低于",
+          "between": "在", "not_between": "不在", "in": "属于", "not_in": "不属于",
+          "prefix": "属于", "not_prefix": "不属于", "contains": "包含", "not_contains": "不包含"}
+_OP_EN = {"==": "be", "!=": "not be", "<": "be below", "<=": "be at most", ">": "be above",
+          ">=": "be at least", "between": "be between", "not_between": "not be between",
+          "in": "be one of", "not_in": "not be one of", "prefix": "fall under",
+          "not_prefix": "not fall under", "contains": "include", "not_contains": "not include"}
+_AGE_LIKE = {"years_in_business", "months_in_business", "legal_rep_age"}
+
+# Derived fields are decided by posted ones: an incomplete answer names those.
+SOURCES_OF = {
+    "months_in_business": ("established_on",),
+    "years_in_business": ("established_on",),
+    "province_code": ("region_code",),
+    "city_code": ("region_code",),
+    "industry_section": ("industry_code",),
+    "size_class": ("industry_code", "employees", "annual_revenue", "total_assets"),
+}
+
+
+@dataclass(frozen=True, init=False)
+class CriterionOutcome:
+    criterion: Criterion
+    op: str  # as shown: negation already applied
+    outcome: str
+    actual: Any
+    relevant: bool = True  # False when another branch of an ``any`` decided
+
+    def __init__(self, criterion: Criterion, op: str, outcome: str, actual: Any,
+                 relevant: bool = True):
+        # A frozen dataclass's own __init__ sets each field through object.__setattr__,
+        # twice as slow; a match explains hundreds of criteria.
+        self.__dict__.update(criterion=criterion, op=op, outcome=outcome, actual=actual,
+                             relevant=relevant)
+
+    def to_dict(self, lang: str | None = None, values: Mapping[str, Any] | None = None) -> dict:
+        c = self.criterion
+        out = {"field": c.field, "op": self.op, "expected": _expected(c),
+               "actual": plain(self.actual), "outcome": self.outcome}
+        said = self.__dict__.get("_message")  # a near miss lists a failure twice
+        if said is None or said[0] is not values:
+            said = self.__dict__["_message"] = (values, *message(self, values or {}))
+        zh, en = said[1], said[2]
+        out["message"] = {"zh": zh, "en": en} if lang is None else (zh if lang == "zh" else en)
+        if c.label:
+            out["label"] = c.label if lang is None else c.label.get(lang, c.label.get("zh"))
+        if c.source:
+            out["source"] = c.source
+        return out
+
+
+def _expected(c: Criterion) -> Any:
+    cached = c.__dict__.get("_expected_json")
+    if cached is None:  # the bound as JSON, once per criterion (frozen: bypass setattr)
+        cached = c.__dict__["_expected_json"] = plain(c.value)
+    return cached
+
+
+def plain(value: Any) -> Any:
+    """JSON-ready: Decimal → int/float (bounds carry at most a few decimals), tuples → lists."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, (tuple, list)):
+        return [plain(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _negated(node: Criterion) -> tuple[Criterion, str, bool]:
+    """How a criterion under ``not`` is shown: (criterion, operator, whether its
+    outcome flips); once per criterion (frozen: cached past setattr)."""
+    shown = node.__dict__.get("_negated")
+    if shown is None:
+        if node.op == "exists":  # "not stated" is itself the requirement
+            shown = (Criterion(node.field, "exists", not node.value, node.label, node.source,
+                               node.location), "exists", False)
+        else:
+            shown = (node, _SHOWN_NEGATION[node.op], True)
+        node.__dict__["_negated"] = shown
+    return shown
+
+
+def walk(node: Node, values: Mapping[str, Any], out: list[CriterionOutcome],
+         negated: bool = False) -> str:
+    rows: list[list] = []
+    result = trace(node, values, rows, negated)
+    out.extend([CriterionOutcome(*row) for row in rows])
+    return result
+
+
+def trace(node: Node, values: Mapping[str, Any], rows: list[list],
+          negated: bool = False) -> str:
+    """``walk`` with each outcome as a row ``[criterion, op, outcome, actual, relevant]``:
+    a result lists only the criteria that did not pass, and need not make the rest."""
+    if isinstance(node, Criterion):
+        if negated:
+            node, op, flip = _negated(node)
+        else:
+            op, flip = node.op, False
+        outcome = node.outcome(values)
+        if flip and outcome != UNKNOWN:
+            outcome = PASS if outcome == FAIL else FAIL
+        rows.append([node, op, outcome, values.get(node.field), True])
+        return outcome
+    if node.kind == "not":
+        return trace(node.children[0], values, rows, not negated)
+    conjunctive = (node.kind == "all") != negated
+    start = len(rows)
+    outcomes = []
+    for child in node.children:
+        outcomes.append(trace(child, values, rows, negated))
+    result = combine("all" if conjunctive else "any", outcomes)
+    if result == (FAIL if conjunctive else PASS):  # decided here: the others did not matter
+        for row in rows[start:]:
+            if row[2] != result:
+                row[4] = False
+    return result
+
+
+def unpassed_of(rows: list[list]) -> list[list]:
+    """The rows of a ``trace`` that did not pass and decide the answer."""
+    return [row for row in rows if row[2] != PASS and row[4]]
+
+
+def unpassed_rows(node: Node, values: Mapping[str, Any]) -> list[list]:
+    """The relevant rows of ``trace`` that did not pass, without making the others.
+
+    A product's eligibility is nearly always ``all`` of a dozen criteria, most of
+    which pass: a criterion at the top that passes has no row to give, and a group
+    that passes has no relevant one (an ``any`` that passed makes its failures
+    irrelevant, an ``all`` that passed has none), so only the top-level parts that
+    did not pass are traced. When the whole fails, its undecided rows stop mattering,
+    exactly as ``trace`` marks them."""
+    if isinstance(node, Criterion) or node.kind != "all":
+        rows: list[list] = []
+        trace(node, values, rows)
+        return unpassed_of(rows)
+    outcomes, kept = [], []
+    for child in node.children:
+        if isinstance(child, Criterion):
+            outcome = child.outcome(values)
+            if outcome != PASS:
+                kept.append([child, child.op, outcome, values.get(child.field), True])
+        else:
+            rows = []
+            outcome = trace(child, values, rows)
+            if outcome != PASS:
+                kept.extend(unpassed_of(rows))
+        outcomes.append(outcome)
+    if combine("all", outcomes) == FAIL:
+        return [row for row in kept if row[2] == FAIL]
+    return kept
+
+
+def missing_fields(outcomes: list[CriterionOutcome]) -> list[str]:
+    """Posted fields that would decide the answer, in the order the rules use them."""
+    names: dict[str, None] = {}
+    for o in outcomes:
+        if o.outcome == UNKNOWN and o.relevant:
+            for name in SOURCES_OF.get(o.criterion.field, (o.criterion.field,)):
+                names[name] = None
+    return list(names)
+
+
+# --- words ---------------------------------------------------------------------
+
+def _months_text(months: int, zh: bool) -> str:
+    years, rest = divmod(int(months), 12)
+    if zh:
+        return (f"{years}年" if years else "") + (f"{rest}个月" if rest or not years else "")
+    parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
+    if rest or not years:
+        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
+    return " ".join(parts)
+
+
+def format_value(fld: F.Field, value: Any, zh: bool) -> str:
+    if value is None:
+        return "未提供" if zh else "not stated"
+    if isinstance(value, (tuple, list)):
+        sep = "、" if zh else ", "
+        return sep.join(format_value(fld, v, zh) for v in value)
+    if isinstance(value, bool):
+        return ("是" if value else "否") if zh else ("yes" if value else "no")
+    if fld.kind == F.MONEY:
+        amount = Decimal(str(value))
+        if zh:
+            if abs(amount) >= 10000:
+                return f"{(amount / 10000).normalize():f}万元"
+            return f"{amount.normalize():f}元"
+        return f"CNY {amount:,.0f}" if amount == amount.to_integral_value() else f"CNY {amount:,}"
+    if fld.kind == F.RATIO:
+        pct = (Decimal(str(value)) * 100).normalize()
+        return f"{pct:f}%"
+    if fld.name == "months_in_business":
+        return _months_text(value, zh)
+    if fld.kind == F.ENUM and isinstance(value, str):
+        return F.CHOICE_ZH.get(value, value) if zh else value.replace("_", " ")
+    if fld.kind == F.CODE and zh:
+        name = region_name(value) if "region" in fld.name or fld.name.endswith(("province_code", "city_code")) else None
+        return f"{name}({value})" if name else value
+    unit = fld.unit_zh if zh else fld.unit_en
+    text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
+    return f"{text}{unit}" if zh else (f"{text} {unit}" if unit else text)
+
+
+@lru_cache(maxsize=65536)
+def requirement(name: str, op: str, shown: str, value: Any, label: tuple) -> tuple[str, str]:
+    """What a criterion asks for, in zh and en; the same for every profile, so cached."""
+    fld = F.FIELDS[name]
+    if op == "exists":
+        want = bool(value)
+        zh = f"需提供{fld.zh}" if want else f"不应有{fld.zh}"
+        en = f"{fld.en} must be stated" if want else f"{fld.en} must not be stated"
+    else:
+        verb_zh = "满" if (shown == ">=" and name in _AGE_LIKE) else _OP_ZH[shown]
+        bound_zh, bound_en = format_value(fld, value, True), format_value(fld, value, False)
+        if shown in ("between", "not_between"):
+            bound_zh = f"{format_value(fld, value[0], True)}至{format_value(fld, value[1], True)}之间"
+            bound_en = f"{format_value(fld, value[0], False)} and {format_value(fld, value[1], False)}"
+        zh, en = f"{fld.zh}需{verb_zh}{bound_zh}", f"{fld.en} must {_OP_EN[shown]} {bound_en}"
+    labels = dict(label)
+    return labels.get("zh", zh), labels.get("en", en)
+
+
+@lru_cache(maxsize=65536)
+def _cached_actual(name: str, value: Any, months: Any, zh: bool) -> str:
+    fld = F.FIELDS[name]
+    if name == "years_in_business" and months is not None:
+        return _months_text(months, zh)
+    return format_value(fld, value, zh)
+
+
+def _texts(c: Criterion, shown: str) -> tuple[str, str, str, str]:
+    """The requirement in zh and en, and the message when unknown, for a criterion
+    as shown: the same for every profile, so kept on the criterion (frozen: past
+    setattr; at most two, the criterion and its negation)."""
+    texts = c.__dict__.get("_texts")
+    if texts is None:
+        texts = c.__dict__["_texts"] = {}
+    found = texts.get(shown)
+    if found is None:
+        label = tuple(sorted(c.label.items())) if c.label else ()
+        zh_req, en_req = requirement(c.field, c.op, shown, c.value, label)
+        needed = SOURCES_OF.get(c.field, (c.field,))
+        zh_names = "、".join(F.FIELDS[n].zh + f"({n})" for n in needed)
+        found = texts[shown] = (zh_req, en_req, f"{zh_req}，未提供{zh_names}",
+                                f"{en_req}; not stated: {', '.join(needed)}")
+    return found
+
+
+def message(o: CriterionOutcome, values: Mapping[str, Any]) -> tuple[str, str]:
+    c = o.criterion
+    zh_req, en_req, zh_unknown, en_unknown = _texts(c, o.op)
+    if o.outcome == UNKNOWN:
+        return zh_unknown, en_unknown
+    actual = o.actual
+    months = values.get("months_in_business") if c.field == "years_in_business" else None
+    if isinstance(actual, list):
+        fld = F.FIELDS[c.field]
+        actual_zh, actual_en = format_value(fld, actual, True), format_value(fld, actual, False)
+    else:
+        actual_zh = _cached_actual(c.field, actual, months, True)
+        actual_en = _cached_actual(c.field, actual, months, False)
+    if o.outcome == PASS:
+        return f"{zh_req}，当前{actual_zh}，符合", f"{en_req}; it is {actual_en}: met"
+    return f"{zh_req}，当前{actual_zh}", f"{en_req}; it is {actual_en}"

@@ -1,0 +1,1 @@
+"""Rule files: YAML read with source locations into products, their conditions and terms, and checked."""

@@ -1,0 +1,80 @@
+"""Bank staff editing over the API: the keys, a small rules folder with scenarios, and calls to match."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+KEYS = {"admin": "admin-key-for-editing-tests", "portal": "portal-key-for-editing-tests",
+        "icbc": "icbc-bank-key-for-editing-tests", "ccb": "ccb-bank-key-for-editing-tests"}
+
+
+BASE = {"entity_type": "enterprise", "established_on": "2016-05-20", "region_code": "130203",
+        "industry_code": "C3311", "employees": 86, "annual_revenue": 28000000,
+        "total_assets": 35000000, "tax_paid_12m": 920000, "tax_credit_rating": "B",
+        "legal_rep_age": 51, "overdue_current": False}
+
+
+JINGYING = """\
+id: icbc-jingying
+bank: icbc
+name: 经营贷
+eligibility:
+  all:
+    - {field: years_in_business, op: ">=", value: 2}
+    - {field: tax_paid_12m, op: ">=", value: 20000}
+"""
+
+
+SCENARIOS = """\
+product: icbc-jingying
+as_of: 2026-12-01
+base: tangshan
+scenarios:
+  - name: accepts its reference profile
+    expect: eligible
+  - name: one year in business is too short
+    given: {established_on: "2026-01-01"}
+    expect: ineligible
+    failing: [years_in_business]
+"""
+
+
+SHUIDAI = """\
+id: ccb-shuidai
+bank: ccb
+name: 税贷
+eligibility:
+  all:
+    - {field: tax_credit_rating, op: in, value: [A, B]}
+"""
+
+
+SMALL_TAXPAYER = {**BASE, "tax_paid_12m": 15000}
+
+
+def write_rules(root: Path) -> Path:
+    for rel, text in {"icbc/jingying.yaml": JINGYING, "icbc/jingying.test.yaml": SCENARIOS,
+                      "ccb/shuidai.yaml": SHUIDAI,
+                      "_profiles/tangshan.json": json.dumps(BASE)}.items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    return root
+
+
+def auth(who: str) -> dict:
+    return {"Authorization": f"Bearer {KEYS[who]}"}
+
+
+def match(client, profile, **query):
+    response = client.post("/v1/match", json=profile, headers=auth("portal"),
+                           query_string={"as_of": "2026-12-01", **query})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def status_of(document, product_id):
+    for key in ("matches", "near_misses", "incomplete"):
+        for result in document[key]:
+            if result["product_id"] == product_id:
+                return result["status"]
+    return "ineligible"
