@@ -80,6 +80,14 @@ class PendingSchema(_Doc):
     errors = fields.List(fields.Nested(RuleErrorSchema), required=True)
 
 
+class SharedStatusSchema(_Doc):
+    seq = fields.Integer(required=True, metadata={
+        "description": "the shared version this rules folder was last equal to (0: none yet)"})
+    version = fields.String(required=True)
+    unpublished = fields.Boolean(required=True, metadata={
+        "description": "a change live here is waiting for Redis to be published"})
+
+
 class CatalogStatusSchema(S.CatalogInfoSchema):
     live_version = fields.String(metadata={
         "description": "the version new workers serve (differs from version only while "
@@ -90,6 +98,9 @@ class CatalogStatusSchema(S.CatalogInfoSchema):
     watching = fields.Float(allow_none=True, metadata={
         "description": "seconds between looks at the rules folder; null: not watched"})
     reloads = fields.Integer()
+    shared = fields.Nested(SharedStatusSchema, allow_none=True, metadata={
+        "description": "the shared catalog (several instances) this folder follows; null "
+                       "when not followed (an app without a watching reloader)"})
 
 
 class ReloadAnswerSchema(_Doc):

@@ -96,6 +96,8 @@ def test_a_publish_on_one_instance_is_served_by_the_other_and_a_retire_is_gone_o
     assert status_of(served_within(b, new), "icbc-jingying") == "eligible"
     assert "value: 10000" in (b.rules / "icbc" / "jingying.yaml").read_text(encoding="utf-8")
     eventually(lambda: b.admin("/v1/admin/versions")[1]["live"] == new)
+    shared = a.admin("/v1/admin/catalog")[1]["shared"]
+    assert shared["version"] == new and shared["unpublished"] is False
     versions = b.admin("/v1/admin/versions")[1]
     assert versions["versions"][0]["actor"].startswith("bank:icbc")  # who, on every instance
 
