@@ -24,6 +24,11 @@ log = logging.getLogger("loanmatch.reload")
 class Following:
     """Mixed into ``Reloader``: uses its root, state folder, settings and ``_go_live``."""
 
+    @property
+    def sharing(self) -> bool:
+        """Whether this app follows the shared catalog (its master watches)."""
+        return self._sharing
+
     def _head(self):
         """(the shared head or None, whether Redis answered)."""
         if not self._sharing:

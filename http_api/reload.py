@@ -8,21 +8,11 @@ scenarios compile rules), and only when all pass puts the copy live. A change th
 fails never reaches a process that serves: the last good catalog stays, and the
 findings are the "pending" errors that ``GET /v1/admin/catalog`` shows.
 
-Going live. durable_rules cannot free a ruleset, so a process that compiled each new
-catalog beside the old one would grow by a catalog's size on every edit (~15 MB at the
-repository's 57 products). The master therefore never compiles a second catalog: it
-records the version, then re-executes itself in place (``http_api.reexec``); the fresh
-image compiles that version, forks fresh workers and retires the old ones after they
-finish their requests. Without gunicorn (tests, an embedding portal) the process owns
-its ``Reloader`` and swaps its catalog in place under a lock: simple, and it leaks.
-
-Several instances. A watching reloader also follows the shared catalog in Redis
-(``http_api.shared_catalog``): a change that passes here is published there first
-(and refused if another instance published meanwhile, then merged and retried), and
-a version published by another instance is merged into this folder
-(``http_api.working_copy``) and put live the same way, within ``LOANMATCH_WATCH``
-seconds. A Redis that is down delays sharing, never serving: the change goes live
-here and is published when Redis answers again.
+Going live. durable_rules never frees a ruleset, so the master never compiles a second
+catalog: it records the version and re-executes itself in place (``http_api.reexec``).
+Without gunicorn (tests, an embedding portal) the process owns its ``Reloader`` and
+swaps its catalog in place under a lock: simple, and it leaks. A watching reloader also
+follows and publishes the shared catalog of several instances (``http_api.following``).
 
 Workers do not reload; they ask. Editing endpoints and ``POST /v1/admin/reload`` drop
 a request file (with who asked) under the state folder and wait for the master's

@@ -39,9 +39,11 @@ VARIABLES = {
     "LOANMATCH_LOG_JSON": "`on` (default): JSON lines on stderr; `off` leaves logging "
                           "to the host application",
     # Leads (docs/leads.md)
-    "LOANMATCH_REDIS_URL": "Redis for leads, `redis://:PASSWORD@host:6379/0` or `rediss://…` "
-                           "(TLS); unset (default): an embedded Redis under LOANMATCH_DATA_DIR",
-    "LOANMATCH_DATA_DIR": "where the embedded Redis keeps its data (default `var`)",
+    "LOANMATCH_REDIS_URL": "Redis for leads and the shared catalog, "
+                           "`redis://:PASSWORD@host:6379/0` or `rediss://…` (TLS); unset "
+                           "(default): an embedded Redis under LOANMATCH_DATA_DIR",
+    "LOANMATCH_DATA_DIR": "this instance's own folder (default `var`): the embedded Redis, "
+                          "catalog versions, rules state, the gunicorn control socket",
     "LOANMATCH_REDIS_PREFIX": "prefix of every Redis key (default `loanmatch:`)",
     "LOANMATCH_LEAD_DEDUP_DAYS": "days in which the same credit code and product make a "
                                  "duplicate lead (409) (default 30)",
@@ -52,8 +54,9 @@ VARIABLES = {
     # Rule changes (docs/bank-staff.md, http_api/reload.py)
     "LOANMATCH_VERSIONS_DIR": "where every catalog version that went live is recorded "
                               "(default `catalog-versions` under LOANMATCH_DATA_DIR)",
-    "LOANMATCH_WATCH": "seconds between looks at the rules folder (default 1), or `off`: "
-                       "changes then go live through the API or POST /v1/admin/reload only",
+    "LOANMATCH_WATCH": "seconds between looks at the rules folder and the shared catalog "
+                       "(default 1), or `off`: folder changes then go live through the API or "
+                       "POST /v1/admin/reload only (the shared catalog is followed every second)",
     "LOANMATCH_REPLAY_CACHE": "recorded catalog versions each worker keeps compiled for "
                               "`POST /v1/match?catalog_version=` (default 2)",
     "LOANMATCH_PUBLISH_INTERVAL": "seconds a bank key waits between two publishes or retires "

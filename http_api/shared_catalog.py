@@ -20,6 +20,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shutil
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -112,6 +115,34 @@ class SharedCatalog:
 
     def history(self) -> list[dict]:
         return [json.loads(line) for line in self.client.lrange(self.prefix + "log", 0, -1)]
+
+    def snapshot(self, version: str, folder: Path) -> Path | None:
+        """``folder/<hex>`` holding ``version``'s files as last published, or None when no
+        instance ever published it: replay of a version this instance never served."""
+        entry = next((e for e in reversed(self.history()) if e["version"] == version), None)
+        if entry is None:
+            return None
+        target = folder / version[len("sha256:"):]
+        if target.is_dir():
+            return target
+        raw = self.client.get(self.prefix + "tree:" + entry["tree"])
+        if raw is None:
+            return None
+        tree = json.loads(raw)
+        blobs = self.files(list(tree.values()))
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder, prefix=".incoming-"))
+        try:
+            for rel, digest in tree.items():
+                (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / rel).write_bytes(blobs[digest])
+            os.rename(tmp, target)
+        except OSError:
+            if not target.is_dir():  # another worker may have won the race: that is fine
+                raise
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return target
 
     # --- writing ------------------------------------------------------------------------
     def publish(self, base_seq: int, version: str, files: Mapping[str, bytes],

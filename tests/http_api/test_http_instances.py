@@ -123,6 +123,7 @@ def test_an_instance_killed_mid_way_catches_up_and_loses_nothing(make_instance):
     b.kill()  # SIGKILL: no shutdown of any kind
     status, doc, _ = put(a, ICBC, JINGYING.replace("value: 20000", "value: 10000"), "icbc")
     assert status == 200 and doc["live"], doc
+    missed = doc["catalog_version"]  # b never serves this one
     # Meanwhile someone edits the dead instance's folder by hand.
     shuidai = b.rules / "ccb" / "shuidai.yaml"
     shuidai.write_text(shuidai.read_text(encoding="utf-8").replace("name: 税贷", "name: 新税贷"),
@@ -142,6 +143,9 @@ def test_an_instance_killed_mid_way_catches_up_and_loses_nothing(make_instance):
     eventually(lambda: call(a.base, "/v1/products/ccb-shuidai",
                             KEYS["portal"])[1].get("name") == "新税贷")
     assert "value: 10000" in (b.rules / "icbc" / "jingying.yaml").read_text(encoding="utf-8")
+    replayed = matched(b, catalog_version=missed, explain="failed")  # from the shared catalog
+    assert replayed["catalog_version"] == missed
+    assert status_of(replayed, "icbc-jingying") == "eligible"
 
     a.kill()
     status, doc, _ = put(b, ICBC, JINGYING.replace("value: 20000", "value: 12000"), "icbc")
