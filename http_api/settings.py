@@ -241,24 +241,23 @@ def lead_settings(get) -> dict:
     )
 
 
+def _seconds_or_off(get, name: str, default: str, low: float, high: float) -> float | None:
+    """Seconds between ``low`` and ``high``, or None for ``off`` (or 0)."""
+    text = get(name, default)
+    try:
+        value = None if text.lower() in ("off", "0") else float(text)
+    except ValueError:
+        value = -1.0
+    if value is not None and not low <= value <= high:
+        raise ConfigError(f"{name}: use seconds between {low:g} and {high:g}, or off, "
+                          f"not {text!r}")
+    return value
+
+
 def reload_settings(get) -> dict:
-    """Hot reload and replay settings, from ``get(name, default)``."""
-    watch = get("LOANMATCH_WATCH", "1")
-    try:
-        every = None if watch.lower() in ("off", "0") else float(watch)
-    except ValueError:
-        every = -1.0
-    if every is not None and not 0.1 <= every <= 3600:
-        raise ConfigError(f"LOANMATCH_WATCH: use seconds between 0.1 and 3600, or off, "
-                          f"not {watch!r}")
-    cache = _whole(get("LOANMATCH_REPLAY_CACHE", "2"), "LOANMATCH_REPLAY_CACHE")
-    pause = get("LOANMATCH_PUBLISH_INTERVAL", "10")
-    try:
-        interval = None if pause.lower() in ("off", "0") else float(pause)
-    except ValueError:
-        interval = -1.0
-    if interval is not None and not 0.01 <= interval <= 86400:
-        raise ConfigError(f"LOANMATCH_PUBLISH_INTERVAL: use seconds between 0.01 and 86400, "
-                          f"or off, not {pause!r}")
-    return dict(versions_dir=get("LOANMATCH_VERSIONS_DIR"), watch=every, replay_cache=cache,
-                publish_interval=interval)
+    """Hot reload, replay and publishing settings, from ``get(name, default)``."""
+    return dict(versions_dir=get("LOANMATCH_VERSIONS_DIR"),
+                watch=_seconds_or_off(get, "LOANMATCH_WATCH", "1", 0.1, 3600),
+                replay_cache=_whole(get("LOANMATCH_REPLAY_CACHE", "2"), "LOANMATCH_REPLAY_CACHE"),
+                publish_interval=_seconds_or_off(get, "LOANMATCH_PUBLISH_INTERVAL", "10",
+                                                 0.01, 86400))
