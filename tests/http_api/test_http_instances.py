@@ -34,9 +34,11 @@ def redis_url(shared_redis):
 def make_instance(tmp_path, redis_url, key_prefix):
     started: list[Instance] = []
 
-    def make(name: str) -> Instance:
+    def make(name: str, empty: bool = False) -> Instance:
         rules = tmp_path / name / "rules"
-        if not rules.exists():
+        if empty:
+            rules.mkdir(parents=True, exist_ok=True)
+        elif not rules.exists():
             write_rules(rules)
         instance = Instance(rules, tmp_path / name / "var", ALL_KEYS, KEYS["admin"], env={
             "LOANMATCH_REDIS_URL": redis_url, "LOANMATCH_REDIS_PREFIX": key_prefix,
@@ -113,6 +115,10 @@ def test_a_publish_on_one_instance_is_served_by_the_other_and_a_retire_is_gone_o
     replayed = matched(a, catalog_version=new, explain="failed")
     assert replayed["catalog_version"] == new
     assert status_of(replayed, "icbc-jingying") == "eligible"
+
+    c = make_instance("c", empty=True)  # a new instance with an empty rules folder
+    assert matched(c)["catalog_version"] == retired
+    assert (c.rules / "icbc" / "jingying.test.yaml").is_file()  # scenarios travel too
 
 
 @pytest.mark.slow
