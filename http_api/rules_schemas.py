@@ -238,7 +238,9 @@ RULES_OPERATIONS = {
         "scenario file with it); its bank and id must be the address's. It is linted "
         "in the context of the whole catalog and its scenarios run before anything is "
         "written; a refused draft changes nothing (422). 201 created / 200 replaced and "
-        "live; 202 written but not live yet (see reload).", "editing",
+        "live on every instance within seconds; 202 written but not live yet (see reload). "
+        "A bank key changes its products at most every LOANMATCH_PUBLISH_INTERVAL seconds "
+        "(429 with Retry-After; a refused or unchanged draft does not count).", "editing",
         {"200": {"description": "replaced (or unchanged) and live", **_json(PublishedSchema)},
          "201": {"description": "created and live", **_json(PublishedSchema)},
          "202": {"description": "written, not live yet", **_json(PublishedSchema)}},
@@ -248,7 +250,8 @@ RULES_OPERATIONS = {
         "Its rule and scenario files move out of the rules folder to the retired area, "
         "time-stamped (nothing is lost), and the catalog reloads without it. When the "
         "catalog without it does not pass its checks (another product's scenarios name "
-        "it), the files are put back and the answer is 409.", "editing",
+        "it), the files are put back and the answer is 409. Counts against the bank's "
+        "LOANMATCH_PUBLISH_INTERVAL like a publish (429 with Retry-After).", "editing",
         {"200": {"description": "retired and out of the catalog", **_json(RetiredSchema)},
          "202": {"description": "moved, catalog not reloaded yet", **_json(RetiredSchema)}},
         "404 409 " + _KEYED, ids=True)},
