@@ -252,7 +252,7 @@ class Reloader(Following):
             verdict.ok = not verdict.findings
         if not verdict.ok:
             if head is not None:  # the shared version goes live; the local edit waits
-                self._go_live_shared(head, tmp / "shared")
+                self._go_live_shared(head, Path(tempfile.mkdtemp(dir=tmp, prefix=".head-")))
             return self._refuse(verdict.findings)
         if self._sharing and contents != base.tree and not self._publish(
                 copy, contents, verdict.version, ", ".join(actors)):

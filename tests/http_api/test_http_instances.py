@@ -160,3 +160,47 @@ def test_an_instance_killed_mid_way_catches_up_and_loses_nothing(make_instance):
     assert status_of(served_within(a, doc["catalog_version"], profile=BASE),
                      "ccb-shuidai") == "eligible"
     assert "value: 12000" in (a.rules / "icbc" / "jingying.yaml").read_text(encoding="utf-8")
+
+
+# --- in process: two embedded apps following one shared catalog --------------------------
+
+def test_a_broken_local_edit_waits_while_the_shared_version_goes_live(tmp_path, redis_url,
+                                                                     key_prefix):
+    from http_api.reload import watch
+    from service import create_app
+    apps, reloaders = {}, []
+    for name in ("a", "b"):
+        apps[name] = create_app({
+            "LOANMATCH_RULES": str(write_rules(tmp_path / name / "rules")),
+            "LOANMATCH_DATA_DIR": str(tmp_path / name / "var"), "LOANMATCH_API_KEYS": ALL_KEYS,
+            "LOANMATCH_REDIS_URL": redis_url, "LOANMATCH_REDIS_PREFIX": key_prefix,
+            "LOANMATCH_WATCH": "0.2", "LOANMATCH_RATE_LIMIT": "off",
+            "LOANMATCH_LOG_JSON": "off", "LOANMATCH_PUBLISH_INTERVAL": "off"})
+        reloaders.append(watch(apps[name]))
+    a, b = apps["a"].test_client(), apps["b"].test_client()
+
+    def info(client):
+        return client.get("/v1/admin/catalog",
+                          headers={"Authorization": f"Bearer {KEYS['admin']}"}).get_json()
+
+    try:
+        eventually(lambda: info(a)["shared"]["seq"] >= 1 and
+                   info(a)["shared"]["seq"] == info(b)["shared"]["seq"])
+        broken = tmp_path / "b" / "rules" / "ccb" / "shuidai.yaml"
+        broken.write_text(broken.read_text(encoding="utf-8").replace("op: in", "op: within"),
+                          encoding="utf-8")
+        eventually(lambda: info(b)["pending"] is not None)
+        response = a.put(ICBC, data=JINGYING.replace("value: 20000", "value: 10000").encode(),
+                         headers={"Authorization": f"Bearer {KEYS['icbc']}",
+                                  "Content-Type": "application/yaml"})
+        assert response.status_code == 200, response.get_json()
+        new = response.get_json()["catalog_version"]
+        eventually(lambda: info(b)["version"] == new)  # b serves it despite its own edit
+        assert info(b)["pending"]["errors"][0]["path"].endswith("ccb/shuidai.yaml")
+        assert "op: within" in broken.read_text(encoding="utf-8")  # the edit waits, kept
+        assert "value: 10000" in (tmp_path / "b" / "rules" / "icbc" / "jingying.yaml") \
+            .read_text(encoding="utf-8")
+        assert info(a)["version"] == new  # nothing of b's broken edit reached a
+    finally:
+        for reloader in reloaders:
+            reloader.stop()
