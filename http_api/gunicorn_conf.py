@@ -4,21 +4,20 @@ Sized for a 2-core machine: durable_rules holds the GIL and the engine serialize
 evaluations per process, so parallelism comes from processes. Sync workers, one
 request at a time each: a gthread worker accepts keep-alive connections for later,
 and one that took most of a portal's connections serves them alone on one core
-while the others idle (measured at 3,000 products: 120 requests a second in one
-run, 270 in the next; sync workers 235–247, run after run). Sync workers close the
+while the others idle, so throughput swings from run to run (figures in
+``docs/performance.md``). Sync workers close the
 connection after each answer, which a reverse proxy in front hides (it keeps its
 own connections to clients). ``LOANMATCH_THREADS`` above 1 switches gunicorn to
 gthread (keep-alive, for a deployment without a proxy).
 
 ``preload_app`` compiles the catalog once in the master and workers share it
-copy-on-write (~10 MB private per worker at 5,000 products instead of ~1 GB each).
-Rules reload without a restart: ``when_ready`` starts the master's watcher
-(``http_api.reload``), which checks a change and then re-executes the master in place
-(``http_api.reexec``; SIGHUP does the same), so a fresh image compiles the new catalog
-and forks fresh workers while the old ones finish their requests. The control socket
-(``gunicornc``) lives in the instance's data folder, so instances on one host never
-share one. Every value can be overridden from the environment or the gunicorn
-command line.
+copy-on-write instead of each holding its own copy (``docs/design.md``). Rules reload
+without a restart: ``when_ready`` starts the master's watcher (``http_api.reload``),
+which checks a change and then re-executes the master in place (``http_api.reexec``;
+SIGHUP does the same), so a fresh image compiles the new catalog and forks fresh
+workers while the old ones finish their requests. The control socket (``gunicornc``)
+lives in the instance's data folder, so instances on one host never share one. Every
+value can be overridden from the environment or the gunicorn command line.
 """
 from __future__ import annotations
 
@@ -69,10 +68,15 @@ if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     os.environ["LOANMATCH_METRICS_TMP"] = os.environ["PROMETHEUS_MULTIPROC_DIR"]
 os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 if os.environ.get("LOANMATCH_METRICS_TMP") == os.environ["PROMETHEUS_MULTIPROC_DIR"]:
-    # Ours (also after a re-exec of the master): removed when the master exits,
-    # however it exits (a worker's exit must not).
+    # Ours (also after a re-exec of the master, which keeps the variables).
     _metrics_dir, _master = os.environ["PROMETHEUS_MULTIPROC_DIR"], os.getpid()
-    atexit.register(lambda: os.getpid() == _master and shutil.rmtree(_metrics_dir, True))
+
+    def _remove_metrics_dir() -> None:
+        """When the master exits, however it exits (a worker's exit must not)."""
+        if os.getpid() == _master:
+            shutil.rmtree(_metrics_dir, True)
+
+    atexit.register(_remove_metrics_dir)
 
 
 def on_starting(server):
