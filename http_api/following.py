@@ -8,21 +8,39 @@ checked again. Redis failing is logged every 30 s at most and never stops servin
 checking: a change then goes live here, marked unpublished, and is published once
 Redis answers.
 """
+
 from __future__ import annotations
 
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from matcher.authoring.validation import lint_products
 
 from .working_copy import Base, catch_up
+
+if TYPE_CHECKING:
+    from .shared_catalog import SharedCatalog
 
 log = logging.getLogger("loanmatch.reload")
 
 
 class Following:
     """Mixed into ``Reloader``: uses its root, state folder, settings and ``_go_live``."""
+
+    root: Path
+    state_dir: Path
+    service: Any
+    shared: SharedCatalog | None
+    _sharing: bool
+    _base: Base
+    _unshared: bool
+    _next_live: str | None
+    _redis_complaint: float
+
+    def _go_live(self, copy: Path, products, version: str, actor: str, checked_in: float) -> None:
+        raise NotImplementedError  # the Reloader's
 
     @property
     def sharing(self) -> bool:
@@ -36,6 +54,7 @@ class Following:
         import redis
 
         from .shared_catalog import SharedCatalog
+
         try:
             if self.shared is None:
                 self.shared = SharedCatalog.connect(self.service.settings)
@@ -47,19 +66,30 @@ class Following:
     def _complain(self, doing: str, exc: Exception) -> None:
         if time.monotonic() >= self._redis_complaint:
             self._redis_complaint = time.monotonic() + 30
-            log.warning("shared catalog: %s failed (%s); serving and checking go on here, "
-                        "sharing resumes when Redis answers", doing, exc)
+            log.warning(
+                "shared catalog: %s failed (%s); serving and checking go on here, "
+                "sharing resumes when Redis answers",
+                doing,
+                exc,
+            )
+
+    def _connected(self) -> SharedCatalog:
+        """The shared catalog; ``_head`` connected it before any step that needs it."""
+        if self.shared is None:
+            raise RuntimeError("the shared catalog is not connected")
+        return self.shared
 
     def _catch_up(self, head) -> None:
         """Merge the shared head into the folder (under the rules lock)."""
-        self._base = catch_up(self.root, self.state_dir, self.shared, head, self._base)
+        self._base = catch_up(self.root, self.state_dir, self._connected(), head, self._base)
 
     def _publish(self, copy: Path, contents: dict[str, str], version: str, actor: str) -> bool:
         """Publish the checked folder; False when another instance published first."""
         from .shared_catalog import Conflict
+
         files = {rel: (copy / rel).read_bytes() for rel in contents}
         try:
-            head, tree = self.shared.publish(self._base.seq, version, files, actor)
+            head, tree = self._connected().publish(self._base.seq, version, files, actor)
         except Conflict as exc:
             log.info("shared catalog: %s; merging and checking again", exc)
             return False
@@ -75,10 +105,9 @@ class Following:
     def _go_live_shared(self, head, folder: Path) -> None:
         """Serve the shared head exactly (the folder holds a local edit that failed)."""
         tree = self._base.tree
-        blobs = self.shared.files(list(tree.values()))
+        blobs = self._connected().files(list(tree.values()))
         for rel, digest in tree.items():
             (folder / rel).parent.mkdir(parents=True, exist_ok=True)
             (folder / rel).write_bytes(blobs[digest])
         if head.version != (self._next_live or self.service.catalog.version):
             self._go_live(folder, lint_products(folder)[0], head.version, head.actor, 0.0)
-

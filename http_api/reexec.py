@@ -18,6 +18,7 @@ are up. What the old image knew is handed over in a small JSON file named by
 version store), the one before it as a fallback, the workers to retire, and the
 reloader's view of the folder.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -58,6 +59,7 @@ def boot_catalog(settings):
     from matcher.engine.catalog import CatalogError, load_catalog
 
     from .reload import versions_folder
+
     doc = handoff()
     if doc is not None:
         store = VersionStore(versions_folder(settings))
@@ -69,8 +71,9 @@ def boot_catalog(settings):
                     catalog.root = str(settings.rules)
                     return catalog
             except (CatalogError, VersionError, OSError) as exc:
-                log.error("re-exec: version %s did not load (%s); trying the previous one",
-                          version, exc)
+                log.error(
+                    "re-exec: version %s did not load (%s); trying the previous one", version, exc
+                )
     return load_catalog(settings.rules)
 
 
@@ -81,10 +84,15 @@ def reexec(server, state_dir: Path, doc: dict[str, Any]) -> None:
     worker is half-spawned.
     """
     from leads import embedded
+
     previous = handoff() or {}
     retiring = [pid for pid in previous.get("old_workers", []) if _child(pid)]
-    doc = {**doc, "pid": os.getpid(), "old_workers": sorted({*server.WORKERS, *retiring}),
-           "embedded_redis": embedded.owned_folders()}
+    doc = {
+        **doc,
+        "pid": os.getpid(),
+        "old_workers": sorted({*server.WORKERS, *retiring}),
+        "embedded_redis": embedded.owned_folders(),
+    }
     path = state_dir / "reload" / "handoff.json"
     write_atomically(path, json.dumps(doc, ensure_ascii=False).encode())
     with contextlib.suppress(Exception):
@@ -97,8 +105,11 @@ def reexec(server, state_dir: Path, doc: dict[str, Any]) -> None:
     for offset, fd in enumerate(high):
         os.dup2(fd, FIRST_FD + offset, inheritable=True)
     env.update(LISTEN_PID=str(os.getpid()), LISTEN_FDS=str(len(listeners)))
-    server.log.info("re-executing the master for catalog %s; %d old workers finish their "
-                    "requests", doc.get("version"), len(doc["old_workers"]))
+    server.log.info(
+        "re-executing the master for catalog %s; %d old workers finish their requests",
+        doc.get("version"),
+        len(doc["old_workers"]),
+    )
     for handler in logging.getLogger().handlers + logging.getLogger("gunicorn.error").handlers:
         with contextlib.suppress(Exception):
             handler.flush()
@@ -119,6 +130,7 @@ def adopt(server) -> None:
     """In the new image: take over what the previous one owned (the embedded Redis, which
     it stops at exit), and stop the previous image's workers once ours run."""
     from leads import embedded
+
     for folder in (handoff() or {}).get("embedded_redis", []):
         embedded.adopt(folder)
     retire_old_workers(server)
@@ -148,6 +160,7 @@ def retire_old_workers(server, timeout: float | None = None) -> None:
                 _signal(pid, signal.SIGKILL)
         with contextlib.suppress(Exception):
             from prometheus_client import multiprocess
+
             for pid in pids:
                 multiprocess.mark_process_dead(pid)
 

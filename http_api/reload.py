@@ -8,8 +8,9 @@ scenarios compile rules), and only when all pass puts the copy live. A change th
 fails never reaches a process that serves: the last good catalog stays, and the
 findings are the "pending" errors that ``GET /v1/admin/catalog`` shows.
 
-Going live. durable_rules never frees a ruleset (``docs/design.md``), so the master never compiles a second
-catalog: it records the version and re-executes itself in place (``http_api.reexec``).
+Going live. durable_rules never frees a ruleset (``docs/design.md``), so the master never
+compiles a second catalog: it records the version and re-executes itself in place
+(``http_api.reexec``).
 Without gunicorn (tests, an embedding portal) the process owns its ``Reloader`` and
 swaps its catalog in place under a lock: simple, and it leaks. A watching reloader also
 follows and publishes the shared catalog of several instances (``http_api.following``).

@@ -16,6 +16,7 @@ and tries again. ``version`` is the catalog's content hash (``catalog_version``)
 same on every instance; ``tree`` also covers scenario, branch and profile files, which
 travel with the products but are not part of that hash.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,10 +24,10 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Mapping
 
 import redis
 
@@ -58,8 +59,9 @@ class Head:
 
 def tree_id(tree: Mapping[str, str]) -> str:
     """The name of a folder's tree: the sha256 of its sorted ``{path: sha256}``."""
-    return hashlib.sha256(json.dumps(dict(sorted(tree.items())), separators=(",", ":"))
-                          .encode()).hexdigest()
+    return hashlib.sha256(
+        json.dumps(dict(sorted(tree.items())), separators=(",", ":")).encode()
+    ).hexdigest()
 
 
 def file_digest(data: bytes) -> str:
@@ -75,26 +77,34 @@ class SharedCatalog:
         self._move = client.register_script(_MOVE_HEAD)
 
     @classmethod
-    def connect(cls, settings) -> "SharedCatalog":
+    def connect(cls, settings) -> SharedCatalog:
         """The shared catalog in ``LOANMATCH_REDIS_URL``, else in the embedded Redis."""
         from leads import embedded
+
         options = dict(socket_timeout=2.0, socket_connect_timeout=2.0)
         if settings.redis_url:
             client = redis.Redis.from_url(settings.redis_url, **options)
         else:
-            client = redis.Redis(unix_socket_path=embedded.start(Path(settings.data_dir)),
-                                 **options)
+            client = redis.Redis(
+                unix_socket_path=embedded.start(Path(settings.data_dir)), **options
+            )
         return cls(client, settings.redis_prefix)
 
     # --- reading ------------------------------------------------------------------------
     def head(self) -> Head | None:
         """The live version, or None before any instance published one."""
-        found = {k.decode(): v.decode() for k, v in
-                 self.client.hgetall(self.prefix + "head").items()}
+        found = {
+            k.decode(): v.decode() for k, v in self.client.hgetall(self.prefix + "head").items()
+        }
         if not found.get("seq"):
             return None
-        return Head(int(found["seq"]), found["version"], found["tree"],
-                    found.get("actor", ""), found.get("at", ""))
+        return Head(
+            int(found["seq"]),
+            found["version"],
+            found["tree"],
+            found.get("actor", ""),
+            found.get("at", ""),
+        )
 
     def tree(self, head: Head) -> dict[str, str]:
         raw = self.client.get(self.prefix + "tree:" + head.tree)
@@ -122,7 +132,7 @@ class SharedCatalog:
         entry = next((e for e in reversed(self.history()) if e["version"] == version), None)
         if entry is None:
             return None
-        target = folder / version[len("sha256:"):]
+        target = folder / version[len("sha256:") :]
         if target.is_dir():
             return target
         raw = self.client.get(self.prefix + "tree:" + entry["tree"])
@@ -145,8 +155,9 @@ class SharedCatalog:
         return target
 
     # --- writing ------------------------------------------------------------------------
-    def publish(self, base_seq: int, version: str, files: Mapping[str, bytes],
-                actor: str) -> tuple[Head, dict[str, str]]:
+    def publish(
+        self, base_seq: int, version: str, files: Mapping[str, bytes], actor: str
+    ) -> tuple[Head, dict[str, str]]:
         """Make ``files`` (path → bytes, a whole folder) the live version, if the head is
         still ``base_seq``; raises ``Conflict`` otherwise. Returns the head and tree."""
         tree = {rel: file_digest(data) for rel, data in files.items()}
@@ -156,9 +167,11 @@ class SharedCatalog:
             pipe.set(self.prefix + "file:" + tree[rel], data, nx=True)
         pipe.set(self.prefix + "tree:" + name, json.dumps(tree, sort_keys=True), nx=True)
         pipe.execute()
-        at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        moved, seq = self._move(keys=[self.prefix + "head", self.prefix + "log"],
-                                args=[base_seq, version, name, actor, at])
+        at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        moved, seq = self._move(
+            keys=[self.prefix + "head", self.prefix + "log"],
+            args=[base_seq, version, name, actor, at],
+        )
         if not moved:
             raise Conflict(f"the shared catalog moved to #{seq} meanwhile")
         return Head(int(seq), version, name, actor, at), tree

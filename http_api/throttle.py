@@ -7,6 +7,7 @@ per bank in a file under the instance's state folder, read and written under an
 ``flock``: every worker of the instance sees the same count. An admin key is not
 throttled (the platform fixing a catalog must not wait).
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -35,10 +36,14 @@ def claim(state_dir: Path, bank_id: str, interval: float | None, *, admin: bool)
         wait = last + interval - now
         if 0 < wait <= interval:  # a clock set back makes the stamp a future one: ignore it
             seconds = max(1, math.ceil(wait))
-            raise Problem(429, "rate-limited",
-                          f"bank '{bank_id}' changed its products less than {interval:g} s "
-                          f"ago; try again in {seconds} s (LOANMATCH_PUBLISH_INTERVAL)",
-                          headers={"Retry-After": str(seconds)}, retry_after=seconds)
+            raise Problem(
+                429,
+                "rate-limited",
+                f"bank '{bank_id}' changed its products less than {interval:g} s "
+                f"ago; try again in {seconds} s (LOANMATCH_PUBLISH_INTERVAL)",
+                headers={"Retry-After": str(seconds)},
+                retry_after=seconds,
+            )
         handle.seek(0)
         handle.truncate()
         handle.write(f"{now:.6f}")

@@ -11,16 +11,17 @@ sides differently takes the head's content, and the local one is set aside under
 new instance, or an old copy of the rules) is stale: it takes the head entirely, and
 whatever it held that differs is set aside the same way.
 """
+
 from __future__ import annotations
 
 import contextlib
 import json
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Mapping
 
 from matcher.authoring.rulefiles import manifest, rules_lock, write_atomically
 
@@ -30,12 +31,12 @@ BASE_FILE = "shared-base.json"
 
 @dataclass
 class Base:
-    seq: int = 0                   # 0: the folder was never equal to a shared version
+    seq: int = 0  # 0: the folder was never equal to a shared version
     version: str = ""
     tree: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, state_dir: Path) -> "Base":
+    def load(cls, state_dir: Path) -> Base:
         try:
             doc = json.loads((state_dir / BASE_FILE).read_text(encoding="utf-8"))
             return cls(int(doc["seq"]), str(doc["version"]), dict(doc["tree"]))
@@ -43,13 +44,20 @@ class Base:
             return cls()
 
     def save(self, state_dir: Path) -> None:
-        write_atomically(state_dir / BASE_FILE, json.dumps(
-            {"seq": self.seq, "version": self.version, "tree": self.tree},
-            sort_keys=True).encode())
+        write_atomically(
+            state_dir / BASE_FILE,
+            json.dumps(
+                {"seq": self.seq, "version": self.version, "tree": self.tree}, sort_keys=True
+            ).encode(),
+        )
 
 
-def merge(base: Mapping[str, str], local: Mapping[str, str], remote: Mapping[str, str],
-          stale: bool = False) -> tuple[dict[str, str], list[str]]:
+def merge(
+    base: Mapping[str, str],
+    local: Mapping[str, str],
+    remote: Mapping[str, str],
+    stale: bool = False,
+) -> tuple[dict[str, str], list[str]]:
     """The merged tree (path → sha256) and the local files that lost to the remote ones."""
     merged: dict[str, str] = {}
     lost: list[str] = []
@@ -68,17 +76,26 @@ def merge(base: Mapping[str, str], local: Mapping[str, str], remote: Mapping[str
     return merged, lost
 
 
-def apply(root: Path, merged: Mapping[str, str], local: Mapping[str, str],
-          blobs: Mapping[str, bytes], lost: list[str], aside: Path) -> None:
+def apply(
+    root: Path,
+    merged: Mapping[str, str],
+    local: Mapping[str, str],
+    blobs: Mapping[str, bytes],
+    lost: list[str],
+    aside: Path,
+) -> None:
     """Make the folder hold ``merged``; the ``lost`` local files go to ``aside`` first."""
     if lost:
-        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         shelf = aside / stamp
         for rel in lost:
             with contextlib.suppress(OSError):
                 write_atomically(shelf / rel, (root / rel).read_bytes())
-        log.warning("rules: local edits to %s lost to the shared catalog; kept in %s",
-                    ", ".join(lost), shelf)
+        log.warning(
+            "rules: local edits to %s lost to the shared catalog; kept in %s",
+            ", ".join(lost),
+            shelf,
+        )
     for rel, digest in merged.items():
         if local.get(rel) != digest:
             write_atomically(root / rel, blobs[digest])
@@ -98,8 +115,9 @@ def catch_up(root: Path, state_dir: Path, shared, head, base: Base) -> Base:
     apply(root, merged, local, blobs, lost, state_dir / "set-aside")
     new = Base(head.seq, head.version, remote)
     new.save(state_dir)
-    log.info("shared catalog #%d (%s, by %s) merged into %s", head.seq, head.version,
-             head.actor, root)
+    log.info(
+        "shared catalog #%d (%s, by %s) merged into %s", head.seq, head.version, head.actor, root
+    )
     return new
 
 
@@ -110,6 +128,7 @@ def catch_up_at_boot(settings) -> None:
     without Redis, the folder is served as it is."""
     from .reexec import handoff
     from .shared_catalog import SharedCatalog
+
     if handoff() is not None:
         return  # a re-exec boots the version it was handed
     root, state_dir = Path(settings.rules), Path(settings.data_dir) / "rules-state"

@@ -6,6 +6,7 @@ itself for each new version; its resident memory after 50 publishes stays within
 of what it was after the first. Also here: the per-bank publish throttle (429 with
 Retry-After) and the master's control socket under the instance's data folder.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -27,13 +28,20 @@ eligibility:
   all:
     - {{field: years_in_business, op: ">=", value: 2}}
 """
-ALL_KEYS = (f"portal:{KEYS['portal']},admin:{KEYS['admin']},"
-            f"bank:icbc:{KEYS['icbc']},bank:ccb:{KEYS['ccb']}")
+ALL_KEYS = (
+    f"portal:{KEYS['portal']},admin:{KEYS['admin']},bank:icbc:{KEYS['icbc']},bank:ccb:{KEYS['ccb']}"
+)
 
 
 def publish(instance, text, who="icbc"):
-    return call(instance.base, PUBLISH, KEYS[who], text.encode(), method="PUT",
-                content_type="application/yaml")
+    return call(
+        instance.base,
+        PUBLISH,
+        KEYS[who],
+        text.encode(),
+        method="PUT",
+        content_type="application/yaml",
+    )
 
 
 def draft(number: int) -> str:
@@ -44,8 +52,14 @@ def draft(number: int) -> str:
 def instance(tmp_path):
     # The repository's 57 products: a master that kept each catalog grows ~15 MB a publish.
     shutil.copytree(REPO / "rules", tmp_path / "rules")
-    running = Instance(tmp_path / "rules", tmp_path / "var", ALL_KEYS,
-                       KEYS["admin"], env={"LOANMATCH_PUBLISH_INTERVAL": "0.2"}, workers=1)
+    running = Instance(
+        tmp_path / "rules",
+        tmp_path / "var",
+        ALL_KEYS,
+        KEYS["admin"],
+        env={"LOANMATCH_PUBLISH_INTERVAL": "0.2"},
+        workers=1,
+    )
     running.start()
     yield running
     running.stop()
@@ -77,10 +91,20 @@ def test_fifty_publishes_leave_the_masters_memory_where_the_first_left_it(instan
 
 @pytest.mark.slow
 def test_each_instance_has_its_control_socket_in_its_data_folder(tmp_path):
-    first = Instance(write_rules(tmp_path / "a" / "rules"), tmp_path / "a" / "var", ALL_KEYS,
-                     KEYS["admin"], workers=1).start()
-    second = Instance(write_rules(tmp_path / "b" / "rules"), tmp_path / "b" / "var", ALL_KEYS,
-                      KEYS["admin"], workers=1).start()
+    first = Instance(
+        write_rules(tmp_path / "a" / "rules"),
+        tmp_path / "a" / "var",
+        ALL_KEYS,
+        KEYS["admin"],
+        workers=1,
+    ).start()
+    second = Instance(
+        write_rules(tmp_path / "b" / "rules"),
+        tmp_path / "b" / "var",
+        ALL_KEYS,
+        KEYS["admin"],
+        workers=1,
+    ).start()
     try:
         for instance in (first, second):
             path = instance.data / "gunicorn.ctl"
@@ -97,16 +121,25 @@ def test_each_instance_has_its_control_socket_in_its_data_folder(tmp_path):
 
 
 def test_a_bank_publishing_again_too_soon_gets_429_with_retry_after(tmp_path):
-    app = create_app({"LOANMATCH_RULES": str(write_rules(tmp_path / "rules")),
-                      "LOANMATCH_API_KEYS": ALL_KEYS, "LOANMATCH_DATA_DIR": str(tmp_path / "var"),
-                      "LOANMATCH_WATCH": "off", "LOANMATCH_RATE_LIMIT": "off",
-                      "LOANMATCH_LOG_JSON": "off", "LOANMATCH_PUBLISH_INTERVAL": "30"})
+    app = create_app(
+        {
+            "LOANMATCH_RULES": str(write_rules(tmp_path / "rules")),
+            "LOANMATCH_API_KEYS": ALL_KEYS,
+            "LOANMATCH_DATA_DIR": str(tmp_path / "var"),
+            "LOANMATCH_WATCH": "off",
+            "LOANMATCH_RATE_LIMIT": "off",
+            "LOANMATCH_LOG_JSON": "off",
+            "LOANMATCH_PUBLISH_INTERVAL": "30",
+        }
+    )
     client = app.test_client()
 
     def put(text, who="icbc"):
-        return client.put("/v1/banks/icbc/products/icbc-jingying", data=text.encode(),
-                          headers={"Authorization": f"Bearer {KEYS[who]}",
-                                   "Content-Type": "application/yaml"})
+        return client.put(
+            "/v1/banks/icbc/products/icbc-jingying",
+            data=text.encode(),
+            headers={"Authorization": f"Bearer {KEYS[who]}", "Content-Type": "application/yaml"},
+        )
 
     first = put(JINGYING.replace("value: 20000", "value: 10000"))
     assert first.status_code == 200, first.get_json()
@@ -118,13 +151,18 @@ def test_a_bank_publishing_again_too_soon_gets_429_with_retry_after(tmp_path):
     assert 1 <= int(again.headers["Retry-After"]) <= 30
     assert "LOANMATCH_PUBLISH_INTERVAL" in again.get_json()["detail"]
     assert "value: 10000" in (tmp_path / "rules" / "icbc" / "jingying.yaml").read_text(
-        encoding="utf-8")  # the refused change was not written
-    retire = client.delete("/v1/banks/icbc/products/icbc-jingying",
-                           headers={"Authorization": f"Bearer {KEYS['icbc']}"})
+        encoding="utf-8"
+    )  # the refused change was not written
+    retire = client.delete(
+        "/v1/banks/icbc/products/icbc-jingying", headers={"Authorization": f"Bearer {KEYS['icbc']}"}
+    )
     assert retire.status_code == 429  # a retire is a change too
     assert put(JINGYING, who="admin").status_code == 200  # the platform is not throttled
-    other = client.put("/v1/banks/ccb/products/ccb-shuidai", headers={
-        "Authorization": f"Bearer {KEYS['ccb']}", "Content-Type": "application/yaml"},
-        data=(tmp_path / "rules" / "ccb" / "shuidai.yaml").read_bytes().replace(
-            b"name: ", b"name: New"))
+    other = client.put(
+        "/v1/banks/ccb/products/ccb-shuidai",
+        headers={"Authorization": f"Bearer {KEYS['ccb']}", "Content-Type": "application/yaml"},
+        data=(tmp_path / "rules" / "ccb" / "shuidai.yaml")
+        .read_bytes()
+        .replace(b"name: ", b"name: New"),
+    )
     assert other.status_code == 200, other.get_json()  # another bank has its own count

@@ -3,6 +3,7 @@
 Nothing a person saved is lost: an edit made here survives a shared version that did not
 touch its file, and one that lost to a different shared edit is set aside, not deleted.
 """
+
 from __future__ import annotations
 
 from http_api.working_copy import apply, merge
@@ -17,8 +18,12 @@ def test_each_side_keeps_what_only_it_changed():
     remote = {**BASE, "b.yaml": "remote", "new-there.yaml": "y"}
     del remote["c.yaml"]
     merged, lost = merge(BASE, local, remote)
-    assert merged == {"a.yaml": "local", "b.yaml": "remote", "new-here.yaml": "x",
-                      "new-there.yaml": "y"}  # c removed there, d removed here
+    assert merged == {
+        "a.yaml": "local",
+        "b.yaml": "remote",
+        "new-here.yaml": "x",
+        "new-there.yaml": "y",
+    }  # c removed there, d removed here
     assert lost == []
 
 
@@ -42,7 +47,7 @@ def test_apply_writes_the_merge_and_sets_lost_files_aside(tmp_path):
     (root / "icbc" / "a.yaml").write_text("mine", encoding="utf-8")
     (root / "icbc" / "gone.yaml").write_text("old", encoding="utf-8")
     local = manifest(root)
-    blobs = {"d1": "theirs".encode(), "d2": "新的".encode()}
+    blobs = {"d1": b"theirs", "d2": "新的".encode()}
     merged = {"icbc/a.yaml": "d1", "icbc/new.yaml": "d2"}
     apply(root, merged, local, blobs, ["icbc/a.yaml"], aside)
     assert (root / "icbc" / "a.yaml").read_text(encoding="utf-8") == "theirs"

@@ -5,6 +5,7 @@ URL and key prefix); it starts ``gunicorn -c gunicorn.conf.py service:app`` on a
 port and waits until the master watches the rules. ``kill()`` is a SIGKILL of the master
 and its workers, as a crashed host would see it. PYTEST_DONT_REWRITE
 """
+
 from __future__ import annotations
 
 import json
@@ -21,13 +22,25 @@ from tests.support.gunicorn import clean_env, free_port
 from tests.support.paths import REPO
 
 
-def call(base: str, path: str, key: str, body=None, method=None,
-         content_type="application/json", timeout=30):
+def call(
+    base: str,
+    path: str,
+    key: str,
+    body=None,
+    method=None,
+    content_type="application/json",
+    timeout=30,
+):
     """(status, JSON document, headers) of one request."""
-    data = None if body is None else (body if isinstance(body, bytes) else
-                                      json.dumps(body).encode())
-    request = urllib.request.Request(base + path, data=data, method=method, headers={
-        "Content-Type": content_type, "Authorization": f"Bearer {key}"})
+    data = (
+        None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    )
+    request = urllib.request.Request(
+        base + path,
+        data=data,
+        method=method,
+        headers={"Content-Type": content_type, "Authorization": f"Bearer {key}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, json.loads(response.read()), response.headers
@@ -38,8 +51,15 @@ def call(base: str, path: str, key: str, body=None, method=None,
 class Instance:
     """gunicorn over ``rules`` with its data in ``data``; ``env`` adds LOANMATCH_* settings."""
 
-    def __init__(self, rules: Path, data: Path, keys: str, admin_key: str,
-                 env: dict[str, str] | None = None, workers: int = 2):
+    def __init__(
+        self,
+        rules: Path,
+        data: Path,
+        keys: str,
+        admin_key: str,
+        env: dict[str, str] | None = None,
+        workers: int = 2,
+    ):
         self.rules, self.data = Path(rules), Path(data)
         self.keys, self.admin_key = keys, admin_key
         self.extra = dict(env or {})
@@ -49,19 +69,28 @@ class Instance:
         self.process: subprocess.Popen | None = None
         self.log = self.data.parent / f"gunicorn-{self.port}.log"
 
-    def start(self, wait: float = 60) -> "Instance":
-        env = clean_env(LOANMATCH_RULES=str(self.rules), LOANMATCH_API_KEYS=self.keys,
-                        LOANMATCH_DATA_DIR=str(self.data),
-                        LOANMATCH_BIND=f"127.0.0.1:{self.port}",
-                        LOANMATCH_WORKERS=str(self.workers), LOANMATCH_RATE_LIMIT="off",
-                        LOANMATCH_ACCESS_LOG="/dev/null", **self.extra)
+    def start(self, wait: float = 60) -> Instance:
+        env = clean_env(
+            LOANMATCH_RULES=str(self.rules),
+            LOANMATCH_API_KEYS=self.keys,
+            LOANMATCH_DATA_DIR=str(self.data),
+            LOANMATCH_BIND=f"127.0.0.1:{self.port}",
+            LOANMATCH_WORKERS=str(self.workers),
+            LOANMATCH_RATE_LIMIT="off",
+            LOANMATCH_ACCESS_LOG="/dev/null",
+            **self.extra,
+        )
         env.pop("XDG_RUNTIME_DIR", None)  # gunicorn's default control socket would go there
         self.data.mkdir(parents=True, exist_ok=True)
         with open(self.log, "ab") as log:
             self.process = subprocess.Popen(
                 [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service:app"],
-                cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=log,
-                start_new_session=True)
+                cwd=REPO,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
