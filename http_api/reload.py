@@ -314,10 +314,21 @@ def watch(app: "Flask", server=None) -> Reloader:
 
 
 def start_in_master(server) -> None:
-    """gunicorn's ``when_ready``: the master watches and reloads for its workers."""
+    """gunicorn's ``when_ready``: the master watches and reloads for its workers.
+
+    gunicorn reads ``./gunicorn.conf.py`` for whatever app it runs from the checkout
+    (a portal that mounts loanmatch, say): an app that is not loanmatch's own is left
+    alone, since its master cannot swap a catalog it does not hold.
+    """
+    from .state import EXTENSION
     if not server.cfg.preload_app:
         server.log.warning("hot reload needs preload_app; rules are read once per worker")
         return
-    found = watch(server.app.wsgi(), server)
+    app = server.app.wsgi()
+    if EXTENSION not in getattr(app, "extensions", {}):
+        server.log.info("%s is not loanmatch's service:app: no rules watcher in the master",
+                        getattr(server.app, "app_uri", None) or "the app")
+        return
+    found = watch(app, server)
     server.log.info("watching %s for rule changes (%s)", found.root,
                     f"every {found.interval:g} s" if found.interval else "on request only")
