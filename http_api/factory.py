@@ -16,6 +16,7 @@ from flask import Flask
 from matcher.engine.catalog import load_catalog
 
 from . import admin, editing, leads, logs, match, ops, openapi, problems, products, ratelimit
+from . import bank_versions
 from . import reload, replay  # hot reload; POST /v1/match?catalog_version=
 from .jsonio import OrjsonProvider
 from .settings import Settings
@@ -49,7 +50,7 @@ def build_app(settings: Settings, catalog: "Catalog | None" = None) -> Flask:
     ratelimit.install(app, settings)
     reload.install(app, service)
     replay.install(app)
-    for api in (match, products, admin, leads, editing):  # the API blueprints, in this order
+    for api in (match, products, admin, leads, editing, bank_versions):  # the API blueprints, in this order
         app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
 
