@@ -25,7 +25,8 @@ class Block:
 
     @property
     def where(self) -> str:
-        return f"{self.path.relative_to(REPO)}:{self.line}"
+        shown = self.path.relative_to(REPO) if self.path.is_relative_to(REPO) else self.path
+        return f"{shown}:{self.line}"
 
 
 def documents() -> list[Path]:
@@ -45,3 +46,13 @@ def blocks(path: Path, lang: str | None = None) -> list[Block]:
         found.append(Block(path, source.count("\n", 0, match.start()) + 1, match.group(2),
                            text + "\n", marker.group(1) if marker else None))
     return found
+
+
+SERVER = re.compile(r"<!--\s*server\s*-->\s*\Z")
+
+
+def is_server(path: Path, block: Block) -> bool:
+    """A block marked ``<!-- server -->``: it starts the service the next blocks talk to."""
+    source = path.read_text(encoding="utf-8")
+    head = "\n".join(source.splitlines()[:block.line - 1]).rstrip()
+    return bool(SERVER.search(head[-100:]))
