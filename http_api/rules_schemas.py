@@ -253,18 +253,14 @@ RULES_OPERATIONS = {
         "Who made each change and which files it touched; a kept version can be replayed "
         "with POST /v1/match?catalog_version=.", "admin",
         {"200": {"description": "OK", **_json(VersionListSchema)}}, _KEYED)},
-    "bank_versions.bank_versions": {"get": _op(
-        "The catalog versions that changed this bank's products (that bank's key, or admin)",
-        "Newest first, each with who made it and this bank's files it added, removed or "
-        "modified; another bank's key is refused.", "editing",
-        {"200": {"description": "OK", **_json(BankVersionListSchema)}},
-        "404 " + _KEYED, bank=True)},
-    "bank_versions.bank_diff": {"get": _op(
-        "What changed in this bank's products between two versions, criterion by criterion",
-        "from and to are recorded versions (sha256:… or a unique prefix; to defaults to "
-        "the live one); 404 when one is not recorded or its files were pruned.", "editing",
-        {"200": {"description": "OK", **_json(BankDiffSchema)}},
-        "404 422 " + _KEYED, bank=True, query=_DIFF_QUERY)},
+    "editing.preview": {"post": _op(
+        "Try a draft rule file against profiles without publishing it",
+        "Each profile's answer from the draft alone, evaluated by the reference evaluator "
+        "(nothing is written or compiled). The draft is linted in the catalog's context "
+        "first (422 with path:line:column).", "editing",
+        {"200": {"description": "OK", **_json(PreviewDocumentSchema)}},
+        "400 413 415 422 " + _KEYED, ids=True, query=PreviewOptionsSchema,
+        body={"required": True, **_json(PreviewRequestSchema)})},
     "editing.publish": {"put": _op(
         "Publish a product's rule file (that bank's key, or admin)",
         "The body is the YAML file (or JSON {rule_file, scenarios} to publish its "
@@ -285,14 +281,18 @@ RULES_OPERATIONS = {
         {"200": {"description": "retired and out of the catalog", **_json(RetiredSchema)},
          "202": {"description": "moved, catalog not reloaded yet", **_json(RetiredSchema)}},
         "404 409 " + _KEYED, ids=True)},
-    "editing.preview": {"post": _op(
-        "Try a draft rule file against profiles without publishing it",
-        "Each profile's answer from the draft alone, evaluated by the reference evaluator "
-        "(nothing is written or compiled). The draft is linted in the catalog's context "
-        "first (422 with path:line:column).", "editing",
-        {"200": {"description": "OK", **_json(PreviewDocumentSchema)}},
-        "400 413 415 422 " + _KEYED, ids=True, query=PreviewOptionsSchema,
-        body={"required": True, **_json(PreviewRequestSchema)})},
+    "bank_versions.bank_versions": {"get": _op(
+        "The catalog versions that changed this bank's products (that bank's key, or admin)",
+        "Newest first, each with who made it and this bank's files it added, removed or "
+        "modified; another bank's key is refused.", "editing",
+        {"200": {"description": "OK", **_json(BankVersionListSchema)}},
+        "404 " + _KEYED, bank=True)},
+    "bank_versions.bank_diff": {"get": _op(
+        "What changed in this bank's products between two versions, criterion by criterion",
+        "from and to are recorded versions (sha256:… or a unique prefix; to defaults to "
+        "the live one); 404 when one is not recorded or its files were pruned.", "editing",
+        {"200": {"description": "OK", **_json(BankDiffSchema)}},
+        "404 422 " + _KEYED, bank=True, query=_DIFF_QUERY)},
 }
 
 _REPLAY = {"in": "query", "name": "catalog_version", "required": False,

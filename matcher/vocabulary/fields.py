@@ -8,6 +8,7 @@ added here, never renamed or re-united.
 from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
+from decimal import Decimal
 
 # Field kinds.  "money" is yuan (integer or Decimal, never float), "ratio" is a
 # decimal fraction (0.8 == 80%), "months"/"count"/"years" are integers.
@@ -150,6 +151,27 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     _F("industry_section", ENUM, "行业门类", "industry section", choices=INDUSTRY_SECTIONS,
        derived=True),
 ]}
+
+# A plausible value of each posted field (a Tangshan machinery maker), shown beside the
+# field in /openapi.json and the interactive reference: the names and units above, the
+# examples here, one table for both.
+EXAMPLES: dict[str, object] = {
+    "credit_code": "91130203MA07LQ8K34", "name": "唐山市示例冶金装备有限公司",
+    "entity_type": "enterprise", "established_on": "2016-05-20", "region_code": "130203",
+    "industry_code": "C3311", "registered_capital": 10000000, "employees": 86,
+    "social_insurance_headcount": 80, "bank_relationships": ["tsbank", "icbc"],
+    "annual_revenue": 28000000, "revenue_growth": Decimal("0.12"), "total_assets": 35000000,
+    "debt_ratio": Decimal("0.52"), "net_profit": 1600000, "tax_paid_12m": 920000,
+    "tax_credit_rating": "B", "tax_filing_months": 110, "zero_filings_12m": 0,
+    "tax_arrears": False, "invoice_revenue_12m": 26500000, "invoice_months": 110,
+    "total_credit_balance": 4000000, "utility_months_paid": 110, "import_export_12m": 0,
+    "legal_rep_age": 51, "overdue_current": False, "overdue_count_24m": 0,
+    "credit_inquiries_3m": 2, "credit_inquiries_6m": 4, "dishonest_debtor": False,
+    "enforcement_cases": 0, "admin_penalties_24m": 0, "high_tech": False,
+    "specialized_sme": True, "ip_count": 7, "government_procurement_12m": 0,
+    "requested_amount": 3000000, "requested_term_months": 12, "purpose": "working_capital",
+    "collateral": "none",
+}
 
 POSTED_FIELDS = {name: f for name, f in FIELDS.items() if not f.derived}
 DERIVED_FIELDS = {name: f for name, f in FIELDS.items() if f.derived}
