@@ -9,8 +9,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from service import create_app
-from tests.support.editing_api import JINGYING, KEYS, SHUIDAI, auth, write_rules
+from tests.support.editing_api import JINGYING, KEYS, SHUIDAI, auth, make_app, write_rules
 from tests.support.paths import REPO
 
 EDITED = JINGYING.replace("value: 20000", "value: 10000")
@@ -18,12 +17,7 @@ EDITED = JINGYING.replace("value: 20000", "value: 10000")
 
 @pytest.fixture
 def app(tmp_path):
-    rules = write_rules(tmp_path / "rules")
-    keys = ",".join(f"{'bank:' + who if who in ('icbc', 'ccb') else who}:{key}"
-                    for who, key in KEYS.items())
-    return create_app({"LOANMATCH_RULES": str(rules), "LOANMATCH_API_KEYS": keys,
-                       "LOANMATCH_DATA_DIR": str(tmp_path / "var"), "LOANMATCH_WATCH": "off",
-                       "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off"})
+    return make_app(write_rules(tmp_path / "rules"), tmp_path / "var")
 
 
 @pytest.fixture

@@ -11,9 +11,8 @@ from pathlib import Path
 import pytest
 
 from matcher.authoring.versions import VersionStore
-from service import create_app
-from tests.support.editing_api import (BASE, JINGYING, KEYS, SCENARIOS, SHUIDAI, SMALL_TAXPAYER,
-                                       auth, match, status_of, write_rules)
+from tests.support.editing_api import (BASE, JINGYING, SCENARIOS, SHUIDAI, SMALL_TAXPAYER, auth,
+                                       make_app, match, status_of, write_rules)
 
 YAML = "application/yaml"
 
@@ -25,11 +24,7 @@ def rules(tmp_path) -> Path:
 
 @pytest.fixture
 def app(rules, tmp_path):
-    keys = ",".join(f"{'bank:' + who if who in ('icbc', 'ccb') else who}:{key}"
-                    for who, key in KEYS.items())
-    return create_app({"LOANMATCH_RULES": str(rules), "LOANMATCH_API_KEYS": keys,
-                       "LOANMATCH_DATA_DIR": str(tmp_path / "var"), "LOANMATCH_WATCH": "off",
-                       "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off"})
+    return make_app(rules, tmp_path / "var")
 
 
 @pytest.fixture

@@ -61,6 +61,16 @@ def write_rules(root: Path) -> Path:
     return root
 
 
+def make_app(rules: Path, data_dir: Path):
+    """The service over ``rules`` with every key above; no watcher, no rate limit."""
+    from service import create_app
+    keys = ",".join(f"{'bank:' + who if who in ('icbc', 'ccb') else who}:{key}"
+                    for who, key in KEYS.items())
+    return create_app({"LOANMATCH_RULES": str(rules), "LOANMATCH_API_KEYS": keys,
+                       "LOANMATCH_DATA_DIR": str(data_dir), "LOANMATCH_WATCH": "off",
+                       "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off"})
+
+
 def auth(who: str) -> dict:
     return {"Authorization": f"Bearer {KEYS[who]}"}
 
