@@ -151,8 +151,15 @@ class LeadStore:
     @guarded
     def claim(self, bank: str, consumer: str, count: int = 10) -> list[dict[str, Any]]:
         """The bank's next leads for ``consumer`` (masked), redelivering unaccepted ones after
-        the visibility timeout; see ``delivery.py``."""
-        return self.delivery.claim(bank, consumer, count)
+        the visibility timeout; see ``delivery.py``. The first claim of each lead is
+        timed (``claimed_ms``): how long leads wait for a bank is a figure operators publish."""
+        leads = self.delivery.claim(bank, consumer, count)
+        if leads:
+            now, pipe = to_ms(self.clock()), self.client.pipeline(transaction=False)
+            for lead in leads:
+                pipe.hsetnx(self.keys.lead(lead["id"]), "claimed_ms", now)
+            pipe.execute()
+        return leads
 
     @guarded
     def transition(self, lead_id: str, bank: str | None, new_status: str,

@@ -29,6 +29,7 @@ LAZY = {
     "test": "loanmatch_cli.scenario_command:test",
     "diff": "loanmatch_cli.diff_command:diff",
     "route-overflow": "loanmatch_cli.overflow_command:route_overflow",
+    "report": "workbench.report_command:report",  # the enterprise report as HTML
 }
 
 
@@ -153,8 +154,8 @@ def match(profile_file, rules, as_of, fmt, explain, lang):
             continue
         doc = result.to_dict(explain=explain, lang=lang)
         if fmt == "table":
-            from .table import print_table
-            print_table(doc, Console())
+            from .table import output_console, print_table
+            print_table(doc, output_console())
         else:
             click.echo(json.dumps(doc, ensure_ascii=False, indent=None if many else 2))
     if many:

@@ -8,7 +8,7 @@ on every edit, a rejected one included, and a definition that hangs the extensio
 with it; ``python -m matcher.authoring.validation DIR`` prints the verdict as JSON.
 
 Lint reads every product (pure Python: it runs in the serving process); scenarios
-are many (1,429 for the repository's 57 products, ~2 s), so a change runs the scenario
+are many (1,429 for 57 products, ~2 s), so a change runs the scenario
 files it touches — ``check_scenarios`` copies just those and the products they name
 into a small folder for the child — and ``loanmatch test`` in CI runs them all.
 

@@ -16,6 +16,7 @@ from typing import Any
 from ..vocabulary import fields as F
 from .checks import operator_problem
 from .condition import OPERATORS, Criterion, Group, Node, top_level
+from .spelling import closest, closest_operator
 from .source import Location, Problem, YDict, YList, located  # noqa: F401
 from .terms import Terms, read_terms
 
@@ -149,10 +150,14 @@ class _Reader:
             return None
         fld = F.FIELDS.get(name) if isinstance(name, str) else None
         if fld is None:
-            self.err(at("field"), f"unknown field '{name}' (see PROFILE.md for the vocabulary)")
+            meant = closest(name, F.FIELDS)
+            hint = f"; did you mean {meant}?" if meant else " (see PROFILE.md for the vocabulary)"
+            self.err(at("field"), f"unknown field '{name}'{hint}")
             return None
         if op not in OPERATORS:
-            self.err(at("op"), f"unknown operator '{op}'; use one of {', '.join(OPERATORS)}")
+            meant = closest_operator(op, OPERATORS)
+            hint = f"did you mean '{meant}'? " if meant else ""
+            self.err(at("op"), f"unknown operator '{op}'; {hint}use one of {', '.join(OPERATORS)}")
             return None
         value = self.value(fld, op, raw["value"], at("value"))
         label = self.label(raw.get("label"), at("label"))

@@ -180,3 +180,24 @@ DERIVED_FIELDS = {name: f for name, f in FIELDS.items() if f.derived}
 def field(name: str) -> Field:
     """The field called ``name``; ``KeyError`` for a name outside the vocabulary."""
     return FIELDS[name]
+
+# The vocabulary's groups, in the table's order; each runs from its first field to the
+# next group's. Forms (the workbench's profile form) show posted fields in these groups.
+GROUPS = (
+    ("registration", "身份与登记", "Identity and registration", "credit_code"),
+    ("finance", "财务与纳税", "Finance and tax", "annual_revenue"),
+    ("credit", "信用与涉诉", "Credit and legal standing", "legal_rep_age"),
+    ("qualifications", "资质", "Qualifications", "high_tech"),
+    ("request", "融资需求", "The request", "requested_amount"),
+)
+
+
+def grouped() -> list[tuple[tuple[str, str, str, str], list[Field]]]:
+    """Each group with its posted fields, in the table's order."""
+    starts = {group[3]: group for group in GROUPS}
+    out: list = []
+    for f in POSTED_FIELDS.values():
+        if f.name in starts:
+            out.append((starts[f.name], []))
+        out[-1][1].append(f)
+    return out

@@ -24,7 +24,7 @@ def test_with_redis_stopped_matching_answers_and_leads_say_when_to_retry(tmp_pat
     matched = client.post("/v1/match", json=profile(2), headers=bearer(PORTAL))
     assert matched.status_code == 200 and matched.get_json()["matches"]
     assert {m["score_breakdown"]["approval"] for m in matched.get_json()["matches"]} == {0.5}
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # answered, not hung on the dead connection
     calls = [
         client.post("/v1/leads", json=application(2), headers=bearer(PORTAL)),
         client.get(f"/v1/leads/{lead['id']}", headers=bearer(PORTAL)),
