@@ -65,8 +65,7 @@ def _records() -> list[VersionRecord]:
 
 def _own(record: VersionRecord, bank_id: str) -> dict | None:
     """The record with only ``bank_id``'s files, or None when it touched none of them."""
-    mine = {k: [f for f in getattr(record, k) if f.startswith(bank_id + "/")]
-            for k in ("added", "removed", "modified")}
+    mine = record.changes_of(bank_id)
     if not any(mine.values()):
         return None
     return {"version": record.version, "recorded_at": record.recorded_at,
