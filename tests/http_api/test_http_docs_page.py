@@ -43,6 +43,7 @@ def test_the_docs_page_loads_only_assets_the_app_serves(app, mounted, prefix):
     client = (mounted if prefix else app).test_client()
     page = client.get(prefix + "/docs")
     assert page.status_code == 200 and page.mimetype == "text/html"
+    assert "script-src 'self';" in page.headers["Content-Security-Policy"]
     found = references(page.get_data(as_text=True))
     assert any(u.endswith("swagger-ui-bundle.js") for u in found)
     assert any(u.endswith("swagger-ui.css") for u in found)
