@@ -53,8 +53,11 @@ _RULES: list[_Rule] = [(re.compile(p), en, zh) for p, en, zh in [
      lambda m, f: "必填"),
     (r"^Field may not be null\.$", lambda m, f: "must not be null",
      lambda m, f: "不能为 null"),
-    (r"^Unknown field\.$|^unknown field", lambda m, f: "is not a field this request takes",
-     lambda m, f: "不是本请求的字段"),
+    (r"^Unknown field\.$|^unknown field",
+     lambda m, f: "is not a profile field (the Profile schema in /openapi.json lists them)"
+     if f.startswith("profile.") else "is not a field this request takes",
+     lambda m, f: "不是企业信息的字段（见 /openapi.json 的 Profile）"
+     if f.startswith("profile.") else "不是本请求的字段"),
     (r"^Not a valid (integer|string|boolean|mapping type|number|list)\.$",
      lambda m, f: f"must be {_EXPECTED.get(f, (m.group(1),))[0]}",
      lambda m, f: f"须为{_EXPECTED.get(f, (None, m.group(1)))[1]}"),
@@ -113,8 +116,8 @@ def name_zh(field: str) -> str:
     if field in NAMES_ZH:
         return NAMES_ZH[field]
     last = field.rsplit(".", 1)[-1]
-    if field.startswith("profile.") and last in FIELDS:
-        return FIELDS[last].zh
+    if field.startswith("profile."):
+        return FIELDS[last].zh if last in FIELDS else last
     return field
 
 

@@ -41,7 +41,7 @@ def test_request_profile_consent_and_header_problems_come_in_one_answer(client):
 
 def test_each_problem_reads_as_a_sentence_in_chinese_and_english(client):
     body = application(1, requested_amount="abc", requested_term_months=None, surprise=1,
-                       profile=profile(1, employees="many"))
+                       profile={**profile(1, employees="many"), "turnover": 5})
     del body["requested_term_months"]
     found = by_pointer(post(client, body))
     amount = found[("body", "/requested_amount")]
@@ -50,6 +50,9 @@ def test_each_problem_reads_as_a_sentence_in_chinese_and_english(client):
                                  "en": "must be a whole number of yuan, such as 1000000"}
     assert found[("body", "/requested_term_months")]["message"]["zh"] == "申请期限：必填"
     assert found[("body", "/surprise")]["detail"] == "is not a field this request takes"
+    unknown = found[("body", "/profile/turnover")]["message"]
+    assert unknown["en"].startswith("is not a profile field")
+    assert unknown["zh"] == "turnover：不是企业信息的字段（见 /openapi.json 的 Profile）"
     employees = found[("body", "/profile/employees")]["message"]
     assert employees["zh"] == '从业人员：须为整数，收到字符串 "many"'
     for error in found.values():
