@@ -65,8 +65,8 @@ def leads(bank_id: str):
 @signed_in
 @require_bank
 def claim(bank_id: str):
-    answer = call("GET", f"/v1/banks/{bank_id}/leads", query={"consumer": _consumer(),
-                                                             "count": 10})
+    answer = call("POST", f"/v1/banks/{bank_id}/leads/claim",
+                  query={"consumer": _consumer(), "count": 10})
     count = len(answer.data.get("leads", [])) if answer.ok else 0
     return redirect(url_for(".leads", bank_id=bank_id, claimed=count), 303)
 

@@ -154,6 +154,10 @@ class _Reader:
             hint = f"; did you mean {meant}?" if meant else " (see PROFILE.md for the vocabulary)"
             self.err(at("field"), f"unknown field '{name}'{hint}")
             return None
+        if fld.personal:
+            self.err(at("field"), f"{name} identifies the enterprise: a rule may not test it "
+                                  f"(banks see who applied only after accepting a lead)")
+            return None
         if op not in OPERATORS:
             meant = closest_operator(op, OPERATORS)
             hint = f"did you mean '{meant}'? " if meant else ""
