@@ -17,6 +17,7 @@ from flask import (Blueprint, Flask, current_app, jsonify, render_template_strin
 
 from matcher.vocabulary.profile import ProfileSchema
 
+from . import __version__
 from . import schemas as S
 from .lead_schemas import LEAD_OPERATIONS
 from .problems import PROBLEM_JSON
@@ -24,7 +25,7 @@ from .rules_schemas import RULES_OPERATIONS, add_replay
 
 bp = Blueprint("docs", __name__)
 ASSETS = Path(__file__).resolve().parent / "static"
-PUBLIC = {"security": []}
+PUBLIC: dict[str, list] = {"security": []}
 _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 _ERRORS = {
@@ -153,7 +154,6 @@ def openapi_path(rule: str) -> str:
 
 
 def build_spec(app: Flask) -> dict:
-    from . import __version__
     plugin = MarshmallowPlugin()
     spec = APISpec(
         title="loanmatch", version=__version__, openapi_version="3.0.3",
@@ -166,6 +166,8 @@ def build_spec(app: Flask) -> dict:
         spec.tag(tag)
     spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer",
                                                "description": "an API key from LOANMATCH_API_KEYS"})
+    if plugin.converter is None:  # set when the spec took the plugin, just above
+        raise RuntimeError("the marshmallow plugin was not initialised")
     plugin.converter.add_attribute_function(_raw_fields)
     spec.components.schema("Profile", schema=ProfileSchema)
     _profile_shapes(spec.components.schemas["Profile"])

@@ -103,6 +103,13 @@ def _check_names(**names: Any) -> None:
         raise InvalidInput("idempotency_key", f"must be 1-{IDEMPOTENCY_KEY_MAX} characters")
 
 
+def _iso_datetime(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _check_consent(consent: Any, now: datetime) -> dict[str, Any]:
     """The consent the enterprise gave, which the bank will rely on to contact it."""
     problems = consent_problems(consent, now)
@@ -125,18 +132,16 @@ def consent_problems(consent: Any, now: datetime) -> list[tuple[str, str]]:
         problems.append(("consent.granted", "the enterprise must consent before its "
                                             "application goes to a bank"))
     at = consent.get("at")
-    try:
-        moment = at if isinstance(at, datetime) else datetime.fromisoformat(at)
-    except (TypeError, ValueError):
+    moment = at if isinstance(at, datetime) else _iso_datetime(at)
+    if moment is None:
         problems.append(("consent.at", f"must be an ISO 8601 date-time; got {at!r}"))
-    else:
-        if moment.tzinfo is None:
-            problems.append(("consent.at", "must state its time zone, e.g. +08:00"))
-        elif moment > now + CONSENT_CLOCK_SKEW:
-            problems.append(("consent.at", f"{moment.isoformat()} is in the future"))
-        elif moment.date() < CONSENT_FLOOR:
-            problems.append(("consent.at", f"{moment.isoformat()} is before "
-                                           f"{CONSENT_FLOOR.isoformat()}: not a real consent"))
+    elif moment.tzinfo is None:
+        problems.append(("consent.at", "must state its time zone, e.g. +08:00"))
+    elif moment > now + CONSENT_CLOCK_SKEW:
+        problems.append(("consent.at", f"{moment.isoformat()} is in the future"))
+    elif moment.date() < CONSENT_FLOOR:
+        problems.append(("consent.at", f"{moment.isoformat()} is before "
+                                       f"{CONSENT_FLOOR.isoformat()}: not a real consent"))
     version = consent.get("version")
     if not isinstance(version, str) or not version.strip():
         problems.append(("consent.version", "must name the version of the consent text"))
