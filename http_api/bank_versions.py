@@ -9,6 +9,7 @@ Bank staff review their own changes from their own machine (``loanmatch versions
 folder, only its own files in them, and only its own products in a diff; another
 bank's key is refused (403) like on the editing endpoints.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,10 +35,16 @@ class DiffQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    from_ = fields.String(required=True, data_key="from", metadata={
-        "description": "the older version: sha256:… or a prefix of at least 4 hex digits"})
-    to = fields.String(load_default="live", metadata={
-        "description": "the newer version (default: the live one)"})
+    from_ = fields.String(
+        required=True,
+        data_key="from",
+        metadata={
+            "description": "the older version: sha256:… or a prefix of at least 4 hex digits"
+        },
+    )
+    to = fields.String(
+        load_default="live", metadata={"description": "the newer version (default: the live one)"}
+    )
 
 
 _diff_query = DiffQuerySchema()
@@ -47,11 +54,17 @@ def _scope(bank_id: str) -> None:
     """That bank's key or an admin key (403 otherwise); 404 for a bank the catalog lacks."""
     principal = authenticate()
     if state().settings.auth and principal.role != "admin" and principal.bank != bank_id:
-        raise Problem(403, "forbidden", f"only the key of bank '{bank_id}' or an admin key "
-                                        f"may read the versions of bank '{bank_id}'")
-    if not _BANK_ID.match(bank_id) or not any(
-            p.bank == bank_id for p in state().catalog.products) and not any(
-            _own(r, bank_id) for r in _records()):
+        raise Problem(
+            403,
+            "forbidden",
+            f"only the key of bank '{bank_id}' or an admin key "
+            f"may read the versions of bank '{bank_id}'",
+        )
+    if (
+        not _BANK_ID.match(bank_id)
+        or not any(p.bank == bank_id for p in state().catalog.products)
+        and not any(_own(r, bank_id) for r in _records())
+    ):
         raise Problem(404, "not-found", f"no bank '{bank_id}' in the catalog or its history")
 
 
@@ -68,15 +81,21 @@ def _own(record: VersionRecord, bank_id: str) -> dict | None:
     mine = record.changes_of(bank_id)
     if not any(mine.values()):
         return None
-    return {"version": record.version, "recorded_at": record.recorded_at,
-            "actor": record.actor, "previous": record.previous, **mine, "kept": record.kept}
+    return {
+        "version": record.version,
+        "recorded_at": record.recorded_at,
+        "actor": record.actor,
+        "previous": record.previous,
+        **mine,
+        "kept": record.kept,
+    }
 
 
 @bp.get("")
 def bank_versions(bank_id: str):
     """The versions that changed this bank's files, newest first."""
     _scope(bank_id)
-    mine = [doc for doc in map(lambda r: _own(r, bank_id), reversed(_records())) if doc]
+    mine = [doc for doc in (_own(r, bank_id) for r in reversed(_records())) if doc]
     return jsonify(bank=bank_id, live=state().catalog.version, versions=mine)
 
 
@@ -95,9 +114,14 @@ def bank_diff(bank_id: str):
             raise Problem(422, "invalid-options", str(exc)) from None
         snapshot = found and store.snapshot_path(found)
         if snapshot is None:
-            raise Problem(404, "not-found", f"{text}: no recorded version of the catalog "
-                                            f"(GET /v1/banks/{bank_id}/versions lists them)"
-                          if found is None else f"{found}: its files have been pruned")
+            raise Problem(
+                404,
+                "not-found",
+                f"{text}: no recorded version of the catalog "
+                f"(GET /v1/banks/{bank_id}/versions lists them)"
+                if found is None
+                else f"{found}: its files have been pruned",
+            )
         roots.append(snapshot)
         names.append(found)
     try:
@@ -105,6 +129,18 @@ def bank_diff(bank_id: str):
     except (CatalogError, OSError) as exc:
         raise Problem(500, "internal-error", f"a recorded version does not load: {exc}") from None
     mine = [d for d in diffs if d.name.split("/", 1)[0] == bank_id]
-    return jsonify(bank=bank_id, **{"from": names[0]}, to=names[1],
-                   products=[{"product_id": d.product_id, "file": d.name, "status": d.status,
-                              "changes": d.changes, "lines": d.lines()} for d in mine])
+    return jsonify(
+        bank=bank_id,
+        **{"from": names[0]},
+        to=names[1],
+        products=[
+            {
+                "product_id": d.product_id,
+                "file": d.name,
+                "status": d.status,
+                "changes": d.changes,
+                "lines": d.lines(),
+            }
+            for d in mine
+        ],
+    )

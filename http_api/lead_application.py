@@ -6,10 +6,12 @@ the consent's meaning and the Idempotency-Key header are all checked before answ
 and each problem carries a message in Chinese and English (``error_messages``).
 Eligibility is decided only for an application with no such problem.
 """
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Any, Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
 
 from marshmallow import ValidationError
 
@@ -24,12 +26,19 @@ _schema = LeadRequestSchema()
 _REQUEST_NUMBERS = ("requested_amount", "requested_term_months")
 
 
-def read_application(data: Any, catalog, idempotency_key: str | None
-                     ) -> tuple[dict, Any, Profile]:
+def read_application(data: Any, catalog, idempotency_key: str | None) -> tuple[dict, Any, Profile]:
     """The loaded request, its product and its profile; a 422 listing every problem."""
     if not isinstance(data, Mapping):
-        raise _problem([{"location": "body", "pointer": "", "field": "",
-                         "detail": "the body must be a JSON object"}])
+        raise _problem(
+            [
+                {
+                    "location": "body",
+                    "pointer": "",
+                    "field": "",
+                    "detail": "the body must be a JSON object",
+                }
+            ]
+        )
     errors: dict[str, Any] = {}
     try:
         body = _schema.load(data)
@@ -40,12 +49,13 @@ def read_application(data: Any, catalog, idempotency_key: str | None
     if isinstance(body.get("product_id"), str):
         product = catalog.by_id.get(body["product_id"])
         if product is None:
-            errors["product_id"] = [f"no product '{body['product_id']}' in the catalog "
-                                    f"(GET /v1/products lists them)"]
+            errors["product_id"] = [
+                f"no product '{body['product_id']}' in the catalog (GET /v1/products lists them)"
+            ]
     posted_consent = data.get("consent")
     if isinstance(posted_consent, Mapping) and not isinstance(errors.get("consent"), list):
         known = dict(errors.get("consent") or {})  # the schema's word on a member comes first
-        for field, message in consent_problems(posted_consent, datetime.now(timezone.utc)):
+        for field, message in consent_problems(posted_consent, datetime.now(UTC)):
             name = field.partition(".")[2]
             if name and name not in known:
                 known.setdefault(name, []).append(message)
@@ -54,17 +64,25 @@ def read_application(data: Any, catalog, idempotency_key: str | None
     profile, profile_errors = _profile(data.get("profile"), body)
     if profile_errors:
         slot = errors.setdefault("profile", {})
-        if isinstance(slot, Mapping):
+        if isinstance(slot, dict):  # else the schema said the profile is no object
             for name, messages in profile_errors.items():
-                slot.setdefault(name, []).extend(messages) if isinstance(messages, list) \
-                    else slot.setdefault(name, messages)
+                before = slot.get(name, [])
+                slot[name] = [*before, *messages] if isinstance(messages, list) else messages
     found = field_errors(errors)
-    if idempotency_key is not None and not (0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX
-                                            and idempotency_key.isascii()
-                                            and idempotency_key.isprintable()):
-        found.append({"location": "header", "pointer": "", "field": "Idempotency-Key",
-                      "detail": f"must be 1-{IDEMPOTENCY_KEY_MAX} printable ASCII characters"})
-    if found:
+    if idempotency_key is not None and not (
+        0 < len(idempotency_key) <= IDEMPOTENCY_KEY_MAX
+        and idempotency_key.isascii()
+        and idempotency_key.isprintable()
+    ):
+        found.append(
+            {
+                "location": "header",
+                "pointer": "",
+                "field": "Idempotency-Key",
+                "detail": f"must be 1-{IDEMPOTENCY_KEY_MAX} printable ASCII characters",
+            }
+        )
+    if found or product is None or profile is None:  # no problem found means both are read
         raise _problem(found)
     return body, product, profile
 
@@ -96,6 +114,9 @@ def _problem(errors: list[dict]) -> Problem:
     only_profile = all(e["pointer"].startswith("/profile/") for e in shown)
     summary = "; ".join(f"{e['field'] or 'body'}: {e['detail']}" for e in shown[:5])
     more = f" (and {len(shown) - 5} more)" if len(shown) > 5 else ""
-    return Problem(422, "invalid-profile" if only_profile else "invalid-request",
-                   f"{len(shown)} problem(s) in the application: {summary}{more}",
-                   errors=shown)
+    return Problem(
+        422,
+        "invalid-profile" if only_profile else "invalid-request",
+        f"{len(shown)} problem(s) in the application: {summary}{more}",
+        errors=shown,
+    )

@@ -21,24 +21,32 @@ from typing import Any, Mapping
 from flask import Blueprint, Flask, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 
-from leads import (BranchFileError, DuplicateLead, IdempotencyConflict, InvalidInput,
-                   InvalidTransition, LeadError, NoBranch, NotAllowed, NotFound,
-                   StoreUnavailable)
+from leads import (
+    BranchFileError,
+    DuplicateLead,
+    IdempotencyConflict,
+    InvalidInput,
+    InvalidTransition,
+    LeadError,
+    NoBranch,
+    NotAllowed,
+    NotFound,
+    StoreUnavailable,
+)
 from leads.record import plain
 from matcher.results.explain import walk
 from matcher.rulefile.condition import FAIL
-from matcher.vocabulary.profile import ProfileError, load_profile
 
 from .auth import Principal, authenticate, identify, protect, require_bank
-from .inputs import read_json, read_options
 from .error_messages import with_messages
+from .inputs import read_json, read_options
 from .lead_application import read_application
-from .lead_schemas import ClaimQuerySchema, ListQuerySchema, StatsQuerySchema, \
-    StatusChangeSchema
+from .lead_schemas import ClaimQuerySchema, ListQuerySchema, StatsQuerySchema, StatusChangeSchema
 from .lead_service import EXTENSION, LeadService
 from .problems import TYPE_PREFIX, Problem, field_errors, problem_response
 from .settings import ConfigError
-from .state import EXTENSION as STATE, add_readiness_check, state
+from .state import EXTENSION as STATE
+from .state import add_readiness_check, state
 
 log = logging.getLogger("loanmatch.leads")
 bp = Blueprint("leads", __name__)

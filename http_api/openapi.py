@@ -12,8 +12,16 @@ from pathlib import Path
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import (Blueprint, Flask, current_app, jsonify, render_template_string, request,
-                   send_from_directory, url_for)
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    jsonify,
+    render_template_string,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from matcher.vocabulary.profile import ProfileSchema
 

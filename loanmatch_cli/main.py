@@ -70,8 +70,8 @@ def main():
 @click.argument("directory", default=None, required=False, type=click.Path())
 def lint(directory):
     """Check every rule file under DIRECTORY (default: rules/)."""
-    from matcher.engine.catalog import rule_files
     from matcher.authoring.lint import lint as run_lint
+    from matcher.engine.catalog import rule_files
     root = Path(directory or default_rules())
     if not root.exists():
         err.print(f"[red]error:[/] {root}: no such folder "

@@ -5,6 +5,7 @@ from cron with the service's own environment (``LOANMATCH_REDIS_URL`` or the dat
 the embedded Redis, ``LOANMATCH_RULES`` for the branch files). It talks to Redis directly,
 so it needs no API key.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,6 +20,7 @@ def route_overflow():
     from http_api.lead_service import LeadService
     from http_api.settings import ConfigError, Settings
     from leads import BranchFileError, LeadError
+
     env = {k: v for k, v in os.environ.items() if k.startswith("LOANMATCH_")}
     env["LOANMATCH_AUTH"] = "off"  # no HTTP here: keys are the server's business
     try:
@@ -30,5 +32,8 @@ def route_overflow():
     for bank, count in sorted(routed.items()):
         if count:
             click.echo(f"{bank}\t{count}")
-    click.echo(f"routed {sum(routed.values())} queued lead(s) over {len(routed)} bank(s) "
-               f"({service.where()})", err=True)
+    click.echo(
+        f"routed {sum(routed.values())} queued lead(s) over {len(routed)} bank(s) "
+        f"({service.where()})",
+        err=True,
+    )

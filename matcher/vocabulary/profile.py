@@ -263,10 +263,9 @@ def field_documentation(fld: F.Field) -> dict:
         fld.kind, ("", ""))
     description = f"{fld.zh}" + (f"（{unit_zh}）" if unit_zh else "") + f" — {fld.en}" + (
         f", {unit_en}" if unit_en else "")
-    if fld.choices and fld.ordinal:
-        description += ", best first: " + " > ".join(fld.choices)
-    elif fld.choices:
-        description += ". " + ", ".join(f"{c} {F.CHOICE_ZH.get(c, c)}" for c in fld.choices)
+    if fld.choices:
+        description += ". " + ", ".join(f"{c} {F.CHOICE_ZH[c]}" if c in F.CHOICE_ZH else c
+                                        for c in fld.choices)
     if fld.note:
         description += f" ({fld.note})"
     doc: dict = {"title": fld.zh, "description": description}

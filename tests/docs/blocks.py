@@ -3,6 +3,7 @@
 A block preceded by ``<!-- not-run: reason -->`` is one a reader runs elsewhere (a
 container build, a second terminal's server): the tests skip it and say so.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,10 +42,17 @@ def blocks(path: Path, lang: str | None = None) -> list[Block]:
             continue
         indent = len(match.group(1))
         text = "\n".join(line[indent:] for line in match.group(3).splitlines())
-        before = source[:match.start()].rstrip()
+        before = source[: match.start()].rstrip()
         marker = NOT_RUN.search(before[-300:])
-        found.append(Block(path, source.count("\n", 0, match.start()) + 1, match.group(2),
-                           text + "\n", marker.group(1) if marker else None))
+        found.append(
+            Block(
+                path,
+                source.count("\n", 0, match.start()) + 1,
+                match.group(2),
+                text + "\n",
+                marker.group(1) if marker else None,
+            )
+        )
     return found
 
 
@@ -54,5 +62,5 @@ SERVER = re.compile(r"<!--\s*server\s*-->\s*\Z")
 def is_server(path: Path, block: Block) -> bool:
     """A block marked ``<!-- server -->``: it starts the service the next blocks talk to."""
     source = path.read_text(encoding="utf-8")
-    head = "\n".join(source.splitlines()[:block.line - 1]).rstrip()
+    head = "\n".join(source.splitlines()[: block.line - 1]).rstrip()
     return bool(SERVER.search(head[-100:]))

@@ -8,6 +8,7 @@ under a prefix of this run; the blocks' own ``API=`` / ``export LOANMATCH=`` lin
 pointed at it. curl runs with ``--fail-with-body``, so an HTTP error fails the block.
 Blocks marked ``<!-- not-run: reason -->`` are skipped, and that list is kept short.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,10 +46,13 @@ def workspace(tmp_path_factory, shared_redis):
     (shim / "curl").chmod(0o755)
     kwargs = shared_redis.connection_pool.connection_kwargs
     prefix = f"loanmatch-test:docs-{uuid.uuid4().hex[:8]}:"
-    settings = {"LOANMATCH_RULES": str(root / "rules"), "LOANMATCH_DATA_DIR": str(root / "var"),
-                "LOANMATCH_REDIS_URL": f"redis://{kwargs.get('host', '127.0.0.1')}:"
-                                       f"{kwargs.get('port', 6379)}/0",
-                "LOANMATCH_REDIS_PREFIX": prefix}
+    settings = {
+        "LOANMATCH_RULES": str(root / "rules"),
+        "LOANMATCH_DATA_DIR": str(root / "var"),
+        "LOANMATCH_REDIS_URL": f"redis://{kwargs.get('host', '127.0.0.1')}:"
+        f"{kwargs.get('port', 6379)}/0",
+        "LOANMATCH_REDIS_PREFIX": prefix,
+    }
     yield root, settings
     for key in shared_redis.scan_iter(match=prefix + "*", count=1000):
         shared_redis.delete(key)
@@ -63,11 +67,15 @@ class Reader:
         self.state.write_text("")
         self.server = None
         self.base = None
-        self.env = {**clean_env(**settings),
-                    "PATH": os.pathsep.join([str(root / "shim"), str(Path(sys.prefix) / "bin"),
-                                             os.environ.get("PATH", "")])}
-        baseline = subprocess.run(["bash", "-c", "compgen -v"], env=self.env,
-                                  capture_output=True, text=True, check=True).stdout.split()
+        self.env = {
+            **clean_env(**settings),
+            "PATH": os.pathsep.join(
+                [str(root / "shim"), str(Path(sys.prefix) / "bin"), os.environ.get("PATH", "")]
+            ),
+        }
+        baseline = subprocess.run(
+            ["bash", "-c", "compgen -v"], env=self.env, capture_output=True, text=True, check=True
+        ).stdout.split()
         self.ignore = set(baseline) | {"_name"}
 
     def start(self, block: Block) -> None:
@@ -84,21 +92,35 @@ class Reader:
         env = clean_env(**self.settings, **assignments, LOANMATCH_WORKERS="2")
         self.server = subprocess.Popen(
             [sys.executable, "-m", "loanmatch_cli", "serve", "--port", str(port)],
-            cwd=self.root, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            cwd=self.root,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
         wait_until_up(self.base, self.server)
 
     def run(self, block: Block) -> None:
-        text = URL_VARIABLE.sub(lambda m: m.group(1) + (self.base or "http://127.0.0.1:1"),
-                                block.text)
+        text = URL_VARIABLE.sub(
+            lambda m: m.group(1) + (self.base or "http://127.0.0.1:1"), block.text
+        )
         ignore = " ".join(sorted(self.ignore))
-        script = (f"set -euo pipefail\nsource {shlex.quote(str(self.state))}\n{text}\n"
-                  f"for _name in $(compgen -v); do case ' {ignore} ' in *\" $_name \"*) ;; "
-                  f"*) declare -p \"$_name\";; esac; done > {shlex.quote(str(self.state))}\n")
-        done = subprocess.run(["bash", "-c", script], cwd=self.root, env=self.env,
-                              capture_output=True, text=True, timeout=600)
+        script = (
+            f"set -euo pipefail\nsource {shlex.quote(str(self.state))}\n{text}\n"
+            f"for _name in $(compgen -v); do case ' {ignore} ' in *\" $_name \"*) ;; "
+            f'*) declare -p "$_name";; esac; done > {shlex.quote(str(self.state))}\n'
+        )
+        done = subprocess.run(
+            ["bash", "-c", script],
+            cwd=self.root,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert done.returncode == 0, (
             f"{block.where}: the block failed (exit {done.returncode}):\n{block.text}\n"
-            f"--- stdout ---\n{done.stdout[-3000:]}\n--- stderr ---\n{done.stderr[-3000:]}")
+            f"--- stdout ---\n{done.stdout[-3000:]}\n--- stderr ---\n{done.stderr[-3000:]}"
+        )
 
     def stop(self) -> None:
         if self.server is not None:
@@ -108,7 +130,7 @@ class Reader:
 
 
 def shell_blocks(path: Path) -> list[Block]:
-    return [b for b in blocks(path, "sh")]
+    return blocks(path, "sh")
 
 
 @pytest.mark.parametrize("path", documents(), ids=lambda p: p.relative_to(REPO).as_posix())
@@ -116,8 +138,9 @@ def test_every_shell_block_runs_as_written(path, workspace):
     reader = Reader(*workspace)
     found = shell_blocks(path)
     skipped = [b for b in found if b.not_run]
-    assert len(skipped) == NOT_RUN.get(path.relative_to(REPO).as_posix(), 0), \
-        [f"{b.where}: {b.not_run}" for b in skipped]
+    assert len(skipped) == NOT_RUN.get(path.relative_to(REPO).as_posix(), 0), [
+        f"{b.where}: {b.not_run}" for b in skipped
+    ]
     try:
         for block in found:
             if block.not_run:
@@ -133,10 +156,13 @@ def test_every_shell_block_runs_as_written(path, workspace):
 def test_a_failing_block_fails_the_test(workspace, tmp_path):
     """The harness itself: an HTTP error and a failing command each fail their block."""
     doc = tmp_path / "doc.md"
-    doc.write_text("<!-- server -->\n```sh\nLOANMATCH_AUTH=off ./dev serve\n```\n\n"
-                   "```sh\nAPI=http://127.0.0.1:8000\nWHERE=$API/v1/products\n```\n\n"
-                   "```sh\ncurl -s $WHERE > /dev/null\n```\n\n"
-                   "```sh\ncurl -s $API/v1/no-such-thing\n```\n", encoding="utf-8")
+    doc.write_text(
+        "<!-- server -->\n```sh\nLOANMATCH_AUTH=off ./dev serve\n```\n\n"
+        "```sh\nAPI=http://127.0.0.1:8000\nWHERE=$API/v1/products\n```\n\n"
+        "```sh\ncurl -s $WHERE > /dev/null\n```\n\n"
+        "```sh\ncurl -s $API/v1/no-such-thing\n```\n",
+        encoding="utf-8",
+    )
     reader = Reader(*workspace)
     server, define, good, missing = shell_blocks(doc)
     try:

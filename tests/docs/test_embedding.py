@@ -3,6 +3,7 @@
 gunicorn reads ``./gunicorn.conf.py`` when started beside it; its hooks once assumed
 ``service:app`` and killed a portal's master with ``KeyError: 'loanmatch'``.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,18 +41,22 @@ def test_readme_portal_runs_under_gunicorn(tmp_path, beside_config):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = clean_env(LOANMATCH_WORKERS="1", LOANMATCH_DATA_DIR=str(tmp_path / "var"))
-    process = subprocess.Popen(portal_command(port), cwd=tmp_path, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        portal_command(port), cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
     try:
         wait_until_up(base + "/loans", process)
         status, _, body = call(base + "/")
         assert status == 200 and "/loans/docs" in body.decode()
         status, _, body = call(base + "/loans/openapi.json")
         assert status == 200 and json.loads(body)["servers"] == [{"url": "/loans"}]
-        status, _, body = call(base + "/loans/v1/match",
-                               json.loads((REPO / "rules/_profiles/tangshan-manufacturer.json")
-                                          .read_text(encoding="utf-8")),
-                               {"Authorization": "Bearer change-me-to-a-long-random-key"})
+        status, _, body = call(
+            base + "/loans/v1/match",
+            json.loads(
+                (REPO / "rules/_profiles/tangshan-manufacturer.json").read_text(encoding="utf-8")
+            ),
+            {"Authorization": "Bearer change-me-to-a-long-random-key"},
+        )
         assert status == 200, body
         assert json.loads(body)["summary"]["eligible"] > 0
         assert process.poll() is None

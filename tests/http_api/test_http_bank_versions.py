@@ -1,4 +1,5 @@
 """A bank reads its own products' history over the API, and the CLI reads it with --server."""
+
 from __future__ import annotations
 
 import os
@@ -26,8 +27,10 @@ def history(app):
     client = app.test_client()
     start = client.post("/v1/admin/reload", headers=auth("admin")).get_json()["version"]
     put = lambda who, bank, pid, text: client.put(  # noqa: E731
-        f"/v1/banks/{bank}/products/{pid}", data=text.encode(),
-        headers={**auth(who), "Content-Type": "application/yaml"}).get_json()
+        f"/v1/banks/{bank}/products/{pid}",
+        data=text.encode(),
+        headers={**auth(who), "Content-Type": "application/yaml"},
+    ).get_json()
     icbc = put("icbc", "icbc", "icbc-jingying", EDITED)["catalog_version"]
     ccb = put("admin", "ccb", "ccb-shuidai", SHUIDAI.replace("[A, B]", "[A]"))["catalog_version"]
     return client, start, icbc, ccb
@@ -46,13 +49,15 @@ def test_a_bank_lists_only_the_versions_and_files_of_its_own_products(history):
 
 def test_a_bank_diffs_its_own_products_criterion_by_criterion(history):
     client, start, icbc, ccb = history
-    response = client.get("/v1/banks/icbc/versions/diff", headers=auth("icbc"),
-                          query_string={"from": start[:11]})  # a prefix; to: the live one
+    response = client.get(
+        "/v1/banks/icbc/versions/diff", headers=auth("icbc"), query_string={"from": start[:11]}
+    )  # a prefix; to: the live one
     assert response.status_code == 200, response.get_json()
     doc = response.get_json()
     assert (doc["from"], doc["to"]) == (start, ccb)
     assert [p["lines"] for p in doc["products"]] == [
-        ["icbc/jingying: tax_paid_12m >= 20000 → >= 10000"]]  # ccb's change is not shown
+        ["icbc/jingying: tax_paid_12m >= 20000 → >= 10000"]
+    ]  # ccb's change is not shown
 
 
 def test_another_banks_history_is_refused_and_an_admin_sees_any(history):
@@ -61,17 +66,20 @@ def test_another_banks_history_is_refused_and_an_admin_sees_any(history):
         assert client.get(path, headers=auth("icbc")).status_code == 403
         assert client.get(path, headers=auth("portal")).status_code == 403
         assert client.get(path).status_code == 401
-    doc = client.get(f"/v1/banks/ccb/versions/diff?from={icbc}&to={ccb}",
-                     headers=auth("admin")).get_json()
+    doc = client.get(
+        f"/v1/banks/ccb/versions/diff?from={icbc}&to={ccb}", headers=auth("admin")
+    ).get_json()
     assert [p["lines"] for p in doc["products"]] == [
-        ["ccb/shuidai: tax_credit_rating in [A, B] → in [A]"]]
+        ["ccb/shuidai: tax_credit_rating in [A, B] → in [A]"]
+    ]
     assert client.get("/v1/banks/nobank/versions", headers=auth("admin")).status_code == 404
 
 
 def test_an_unknown_version_is_a_404_that_says_where_to_look(history):
     client = history[0]
-    response = client.get("/v1/banks/icbc/versions/diff?from=sha256:0000000000000000",
-                          headers=auth("icbc"))
+    response = client.get(
+        "/v1/banks/icbc/versions/diff?from=sha256:0000000000000000", headers=auth("icbc")
+    )
     assert response.status_code == 404
     assert "/v1/banks/icbc/versions" in response.get_json()["detail"]
     missing = client.get("/v1/banks/icbc/versions/diff", headers=auth("icbc"))
@@ -91,9 +99,14 @@ def cli(tmp_path, *args, key=None):
     env = {k: v for k, v in os.environ.items() if not k.startswith("LOANMATCH_")}
     if key:
         env["LOANMATCH_API_KEY"] = key
-    return subprocess.run([sys.executable, "-m", "loanmatch_cli", *args], cwd=tmp_path,
-                          env={**env, "PYTHONPATH": str(REPO)}, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "loanmatch_cli", *args],
+        cwd=tmp_path,
+        env={**env, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_the_cli_reads_versions_and_diffs_from_a_server_with_a_bank_key(server, tmp_path):
@@ -102,8 +115,9 @@ def test_the_cli_reads_versions_and_diffs_from_a_server_with_a_bank_key(server, 
     assert listed.returncode == 0, listed.stderr
     assert [line.split()[0] for line in listed.stdout.splitlines()] == [start, icbc]
     assert "2 recorded version(s)" in listed.stderr
-    diffed = cli(tmp_path, "diff", start, "live", "--server", url, "--bank", "icbc",
-                 key=KEYS["icbc"])
+    diffed = cli(
+        tmp_path, "diff", start, "live", "--server", url, "--bank", "icbc", key=KEYS["icbc"]
+    )
     assert diffed.returncode == 0, diffed.stderr
     assert diffed.stdout.splitlines() == ["icbc/jingying: tax_paid_12m >= 20000 → >= 10000"]
 
@@ -114,6 +128,7 @@ def test_the_cli_says_what_to_do_without_a_key_or_with_another_banks(server, tmp
     assert nokey.returncode == 2 and "LOANMATCH_API_KEY" in nokey.stderr
     other = cli(tmp_path, "versions", "--server", url, "--bank", "ccb", key=KEYS["icbc"])
     assert other.returncode == 2 and "403" in other.stderr
-    down = cli(tmp_path, "versions", "--server", "http://127.0.0.1:9", "--bank", "icbc",
-               key=KEYS["icbc"])
+    down = cli(
+        tmp_path, "versions", "--server", "http://127.0.0.1:9", "--bank", "icbc", key=KEYS["icbc"]
+    )
     assert down.returncode == 2 and "cannot reach" in down.stderr

@@ -1,12 +1,12 @@
 """``/docs`` is an interactive reference served whole by the app; openapi.json documents
 every profile field with its Chinese name, unit and an example."""
+
 from __future__ import annotations
 
 import re
 import shutil
 import subprocess
 import threading
-from pathlib import Path
 
 import pytest
 from flask import Flask
@@ -22,8 +22,14 @@ KEY = "portal-key-for-docs-page-tests"
 
 @pytest.fixture(scope="module")
 def app():
-    return create_app({"LOANMATCH_API_KEYS": f"portal:{KEY}", "LOANMATCH_WATCH": "off",
-                       "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off"})
+    return create_app(
+        {
+            "LOANMATCH_API_KEYS": f"portal:{KEY}",
+            "LOANMATCH_WATCH": "off",
+            "LOANMATCH_RATE_LIMIT": "off",
+            "LOANMATCH_LOG_JSON": "off",
+        }
+    )
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +60,8 @@ def test_the_docs_page_loads_only_assets_the_app_serves(app, mounted, prefix):
         assert response.status_code == 200, url
         assert response.content_length or response.get_data(), url
     assert "SwaggerUIBundle" in client.get(
-        prefix + "/docs/assets/swagger-ui/swagger-ui-bundle.js").get_data(as_text=True)
+        prefix + "/docs/assets/swagger-ui/swagger-ui-bundle.js"
+    ).get_data(as_text=True)
 
 
 def test_the_vendored_reference_keeps_its_licence(app):
@@ -73,8 +80,9 @@ def test_operations_are_grouped_in_the_order_a_portal_uses_them(app):
     used = [op["tags"][0] for ops in spec["paths"].values() for op in ops.values()]
     assert set(used) <= set(tags)
     assert next(iter(spec["paths"])) == "/v1/match"
-    leads = [p for p, ops in spec["paths"].items()
-             if any(op["tags"] == ["leads"] for op in ops.values())]
+    leads = [
+        p for p, ops in spec["paths"].items() if any(op["tags"] == ["leads"] for op in ops.values())
+    ]
     assert leads[0] == "/v1/leads"  # applying comes before the bank's side
 
 
@@ -105,11 +113,20 @@ def test_a_browser_renders_the_reference_under_a_prefix(mounted, tmp_path):
     thread.start()
     try:
         done = subprocess.run(
-            ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
-             f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=15000",
-             "--dump-dom",
-             f"http://127.0.0.1:{server.server_port}/loans/docs#/match/post_v1_match"],
-            capture_output=True, text=True, timeout=120)
+            [
+                "chromium",
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                f"--user-data-dir={tmp_path / 'profile'}",
+                "--virtual-time-budget=15000",
+                "--dump-dom",
+                f"http://127.0.0.1:{server.server_port}/loans/docs#/match/post_v1_match",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     finally:
         server.shutdown()
     dom = done.stdout

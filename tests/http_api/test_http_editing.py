@@ -11,8 +11,18 @@ from pathlib import Path
 import pytest
 
 from matcher.authoring.versions import VersionStore
-from tests.support.editing_api import (BASE, JINGYING, SCENARIOS, SHUIDAI, SMALL_TAXPAYER, auth,
-                                       make_app, match, status_of, write_rules)
+from tests.support.editing_api import (
+    BASE,
+    JINGYING,
+    SCENARIOS,
+    SHUIDAI,
+    SMALL_TAXPAYER,
+    auth,
+    make_app,
+    match,
+    status_of,
+    write_rules,
+)
 
 YAML = "application/yaml"
 

@@ -1,16 +1,26 @@
 """A lead application's problems arrive together, each in words a person reads (zh and en)."""
+
 from __future__ import annotations
 
 import pytest
 
-from tests.support.leads_api import (CONSENT, PORTAL, application, bearer, make_app, profile,
-                                     redis_url, write_rules)
+from tests.support.leads_api import (
+    CONSENT,
+    PORTAL,
+    application,
+    bearer,
+    make_app,
+    profile,
+    redis_url,
+    write_rules,
+)
 
 
 @pytest.fixture
 def client(tmp_path, shared_redis, key_prefix):
-    return make_app(write_rules(tmp_path / "rules"), redis_url(shared_redis),
-                    key_prefix).test_client()
+    return make_app(
+        write_rules(tmp_path / "rules"), redis_url(shared_redis), key_prefix
+    ).test_client()
 
 
 def post(client, body, **headers):
@@ -25,29 +35,45 @@ def by_pointer(doc) -> dict:
 
 
 def test_request_profile_consent_and_header_problems_come_in_one_answer(client):
-    body = application(1, requested_amount="abc", surprise=1,
-                       consent={**CONSENT, "granted": False, "at": "2024-05-01T09:00:00"},
-                       profile=profile(1, employees=-1, region_code="999999",
-                                       tax_paid_12m="lots"))
+    body = application(
+        1,
+        requested_amount="abc",
+        surprise=1,
+        consent={**CONSENT, "granted": False, "at": "2024-05-01T09:00:00"},
+        profile=profile(1, employees=-1, region_code="999999", tax_paid_12m="lots"),
+    )
     doc = post(client, body, **{"Idempotency-Key": "x" * 300})
     found = by_pointer(doc)
     assert set(found) == {
-        ("body", "/requested_amount"), ("body", "/surprise"), ("body", "/consent/granted"),
-        ("body", "/consent/at"), ("body", "/profile/employees"),
-        ("body", "/profile/region_code"), ("body", "/profile/tax_paid_12m"), ("header", "")}
+        ("body", "/requested_amount"),
+        ("body", "/surprise"),
+        ("body", "/consent/granted"),
+        ("body", "/consent/at"),
+        ("body", "/profile/employees"),
+        ("body", "/profile/region_code"),
+        ("body", "/profile/tax_paid_12m"),
+        ("header", ""),
+    }
     assert doc["type"].endswith("invalid-request")
     assert doc["detail"].startswith("8 problem(s) in the application")
 
 
 def test_each_problem_reads_as_a_sentence_in_chinese_and_english(client):
-    body = application(1, requested_amount="abc", requested_term_months=None, surprise=1,
-                       profile={**profile(1, employees="many"), "turnover": 5})
+    body = application(
+        1,
+        requested_amount="abc",
+        requested_term_months=None,
+        surprise=1,
+        profile={**profile(1, employees="many"), "turnover": 5},
+    )
     del body["requested_term_months"]
     found = by_pointer(post(client, body))
     amount = found[("body", "/requested_amount")]
     assert amount["detail"] == "must be a whole number of yuan, such as 1000000"
-    assert amount["message"] == {"zh": "申请金额：须为以元计的整数，如 1000000",
-                                 "en": "must be a whole number of yuan, such as 1000000"}
+    assert amount["message"] == {
+        "zh": "申请金额：须为以元计的整数，如 1000000",
+        "en": "must be a whole number of yuan, such as 1000000",
+    }
     assert found[("body", "/requested_term_months")]["message"]["zh"] == "申请期限：必填"
     assert found[("body", "/surprise")]["detail"] == "is not a field this request takes"
     unknown = found[("body", "/profile/turnover")]["message"]
