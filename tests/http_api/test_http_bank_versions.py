@@ -10,15 +10,18 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.support.editing_api import JINGYING, KEYS, SHUIDAI, auth, make_app, write_rules
+from tests.support.editing_api import (  # noqa: F401 (fixtures)
+    JINGYING,
+    KEYS,
+    SHUIDAI,
+    app,
+    auth,
+    put,
+    rules,
+)
 from tests.support.paths import REPO
 
 EDITED = JINGYING.replace("value: 20000", "value: 10000")
-
-
-@pytest.fixture
-def app(tmp_path):
-    return make_app(write_rules(tmp_path / "rules"), tmp_path / "var")
 
 
 @pytest.fixture
@@ -26,13 +29,9 @@ def history(app):
     """Three versions: the start, icbc's edit (by icbc's key), ccb's edit (by admin)."""
     client = app.test_client()
     start = client.post("/v1/admin/reload", headers=auth("admin")).get_json()["version"]
-    put = lambda who, bank, pid, text: client.put(  # noqa: E731
-        f"/v1/banks/{bank}/products/{pid}",
-        data=text.encode(),
-        headers={**auth(who), "Content-Type": "application/yaml"},
-    ).get_json()
-    icbc = put("icbc", "icbc", "icbc-jingying", EDITED)["catalog_version"]
-    ccb = put("admin", "ccb", "ccb-shuidai", SHUIDAI.replace("[A, B]", "[A]"))["catalog_version"]
+    icbc = put(client, "icbc", "icbc", "icbc-jingying", EDITED).get_json()["catalog_version"]
+    ccb = put(client, "admin", "ccb", "ccb-shuidai", SHUIDAI.replace("[A, B]", "[A]"))
+    ccb = ccb.get_json()["catalog_version"]
     return client, start, icbc, ccb
 
 

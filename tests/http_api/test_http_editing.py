@@ -11,48 +11,10 @@ from pathlib import Path
 import pytest
 
 from matcher.authoring.versions import VersionStore
-from tests.support.editing_api import (
-    BASE,
-    JINGYING,
-    SCENARIOS,
-    SHUIDAI,
-    SMALL_TAXPAYER,
-    auth,
-    make_app,
-    match,
-    status_of,
-    write_rules,
-)
-
-YAML = "application/yaml"
-
-
-@pytest.fixture
-def rules(tmp_path) -> Path:
-    return write_rules(tmp_path / "rules")
-
-
-@pytest.fixture
-def app(rules, tmp_path):
-    return make_app(rules, tmp_path / "var")
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def put(client, who, bank, pid, text, content_type=YAML):
-    return client.put(f"/v1/banks/{bank}/products/{pid}", data=text.encode("utf-8"),
-                      headers={**auth(who), "Content-Type": content_type})
-
-
-def snapshot(root: Path) -> dict:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+from service import create_app
+from tests.support.editing_api import (BASE, JINGYING, KEYS, SCENARIOS, SHUIDAI,  # noqa: F401
+                                       SMALL_TAXPAYER, YAML, app, auth, client, line_of, match,
+                                       put, rules, snapshot, status_of, write_rules)
 
 
 # --- who may write ---------------------------------------------------------------------
