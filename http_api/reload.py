@@ -395,12 +395,23 @@ def watch(app: "Flask", server=None, share: bool = True) -> Reloader:
 
 
 def start_in_master(server) -> None:
-    """gunicorn's ``when_ready``: the master watches, reloads and re-executes itself."""
+    """gunicorn's ``when_ready``: the master watches, reloads and re-executes itself.
+
+    gunicorn reads ``./gunicorn.conf.py`` for whatever app it runs from the checkout
+    (a portal that mounts loanmatch, say): an app that is not loanmatch's own is left
+    alone, since its master holds no catalog to follow.
+    """
     from .reexec import adopt
+    from .state import EXTENSION
     if not server.cfg.preload_app:
         server.log.warning("hot reload needs preload_app; rules are read once per worker")
         return
-    found = watch(server.app.wsgi(), server)
+    app = server.app.wsgi()
+    if EXTENSION not in getattr(app, "extensions", {}):
+        server.log.info("%s is not loanmatch's service:app: no rules watcher in the master",
+                        getattr(server.app, "app_uri", None) or "the app")
+        return
+    found = watch(app, server)
     server.handle_hup = found.reexec_master
     adopt(server)
     server.log.info("watching %s for rule changes (%s)", found.root,
