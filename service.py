@@ -41,7 +41,7 @@ def __getattr__(name: str):
     if name != "app":
         raise AttributeError(f"module 'service' has no attribute {name!r}")
     from http_api.settings import ConfigError
-    from matcher.engine.catalog import CatalogError
+    from matcher.catalog import CatalogError
     global app
     try:
         app = create_app()

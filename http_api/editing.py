@@ -27,7 +27,7 @@ from marshmallow import ValidationError
 
 from matcher.authoring.rulefiles import rules_lock, stage, write_atomically
 from matcher.authoring.validation import Finding, check_scenarios, lint_products, relative
-from matcher.engine.catalog import rule_files
+from matcher.catalog import rule_files
 from matcher.results.explain import walk
 from matcher.results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
 from matcher.rulefile import source as yamlsource

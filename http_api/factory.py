@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from flask import Flask
 
-from matcher.engine.catalog import load_catalog
+from matcher.catalog import load_catalog
 
 from . import admin, editing, leads, logs, match, ops, openapi, problems, products, ratelimit
 from . import reload, replay  # hot reload; POST /v1/match?catalog_version=
@@ -22,7 +22,7 @@ from .settings import Settings
 from .state import EXTENSION, ServiceState
 
 if TYPE_CHECKING:
-    from matcher.engine.catalog import Catalog
+    from matcher.catalog import Catalog
 
 log = logging.getLogger("loanmatch.http")
 EXPOSED_HEADERS = ["X-Request-ID", "Retry-After"]

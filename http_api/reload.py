@@ -52,7 +52,7 @@ from matcher.authoring.rulefiles import fingerprint, manifest, rules_lock, stage
 from matcher.authoring.scenario import scenario_files
 from matcher.authoring.validation import Finding, Validation, check_scenarios, lint_products
 from matcher.authoring.versions import VersionStore, capture
-from matcher.engine.catalog import Catalog
+from matcher.catalog import Catalog
 
 if TYPE_CHECKING:
     from flask import Flask

@@ -41,7 +41,7 @@ def resolve(argument: str, store) -> Path:
               help="recorded versions (default: $LOANMATCH_VERSIONS_DIR or var/catalog-versions)")
 def diff(old, new, versions_dir):
     """Print what changed from OLD to NEW, criterion by criterion, per product."""
-    from matcher.engine.catalog import CatalogError
+    from matcher.catalog import CatalogError
     from matcher.authoring.diff import diff_catalogs
     from matcher.authoring.versions import VersionStore
     store = VersionStore(versions_dir)

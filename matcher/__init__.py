@@ -14,7 +14,7 @@ __all__ = ["load_catalog", "Catalog", "CatalogError", "load_profile", "ProfileEr
 
 def __getattr__(name):  # imported on first use: importing matcher compiles nothing
     if name in ("load_catalog", "Catalog", "CatalogError"):
-        from .engine import catalog
+        from . import catalog
         return getattr(catalog, name)
     if name in ("load_profile", "ProfileError"):
         from .vocabulary import profile

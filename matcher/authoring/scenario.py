@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 
-from ..engine.catalog import Catalog, load_catalog
+from ..catalog import Catalog, load_catalog
 from ..results.explain import SOURCES_OF, CriterionOutcome, walk
 from ..results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
 from ..rulefile import source as yamlsource

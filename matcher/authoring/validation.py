@@ -27,7 +27,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from ..engine.catalog import Catalog, read_products
+from ..catalog import Catalog, read_products
 from .scenario import run_scenarios
 
 VALIDATION_TIMEOUT = 120  # seconds; a check that takes longer is a rejected change

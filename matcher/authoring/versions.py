@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from ..engine.catalog import rule_files
+from ..catalog import rule_files
 
 DEFAULT_DIR = "var/catalog-versions"
 VERSION = re.compile(r"^sha256:[0-9a-f]{16}\Z")
@@ -59,7 +59,7 @@ class VersionRecord:
 def capture(rules_root: str | Path) -> tuple[str, dict[str, bytes]]:
     """The version hash of the product files under ``rules_root`` and their bytes.
 
-    The hash is computed exactly as ``matcher.engine.catalog.read_products`` computes it.
+    The hash is computed exactly as ``matcher.catalog.read_products`` computes it.
     A caller that validates a folder before it goes live can capture it first and
     pass ``files`` to ``record``, so an edit landing in between is not recorded.
     """

@@ -15,18 +15,18 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
-from ..results.ranking import Ranking
-from ..results.result import (ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult, MatchResult,
+from .engine.compiler import TooComplex, compiled
+from .engine.durable import Engine
+from .engine.prefilter import RegionIndex
+from .engine.triage import Triage
+from .results.ranking import Ranking
+from .results.result import (ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult, MatchResult,
                               entry_template)
-from ..rulefile import source as yamlsource
-from ..rulefile.checks import never_true
-from ..rulefile.product import Product, read_product
-from ..rulefile.source import Location, Problem
-from ..vocabulary.profile import Profile, load_profile
-from .compiler import TooComplex, compiled
-from .durable import Engine
-from .prefilter import RegionIndex
-from .triage import Triage
+from .rulefile import source as yamlsource
+from .rulefile.checks import never_true
+from .rulefile.product import Product, read_product
+from .rulefile.source import Location, Problem
+from .vocabulary.profile import Profile, load_profile
 
 log = logging.getLogger(__name__)
 NEAR_MISS_LIMIT = 2  # an ineligible product failing at most this many conditions
