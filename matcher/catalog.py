@@ -119,6 +119,7 @@ class Catalog:
         self.version = version
         self.root = root
         self.by_id = {p.id: p for p in products}
+        self.product_ids = tuple(self.by_id)  # one object: a rates snapshot keyed to it
         self._rules = [compiled(p) for p in products]
         self._engine = Engine(self._rules)
         # The catalog lives as long as the process: keep the collector from
@@ -137,11 +138,13 @@ class Catalog:
         return self._engine.ruleset_count
 
     def match(self, profile: Any, as_of: date | None = None,
-              approval_rates: Mapping[str, Any] | Callable[[list[str]], Mapping] | None = None,
+              approval_rates: Mapping[str, Any] | None = None,
               product_ids: Iterable[str] | None = None,
               list_limit: int | None = LIST_LIMIT) -> MatchResult:
         """Every product's answer for ``profile`` (a dict as posted, or a loaded Profile).
 
+        ``approval_rates`` maps product ids to approval rates in the enterprise's
+        segment (a snapshot read before matching; missing ones score neutrally).
         All eligible products are ranked and returned; near misses and
         incomplete products are counted in full but listed up to
         ``list_limit`` each (fewest failures / missing fields first), since
@@ -150,7 +153,7 @@ class Catalog:
         return self.match_many([profile], as_of, [approval_rates], product_ids, list_limit)[0]
 
     def match_many(self, profiles: Sequence[Any], as_of: date | None = None,
-                   approval_rates: Sequence[Mapping | Callable | None] | None = None,
+                   approval_rates: Sequence[Mapping[str, Any] | None] | None = None,
                    product_ids: Iterable[str] | None = None,
                    list_limit: int | None = LIST_LIMIT) -> list[MatchResult]:
         """``match`` for each profile (``approval_rates``: one per profile), with
@@ -186,7 +189,7 @@ class Catalog:
         return _Screen(values, total, cand, failing, fixed_failing, undecided, possible)
 
     def _result(self, profile: Any, screen: _Screen, fired: set[int],
-                approval_rates: Mapping[str, Any] | Callable[[list[str]], Mapping] | None,
+                approval_rates: Mapping[str, Any] | None,
                 list_limit: int | None) -> MatchResult:
         values, cand, failing = screen.values, screen.cand, screen.failing
         fired_mask = np.isin(cand, np.fromiter(fired, dtype=np.int64, count=len(fired)))
@@ -209,8 +212,6 @@ class Catalog:
         def explained(index: int, status: str) -> EligibilityResult:
             return EligibilityResult(self.products[index], status, values=values)
 
-        if callable(approval_rates):  # e.g. one pipelined Redis read for just these products
-            approval_rates = approval_rates([self.products[i].id for i in eligible])
         ranked = self._ranking.rank(eligible, values, approval_rates)
         listed = self._ranking.fewest_first(failing[near_mask], cand[near_mask], list_limit)
         near_results = [explained(i, INELIGIBLE) for i in listed]
