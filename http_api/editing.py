@@ -32,7 +32,7 @@ from matcher.results.explain import walk
 from matcher.results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
 from matcher.rulefile import source as yamlsource
 from matcher.rulefile.condition import FAIL, PASS, evaluate
-from matcher.rulefile.product import ID_PATTERN
+from matcher.vocabulary.ids import BANK_ID, PRODUCT_ID
 from matcher.vocabulary.profile import ProfileError, load_profile
 
 from .admin import actor
@@ -48,7 +48,6 @@ protect(bp)
 
 YAML_TYPES = ("application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml")
 SCENARIO_SUFFIX = ".test.yaml"
-_BANK_ID = re.compile(r"^[a-z0-9][a-z0-9_]*\Z")  # not _profiles and the like
 _preview_options = PreviewOptionsSchema()
 _preview_request = PreviewRequestSchema()
 _publish_request = PublishRequestSchema()
@@ -63,7 +62,7 @@ def _scope(bank_id: str, product_id: str, missing: int = 422) -> Principal:
     if state().settings.auth and principal.role != "admin" and principal.bank != bank_id:
         raise Problem(403, "forbidden", f"only the key of bank '{bank_id}' or an admin key "
                                         f"may change the products of bank '{bank_id}'")
-    if not _BANK_ID.match(bank_id) or not ID_PATTERN.match(product_id):
+    if not BANK_ID.match(bank_id) or not PRODUCT_ID.match(product_id):
         detail = ("a bank id is lower-case letters, digits and '_'; a product id also '-', "
                   "at most 64 characters")
         if missing == 404:

@@ -13,6 +13,7 @@ from leads import DECLINE_REASONS, STATUSES
 from leads.delivery import CLAIM_MAX
 from leads.intake import IDEMPOTENCY_KEY_MAX
 from matcher.vocabulary.fields import MONEY_MAX
+from matcher.vocabulary.ids import BANK_ID, BANK_ID_SCHEMA
 from matcher.vocabulary.profile import StrictBoolean
 
 from . import schemas as S
@@ -77,7 +78,7 @@ class ClaimQuerySchema(_Strict):
 
 
 class StatsQuerySchema(_Strict):
-    bank = fields.String(validate=validate.Regexp(r"^[a-z0-9_]+$(?!\n)"), metadata={
+    bank = fields.String(validate=validate.Regexp(BANK_ID), metadata={
         "description": "admin: one bank only (a bank key always sees its own)"})
 
 
@@ -238,7 +239,7 @@ _PATH = {
                 "schema": {"type": "string", "pattern": _LEAD_ID},
                 "description": "the lead's id (26 characters)"},
     "bank_id": {"in": "path", "name": "bank_id", "required": True,
-                "schema": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+                "schema": {"type": "string", "pattern": BANK_ID_SCHEMA},
                 "description": "the bank's id, as in its API key's role bank:<bank_id>"},
 }
 

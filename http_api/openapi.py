@@ -13,6 +13,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, Flask, current_app, jsonify, render_template_string, request, url_for
 
+from matcher.vocabulary.ids import BANK_ID_SCHEMA
 from matcher.vocabulary.profile import ProfileSchema
 
 from . import schemas as S
@@ -186,7 +187,7 @@ def _profile_shapes(schema: dict) -> None:
             properties[name].update(shape)
     banks = properties.get("bank_relationships", {}).get("items")
     if banks is not None:
-        banks["pattern"] = "^[a-z0-9_]+$"
+        banks["pattern"] = BANK_ID_SCHEMA
 
 
 def undocumented(app: Flask) -> list[str]:

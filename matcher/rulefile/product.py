@@ -14,12 +14,12 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..vocabulary import fields as F
+from ..vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
 from .checks import operator_problem
 from .condition import OPERATORS, Criterion, Group, Node, top_level
 from .source import Location, Problem, YDict, YList, located  # noqa: F401
 from .terms import Terms, read_terms
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
 TOP_KEYS = ("id", "bank", "bank_name", "name", "source", "terms", "eligibility", "unparsed")
 CRITERION_KEYS = ("field", "op", "value", "label", "source")
 _CODE_PATTERNS = {
@@ -27,6 +27,7 @@ _CODE_PATTERNS = {
     "province_code": re.compile(r"^\d{2}(0000)?\Z"),
     "city_code": re.compile(r"^\d{4}(00)?\Z"),
     "industry_code": re.compile(r"^[A-T](\d{2,4})?\Z"),
+    "bank_relationships": BANK_ID,  # its members are bank ids
 }
 
 
@@ -95,7 +96,7 @@ class _Reader:
                             f"choose from {', '.join(fld.choices)}")
             return None
         if kind in (F.CODE, F.LIST) or fld.name in _CODE_PATTERNS:
-            pattern = _CODE_PATTERNS.get(fld.name, re.compile(r"^[a-z0-9_]+\Z"))
+            pattern = _CODE_PATTERNS[fld.name]
             if not pattern.match(text):
                 self.err(where, f"'{text}' is not a valid {fld.name}")
                 return None
@@ -240,9 +241,10 @@ def read_product(data: Any, path: str, whole: Location) -> tuple[Product | None,
         if key not in data:
             reader.err(whole, f"missing '{key}'")
     pid, bank, name = data.get("id"), data.get("bank"), data.get("name")
-    for key, val in (("id", pid), ("bank", bank)):
-        if key in data and not (isinstance(val, str) and ID_PATTERN.match(val)):
-            reader.err(at(key), f"{key} must be lower-case letters, digits, '-' or '_'")
+    if "id" in data and not (isinstance(pid, str) and PRODUCT_ID.match(pid)):
+        reader.err(at("id"), "id must be lower-case letters, digits, '-' or '_'")
+    if "bank" in data and not (isinstance(bank, str) and BANK_ID.match(bank)):
+        reader.err(at("bank"), f"bank must be {BANK_ID_RULE}")
     if "name" in data and not (isinstance(name, str) and name.strip()):
         reader.err(at("name"), "name takes the product's name")
     for key in ("bank_name", "source"):

@@ -13,6 +13,7 @@ import json
 
 from ..vocabulary import fields as F
 from ..vocabulary.fields import COLLATERALS
+from ..vocabulary.ids import BANK_ID_SCHEMA, PRODUCT_ID_SCHEMA
 from .checks import _ALLOWED
 from .condition import OPERATORS
 from .terms import CHANNELS
@@ -92,8 +93,8 @@ def schema() -> dict:
         "required": ["id", "bank", "name", "eligibility"],
         "additionalProperties": False,
         "properties": {
-            "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
-            "bank": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
+            "id": {"type": "string", "pattern": PRODUCT_ID_SCHEMA},
+            "bank": {"type": "string", "pattern": BANK_ID_SCHEMA},
             "bank_name": {"type": "string"},
             "name": {"type": "string", "minLength": 1},
             "source": {"type": "string"},

@@ -35,6 +35,7 @@ from marshmallow import (RAISE, Schema, ValidationError, fields as mf, pre_load,
 
 from . import fields as F
 from .creditcode import credit_code_problem
+from .ids import BANK_ID
 from .regions import PROVINCES as PROVINCE_NAMES
 from .sizeclass import size_class
 
@@ -43,7 +44,6 @@ DERIVED_POSTED = "derived by the service, do not post"
 
 _DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?\Z")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-_BANK_ID = re.compile(r"[a-z0-9_]+\Z")
 _REGION_CODE = re.compile(r"[0-9]{6}\Z")
 _INDUSTRY_CODE = re.compile(r"([A-T])([0-9]{2,4})?\Z")
 _FEN = Decimal("0.01")
@@ -220,7 +220,7 @@ def _check_industry_code(value: str) -> None:
 
 
 def _check_bank_id(value: str) -> None:
-    if not _BANK_ID.match(value):
+    if not BANK_ID.match(value):
         raise ValidationError(f"must be a bank id of lower-case letters, digits and '_' "
                               f"(such as \"icbc\"), {_got(value)}")
 
