@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, url_for
 
-from matcher.results.explain import plain
+from matcher.vocabulary.plain import plain
 from matcher.results.result import DERIVED_SHOWN, INELIGIBLE, EligibilityResult
 from matcher.rulefile.product import Product
 from matcher.vocabulary.profile import ProfileError

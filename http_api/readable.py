@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.results.explain import SOURCES_OF, CriterionOutcome, message, plain, walk
+from matcher.results.explain import SOURCES_OF, CriterionOutcome, message, walk
 from matcher.rulefile.condition import UNKNOWN, Criterion, Group, Node
 from matcher.vocabulary import fields as F
+from matcher.vocabulary.plain import plain
 
 GROUP_TEXT = {
     "all": {"zh": "同时满足以下全部条件", "en": "all of the following"},

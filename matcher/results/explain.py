@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from ..rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node, combine
 from ..vocabulary import fields as F
+from ..vocabulary.plain import plain
 from ..vocabulary.regions import region_name
 
 # The operator shown when a criterion stands under ``not``.
@@ -78,17 +79,6 @@ def _expected(c: Criterion) -> Any:
     if cached is None:  # the bound as JSON, once per criterion (frozen: bypass setattr)
         cached = c.__dict__["_expected_json"] = plain(c.value)
     return cached
-
-
-def plain(value: Any) -> Any:
-    """JSON-ready: Decimal → int/float (bounds carry at most a few decimals), tuples → lists."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (tuple, list)):
-        return [plain(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
 
 
 def _negated(node: Criterion) -> tuple[Criterion, str, bool]:
