@@ -7,7 +7,6 @@ with every problem located, so a typo never takes a product silently out of
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 from datetime import date
 from pathlib import Path
@@ -22,7 +21,7 @@ from .engine.triage import Triage
 from .results.ranking import Ranking
 from .results.result import (ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult, MatchResult,
                               entry_template)
-from .rulefile import source as yamlsource
+from .rulefile import layout, source as yamlsource
 from .rulefile.checks import never_true
 from .rulefile.product import Product, read_product
 from .rulefile.source import Location, Problem
@@ -44,36 +43,56 @@ class CatalogError(ValueError):
 
 
 def rule_files(root: Path) -> list[Path]:
-    """Product files: ``<root>/<bank>/*.yaml``, not ``_*.yaml`` (bank settings such as
-    branches), ``*.test.yaml`` (scenarios) nor anything in a ``_folder`` (base profiles)."""
+    """Product files (``layout.PRODUCT``): ``<root>/<bank>/*.yaml``, or ``root`` itself
+    when it is one file."""
+    root = Path(root)
     if root.is_file():
         return [root]
-    files = [p for p in root.glob("*/*.y*ml")
-             if p.suffix in (".yaml", ".yml") and not p.name.startswith(("_", "."))
-             and not p.parent.name.startswith(("_", "."))  # _profiles/ and the like
-             and not p.name.endswith((".test.yaml", ".test.yml"))]
-    return sorted(files)
+    return layout.files_of(root, [layout.PRODUCT])
 
 
 def read_products(root: Path, progress: Callable[[Path], None] | None = None
                   ) -> tuple[list[Product], list[Problem], str]:
     """Products, every problem found, and the content hash of the files read."""
     root = Path(root)
+    if not root.exists():
+        return [], [Problem(Location(str(root), 1, 1), "no such rules folder")], ""
+    single = root.is_file()
+
+    def entries():
+        for path in rule_files(root):
+            if progress:
+                progress(path)
+            rel = path.name if single else path.relative_to(root).as_posix()
+            yield rel, str(path), lambda path=path: yamlsource.read(path)[0]
+
+    return _read(entries(), None if single else root.name)
+
+
+def read_content(files: Mapping[str, layout.Content], root: str = ""
+                 ) -> tuple[list[Product], list[Problem], str]:
+    """``read_products`` for a folder given as content: relative path → text (or bytes),
+    laid out as on disk (``matcher.rulefile.layout``); files of other kinds are ignored.
+    Locations read ``<root>/<path>`` (just ``<path>`` by default)."""
+    def entries():
+        for rel, raw in layout.of_kind(files, layout.PRODUCT).items():
+            shown = f"{root}/{rel}" if root else rel
+            yield rel, shown, lambda raw=raw, shown=shown: yamlsource.decode(raw, shown)
+
+    return _read(entries(), root)
+
+
+def _read(entries, folder_root) -> tuple[list[Product], list[Problem], str]:
+    """Products from ``(rel, shown path, text getter)``; ``folder_root`` is None for a
+    single file (no folder to check the bank against)."""
     products: list[Product] = []
     problems: list[Problem] = []
-    digest = hashlib.sha256()
-    if not root.exists():
-        problems.append(Problem(Location(str(root), 1, 1), "no such rules folder"))
-        return products, problems, ""
+    texts: list[tuple[str, str]] = []
     seen: dict[str, Location] = {}
-    for path in rule_files(root):
-        if progress:
-            progress(path)
-        shown = str(path)
-        rel = path.relative_to(root).as_posix() if path != root else path.name
+    for rel, shown, text_of in entries:
         try:
-            text, _ = yamlsource.read(path)
-            digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
+            text = text_of()
+            texts.append((rel, text))
             data = yamlsource.load(text, shown)
         except yamlsource.YAMLSourceError as exc:
             problems.extend(exc.problems)
@@ -83,20 +102,21 @@ def read_products(root: Path, progress: Callable[[Path], None] | None = None
         problems.extend(found)
         if product is None:
             continue
-        found = _product_checks(product, data, path, root, whole, seen)
+        folder = None if folder_root is None else rel.split("/")[0]
+        found = _product_checks(product, data, shown, folder, whole, seen)
         problems.extend(found)
         if not any(p.severity == "error" for p in found):
             products.append(product)
-    return products, problems, "sha256:" + digest.hexdigest()[:16]
+    return products, problems, layout.content_version(texts)
 
 
-def _product_checks(product: Product, data: Any, path: Path, root: Path, whole: Location,
-                    seen: dict[str, Location]) -> list[Problem]:
+def _product_checks(product: Product, data: Any, shown: str, folder: str | None,
+                    whole: Location, seen: dict[str, Location]) -> list[Problem]:
     at = data.where if hasattr(data, "where") else (lambda _k: whole)
-    problems = never_true(product.eligibility, str(path))
-    if path != root and path.parent.name != product.bank:
+    problems = never_true(product.eligibility, shown)
+    if folder is not None and folder != product.bank:
         problems.append(Problem(at("bank"), f"bank '{product.bank}' differs from its folder "
-                                            f"'{path.parent.name}'; move the file or fix bank"))
+                                            f"'{folder}'; move the file or fix bank"))
     if product.id in seen:
         problems.append(Problem(at("id"), f"duplicate product id '{product.id}' "
                                           f"(also in {seen[product.id]})"))
@@ -233,8 +253,24 @@ class _Screen(NamedTuple):
 
 def load_catalog(path: str | Path, progress: Callable[[Path], None] | None = None) -> Catalog:
     """Read, validate and compile every rule file under ``path``; CatalogError on any error."""
-    products, problems, version = read_products(Path(path), progress)
+    return _loaded(read_products(Path(path), progress), str(path))
+
+
+def load_catalog_from_content(files: Mapping[str, layout.Content], root: str = "") -> Catalog:
+    """``load_catalog`` for a rules folder given as content (relative path → text), like
+    zen's ``create_decision(content)``: a draft is checked without writing it anywhere.
+
+        load_catalog_from_content({"icbc/jyk.yaml": text, ...})
+
+    The version is the one ``load_catalog`` gives the same files on disk. Compiling is
+    for good in this process (durable_rules never frees a ruleset): check drafts in a
+    process that exits (``matcher.authoring.validation``)."""
+    return _loaded(read_content(files, root), root or None)
+
+
+def _loaded(read: tuple[list[Product], list[Problem], str], root: str | None) -> Catalog:
+    products, problems, version = read
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise CatalogError(errors)
-    return Catalog(products, version, str(path))
+    return Catalog(products, version, root)

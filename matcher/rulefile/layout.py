@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
-from typing import Iterable, Mapping
+from typing import Iterable, Mapping, Union
+
+Content = Union[str, bytes]  # a file's text, or its bytes still to be decoded as UTF-8
 
 PRODUCT, SCENARIO, BRANCHES, PROFILE, IGNORED = (
     "product", "scenario", "branches", "profile", "ignored")
@@ -65,6 +67,11 @@ def profile_path(name: str) -> str:
     return f"{PROFILES_DIR}/{name}.json"
 
 
+def by_path(rel: str) -> list[str]:
+    """Sort key: relative paths in the order ``Path`` objects sort (part by part)."""
+    return rel.split("/")
+
+
 def files_of(root: Path, wanted: Iterable[str]) -> list[Path]:
     """The files under ``root`` of the kinds ``wanted``, sorted by path."""
     root, wanted = Path(root), set(wanted)
@@ -87,12 +94,35 @@ def content_version(texts: Iterable[tuple[str, str]]) -> str:
     so it is computed here only.
     """
     digest = hashlib.sha256()
-    for rel, text in sorted(texts, key=lambda item: item[0].split("/")):  # as Paths sort
+    for rel, text in sorted(texts, key=lambda item: by_path(item[0])):
         digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
     return "sha256:" + digest.hexdigest()[:16]
 
 
-def of_kind(files: Mapping[str, str], wanted: str) -> dict[str, str]:
+def of_kind(files: Mapping[str, Content], wanted: str) -> dict[str, Content]:
     """The entries of a content mapping (relative path → text) of one kind, sorted."""
-    return {rel: files[rel] for rel in sorted(files, key=lambda rel: rel.split("/"))
-            if kind(rel) == wanted}
+    return {rel: files[rel] for rel in sorted(files, key=by_path) if kind(rel) == wanted}
+
+
+def read_folder(root: Path, kinds: Iterable[str] = (PRODUCT, SCENARIO, PROFILE)
+                ) -> dict[str, bytes]:
+    """The folder's files of ``kinds`` as content (relative path → bytes, decoded by the
+    reader so that a file that is not UTF-8 is reported where it is read)."""
+    root = Path(root)
+    found = {}
+    for path in files_of(root, kinds):
+        try:
+            found[path.relative_to(root).as_posix()] = path.read_bytes()
+        except FileNotFoundError:  # removed while listed
+            continue
+    return found
+
+
+def digest(files: Mapping[str, Content]) -> str:
+    """One hash of a whole content mapping (every path and its bytes): "the same files"."""
+    h = hashlib.sha256()
+    for rel in sorted(files):
+        raw = files[rel]
+        data = raw.encode() if isinstance(raw, str) else raw
+        h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()
