@@ -31,6 +31,7 @@ from matcher.catalog import rule_files
 from matcher.results.explain import walk
 from matcher.results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
 from matcher.rulefile import source as yamlsource
+from matcher.rulefile.layout import scenario_names
 from matcher.rulefile.condition import FAIL, PASS, evaluate
 from matcher.vocabulary.ids import BANK_ID, PRODUCT_ID
 from matcher.vocabulary.profile import ProfileError, load_profile
@@ -47,7 +48,6 @@ bp = Blueprint("editing", __name__, url_prefix="/v1/banks/<bank_id>/products")
 protect(bp)
 
 YAML_TYPES = ("application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml")
-SCENARIO_SUFFIX = ".test.yaml"
 _preview_options = PreviewOptionsSchema()
 _preview_request = PreviewRequestSchema()
 _publish_request = PublishRequestSchema()
@@ -156,15 +156,9 @@ def _check_in_context(rel: str, files: dict[str, str], product_id: str, scenario
         product = next((p for p in products if p.id == product_id
                         and relative(p.path, copy) == rel), None)
         if scenarios and not mine:
-            tests = [t for t in _test_files(rel) if (copy / t).is_file()]
+            tests = [t for t in scenario_names(rel) if (copy / t).is_file()]
             mine = check_scenarios(copy, products, tests)
     return mine, product
-
-
-def _test_files(rel: str) -> tuple[str, str]:
-    """``icbc/jyk.yaml`` → its scenario file's possible names, the usual one first."""
-    stem = rel[: -len(Path(rel).suffix)]
-    return stem + SCENARIO_SUFFIX, stem + ".test.yml"
 
 
 def _publish_body() -> tuple[bytes, str | None]:
@@ -222,8 +216,8 @@ def publish(bank_id: str, product_id: str):
         body = _decode(raw, rel)
         _read_draft(body, rel, bank_id, product_id)
         files = {rel: body}
-        tests = next((t for t in _test_files(rel) if (reloader.root / t).is_file()),
-                     _test_files(rel)[0])
+        tests = next((t for t in scenario_names(rel) if (reloader.root / t).is_file()),
+                     scenario_names(rel)[0])
         if scenarios is not None:
             _scenarios_name(scenarios, tests, product_id)
             files[tests] = scenarios
@@ -268,7 +262,7 @@ def retire(bank_id: str, product_id: str):
         shelf.mkdir(parents=True, exist_ok=True)
         stem = target.name[: -len(target.suffix)]
         moved: list[tuple[Path, Path]] = []
-        for path in (target, *(reloader.root / t for t in _test_files(
+        for path in (target, *(reloader.root / t for t in scenario_names(
                 target.relative_to(reloader.root).as_posix()))):
             if path.is_file():
                 rest = path.name[len(stem):]

@@ -31,8 +31,8 @@ import redis
 from leads import (Branch, BranchFileError, LeadError, LeadStore, StoreUnavailable, connect,
                    load_branches)
 from leads import embedded
-from leads.branches import FILENAME
 from leads.outcomes import ApprovalRates
+from matcher.rulefile import layout
 
 log = logging.getLogger("loanmatch.leads")
 EXTENSION = "loanmatch.leads"
@@ -205,7 +205,7 @@ def ranking_rates(product_ids: Sequence[str]) -> ApprovalRates | None:
 def _stamp(rules: Path) -> tuple:
     """What changes when a branch file is added, removed or edited."""
     found = []
-    for path in sorted(rules.glob(f"*/{FILENAME}")):
+    for path in layout.files_of(rules, [layout.BRANCHES]):
         try:
             info = path.stat()
         except OSError:
