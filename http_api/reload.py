@@ -3,10 +3,12 @@
 durable_rules cannot free a ruleset (``DESIGN.md``), so a process that swapped catalogs
 in place would grow on every edit. Under gunicorn (``preload_app``) the master owns a
 ``Reloader``: its thread watches the rules folder (a scan every ``LOANMATCH_WATCH``
-seconds; reload requests at once), copies the folder aside, lints the copy (pure
-Python, in the master), runs the scenario files the change touches in a child process
-(``matcher.authoring.validation``; scenarios compile rules), and only when all pass compiles the
-copy in the master, makes it the app's catalog and sends itself SIGHUP. gunicorn then
+seconds; reload requests at once), reads the folder once as content (relative path →
+bytes, under the rules lock), lints it (pure Python, in the master), runs the scenario
+files the change touches in a child process (``matcher.authoring.validation``; scenarios
+compile rules) — except those an editing request already ran on exactly this content —
+and only when all pass compiles it in the master, makes it the app's catalog and sends
+itself SIGHUP. gunicorn then
 forks new workers — which inherit the new catalog — and stops the old ones gracefully
 (they finish their requests). A change that fails never reaches a process that serves:
 the last good catalog stays, and the findings are the "pending" errors that
@@ -34,12 +36,11 @@ at thousands of products should be restarted in a quiet hour; ``reloads`` in
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import logging
 import os
-import shutil
 import signal
-import tempfile
 import threading
 import time
 import uuid
@@ -48,11 +49,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matcher.authoring.changes import scenarios_to_run
-from matcher.authoring.rulefiles import fingerprint, manifest, rules_lock, stage, write_atomically
-from matcher.authoring.scenario import scenario_files
-from matcher.authoring.validation import Finding, Validation, check_scenarios, lint_products
+from matcher.authoring.rulefiles import fingerprint, rules_lock, write_atomically
+from matcher.authoring.validation import (Checked, Finding, Validation, check_scenarios,
+                                          lint_content)
 from matcher.authoring.versions import VersionStore, capture
 from matcher.catalog import Catalog
+from matcher.rulefile.layout import PRODUCT, SCENARIO, digest, of_kind, read_folder
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -94,7 +96,9 @@ class Reloader:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._seen = fingerprint(self.root) if self.root.is_dir() else ""
-        self._contents = manifest(self.root)  # of the last folder that passed (or started)
+        # of the last folder that passed (or started): relative path → sha256
+        self._contents = {rel: hashlib.sha256(raw).hexdigest()
+                          for rel, raw in read_folder(self.root).items()}
         self._pending: dict | None = None
         self._checked_at: datetime | None = None
         self._handled: dict[str, dict] = {}
@@ -115,14 +119,19 @@ class Reloader:
         return os.getpid() == self.owner_pid
 
     # --- what callers use -------------------------------------------------------------
-    def ask(self, actor: str) -> str:
+    def ask(self, actor: str, checked: Checked | None = None) -> str:
         """File a request to check the folder now, on behalf of ``actor``; its id.
 
-        Call it under ``rules_lock`` together with the write it accounts for.
+        Call it under ``rules_lock`` together with the write it accounts for. ``checked``:
+        what the caller already validated (the scenario files it ran on that exact
+        content), so the owner does not run them a second time.
         """
         request_id = uuid.uuid4().hex
         self._requests().mkdir(parents=True, exist_ok=True)
-        body = json.dumps({"id": request_id, "actor": actor, "at": now().isoformat()})
+        request: dict[str, Any] = {"id": request_id, "actor": actor, "at": now().isoformat()}
+        if checked is not None:
+            request["checked"] = {"digest": checked.digest, "tests": list(checked.tests)}
+        body = json.dumps(request)
         write_atomically(self._requests() / f"{time.time_ns()}-{request_id}.json", body.encode())
         return request_id
 
@@ -174,15 +183,14 @@ class Reloader:
                 seen = fingerprint(self.root) if self.root.is_dir() else ""
                 if seen == self._seen and not requests:
                     return
-                tmp = Path(tempfile.mkdtemp(dir=self.state_dir, prefix="stage-"))
-                copy = stage(self.root, tmp / self.shown_root) if self.root.is_dir() else tmp
+                # What is checked and compiled: the folder read once, as content (an
+                # edit landing meanwhile cannot change it; nothing is copied to disk).
+                content = read_folder(self.root)
             try:
-                answer = self._decide(copy, requests)
+                answer = self._decide(content, requests)
             except Exception as exc:  # e.g. durable_rules refusing to compile: never served
                 log.exception("checking the rules failed")
                 answer = self._refuse([Finding(".", 1, None, f"the check failed: {exc}")])
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
             self._seen = seen
             self._checked_at = now()
             for request in requests:
@@ -206,18 +214,21 @@ class Reloader:
                 path.unlink()
         return found
 
-    def _decide(self, copy: Path, requests: list[dict]) -> dict:
+    def _decide(self, content: dict[str, bytes], requests: list[dict]) -> dict:
         previous = self.service.catalog.version
         started = time.monotonic()
-        contents = manifest(copy)
+        contents = {rel: hashlib.sha256(raw).hexdigest() for rel, raw in content.items()}
+        root = str(self.root)
         if contents:
-            products, verdict = lint_products(copy)
+            products, verdict = lint_content(content, root)
         else:
             products, verdict = [], Validation(False, findings=[Finding(
                 ".", 1, None, "the rules folder is missing or empty")])
         if verdict.ok:
-            tests = self._scenarios_to_run(copy, contents, products)
-            verdict.findings = check_scenarios(copy, products, tests)
+            tests = self._scenarios_to_run(content, contents, products)
+            done = _already_run(requests, digest(content))
+            verdict.findings = check_scenarios(content, products,
+                                               [t for t in tests if t not in done], root=root)
             verdict.ok = not verdict.findings
         answer: dict[str, Any] = {"previous_version": previous, "at": now().isoformat()}
         if not verdict.ok:
@@ -226,7 +237,7 @@ class Reloader:
         if verdict.version == previous:
             return {**answer, "outcome": "unchanged", "version": previous, "errors": []}
         actors = sorted({r["actor"] for r in requests if r.get("actor")}) or ["watcher"]
-        self._go_live(copy, products, verdict.version, ", ".join(actors),
+        self._go_live(content, products, verdict.version, ", ".join(actors),
                       time.monotonic() - started)
         return {**answer, "outcome": "reloaded", "version": verdict.version, "errors": []}
 
@@ -239,16 +250,18 @@ class Reloader:
         return {"previous_version": previous, "at": now().isoformat(), "outcome": "rejected",
                 "version": previous, "errors": self._pending["errors"]}
 
-    def _scenarios_to_run(self, copy: Path, contents: dict[str, str], products) -> list[str]:
+    def _scenarios_to_run(self, content: dict[str, bytes], contents: dict[str, str],
+                          products) -> list[str]:
         """The scenario files a change can affect (``changes.scenarios_to_run``)."""
-        every = [p.relative_to(copy).as_posix() for p in scenario_files(copy)]
+        every = list(of_kind(content, SCENARIO))
         gone = set(self.service.catalog.by_id) - {p.id for p in products}
         return scenarios_to_run(every, self._contents, contents, gone)
 
-    def _go_live(self, copy: Path, products, version: str, actor: str,
+    def _go_live(self, content: dict[str, bytes], products, version: str, actor: str,
                  checked_in: float) -> None:
         try:
-            self.versions().record(copy, version, actor=actor)
+            self.versions().record(self.root, version, actor=actor,
+                                   files=of_kind(content, PRODUCT))
         except Exception:  # the record is an audit aid: a full disk must not stop a fix
             log.exception("could not record catalog version %s", version)
         compiling = time.monotonic()
@@ -296,6 +309,17 @@ class Reloader:
                     self.check()
                 except Exception:  # the watcher must outlive one bad look
                     log.exception("checking the rules folder failed")
+
+
+def _already_run(requests: list[dict], found: str) -> frozenset[str]:
+    """The scenario files an editing request already ran on exactly this content."""
+    done: frozenset[str] = frozenset()
+    for request in requests:
+        checked = request.get("checked")
+        if isinstance(checked, dict) and isinstance(checked.get("tests"), list):
+            done |= Checked(str(checked.get("digest")), tuple(map(str, checked["tests"]))
+                            ).covers(found)
+    return done
 
 
 def install(app: "Flask", service: "ServiceState") -> None:
