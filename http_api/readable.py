@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.results.explain import SOURCES_OF, CriterionOutcome, message, walk
+from matcher.results.explain import CriterionOutcome, message, walk
 from matcher.rulefile.condition import UNKNOWN, Criterion, Group, Node
 from matcher.vocabulary import fields as F
+from matcher.vocabulary.fields import SOURCES_OF
 from matcher.vocabulary.plain import plain
 
 GROUP_TEXT = {

@@ -21,12 +21,13 @@ from typing import Any, Callable, Iterable, Mapping
 
 
 from ..catalog import Catalog, load_catalog, load_catalog_from_content
-from ..results.explain import SOURCES_OF, CriterionOutcome, walk
+from ..results.explain import CriterionOutcome, walk
 from ..results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
 from ..rulefile import layout, source as yamlsource
 from ..rulefile.condition import FAIL, UNKNOWN, criteria
 from ..rulefile.source import Location, Problem, YDict, YList
 from ..vocabulary import fields as F
+from ..vocabulary.fields import SOURCES_OF
 from ..vocabulary.profile import ProfileError
 
 SUFFIXES = layout.SCENARIO_SUFFIXES

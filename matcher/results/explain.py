@@ -14,6 +14,7 @@ from typing import Any, Mapping
 
 from ..rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node, combine
 from ..vocabulary import fields as F
+from ..vocabulary.fields import SOURCES_OF
 from ..vocabulary.plain import plain
 from ..vocabulary.regions import region_name
 
@@ -31,16 +32,6 @@ _OP_EN = {"==": "be", "!=": "not be", "<": "be below", "<=": "be at most", ">": 
           "in": "be one of", "not_in": "not be one of", "prefix": "fall under",
           "not_prefix": "not fall under", "contains": "include", "not_contains": "not include"}
 _AGE_LIKE = {"years_in_business", "months_in_business", "legal_rep_age"}
-
-# Derived fields are decided by posted ones: an incomplete answer names those.
-SOURCES_OF = {
-    "months_in_business": ("established_on",),
-    "years_in_business": ("established_on",),
-    "province_code": ("region_code",),
-    "city_code": ("region_code",),
-    "industry_section": ("industry_code",),
-    "size_class": ("industry_code", "employees", "annual_revenue", "total_assets"),
-}
 
 
 @dataclass(frozen=True, init=False)

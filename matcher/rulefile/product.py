@@ -15,6 +15,7 @@ from typing import Any
 
 from ..vocabulary import fields as F
 from ..vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
+from ..vocabulary.regions import REGION_FIELDS, significant
 from .checks import operator_problem
 from .condition import OPERATORS, Criterion, Group, Node, top_level
 from .source import Location, Problem, YDict, YList, located  # noqa: F401
@@ -44,17 +45,46 @@ class Product:
     path: str | None = None
 
     @cached_property
-    def regions(self) -> tuple[str, ...]:
-        """Region codes the product is limited to; empty for a national product."""
-        codes: list[str] = []
+    def _region_criteria(self) -> tuple[tuple[str, ...], ...]:
+        """The codes of each top-level criterion limiting where the product lends: the
+        one notion of a product's region, read by its documents, the pre-filter and the
+        region filter of the product list."""
+        found = []
         for node in top_level(self.eligibility):
-            if isinstance(node, Criterion) and node.field in ("province_code", "city_code",
-                                                              "region_code"):
+            if isinstance(node, Criterion) and node.field in REGION_FIELDS:
                 if node.op == "==":
-                    codes.append(node.value)
+                    found.append((node.value,))
                 elif node.op in ("in", "prefix"):
-                    codes.extend(node.value)
-        return tuple(codes)
+                    found.append(tuple(node.value))
+        return tuple(found)
+
+    @cached_property
+    def regions(self) -> tuple[str, ...]:
+        """Region codes the product is limited to, as written; empty for a national product."""
+        return tuple(code for codes in self._region_criteria for code in codes)
+
+    @cached_property
+    def region_prefixes(self) -> frozenset[str] | None:
+        """The region-code prefixes the product is limited to; None for a national product.
+
+        Several region criteria at the top level must all hold, so the product is
+        limited to the tightest of them; keeping one criterion's set is enough for a
+        safe filter (it may keep a product the rules then reject, never the reverse).
+        """
+        best: frozenset[str] | None = None
+        for codes in self._region_criteria:
+            prefixes = frozenset(significant(code) for code in codes)
+            if best is None or len(prefixes) < len(best):
+                best = prefixes
+        return best
+
+    def available_in(self, region_code: str) -> bool:
+        """Whether the product can lend in the place ``region_code`` names (any level)."""
+        prefixes = self.region_prefixes
+        if prefixes is None:
+            return True
+        wanted = significant(region_code)
+        return any(wanted.startswith(prefix) for prefix in prefixes)
 
 
 class _Reader:

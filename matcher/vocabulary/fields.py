@@ -45,6 +45,8 @@ class Field:
     derived: bool = False
     # Only identity fields: never shown to a bank before it accepts a lead.
     personal: bool = False
+    # A derived field's posted sources: what an incomplete answer asks for instead.
+    sources: tuple[str, ...] = ()
     min_value: float | None = None
     max_value: float | None = None
     prefix_lengths: tuple[int, ...] = dc_field(default=())
@@ -141,18 +143,23 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
     _F("collateral", ENUM, "担保方式", "collateral offered", choices=COLLATERALS),
     # Derived (computed at the evaluation date, never posted)
     _F("months_in_business", INTEGER, "成立月数", "months in business", "个月", "months",
-       derived=True, min_value=0),
+       derived=True, min_value=0, sources=("established_on",)),
     _F("years_in_business", INTEGER, "成立年限", "years in business", "年", "years",
-       derived=True, min_value=0),
-    _F("size_class", ENUM, "企业规模", "firm size class", choices=SIZE_CLASSES, derived=True),
-    _F("province_code", CODE, "所在省份", "province", derived=True, prefix_lengths=(2, 6)),
-    _F("city_code", CODE, "所在城市", "city", derived=True, prefix_lengths=(2, 4, 6)),
+       derived=True, min_value=0, sources=("established_on",)),
+    _F("size_class", ENUM, "企业规模", "firm size class", choices=SIZE_CLASSES, derived=True,
+       sources=("industry_code", "employees", "annual_revenue", "total_assets")),
+    _F("province_code", CODE, "所在省份", "province", derived=True, prefix_lengths=(2, 6),
+       sources=("region_code",)),
+    _F("city_code", CODE, "所在城市", "city", derived=True, prefix_lengths=(2, 4, 6),
+       sources=("region_code",)),
     _F("industry_section", ENUM, "行业门类", "industry section", choices=INDUSTRY_SECTIONS,
-       derived=True),
+       derived=True, sources=("industry_code",)),
 ]}
 
 POSTED_FIELDS = {name: f for name, f in FIELDS.items() if not f.derived}
 DERIVED_FIELDS = {name: f for name, f in FIELDS.items() if f.derived}
+# Derived field → the posted fields it is computed from (an incomplete answer names those).
+SOURCES_OF = {name: f.sources for name, f in DERIVED_FIELDS.items()}
 
 
 def field(name: str) -> Field:
