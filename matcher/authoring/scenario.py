@@ -25,6 +25,7 @@ from ..results.explain import CriterionOutcome, walk
 from ..results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
 from ..rulefile import layout, source as yamlsource
 from ..rulefile.condition import FAIL, UNKNOWN, criteria
+from ..rulefile.operators import OPS
 from ..rulefile.source import Location, Problem, YDict, YList
 from ..vocabulary import fields as F
 from ..vocabulary.fields import SOURCES_OF
@@ -36,15 +37,6 @@ FILE_KEYS = ("product", "as_of", "base", "scenarios")
 SCENARIO_KEYS = ("name", "given", "expect", "failing", "missing", "as_of")
 EXPECTS = (ELIGIBLE, INELIGIBLE, INCOMPLETE)
 _BASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
-
-# How a criterion reads when it did NOT hold (``o.op`` is already as shown, negation applied).
-_BROKEN = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "==",
-           "in": "not in", "not_in": "in", "between": "not between", "not_between": "between",
-           "prefix": "not under", "not_prefix": "under", "contains": "does not contain",
-           "not_contains": "contains"}
-_HELD = {"not_in": "not in", "not_between": "not between", "prefix": "under",
-         "not_prefix": "not under", "not_contains": "does not contain"}
-
 
 @dataclass(frozen=True)
 class ScenarioResult:
@@ -108,7 +100,7 @@ def describe_outcome(o: CriterionOutcome) -> str:
         return f"{c.field} {'stated (' + show(o.actual) + ')' if stated else 'not stated'}"
     if o.outcome == UNKNOWN:
         return f"{c.field} not stated"
-    relation = _BROKEN[o.op] if o.outcome == FAIL else _HELD.get(o.op, o.op)
+    relation = OPS[o.op].broken if o.outcome == FAIL else OPS[o.op].held
     return f"{c.field} {show(o.actual)} {relation} {show(c.value)}"
 
 

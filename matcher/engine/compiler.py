@@ -19,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable
 
-from ..rulefile.condition import NEGATION, Criterion, Node
+from ..rulefile.condition import Criterion, Node
+from ..rulefile.operators import NEGATION, OPS
 from ..vocabulary import fields as F
 from ..vocabulary.plain import plain
 from .fact import GUARD_KEY, GUARD_VALUE, known_key, member_key, prefix_key
@@ -79,8 +80,7 @@ def compile_criterion(c: Criterion, negated: bool = False) -> dict:
         return _and([{"$neq": {name: plain(v)}} for v in value])
     if op == "==":
         return {name: plain(value)}
-    operator = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}[op]
-    return {operator: {name: plain(value)}}
+    return {OPS[op].durable: {name: plain(value)}}
 
 
 def compile_node(node: Node, negated: bool = False) -> dict:

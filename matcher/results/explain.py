@@ -13,24 +13,12 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from ..rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node, combine
+from ..rulefile.operators import OPS
 from ..vocabulary import fields as F
 from ..vocabulary.fields import SOURCES_OF
 from ..vocabulary.plain import plain
 from ..vocabulary.regions import region_name
 
-# The operator shown when a criterion stands under ``not``.
-_SHOWN_NEGATION = {
-    "==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">", "in": "not_in",
-    "not_in": "in", "between": "not_between", "prefix": "not_prefix",
-    "contains": "not_contains", "exists": "exists",
-}
-_OP_ZH = {"==": "为", "!=": "不为", "<": "低于", "<=": "不超过", ">": "超过", ">=": "不低于",
-          "between": "在", "not_between": "不在", "in": "属于", "not_in": "不属于",
-          "prefix": "属于", "not_prefix": "不属于", "contains": "包含", "not_contains": "不包含"}
-_OP_EN = {"==": "be", "!=": "not be", "<": "be below", "<=": "be at most", ">": "be above",
-          ">=": "be at least", "between": "be between", "not_between": "not be between",
-          "in": "be one of", "not_in": "not be one of", "prefix": "fall under",
-          "not_prefix": "not fall under", "contains": "include", "not_contains": "not include"}
 _AGE_LIKE = {"years_in_business", "months_in_business", "legal_rep_age"}
 
 
@@ -81,7 +69,7 @@ def _negated(node: Criterion) -> tuple[Criterion, str, bool]:
             shown = (Criterion(node.field, "exists", not node.value, node.label, node.source,
                                node.location), "exists", False)
         else:
-            shown = (node, _SHOWN_NEGATION[node.op], True)
+            shown = (node, OPS[node.op].shown_negated, True)
         node.__dict__["_negated"] = shown
     return shown
 
@@ -219,12 +207,12 @@ def requirement(name: str, op: str, shown: str, value: Any, label: tuple) -> tup
         zh = f"需提供{fld.zh}" if want else f"不应有{fld.zh}"
         en = f"{fld.en} must be stated" if want else f"{fld.en} must not be stated"
     else:
-        verb_zh = "满" if (shown == ">=" and name in _AGE_LIKE) else _OP_ZH[shown]
+        verb_zh = "满" if (shown == ">=" and name in _AGE_LIKE) else OPS[shown].zh
         bound_zh, bound_en = format_value(fld, value, True), format_value(fld, value, False)
         if shown in ("between", "not_between"):
             bound_zh = f"{format_value(fld, value[0], True)}至{format_value(fld, value[1], True)}之间"
             bound_en = f"{format_value(fld, value[0], False)} and {format_value(fld, value[1], False)}"
-        zh, en = f"{fld.zh}需{verb_zh}{bound_zh}", f"{fld.en} must {_OP_EN[shown]} {bound_en}"
+        zh, en = f"{fld.zh}需{verb_zh}{bound_zh}", f"{fld.en} must {OPS[shown].en} {bound_en}"
     labels = dict(label)
     return labels.get("zh", zh), labels.get("en", en)
 

@@ -16,8 +16,8 @@ from typing import Any
 from ..vocabulary import fields as F
 from ..vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
 from ..vocabulary.regions import REGION_FIELDS, significant
-from .checks import operator_problem
-from .condition import OPERATORS, Criterion, Group, Node, top_level
+from .condition import Criterion, Group, Node, top_level
+from .operators import OPERATORS, operator_problem
 from .source import Location, Problem, YDict, YList, located  # noqa: F401
 from .terms import Terms, read_terms
 

@@ -14,8 +14,7 @@ import json
 from ..vocabulary import fields as F
 from ..vocabulary.fields import COLLATERALS
 from ..vocabulary.ids import BANK_ID_SCHEMA, PRODUCT_ID_SCHEMA
-from .checks import _ALLOWED
-from .condition import OPERATORS
+from .operators import ALLOWED, OPERATORS
 from .terms import CHANNELS
 
 _SCALAR = {
@@ -44,7 +43,7 @@ def _value_schema(fld: F.Field, op: str) -> dict:
 def _criterion_schemas() -> list[dict]:
     out = []
     for fld in F.FIELDS.values():
-        allowed = sorted(_ALLOWED[fld.kind])
+        allowed = sorted(ALLOWED[fld.kind])
         out.append({
             "if": {"properties": {"field": {"const": fld.name}}, "required": ["field"]},
             "then": {
