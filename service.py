@@ -31,7 +31,7 @@ def create_app(config: Mapping[str, Any] | None = None):
     catalog = overrides.pop("catalog", None)
     env = {k: v for k, v in os.environ.items() if k.startswith("LOANMATCH_")}
     env.update({k: str(v) for k, v in overrides.items() if k.startswith("LOANMATCH_")})
-    app = build_app(Settings.from_env(env), catalog)
+    app = build_app(Settings.from_env(env), catalog, env)
     app.config.update({k: v for k, v in overrides.items() if not k.startswith("LOANMATCH_")})
     return app
 

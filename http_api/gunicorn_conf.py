@@ -68,6 +68,11 @@ def when_ready(server):
     start_in_master(server)
 
 
+def post_worker_init(worker):
+    from http_api.gunicorn_errors import install
+    install()  # a header over the limit gets a problem+json 431, not gunicorn's HTML
+
+
 def child_exit(server, worker):
     from prometheus_client import multiprocess
     multiprocess.mark_process_dead(worker.pid)

@@ -193,7 +193,8 @@ def _profile_shapes(schema: dict) -> None:
 def undocumented(app: Flask) -> list[str]:
     """Endpoints the app serves that this module does not describe (should be none)."""
     return sorted({r.endpoint for r in app.url_map.iter_rules()
-                   if r.endpoint not in OPERATIONS and r.endpoint != "static"})
+                   if r.endpoint not in OPERATIONS and r.endpoint != "static"
+                   and not r.endpoint.startswith("workbench")})  # web pages, not the API
 
 
 def current_spec() -> dict:

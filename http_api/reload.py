@@ -13,7 +13,7 @@ forks new workers — which inherit the new catalog — and stops the old ones g
 (they finish their requests). A change that fails never reaches a process that serves:
 the last good catalog stays, and the findings are the "pending" errors that
 ``GET /v1/admin/catalog`` shows. Measured with a request stream saturating two cores:
-an edit is served 1.3–3.4 s after it is saved (57 products, 1,429 scenarios).
+an edit is served 1.3–3.4 s after it is saved (measured at 57 products, 1,429 scenarios).
 
 Workers do not reload; they ask. Editing endpoints and ``POST /v1/admin/reload`` drop
 a request file (with who asked) under the state folder and wait for the master's
@@ -24,7 +24,7 @@ swaps its catalog in place under a lock: simple, and it leaks, as measured below
 
 Memory (measured, Python 3.11, durable_rules 2.0.28): a catalog's rulesets are never
 returned, so every reload leaves the replaced one behind in the process that compiled
-it: in the service's master ~15 MB a reload at the repository's 57 products (7–8 MB in a
+it: in the service's master ~15 MB a reload at 57 products (7–8 MB in a
 bare process; ~108 MB at 1,000 synthetic products). Workers share the master's pages
 copy-on-write, so the cost is paid once, not per worker; a worker's private memory
 stayed at 8–20 MB across 10 reloads. Releasing the old catalog with the C-level

@@ -31,8 +31,10 @@ VARIABLES = {
     "LOANMATCH_API_KEYS": "comma-separated `role:key`; role is portal, admin or bank:<bank_id>",
     "LOANMATCH_RATE_LIMIT": f"requests per key (per client address with auth off), "
                             f"e.g. `{DEFAULT_RATE_LIMIT}` (default) or `off`",
-    "LOANMATCH_RATE_LIMIT_STORAGE": "where counts live: `memory://` (default, per worker) "
-                                    "or `redis://host:6379` (shared by all workers)",
+    "LOANMATCH_RATE_LIMIT_STORAGE": "where counts live: unset (default) the service's Redis "
+                                    "(LOANMATCH_REDIS_URL or the embedded one), shared by "
+                                    "all workers; `redis://host:6379`; or `memory://` "
+                                    "(per worker)",
     "LOANMATCH_CORS_ORIGINS": "comma-separated origins allowed to call from a browser, "
                               "or `*`; empty (default) sends no CORS headers",
     "LOANMATCH_MAX_BODY": "largest request body, bytes or with a unit (`1MiB`, default)",
@@ -129,7 +131,7 @@ class Settings:
             auth=auth,
             api_keys=keys,
             rate_limit=rate_limit,
-            rate_limit_storage=get("LOANMATCH_RATE_LIMIT_STORAGE", "memory://"),
+            rate_limit_storage=get("LOANMATCH_RATE_LIMIT_STORAGE", ""),
             cors_origins=tuple(o.strip() for o in get("LOANMATCH_CORS_ORIGINS").split(",")
                                if o.strip()),
             max_body=_size(get("LOANMATCH_MAX_BODY", str(DEFAULT_MAX_BODY))),

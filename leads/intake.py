@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Mapping
 
 from matcher.vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
@@ -24,6 +24,8 @@ from .record import dumps
 _REGION = re.compile(r"^\d{6}\Z")
 IDEMPOTENCY_KEY_MAX = 255
 CONSENT_CLOCK_SKEW = timedelta(minutes=5)
+# No consent to a lending platform predates it: an earlier date is a typo or a forgery.
+CONSENT_FLOOR = date(2000, 1, 1)
 CONTACT_FIELDS = {"name": 50, "phone": 30, "email": 254}  # each at most this many characters
 
 
@@ -40,7 +42,8 @@ class Application:
 def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
                       term_months: Any, consent: Any, matched_criteria: Any,
                       catalog_version: Any, portal: Any, idempotency_key: Any,
-                      now: datetime, contact: Any = None) -> Application:
+                      now: datetime, contact: Any = None,
+                      ceilings: Mapping[str, int | None] | None = None) -> Application:
     _check_names(product_id=product_id, bank=bank, portal=portal,
                  catalog_version=catalog_version, idempotency_key=idempotency_key)
     for name, value in (("amount", amount), ("term_months", term_months)):
@@ -78,6 +81,9 @@ def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
         "industry_section": profile.get("industry_section") or industry[:1],
         "size_class": size_class,
         "segment": segment(size_class or None, region),
+        # The product's terms when applied for: a decision is bounded by them (bounds.py).
+        **{name: str(value) for name, value in (ceilings or {}).items()
+           if name in ("amount_max", "term_max") and isinstance(value, int)},
     }
     request = {"profile": record["profile"], "product_id": product_id, "bank": bank,
                "amount": amount, "term_months": term_months, "consent": consent_record,
@@ -115,6 +121,9 @@ def _check_consent(consent: Any, now: datetime) -> dict[str, Any]:
         raise InvalidInput("consent.at", "must state its time zone, e.g. +08:00")
     if moment > now + CONSENT_CLOCK_SKEW:
         raise InvalidInput("consent.at", f"{moment.isoformat()} is in the future")
+    if moment.date() < CONSENT_FLOOR:
+        raise InvalidInput("consent.at", f"{moment.isoformat()} is before "
+                                         f"{CONSENT_FLOOR.isoformat()}: not a real consent")
     version = consent.get("version")
     if not isinstance(version, str) or not version.strip():
         raise InvalidInput("consent.version", "must name the version of the consent text")

@@ -25,6 +25,7 @@ LAZY = {
     "serve": "loanmatch_cli.serve_command:serve_command",
     "test": "loanmatch_cli.scenario_command:test",
     "diff": "loanmatch_cli.diff_command:diff",
+    "report": "workbench.report_command:report",  # the enterprise report as HTML
 }
 
 
@@ -149,8 +150,8 @@ def match(profile_file, rules, as_of, fmt, explain, lang):
             continue
         doc = result.to_dict(explain=explain, lang=lang)
         if fmt == "table":
-            from .table import print_table
-            print_table(doc, Console())
+            from .table import output_console, print_table
+            print_table(doc, output_console())
         else:
             click.echo(json.dumps(doc, ensure_ascii=False, indent=None if many else 2))
     if many:

@@ -4,6 +4,18 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Table
 
+# Wide enough for any row: a file or a pager gets each table at its natural width.
+_UNBOUNDED = 100_000
+
+
+def output_console() -> Console:
+    """Standard output as a rich console: the terminal's width on a terminal; otherwise
+    (a file, ``less``, another program) unbounded, so that no reason is cut at 80 columns."""
+    console = Console()
+    if console.is_terminal:
+        return console
+    return Console(width=_UNBOUNDED, soft_wrap=True)
+
 
 def _amount(terms: dict) -> str:
     high = (terms.get("amount") or {}).get("max")

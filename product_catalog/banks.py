@@ -61,6 +61,28 @@ BANKS: dict[str, Bank] = {b.id: b for b in [
     Bank("hebnx", "河北省农村信用社", ("河北省农村信用社联合社", "河北农信", "河北省农信社",
                                       "河北农村信用社")),
     Bank("jsnx", "江苏农商行", ("江苏农商银行", "江苏省农村信用社联合社", "江苏农信")),
+    # City and rural banks of further provinces (浙江, 福建, 广东, 山东, 河南, 湖北, 湖南,
+    # 安徽, 陕西, 重庆, 云南, 辽宁).
+    Bank("tzbank", "台州银行", ()),
+    Bank("zjrcu", "浙江农商联合银行", ("浙江农村商业联合银行", "浙江省农村信用社联合社", "浙江农信")),
+    Bank("xmbank", "厦门银行", ()),
+    Bank("fjnx", "福建省农村信用社", ("福建省农村信用社联合社", "福建农信")),
+    Bank("grcb", "广州农村商业银行", ("广州农商银行", "广州农商行")),
+    Bank("dgcb", "东莞银行", ()),
+    Bank("qlbank", "齐鲁银行", ()),
+    Bank("qdbank", "青岛银行", ()),
+    Bank("sdnx", "山东省农村信用社", ("山东省农村信用社联合社", "山东农信")),
+    Bank("zzbank", "郑州银行", ()),
+    Bank("zybank", "中原银行", ()),
+    Bank("hankou", "汉口银行", ()),
+    Bank("hubeinx", "湖北省农村信用社", ("湖北省农村信用社联合社", "湖北农信")),
+    Bank("cscb", "长沙银行", ()),
+    Bank("hunannx", "湖南省农村信用社", ("湖南省农村信用社联合社", "湖南农信")),
+    Bank("ahnx", "安徽省农村信用社", ("安徽省农村信用社联合社", "安徽农金", "安徽农信")),
+    Bank("xacb", "西安银行", ()),
+    Bank("shaanxinx", "陕西省农村信用社", ("陕西省农村信用社联合社", "陕西信合", "陕西农信")),
+    Bank("fudian", "富滇银行", ()),
+    Bank("shengjing", "盛京银行", ()),
 ]}
 
 _BY_NAME: dict[str, str] = {n: b.id for b in BANKS.values() for n in b.names}

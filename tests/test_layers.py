@@ -16,15 +16,15 @@ from tests.support.paths import REPO
 # Lowest first; a module may import its own layer and the layers before it.
 LAYERS = (
     ("matcher.vocabulary",),
-    ("matcher.rulefile",),
+    ("matcher.rulefile", "product_catalog"),  # reading rule files; reading product sheets
     ("matcher.engine",),
     ("matcher.results",),
     ("matcher.catalog", "matcher"),  # ``matcher`` itself re-exports the catalog
     ("matcher.authoring",),
-    ("leads", "product_catalog"),  # beside the matcher: may use its vocabulary, never the reverse
-    ("http_api", "loanmatch_cli", "service"),
+    ("leads",),  # beside the matcher: uses its lower layers, never the reverse
+    ("http_api", "loanmatch_cli", "service", "workbench"),
 )
-PACKAGES = ("matcher", "leads", "product_catalog", "http_api", "loanmatch_cli")
+PACKAGES = ("matcher", "leads", "product_catalog", "http_api", "loanmatch_cli", "workbench")
 
 
 def layer_of(module: str) -> int | None:

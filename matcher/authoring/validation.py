@@ -8,13 +8,13 @@ on every edit, a rejected one included, and a definition that hangs the extensio
 with it; ``python -m matcher.authoring.validation DIR`` prints the verdict as JSON.
 
 Lint reads every product (pure Python: it runs in the serving process); scenarios
-are many (1,429 for the repository's 57 products), so a change runs the scenario
+are many (1,429 for 57 products), so a change runs the scenario
 files it touches — ``check_scenarios`` hands just those, the products they name and
 the base profiles to the child as content on its stdin, nothing copied to disk — and
 ``loanmatch test`` in CI runs them all.
 
-Findings carry paths relative to the checked folder, so a check of a staged copy
-reads as if it were the live folder (``rules/icbc/jingying-kuaidai.yaml:12:7``).
+Findings carry paths relative to the checked folder, so a check of content read from
+it reads as the live folder does (``rules/icbc/jingying-kuaidai.yaml:12:7``).
 """
 from __future__ import annotations
 

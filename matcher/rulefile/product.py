@@ -18,6 +18,7 @@ from ..vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
 from ..vocabulary.regions import REGION_FIELDS, significant
 from .condition import Criterion, Group, Node, top_level
 from .operators import OPERATORS, operator_problem
+from .spelling import closest, closest_operator
 from .source import Location, Problem, YDict, YList, located  # noqa: F401
 from .terms import Terms, read_terms
 
@@ -180,10 +181,18 @@ class _Reader:
             return None
         fld = F.FIELDS.get(name) if isinstance(name, str) else None
         if fld is None:
-            self.err(at("field"), f"unknown field '{name}' (see PROFILE.md for the vocabulary)")
+            meant = closest(name, F.FIELDS)
+            hint = f"; did you mean {meant}?" if meant else " (see PROFILE.md for the vocabulary)"
+            self.err(at("field"), f"unknown field '{name}'{hint}")
+            return None
+        if fld.personal:
+            self.err(at("field"), f"{name} identifies the enterprise: a rule may not test it "
+                                  f"(banks see who applied only after accepting a lead)")
             return None
         if op not in OPERATORS:
-            self.err(at("op"), f"unknown operator '{op}'; use one of {', '.join(OPERATORS)}")
+            meant = closest_operator(op, OPERATORS)
+            hint = f"did you mean '{meant}'? " if meant else ""
+            self.err(at("op"), f"unknown operator '{op}'; {hint}use one of {', '.join(OPERATORS)}")
             return None
         value = self.value(fld, op, raw["value"], at("value"))
         label = self.label(raw.get("label"), at("label"))

@@ -29,6 +29,9 @@ MONEY_MAX = 10**15  # yuan: a thousand trillion
 COUNT_MAX = 10**9
 RATIO_MAX = 1000  # 100,000 %: revenue can grow a lot, not that much
 TEXT_KINDS = frozenset({ENUM, STRING, CODE})
+NAME_MAX = 100  # characters: the longest registered names are about half of that
+BANK_ID_MAX = 32
+LIST_MAX_ITEMS = 50
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,20 @@ class Field:
     min_value: float | None = None
     max_value: float | None = None
     prefix_lengths: tuple[int, ...] = dc_field(default=())
+    # Text fields: the longest value accepted (for a list: of each item), so that a
+    # profile cannot carry megabytes into Redis and every log line.
+    max_length: int | None = None
 
     @property
     def numeric(self) -> bool:
         return self.kind in NUMERIC_KINDS
+
+    @property
+    def longest(self) -> int | None:
+        """The documented maximum length of a text value (enums: the longest choice)."""
+        if self.choices:
+            return max(len(c) for c in self.choices)
+        return self.max_length
 
 
 ENTITY_TYPES = ("enterprise", "individual_business", "cooperative")
@@ -75,18 +88,21 @@ CHOICE_ZH = {
 _F = Field
 FIELDS: dict[str, Field] = {f.name: f for f in [
     # Identity and registration
-    _F("credit_code", STRING, "统一社会信用代码", "unified social credit code", personal=True),
-    _F("name", STRING, "企业名称", "registered name", personal=True),
+    _F("credit_code", STRING, "统一社会信用代码", "unified social credit code", personal=True,
+       max_length=18),
+    _F("name", STRING, "企业名称", "registered name", personal=True, max_length=NAME_MAX),
     _F("entity_type", ENUM, "主体类型", "entity type", choices=ENTITY_TYPES),
     _F("established_on", DATE, "成立日期", "date of registration"),
-    _F("region_code", CODE, "注册地行政区划", "region code", prefix_lengths=(2, 4, 6)),
+    _F("region_code", CODE, "注册地行政区划", "region code", prefix_lengths=(2, 4, 6),
+       max_length=6),
     _F("industry_code", CODE, "国民经济行业分类", "industry code (GB/T 4754)",
-       prefix_lengths=(1, 3, 4, 5)),
+       prefix_lengths=(1, 3, 4, 5), max_length=5),
     _F("registered_capital", MONEY, "注册资本", "registered capital", "元", "yuan", min_value=0),
     _F("employees", INTEGER, "从业人员", "employees", "人", "people", min_value=0),
     _F("social_insurance_headcount", INTEGER, "社保缴纳人数", "social-insurance headcount",
        "人", "people", min_value=0),
-    _F("bank_relationships", LIST, "结算账户开户行", "banks holding a settlement account"),
+    _F("bank_relationships", LIST, "结算账户开户行", "banks holding a settlement account",
+       max_length=BANK_ID_MAX),
     # Finance and tax
     _F("annual_revenue", MONEY, "上一年度销售收入", "last year's sales revenue", "元", "yuan",
        min_value=0),
@@ -165,3 +181,24 @@ SOURCES_OF = {name: f.sources for name, f in DERIVED_FIELDS.items()}
 def field(name: str) -> Field:
     """The field called ``name``; ``KeyError`` for a name outside the vocabulary."""
     return FIELDS[name]
+
+# The vocabulary's groups, in the table's order; each runs from its first field to the
+# next group's. Forms (the workbench's profile form) show posted fields in these groups.
+GROUPS = (
+    ("registration", "身份与登记", "Identity and registration", "credit_code"),
+    ("finance", "财务与纳税", "Finance and tax", "annual_revenue"),
+    ("credit", "信用与涉诉", "Credit and legal standing", "legal_rep_age"),
+    ("qualifications", "资质", "Qualifications", "high_tech"),
+    ("request", "融资需求", "The request", "requested_amount"),
+)
+
+
+def grouped() -> list[tuple[tuple[str, str, str, str], list[Field]]]:
+    """Each group with its posted fields, in the table's order."""
+    starts = {group[3]: group for group in GROUPS}
+    out: list = []
+    for f in POSTED_FIELDS.values():
+        if f.name in starts:
+            out.append((starts[f.name], []))
+        out[-1][1].append(f)
+    return out

@@ -43,6 +43,9 @@ UNKNOWN_FIELD = "unknown field; see PROFILE.md"
 DERIVED_POSTED = "derived by the service, do not post"
 
 _DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?\Z")
+# No registered enterprise that applies for a loan today was registered earlier.
+ESTABLISHED_FLOOR = date(1900, 1, 1)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _REGION_CODE = re.compile(r"[0-9]{6}\Z")
 _INDUSTRY_CODE = re.compile(r"([A-T])([0-9]{2,4})?\Z")
@@ -190,6 +193,9 @@ class Text(mf.String):
             raise ValidationError(f"must be a string, {_got(value)}")
         if not value.strip():
             raise ValidationError("must not be blank")
+        if _SURROGATE.search(value):  # not Unicode: no encoder (or durable_rules) takes it
+            raise ValidationError("holds a lone surrogate (an unpaired \\uD800-\\uDFFF "
+                                  "escape); send valid text")
         return value
 
 
@@ -229,7 +235,8 @@ class BankIds(mf.List):
     """Bank ids, each once, in the order posted."""
 
     def __init__(self, **kwargs):
-        super().__init__(Text(validate=_check_bank_id), **kwargs)
+        super().__init__(Text(validate=[validate.Length(max=F.BANK_ID_MAX), _check_bank_id]),
+                         **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, (list, tuple)):
@@ -256,6 +263,10 @@ def _schema_field(fld: F.Field) -> mf.Field:
         validators.append(validate.Range(min=low, max=high))
     if fld.choices:
         validators.append(validate.OneOf(fld.choices))
+    if fld.kind == F.LIST:
+        validators.append(validate.Length(max=F.LIST_MAX_ITEMS))
+    elif fld.longest is not None:
+        validators.append(validate.Length(max=fld.longest))
     if fld.name in _SPECIAL_CHECKS:
         validators.append(_SPECIAL_CHECKS[fld.name])
     elif fld.kind == F.CODE:
@@ -305,6 +316,9 @@ class ProfileSchema(Schema.from_dict({name: _schema_field(f)
 
     @validates("established_on")
     def _not_in_future(self, value: date, **kwargs):
+        if value < ESTABLISHED_FLOOR:
+            raise ValidationError(f"{value.isoformat()} is before "
+                                  f"{ESTABLISHED_FLOOR.isoformat()}: not a registration date")
         if value > self.as_of:
             raise ValidationError(f"{value.isoformat()} is after the evaluation date "
                                   f"{self.as_of.isoformat()}")

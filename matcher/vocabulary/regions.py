@@ -2,8 +2,9 @@
 
 Regional products say where they lend in words (注册在四川省, 唐山市辖内, 上海市辖区);
 rules test codes (``province_code``, ``city_code``, ``region_code``).  This table
-holds all 31 provinces, every prefecture-level city of Hebei, Sichuan and
-Jiangsu, the districts of Shanghai and the other large cities, each under its
+holds all 31 provinces; every prefecture-level city of Hebei, Sichuan, Jiangsu,
+Zhejiang, Fujian, Guangdong, Shandong, Henan, Hubei, Hunan, Anhui, Shaanxi, Yunnan
+and Liaoning; the districts of Shanghai and the other large cities, each under its
 full name and the short name people write.
 """
 from __future__ import annotations
@@ -66,7 +67,41 @@ _CITIES = """
 440100 广州市|440300 深圳市|440400 珠海市|440600 佛山市|441900 东莞市|450100 南宁市
 460100 海口市|520100 贵阳市|530100 昆明市|540100 拉萨市|610100 西安市|620100 兰州市
 630100 西宁市|640100 银川市|650100 乌鲁木齐市
+330400 嘉兴市|330500 湖州市|330600 绍兴市|330700 金华市|330800 衢州市|330900 舟山市
+331000 台州市|331100 丽水市
+350300 莆田市|350400 三明市|350500 泉州市|350600 漳州市|350700 南平市|350800 龙岩市|350900 宁德市
+440200 韶关市|440500 汕头市|440700 江门市|440800 湛江市|440900 茂名市|441200 肇庆市
+441300 惠州市|441400 梅州市|441500 汕尾市|441600 河源市|441700 阳江市|441800 清远市
+442000 中山市|445100 潮州市|445200 揭阳市|445300 云浮市
+370300 淄博市|370400 枣庄市|370500 东营市|370600 烟台市|370700 潍坊市|370800 济宁市
+370900 泰安市|371000 威海市|371100 日照市|371300 临沂市|371400 德州市|371500 聊城市
+371600 滨州市|371700 菏泽市
+410200 开封市|410300 洛阳市|410400 平顶山市|410500 安阳市|410600 鹤壁市|410700 新乡市
+410800 焦作市|410900 濮阳市|411000 许昌市|411100 漯河市|411200 三门峡市|411300 南阳市
+411400 商丘市|411500 信阳市|411600 周口市|411700 驻马店市
+420200 黄石市|420300 十堰市|420500 宜昌市|420600 襄阳市|420700 鄂州市|420800 荆门市
+420900 孝感市|421000 荆州市|421100 黄冈市|421200 咸宁市|421300 随州市
+422800 恩施土家族苗族自治州 恩施州
+430200 株洲市|430300 湘潭市|430400 衡阳市|430500 邵阳市|430600 岳阳市|430700 常德市
+430800 张家界市|430900 益阳市|431000 郴州市|431100 永州市|431200 怀化市|431300 娄底市
+433100 湘西土家族苗族自治州 湘西州
+340200 芜湖市|340300 蚌埠市|340400 淮南市|340500 马鞍山市|340600 淮北市|340700 铜陵市
+340800 安庆市|341000 黄山市|341100 滁州市|341200 阜阳市|341300 宿州市|341500 六安市
+341600 亳州市|341700 池州市|341800 宣城市
+610200 铜川市|610300 宝鸡市|610400 咸阳市|610500 渭南市|610600 延安市|610700 汉中市
+610800 榆林市|610900 安康市|611000 商洛市
+530300 曲靖市|530400 玉溪市|530500 保山市|530600 昭通市|530700 丽江市|530800 普洱市
+530900 临沧市|532300 楚雄彝族自治州 楚雄州|532500 红河哈尼族彝族自治州 红河州
+532600 文山壮族苗族自治州 文山州|532800 西双版纳傣族自治州 西双版纳州
+532900 大理白族自治州 大理州|533100 德宏傣族景颇族自治州 德宏州
+533300 怒江傈僳族自治州 怒江州|533400 迪庆藏族自治州 迪庆州
+210300 鞍山市|210400 抚顺市|210500 本溪市|210600 丹东市|210700 锦州市|210800 营口市
+210900 阜新市|211000 辽阳市|211100 盘锦市|211200 铁岭市|211300 朝阳市|211400 葫芦岛市
 """
+
+# Cities whose name without 市 is also an everyday word (安康 "well-being", 日照
+# "sunshine", 普洱 tea, 中山路, 黄山 the mountain, 朝阳产业): only the full name is read.
+_FULL_NAME_ONLY = frozenset({"安康市", "日照市", "普洱市", "中山市", "黄山市", "朝阳市"})
 
 _SHANGHAI_DISTRICTS = """
 310101 黄浦区|310104 徐汇区|310105 长宁区|310106 静安区|310107 普陀区|310109 虹口区
@@ -90,7 +125,7 @@ def _build() -> tuple[dict[str, Region], dict[str, Region]]:
             region = Region(code, name, level)
             by_code[code] = region
             names = [name, *aliases]
-            if level == CITY and name.endswith("市"):
+            if level == CITY and name.endswith("市") and name not in _FULL_NAME_ONLY:
                 names.append(name[:-1])  # 唐山市 → 唐山
             for n in names:
                 by_name.setdefault(n, region)  # a province keeps its short name (吉林)

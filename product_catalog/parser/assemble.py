@@ -14,7 +14,7 @@ from pathlib import Path
 from product_catalog import banks
 
 from . import header as terms_reader
-from .clauses import Clause, HeaderLine, split_segments, split_sheet
+from .clauses import REFUSAL, Clause, HeaderLine, split_segments, split_sheet
 from .merge import merge_criteria
 from .recognise import Reading, note_for, read_segment
 from .text import Segment
@@ -31,6 +31,8 @@ class SheetError(ValueError):
 class ParsedSheet:
     rule_file: dict
     warnings: list[str] = dc_field(default_factory=list)
+    clauses: int = 0  # eligibility clauses (conditions and a regional 适用地区 line)
+    clauses_read: int = 0  # of those, read whole: criteria and nothing left for review
 
     @property
     def bank(self) -> str:
@@ -121,6 +123,16 @@ class _Sheet:
         self.criteria: list[dict] = []
         self.unparsed: list[dict] = []
         self.warnings: list[str] = []
+        self.clauses = 0
+        self.clauses_read = 0
+
+    def read_clause(self, text: str, source: str, line: int) -> list[dict]:
+        """``read_text`` for one eligibility clause, counted read whole or not."""
+        left = len(self.unparsed)
+        nodes = self.read_text(text, source, line)
+        self.clauses += 1
+        self.clauses_read += len(self.unparsed) == left
+        return nodes
 
     def leave(self, line: int, clause: str, note: str) -> None:
         self.unparsed.append({"clause": clause, "note": note})
@@ -190,7 +202,7 @@ class _Sheet:
                 self.terms["illustrative"] = True
         elif h.key == "region":
             if h.value and not _NATIONWIDE.fullmatch(h.value.strip()):
-                self.criteria += self.read_text(h.value, h.text, h.line)
+                self.criteria += self.read_clause(h.value, h.text, h.line)
         elif not h.key:
             self.leave(h.line, h.text, f"no rule-file term for {h.label}")
 
@@ -251,14 +263,16 @@ def parse_sheet(text: str, source: str | None = None, stem: str | None = None) -
     rule_file["eligibility"] = {"all": criteria}
     if sheet.unparsed:
         rule_file["unparsed"] = sheet.unparsed
-    return ParsedSheet(rule_file, sheet.warnings)
+    return ParsedSheet(rule_file, sheet.warnings, sheet.clauses, sheet.clauses_read)
 
 
 def _read_clauses(sheet: _Sheet, clauses: list[Clause]) -> list[dict]:
     nodes: list[dict] = []
     alternatives: dict[int, list[dict]] = {}
     for clause in clauses:
-        read = sheet.read_text(clause.text, clause.text, clause.line)
+        # A ground for refusal is read as the sheet means it: 有欠税记录的，不予受理.
+        text = clause.text + REFUSAL if clause.refuses else clause.text
+        read = sheet.read_clause(text, clause.text, clause.line)
         if clause.alternative_group is None:
             nodes += read
             continue

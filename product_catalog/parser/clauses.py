@@ -3,7 +3,9 @@
 Headers are ``key: value`` lines (银行: 中国农业银行).  After 申请条件 come the
 conditions: numbered items (1. / 1、 / (一) / 一、 / ① / (1)), or prose cut at
 ；/;/。.  A heading such as "满足以下条件之一:" makes the items under it
-alternatives.  Clauses keep the bank's wording, to be quoted as ``source``.
+alternatives; "有下列情形之一的，不予受理:" makes each of them a ground for refusal.
+A heading that runs on into the first condition (借款人应具备以下条件：企业注册于…)
+is dropped from it.  Clauses keep the bank's wording, to be quoted as ``source``.
 """
 from __future__ import annotations
 
@@ -15,9 +17,11 @@ from .text import fold, split_outside_parens
 HEADER_KEYS: dict[str, tuple[str, ...]] = {
     "bank": ("银行", "发行银行", "贷款银行", "所属银行", "银行名称", "发放银行"),
     "product": ("产品", "产品名称", "贷款产品", "产品名"),
-    "amount": ("产品额度", "贷款额度", "额度", "授信额度", "最高额度", "贷款金额", "可贷额度"),
+    "amount": ("产品额度", "贷款额度", "额度", "授信额度", "最高额度", "贷款金额", "可贷额度", "额度上限",
+               "单户额度", "额度范围"),
     "term": ("贷款期限", "期限", "授信期限", "借款期限", "产品期限"),
-    "rate": ("参考利率", "利率", "贷款利率", "年化利率", "执行利率", "利率水平"),
+    "rate": ("参考利率", "利率", "贷款利率", "年化利率", "执行利率", "利率水平", "利率区间", "年利率",
+             "贷款年利率"),
     "collateral": ("担保方式", "担保", "增信方式", "担保条件"),
     "region": ("适用地区", "适用区域", "服务地区", "服务区域", "地区", "区域", "办理地区", "适用范围"),
     "channel": ("办理渠道", "申请渠道", "渠道", "申请方式", "办理方式"),
@@ -41,6 +45,11 @@ _MARKER_AT_START = re.compile("|".join(f"(?P<{name}>{p})" for name, p in _MARKER
 _INLINE_MARKER = re.compile(r"(?<=[;。:\s])\s*(?:" + "|".join(p for _, p in _MARKERS[:-1]) + ")"
                             r"|[①-⑳]")
 _ALTERNATIVES = re.compile(r"之一|任一|任意一|其一|其中一项|至少一项|至少一个|任何一项")
+# …之一的，不予受理: any one of the items refuses the firm, so each is an exclusion.
+_REFUSES = re.compile(r"不予受理|不予准入|不予支持|不予办理|不得申请|不能申请|不准入|不得准入|禁止|不得")
+# 借款人应具备以下条件: words that only announce the conditions after them.
+_ANNOUNCES = re.compile(r"(?:以下|下列|如下)(?:基本)?(?:条件|要求)$")
+REFUSAL = "，不予受理"  # read after an exclusion item: 有欠税记录的，不予受理
 _TERMINAL = ";。"
 
 
@@ -59,6 +68,7 @@ class Clause:
     line: int
     alternative_group: int | None = None  # clauses sharing a group: any one suffices
     raw: str = ""  # the text as cut, with its final punctuation, for run-on lines
+    refuses: bool = False  # under "有下列情形之一的，不予受理": the firm must not be so
 
 
 def header_key(label: str) -> str:
@@ -123,6 +133,7 @@ def _items(lines: list[tuple[int, str]]) -> list[tuple[int, str, str | None]]:
 def split_clauses(lines: list[tuple[int, str]]) -> list[Clause]:
     clauses: list[Clause] = []
     group_id, group_style = None, None
+    refusing, refusal_style = False, None
     previous_open = False  # the last numbered item ran on without final punctuation
     for number, text, style in _items(lines):
         if style is None and previous_open and clauses and not fold(text)[:1] in _TERMINAL:
@@ -132,7 +143,17 @@ def split_clauses(lines: list[tuple[int, str]]) -> list[Clause]:
             continue
         if style is not None and style == group_style:
             group_id, group_style = None, None  # back at the level of the heading
+        if style is not None and refusing and style == refusal_style:
+            refusing, refusal_style = False, None
         head, colon, rest = text.partition("：") if "：" in text else text.partition(":")
+        if colon and _ALTERNATIVES.search(head) and _REFUSES.search(head):
+            for s, e in split_outside_parens(rest, _TERMINAL):
+                if fold(rest[s:e]).strip(_TERMINAL + ", "):
+                    clauses.append(Clause(_clean(rest[s:e]), number, raw=rest[s:e], refuses=True))
+            if not fold(rest).strip(_TERMINAL + ", "):
+                refusing, refusal_style = True, style  # the grounds follow as items
+            previous_open = False
+            continue
         if colon and _ALTERNATIVES.search(head):
             group_id, group_style = len(clauses) + 1000, style
             for s, e in split_outside_parens(rest, _TERMINAL):
@@ -142,6 +163,8 @@ def split_clauses(lines: list[tuple[int, str]]) -> list[Clause]:
                 group_id, group_style = None, None  # the alternatives were all on this line
             previous_open = False
             continue
+        if colon and fold(rest).strip(_TERMINAL + ", ") and _ANNOUNCES.search(fold(head).strip()):
+            text = rest  # 借款人应具备以下条件：企业注册于…: the conditions start after the colon
         pieces = [text] if style else [text[s:e] for s, e in split_outside_parens(text, _TERMINAL)]
         for piece in pieces:
             piece = piece.strip()
@@ -151,7 +174,9 @@ def split_clauses(lines: list[tuple[int, str]]) -> list[Clause]:
             if body.endswith(":") and not re.search(r"\d", body):
                 continue  # a heading such as 企业须同时满足以下条件:
             in_group = group_id if group_id is not None and style != group_style else None
-            clauses.append(Clause(_clean(piece), number, in_group, raw=piece))
+            refused = refusing and style != refusal_style
+            clauses.append(Clause(_clean(piece), number, None if refused else in_group, raw=piece,
+                                  refuses=refused))
         previous_open = style is not None and fold(text)[-1:] not in _TERMINAL + ":"
     return clauses
 
@@ -160,6 +185,8 @@ def _clean(text: str) -> str:
     text = text.strip()
     while text and fold(text)[-1] in _TERMINAL + ", ":
         text = text[:-1].rstrip()
+    while text and fold(text)[0] in _TERMINAL + ",、 ":
+        text = text[1:].lstrip()  # the comma after a heading's colon (…不予受理：，…)
     return text
 
 

@@ -42,7 +42,7 @@ _RANGE_RE = re.compile(
     rf"(?:在|介于|为)?(?P<q1>{_QTY})(?P<i1>{_INCLUSION})?\s*(?:-|~|—|–|至|到)\s*"
     rf"(?P<q2>{_QTY})(?P<i2>{_INCLUSION})?(?:之间|以内|范围内)?(?P<negafter>{_NEG_AFTER})?")
 _SINGLE_RE = re.compile(
-    rf"(?P<neg>{_NEG_BEFORE})?(?P<pre>{_PREFIX})?\s*(?:有|为|在|达)?\s*(?P<q>{_QTY})"
+    rf"(?P<neg>{_NEG_BEFORE})?(?P<pre>{_PREFIX})?\s*(?:有|为|在|达)?\s*(?:人民币)?\s*(?P<q>{_QTY})"
     rf"(?P<i1>{_INCLUSION})?\s*(?P<suf>{_SUFFIX})?(?P<i2>{_INCLUSION}|含)?"
     rf"(?P<negafter>{_NEG_AFTER})?")
 _SIGN_RE = re.compile(r"(?P<sign>不为负(?:数|值)?|非负(?:数|值)?|为正(?:数|值)?|为负(?:数|值)?)")

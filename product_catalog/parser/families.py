@@ -72,20 +72,22 @@ FAMILIES: list[Family] = [
                r"理事长|负责人)(?:\((?:法定代表人|法人代表|实际控制人)\))?)?(?:的)?年龄"),
            {AGE: Reading("legal_rep_age")}, plain_kind=AGE),
     Family("tax",
-           _re(r"(?:年均|年平均|平均每年|全年|年度|年|累计|实际)?(?:连续|正常|按时|依法)*(?:纳税|缴税|完税|缴纳税款|缴纳税费|"
-               r"税收贡献|纳税贡献|入库税款|入库税额)(?:总额|金额|额|总计|合计|额度)?"
-               r"(?:\+减税额|\+减免税额|加减免?税额|及减免?税额)?(?:记录)?"),
+           _re(r"(?:年均|年平均|平均每年|全年|年度|年|累计|实际)?(?:连续|正常|按时|依法)*(?:申报)?"
+               r"(?:纳税|缴税|完税|缴纳税款|缴纳税费|税收贡献|纳税贡献|入库税款|入库税额)"
+               r"(?:总额|金额|额|总计|合计|额度)?"
+               r"(?:\+减税额|\+减免税额|加减免?税额|及减免?税额|\(含减免?税额\))?(?:年均|记录)?"),
            {MONEY: Reading("tax_paid_12m", _TWELVE),
             DURATION: Reading("tax_filing_months"),
             COUNT: Reading(None, note="no profile field counts tax payments in a window")},
            plain_kind=MONEY,
+           qualifiers=_re(r"增值税|所得税|消费税|附加税|税种"),  # which taxes count: all of them do
            caveat=(_re(r"减免?税"), "read as tax paid alone: the profile has no field for tax "
                                    "reductions, so firms that reach the figure only with them are missed"),
            window_any_when=_re(r"年均|年平均|平均每年")),
     Family("revenue",
            _re(r"(?:上一?年度|年度|全年|年)?(?:(?:纳税申报|增值税申报|申报)(?:销售)?收入|"
-               r"(?:纳税申报|增值税申报|申报)?(?:销售收入|营业收入|营收|销售额|主营业务收入|经营收入|"
-               r"应税收入|应税销售额|纳税收入|纳税销售收入|年销售|年营业额|营业额|年收入))"),
+               r"(?:纳税申报|增值税申报|申报|增值税)?(?:销售收入|营业收入|营收|销售额|主营业务收入|经营收入|"
+               r"应税销售收入|应税收入|应税销售额|纳税收入|纳税销售收入|年销售|年营业额|营业额|年收入))"),
            {MONEY: Reading("annual_revenue", _TWELVE)}, plain_kind=MONEY),
     Family("growth",
            _re(r"(?:(?:纳税申报|申报)?(?:销售收入|营业收入|营收|收入|销售额|营业额))?(?:年|年度|同比)?"
@@ -134,7 +136,9 @@ FAMILIES: list[Family] = [
     Family("inquiries",
            _re(r"(?:征信|信用报告|贷款审批|审批|机构|硬)?查询(?:次数|记录)?"),
            {COUNT: Reading({3: "credit_inquiries_3m", 6: "credit_inquiries_6m"})},
-           direction="max", plain_kind=COUNT),
+           direction="max", plain_kind=COUNT,
+           # which inquiries count (贷款审批、信用卡审批; 贷后管理查询除外): the field's own
+           qualifiers=_re(r"贷款审批|信用卡审批|担保资格审查|贷后管理|本人查询")),
     Family("enforcement", _re(r"(?:未结清|未结案|未结|未履行(?:完毕)?)?(?:的)?被执行(?:案件|记录|信息)?"),
            {COUNT: Reading("enforcement_cases")}, direction="max", plain_kind=COUNT,
            negated_bare=("enforcement_cases", "==", 0)),
@@ -143,11 +147,12 @@ FAMILIES: list[Family] = [
            plain_kind=COUNT, negated_bare=("admin_penalties_24m", "==", 0),
            blocked_by=(_re(r"(?:重大|严重)$"), "admin_penalties_24m counts every penalty, "
                                               "the sheet only serious ones")),
-    Family("ip", _re(r"(?:有效)?(?:知识产权|发明专利|实用新型专利|专利|软件著作权|软著|商标)(?:数量|数)?"),
+    Family("ip", _re(r"(?:其他|其它)?(?:有效)?(?:知识产权|发明专利|实用新型专利|专利|软件著作权|软著|商标)"
+                     r"(?:数量|数)?"),
            {COUNT: Reading("ip_count")}, plain_kind=COUNT, implied=("ip_count", ">=", 1),
            caveat=(_re(r"专利|商标|软件著作权|软著"), "ip_count counts patents, trademarks and "
                    "software copyrights together; the sheet names one kind")),
-    Family("procurement", _re(r"政府采购(?:合同|订单)?(?:金额|额)?"),
+    Family("procurement", _re(r"政府采购(?:平台|网)?(?:中标|成交)?(?:的)?(?:合同|订单|项目)?(?:金额|额)?"),
            {MONEY: Reading("government_procurement_12m", _TWELVE)}, plain_kind=MONEY),
     Family("trade", _re(r"(?:海关)?(?:进出口|报关)(?:报关)?(?:额|金额|总额|业绩)?"),
            {MONEY: Reading("import_export_12m", _TWELVE)}, plain_kind=MONEY),

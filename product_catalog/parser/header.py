@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 
 from .comparisons import Bound, find_bounds
-from .numerals import DAYS, DURATION, HOURS, MONEY, RATIO, as_number
+from .numerals import DAYS, DURATION, HOURS, MINUTES, MONEY, RATIO, as_number
 
 _ILLUSTRATIVE = re.compile(r"示意|示例|仅供参考|供参考|说明性|演示|模拟|虚构|非真实|并非实际|不一致|"
                            r"以.{0,12}为准|illustrative", re.I)
@@ -100,6 +100,8 @@ def read_approval_days(value: str) -> int | None:
                 days.append(q.value)
             elif q.kind == HOURS:
                 days.append(Decimal(math.ceil(q.value / 24)))
+            elif q.kind == MINUTES:
+                days.append(Decimal(int(q.value // 1440)))  # 最快5分钟: the same day
     if days:
         return int(max(days))
     m = re.search(r"T\s*\+\s*(\d+)", value)

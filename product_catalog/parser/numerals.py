@@ -1,7 +1,8 @@
 """Numbers with their units, read the ways banks write them.
 
-Sheets write 300万元, 三百万元, 1.5亿, 两年, 三年(含), 半年, 一年半, 24个月,
-18周岁, 80%, 百分之八十, 6次.  The profile counts money in yuan, history in
+Sheets write 300万元, 三百万元, 伍拾万元 (the capital numerals of contracts), 1.5亿,
+两年, 三年(含), 半年, 一年半, 24个月, 18周岁, 80%, 百分之八十, 6次.  A sum in a foreign
+currency (100万美元) is a quantity of its own kind, which no yuan field takes.  The profile counts money in yuan, history in
 months, ratios as fractions, so every quantity carries its kind and its value
 in the profile's unit.  Chinese numerals go through ``cn2an``.
 """
@@ -11,8 +12,6 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-import cn2an
-
 MONEY = "money"
 DURATION = "duration"
 AGE = "age"
@@ -20,14 +19,24 @@ RATIO = "ratio"
 COUNT = "count"
 DAYS = "days"
 HOURS = "hours"
+MINUTES = "minutes"
+FOREIGN_MONEY = "foreign_money"  # 美元, 欧元, 港元: not yuan, so no money field takes it
 PLAIN = "plain"  # a bare number: its field decides what it counts
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_CN = r"[零〇一二两三四五六七八九十][零〇一二两三四五六七八九十百千]*(?:[万亿][零〇一二两三四五六七八九十百千]+)*(?:点[零〇一二三四五六七八九]+)?"
+_CN_DIGIT = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
+_CN = (rf"[{_CN_DIGIT}][{_CN_DIGIT}百千佰仟]*(?:[万亿][{_CN_DIGIT}百千佰仟]+)*"
+       r"(?:点[零〇一二三四五六七八九]+)?")
+# Capital numerals (大写) as the ordinary ones cn2an reads.
+_CAPITALS = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟〇", "一二三四五六七八九十百千零")
 NUMBER = rf"(?:{_ARABIC}|{_CN})"
 
 # (spelling, kind, factor to the profile's unit); longest spelling first.
 _UNITS: list[tuple[str, str, int]] = [
+    ("万美元", FOREIGN_MONEY, 10_000), ("万欧元", FOREIGN_MONEY, 10_000),
+    ("万港元", FOREIGN_MONEY, 10_000), ("万港币", FOREIGN_MONEY, 10_000),
+    ("美元", FOREIGN_MONEY, 1), ("欧元", FOREIGN_MONEY, 1), ("港元", FOREIGN_MONEY, 1),
+    ("港币", FOREIGN_MONEY, 1),
     ("万元人民币", MONEY, 10_000), ("元人民币", MONEY, 1), ("亿元", MONEY, 100_000_000),
     ("万元", MONEY, 10_000), ("千元", MONEY, 1_000), ("亿", MONEY, 100_000_000),
     ("万", MONEY, 10_000), ("元", MONEY, 1),
@@ -39,7 +48,7 @@ _UNITS: list[tuple[str, str, int]] = [
     ("次", COUNT, 1), ("人", COUNT, 1), ("名", COUNT, 1), ("家", COUNT, 1), ("项", COUNT, 1),
     ("件", COUNT, 1), ("笔", COUNT, 1), ("户", COUNT, 1),
     ("个工作日", DAYS, 1), ("工作日", DAYS, 1), ("天", DAYS, 1), ("日", DAYS, 1),
-    ("个小时", HOURS, 1), ("小时", HOURS, 1),
+    ("个小时", HOURS, 1), ("小时", HOURS, 1), ("分钟", MINUTES, 1),
 ]
 _UNIT_INFO = {spelling: (kind, factor) for spelling, kind, factor in _UNITS}
 UNIT = "|".join(re.escape(u) for u, _, _ in _UNITS)
@@ -95,8 +104,10 @@ def parse_number(text: str) -> Decimal:
         return Decimal(text.replace(",", ""))
     if text in ("半",):
         return Decimal("0.5")
+    import cn2an  # half a second to import: paid only by text that has Chinese numerals
+
     try:
-        value = cn2an.cn2an(text.replace("〇", "零"), "normal")
+        value = cn2an.cn2an(text.translate(_CAPITALS), "normal")
     except (ValueError, KeyError, IndexError) as exc:
         raise ValueError(f"not a number: {text}") from exc
     return Decimal(str(value))

@@ -15,7 +15,7 @@ from .numerals import NUMBER, parse_number
 LAST_YEAR = "last_year"  # the last full (fiscal) year
 
 _PERIOD_RE = re.compile(
-    rf"(?P<last>(?:申请日?|申贷)?(?:上一?个?|前一个?)(?:会计|自然|完整)?年度|上年度|上一年|上年|去年)"
+    rf"(?P<last>(?:申请日?|申贷)?(?:上一?个?|前一个?)(?:会计|自然|完整|纳税)?年度|上年度|上一年|上年|去年)"
     rf"|(?P<lead>最近|近|过去|申请日?前|申贷前|前)\s*(?P<n>{NUMBER}|半)\s*"
     rf"(?P<unit>个自然年度|个会计年度|个完整年度|个年度|年度|年|个自然月|个月|月)(?:内|以内|之内|期间|来)?"
     rf"|(?P<n2>{NUMBER}|半)\s*(?P<unit2>年|个月)(?:内|之内|期间)")

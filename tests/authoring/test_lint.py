@@ -158,3 +158,69 @@ def test_an_id_ending_in_a_newline_is_refused(tmp_path):
                                    "  all: [{field: years_in_business, op: '>=', value: 1}]\n",
                                    encoding="utf-8")
     assert "id must be lower-case letters" in only(tmp_path)
+
+
+@pytest.mark.parametrize("criterion,meant", [
+    ("{field: years_in_busines, op: '>=', value: 2}", "did you mean years_in_business?"),
+    ("{field: tax_paid_12, op: '>=', value: 10000}", "did you mean tax_paid_12m?"),
+    ("{field: Legal_Rep_Age, op: '<=', value: 60}", "did you mean legal_rep_age?"),
+    ("{field: years_in_business, op: '=>', value: 2}", "did you mean '>='?"),
+    ("{field: years_in_business, op: '≥', value: 2}", "did you mean '>='?"),
+    ("{field: legal_rep_age, op: betwen, value: [18, 65]}", "did you mean 'between'?"),
+    ("{field: tax_credit_rating, op: notin, value: [C, D]}", "did you mean 'not_in'?"),
+])
+def test_a_misspelled_field_or_operator_gets_the_likely_one(tmp_path, criterion, meant):
+    write(tmp_path, "a.yaml", f"eligibility:\n  all:\n    - {criterion}\n")
+    assert meant in only(tmp_path)
+
+
+def test_a_field_like_no_other_gets_no_guess(tmp_path):
+    write(tmp_path, "a.yaml", "eligibility:\n  all:\n    - {field: zzz, op: '>=', value: 2}\n")
+    assert "did you mean" not in only(tmp_path)
+
+
+SOURCED = "eligibility:\n  all:\n    - field: {field}\n      op: \"{op}\"\n      value: {value}\n" \
+          "      source: {source}\n"
+
+
+@pytest.mark.parametrize("field,op,value,source,named", [
+    ("tax_paid_12m", ">=", 10000, "近12个月纳税总额不低于2万元", "2万元"),
+    ("legal_rep_age", "between", "[18, 60]", "法定代表人年龄18-65周岁", "18-65周岁"),
+    ("years_in_business", ">=", 3, "企业成立满两年", "两年"),
+    ("debt_ratio", "<=", 0.8, "资产负债率不超过70%", "70%"),
+    ("overdue_count_24m", "<=", 5, "近两年逾期不超过三次", "三次"),
+])
+def test_a_source_naming_another_figure_than_the_value_is_a_warning(tmp_path, field, op, value,
+                                                                   source, named):
+    path = write(tmp_path, "a.yaml", SOURCED.format(field=field, op=op, value=value, source=source))
+    report = lint(tmp_path)
+    assert report.ok, "a warning does not fail lint"
+    (warning,) = [str(p) for p in report.warnings]
+    assert warning.startswith(f"{path}:6:7: warning: source names {named}"), warning
+    assert str(value).strip("[]").split(",")[0] in warning
+
+
+@pytest.mark.parametrize("field,op,value,source", [
+    ("tax_paid_12m", ">=", 20000, "近12个月纳税总额不低于2万元"),
+    ("tax_paid_12m", ">=", 20000, "近十二个月纳税总额两万元以上"),
+    ("months_in_business", ">=", 25, "成立时间超过2年"),  # exclusive, read in months
+    ("overdue_count_24m", "<=", 2, "近两年逾期次数少于3次"),  # exclusive on a count
+    ("legal_rep_age", "between", "[18, 65]", "年满18周岁；不超过65周岁"),
+    ("years_in_business", ">=", 1, "成立满1年，近12个月纳税总额不低于1万元"),
+    ("net_profit", ">", 0, "上一年度销售收入不低于500万元，净利润为正"),
+    ("overdue_current", "==", "false", "当前无逾期"),
+    ("overdue_count_24m", "==", 0, "近两年无逾期"),
+])
+def test_a_source_that_agrees_with_its_value_is_quiet(tmp_path, field, op, value, source):
+    write(tmp_path, "a.yaml", SOURCED.format(field=field, op=op, value=value, source=source))
+    assert problems(tmp_path) == []
+
+
+def test_the_cli_prints_the_warning_and_still_exits_0(tmp_path):
+    path = write(tmp_path, "a.yaml", SOURCED.format(field="tax_paid_12m", op=">=", value=10000,
+                                                    source="近12个月纳税总额不低于2万元"))
+    result = CliRunner().invoke(main, ["lint", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert f"{path}:6:7: warning: source names 2万元 (tax_paid_12m 20000) but value is 10000" \
+        in result.output
+    assert "1 warning(s) to review" in result.output

@@ -164,9 +164,12 @@ def test_a_draft_naming_another_bank_or_product_is_refused(client, rules):
 
 def test_a_draft_duplicating_a_product_of_another_bank_is_refused(client, rules):
     text = SHUIDAI.replace("bank: ccb", "bank: icbc")  # id ccb-shuidai, in icbc's folder
-    errors = rejected(client, rules, text, pid="ccb-shuidai")
-    assert any("duplicate product id 'ccb-shuidai'" in e["message"] for e in errors)
-    assert not (rules / "icbc" / "ccb-shuidai.yaml").exists()
+    before = snapshot(rules)
+    for who in ("icbc", "admin"):
+        response = put(client, who, "icbc", "ccb-shuidai", text)
+        assert response.status_code == 422, response.get_json()
+        assert "start with 'icbc-'" in response.get_json()["detail"]
+    assert snapshot(rules) == before
 
 
 def test_a_draft_that_breaks_its_own_scenarios_is_refused(client, rules):

@@ -314,7 +314,8 @@ def approval_parts(client, data: dict) -> dict:
 
 def test_every_lead_endpoint_is_in_the_openapi_document(client):
     spec = client.get("/openapi.json").get_json()
-    assert set(spec["paths"]) >= {"/v1/leads", "/v1/banks/{bank_id}/leads", "/v1/leads/{lead_id}",
+    assert set(spec["paths"]) >= {"/v1/leads", "/v1/banks/{bank_id}/leads",
+                                  "/v1/banks/{bank_id}/leads/claim", "/v1/leads/{lead_id}",
                                   "/v1/leads/{lead_id}/status", "/v1/leads/{lead_id}/events",
                                   "/v1/stats"}
     create = spec["paths"]["/v1/leads"]["post"]
@@ -328,7 +329,7 @@ def test_with_authentication_off_the_local_operator_plays_every_part(rules, shar
     client = make_app(rules, redis_url(shared_redis), key_prefix, LOANMATCH_AUTH="off",
                       LOANMATCH_API_KEYS="").test_client()
     lead = client.post("/v1/leads", json=application(1)).get_json()
-    assert [x["id"] for x in client.get("/v1/banks/hbbank/leads?consumer=me").get_json()[
+    assert [x["id"] for x in client.post("/v1/banks/hbbank/leads/claim?consumer=me").get_json()[
         "leads"]] == [lead["id"]]
     accepted = client.post(f"/v1/leads/{lead['id']}/status", json={"status": "accepted"})
     assert accepted.status_code == 200 and accepted.get_json()["status"] == "accepted"

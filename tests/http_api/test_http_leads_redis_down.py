@@ -24,14 +24,15 @@ def test_with_redis_stopped_matching_answers_and_leads_say_when_to_retry(tmp_pat
     matched = client.post("/v1/match", json=profile(2), headers=bearer(PORTAL))
     assert matched.status_code == 200 and matched.get_json()["matches"]
     assert {m["score_breakdown"]["approval"] for m in matched.get_json()["matches"]} == {0.5}
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 15  # answered, not hung on the dead connection
     calls = [
         client.post("/v1/leads", json=application(2), headers=bearer(PORTAL)),
         client.get(f"/v1/leads/{lead['id']}", headers=bearer(PORTAL)),
         client.get(f"/v1/leads/{lead['id']}/events", headers=bearer(BANK)),
         client.post(f"/v1/leads/{lead['id']}/status", json={"status": "accepted"},
                     headers=bearer(BANK)),
-        client.get("/v1/banks/hbbank/leads?consumer=o1", headers=bearer(BANK)),
+        client.post("/v1/banks/hbbank/leads/claim?consumer=o1", headers=bearer(BANK)),
+        client.get("/v1/banks/hbbank/leads", headers=bearer(BANK)),
         client.get("/v1/stats", headers=bearer(ADMIN)),
     ]
     for response in calls:

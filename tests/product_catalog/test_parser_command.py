@@ -42,7 +42,7 @@ def test_writes_rule_files_by_bank_and_reports_unparsed(tmp_path):
     assert (out / "tsbank" / "jishui.yaml").is_file()
     assert f"{good}:6: unparsed: 征信记录良好" in result.output
     assert result.output.strip().splitlines()[-1] == (
-        "parsed 2 sheets: 3 criteria, 1 clause left for review")
+        "parsed 2 sheets: 3 criteria, 1 clause left for review; 3 of 4 clauses parsed (75.0%)")
 
 
 def test_a_bad_file_is_named_and_the_others_still_written(tmp_path):
@@ -59,17 +59,18 @@ def test_a_bad_file_is_named_and_the_others_still_written(tmp_path):
     assert f"error: {missing}: cannot read" in result.output
     assert "Traceback" not in result.output
     assert result.output.strip().splitlines()[-1] == (
-        "parsed 1 sheet: 1 criterion, 1 clause left for review; 3 sheets could not be read")
+        "parsed 1 sheet: 1 criterion, 1 clause left for review; 1 of 2 clauses parsed (50.0%); "
+        "3 sheets could not be read")
 
 
 def test_unknown_bank_is_written_under_a_fallback_id_with_advice(tmp_path):
-    sheet = _write(tmp_path, "zhongyuan-shuidai.txt", "银行: 中原银行\n产品: 税贷\n申请条件:\n无欠税\n")
+    sheet = _write(tmp_path, "changan-shuidai.txt", "银行: 长安银行\n产品: 税贷\n申请条件:\n无欠税\n")
     out = tmp_path / "rules"
     result = CliRunner().invoke(_cli(), ["parse", sheet, "--out", str(out)])
     assert result.exit_code == 0
     (folder,) = [p for p in out.iterdir()]
     assert folder.name.startswith("bank-")
-    assert (folder / "zhongyuan-shuidai.yaml").is_file()
+    assert (folder / "changan-shuidai.yaml").is_file()
     assert "product_catalog/banks.py" in result.output
 
 
@@ -104,3 +105,58 @@ def test_written_rule_files_pass_the_linter(tmp_path):
     report = lint(out)
     assert report.ok, "\n".join(str(p) for p in report.problems)
     assert report.products == len(sheets)
+
+
+def _sheet_folder(root: Path) -> Path:
+    """A sheet folder as the catalog keeps one: sheets, their profiles, a README."""
+    for bank, name, text in (("abc", "nashui-edai", GOOD), ("tsbank", "jishui", OTHER)):
+        (root / bank).mkdir(parents=True)
+        _write(root / bank, f"{name}.txt", text)
+        _write(root / bank, f"{name}.profile.json", "{}")
+    _write(root, "README.md", "# sheets\n")
+    _write(root, "expected_criteria.json", "{}")
+    return root
+
+
+def test_a_folder_is_parsed_sheet_by_sheet_and_the_rest_skipped_aloud(tmp_path):
+    folder = _sheet_folder(tmp_path / "sheets")
+    out = tmp_path / "rules"
+    result = CliRunner().invoke(_cli(), ["parse", str(folder), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.relative_to(out).as_posix() for p in out.glob("*/*.yaml")) == [
+        "abc/nashui-edai.yaml", "tsbank/jishui.yaml"]
+    written = yaml.safe_load((out / "abc" / "nashui-edai.yaml").read_text(encoding="utf-8"))
+    assert written["source"] == str(folder / "abc" / "nashui-edai.txt")
+    assert ("skipped 4 files that are not sheets (2 *.profile.json, README.md, "
+            "expected_criteria.json)") in result.output
+    assert result.output.strip().splitlines()[-1].startswith("parsed 2 sheets: ")
+
+
+def test_a_glob_over_sheet_folders_skips_the_profiles_beside_the_sheets(tmp_path):
+    folder = _sheet_folder(tmp_path / "sheets")
+    out = tmp_path / "rules"
+    everything = sorted(str(p) for p in folder.glob("*/*"))  # what the shell makes of sheets/*/*
+    result = CliRunner().invoke(_cli(), ["parse", *everything, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "skipped 2 files that are not sheets (2 *.profile.json)" in result.output
+    assert "error" not in result.output
+    assert len(list(out.glob("*/*.yaml"))) == 2
+
+
+def test_a_folder_without_sheets_is_an_error_that_says_what_a_sheet_is(tmp_path):
+    (tmp_path / "empty").mkdir()
+    _write(tmp_path / "empty", "notes.md", "# nothing\n")
+    result = CliRunner().invoke(_cli(), ["parse", str(tmp_path / "empty"), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "skipped 1 file that is not a sheet (notes.md)" in result.output
+    assert "*.txt" in result.output and "Traceback" not in result.output
+
+
+def test_the_summary_gives_the_share_of_clauses_parsed(tmp_path):
+    sheet = _write(tmp_path, "a.txt", "银行: 中国银行\n产品: 测试贷\n适用地区: 全国\n申请条件:\n"
+                                    "1. 企业成立满2年;\n2. 征信良好;\n3. 白名单客户且无欠税;\n"
+                                    "4. 法定代表人年龄在25至60周岁之间。\n")
+    result = CliRunner().invoke(_cli(), ["parse", sheet, "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    # 征信良好 is left whole, 白名单客户 in part: two of four clauses are read whole
+    assert result.output.strip().splitlines()[-1].endswith("; 2 of 4 clauses parsed (50.0%)")

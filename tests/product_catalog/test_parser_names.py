@@ -18,7 +18,7 @@ def test_bank_ids(name, bank):
 
 
 def test_unknown_bank_has_no_id():
-    assert banks.bank_id("中原银行") is None
+    assert banks.bank_id("长安银行") is None
 
 
 def test_every_bank_has_a_distinct_id_and_name():

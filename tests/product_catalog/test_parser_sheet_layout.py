@@ -174,12 +174,12 @@ def test_region_header_is_a_criterion_quoting_the_line():
 
 
 def test_unknown_bank_gets_a_stable_fallback_id_and_a_warning():
-    text = "银行: 中原银行\n产品: 测试\n申请条件:\n无欠税\n"
+    text = "银行: 长安银行\n产品: 测试\n申请条件:\n无欠税\n"
     first, second = parse_sheet(text, source="z.txt", stem="zy"), parse_sheet(text, stem="zy")
     assert first.rule_file["bank"].startswith("bank-")
     assert first.rule_file["bank"] == second.rule_file["bank"]
     assert first.rule_file["id"] == first.rule_file["bank"] + "-zy"
-    assert first.rule_file["bank_name"] == "中原银行"
+    assert first.rule_file["bank_name"] == "长安银行"
     assert any("unknown bank" in w and "banks.py" in w for w in first.warnings)
 
 

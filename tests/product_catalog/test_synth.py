@@ -342,11 +342,11 @@ def test_writing_over_a_catalog_needs_replace_and_spares_real_rules(tmp_path):
     assert real.exists()
 
 
-def test_ten_thousand_products_take_seconds(tmp_path):
-    started = time.monotonic()
+def test_ten_thousand_products_are_written_whole(tmp_path):
+    # How long it takes is bench/match.py's to print; here: nothing lost at scale.
     written = write_catalog(tmp_path, synth_catalog(10_000), synth_profiles(500))
     assert written.products == 10_000
-    assert time.monotonic() - started < 12
+    assert sum(1 for _ in (tmp_path / "rules").rglob("*.yaml")) == 10_000
 
 
 def cli() -> click.Group:

@@ -6,7 +6,7 @@ the product must accept; the committed rule file must be exactly what the parser
 writes from the sheet today, so a parser change that alters the catalog fails
 here and is looked at, instead of drifting unnoticed.  To accept such a change:
 
-    python -m loanmatch_cli parse product_catalog/sheets/*/*.txt --out rules
+    python -m loanmatch_cli parse product_catalog/sheets --out rules
 
 The last part reads the wording of the catalog's sheets phrase by phrase: each
 row is a clause met while reviewing the catalog, with the criterion it means.
@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
+import re
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +30,7 @@ from matcher import load_catalog
 from matcher.authoring.lint import lint
 from matcher.catalog import rule_files
 from matcher.vocabulary.profile import load_profile
+from tests.support.parser_shapes import leaves
 from tests.support.paths import REPO, RULES, SAMPLE_PROFILE_NAMES
 
 SHEETS = REPO / "product_catalog" / "sheets"
@@ -82,14 +84,6 @@ def test_every_sheet_has_its_rule_file_and_every_parsed_file_its_sheet():
 
 @pytest.mark.parametrize("path", PRODUCT_FILES, ids=_rel)
 def test_every_criterion_quotes_the_clause_it_came_from(path):
-    def leaves(node):
-        if "field" in node:
-            yield node
-        elif "not" in node:
-            yield from leaves(node["not"])
-        else:
-            for child in node.get("all", node.get("any", [])):
-                yield from leaves(child)
     unquoted = [f"{n['field']} {n['op']}" for n in leaves(_load(path)["eligibility"])
                 if not str(n.get("source") or "").strip()]
     assert not unquoted, f"{_rel(path)}: criteria without source: {unquoted}"
@@ -134,13 +128,45 @@ def test_the_sample_profiles_are_available_as_bases(name):
 # --- the committed files are what the parser writes now -----------------------------
 
 @pytest.fixture(scope="module")
-def reparsed(tmp_path_factory) -> Path:
-    """Every sheet parsed again with the command bank staff run, into a fresh folder."""
+def reparse(tmp_path_factory) -> tuple[Path, str]:
+    """Every sheet parsed again with the command bank staff run (the sheets folder, whole),
+    into a fresh folder; and what the command printed."""
     out = tmp_path_factory.mktemp("reparsed")
     with contextlib.chdir(REPO):  # sources are recorded as the relative paths given
-        result = CliRunner().invoke(main, ["parse", *map(_rel, SHEET_FILES), "--out", str(out)])
+        result = CliRunner().invoke(main, ["parse", _rel(SHEETS), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    return out
+    return out, result.output
+
+
+@pytest.fixture(scope="module")
+def reparsed(reparse) -> Path:
+    return reparse[0]
+
+
+def test_parsing_the_sheets_folder_writes_one_rule_file_per_sheet(reparsed):
+    written = sorted(p.relative_to(reparsed).with_suffix("").as_posix() for p in reparsed.glob("*/*.yaml"))
+    assert written == sorted(s.relative_to(SHEETS).with_suffix("").as_posix() for s in SHEET_FILES)
+
+
+@pytest.mark.parametrize("doc,pattern", [
+    ("README.md", r"(\d+) product sheets from (\d+) banks"),
+    ("product_catalog/sheets/README.md", r"(\d+) sheets from (\d+) banks"),
+])
+def test_the_docs_state_how_many_sheets_and_banks_there_are(doc, pattern):
+    stated = re.search(pattern, (REPO / doc).read_text(encoding="utf-8"))
+    assert stated, f"{doc} no longer states how many sheets the catalog has"
+    banks = {s.parent.name for s in SHEET_FILES}
+    assert (int(stated.group(1)), int(stated.group(2))) == (len(SHEET_FILES), len(banks)), (
+        f"{doc} says {stated.group()}; there are {len(SHEET_FILES)} sheets from {len(banks)} banks")
+
+
+@pytest.mark.parametrize("doc", ["product_catalog/sheets/README.md", "docs/rules.md"])
+def test_the_docs_state_the_share_of_clauses_parsed_today(reparse, doc):
+    share = re.search(r"\d+ of \d+ clauses parsed \(\d+\.\d%\)", reparse[1].splitlines()[-1]).group()
+    text = (REPO / doc).read_text(encoding="utf-8")
+    stated = re.findall(r"\d+ of \d+ clauses parsed \(\d+\.\d%\)", text)
+    assert stated == [share], (f"{doc} states {stated}; `loanmatch parse product_catalog/sheets` "
+                               f"now prints {share!r}: update the doc")
 
 
 @pytest.mark.parametrize("path", SHEET_PRODUCTS, ids=_rel)
@@ -153,7 +179,7 @@ def test_committed_rule_file_is_what_the_parser_writes_now(path, reparsed):
                                               "committed", "parsed now", lineterm="", n=1))
         pytest.fail(f"{_rel(path)} differs from what the parser writes from its sheet; review "
                     f"the change, then re-run `python -m loanmatch_cli parse "
-                    f"product_catalog/sheets/*/*.txt --out rules`:\n{diff}")
+                    f"product_catalog/sheets --out rules`:\n{diff}")
 
 
 # --- the catalog's wording, phrase by phrase ----------------------------------------

@@ -125,5 +125,5 @@ def application(n: int, product: str = PRODUCT, **fields) -> dict:
 
 
 def claim(client, bank="hbbank", key=BANK, consumer="officer-1", count=10):
-    return client.get(f"/v1/banks/{bank}/leads?consumer={consumer}&count={count}",
+    return client.post(f"/v1/banks/{bank}/leads/claim?consumer={consumer}&count={count}",
                       headers=bearer(key))

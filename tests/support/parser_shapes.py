@@ -35,3 +35,14 @@ def read(clause: str, bank: str = "中国银行"):
 
 def c(field, op, value):
     return (field, op, norm(value))
+
+
+def leaves(node):
+    """Every criterion of a parsed eligibility tree, depth first."""
+    if "field" in node:
+        yield node
+    elif "not" in node:
+        yield from leaves(node["not"])
+    else:
+        for child in node.get("all", node.get("any", [])):
+            yield from leaves(child)
