@@ -32,7 +32,7 @@ from matcher.results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, Eligibility
 from matcher.rulefile import source as yamlsource
 from matcher.rulefile.layout import digest, read_folder, scenario_names
 from matcher.rulefile.condition import FAIL, PASS, evaluate
-from matcher.vocabulary.ids import BANK_ID, PRODUCT_ID
+from matcher.vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
 from matcher.vocabulary.profile import ProfileError, load_profile
 
 from .admin import actor
@@ -63,8 +63,8 @@ def _scope(bank_id: str, product_id: str, missing: int = 422) -> Principal:
         raise Problem(403, "forbidden", f"only the key of bank '{bank_id}' or an admin key "
                                         f"may change the products of bank '{bank_id}'")
     if not BANK_ID.match(bank_id) or not PRODUCT_ID.match(product_id):
-        detail = ("a bank id is lower-case letters, digits and '_'; a product id also '-', "
-                  "at most 64 characters")
+        detail = (f"a bank id is {BANK_ID_RULE}; a product id lower-case letters, digits, "
+                  f"'_' and '-', at most 64 characters")
         if missing == 404:
             raise Problem(404, "not-found", f"no such product: {detail}")
         raise Problem(422, "invalid-request", f"the address names no product: {detail}")

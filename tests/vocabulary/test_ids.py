@@ -9,11 +9,12 @@ from leads.intake import _check_names
 from matcher.rulefile.product import read_product
 from matcher.rulefile.schema import schema
 from matcher.rulefile.source import Location
+from matcher.vocabulary.fields import BANK_ID_MAX
 from matcher.vocabulary.ids import BANK_ID, BANK_ID_SCHEMA, PRODUCT_ID
 from matcher.vocabulary.profile import ProfileError, load_profile
 
-GOOD = ["icbc", "hebei_rcc", "b2", "9bank", "a" * 64]
-BAD = ["ice-bank", "_profiles", "ICBC", "a" * 65, "icbc\n", "", "银行", "a b"]
+GOOD = ["icbc", "hebei_rcc", "b2", "9bank", "a" * BANK_ID_MAX]
+BAD = ["ice-bank", "_profiles", "ICBC", "a" * (BANK_ID_MAX + 1), "icbc\n", "", "银行", "a b"]
 
 
 def in_rule_file(bank: str) -> bool:
