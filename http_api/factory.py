@@ -65,7 +65,9 @@ def build_app(settings: Settings, catalog: "Catalog | None" = None,
     if settings.proxy_hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
         n = settings.proxy_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+        # Flask's documented way to add WSGI middleware, which mypy sees as replacing a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
     if not settings.auth:
         log.warning("authentication is OFF (LOANMATCH_AUTH=off): every caller has every "
                     "role; use this on your own machine only")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 import orjson
+from flask import Response
 from flask.json.provider import DefaultJSONProvider
 
 
@@ -32,5 +33,5 @@ class OrjsonProvider(DefaultJSONProvider):
 
     def response(self, *args: Any, **kwargs: Any):
         obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(orjson.dumps(obj, default=_default),
-                                        mimetype=self.mimetype)
+        response_class = cast("type[Response]", self._app.response_class)
+        return response_class(orjson.dumps(obj, default=_default), mimetype=self.mimetype)

@@ -73,7 +73,8 @@ class StatusChangeSchema(_Strict):
 
 
 class ClaimQuerySchema(_Strict):
-    consumer = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$(?!\n)"),
+    consumer = fields.String(required=True,
+                             validate=validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$(?!\n)"),
                              metadata={"description": "who claims: a person or integration of "
                                                       "the bank (1-64 of A-Z a-z 0-9 _ . @ -)"})
     count = fields.Integer(load_default=10, validate=validate.Range(min=1, max=CLAIM_MAX))
@@ -114,7 +115,8 @@ class LeadSummarySchema(_Doc):
 
 
 class LeadStepSchema(_Doc):
-    at = fields.String(required=True, validate=validate.Length(max=64), metadata={"format": "date-time"})
+    at = fields.String(required=True, validate=validate.Length(max=64),
+                       metadata={"format": "date-time"})
     note = fields.String(allow_none=True)
     amount = fields.Integer(allow_none=True, metadata={"description": "yuan"})
     rate_pct = fields.String(allow_none=True, metadata={"description": "annual %, exact"})
@@ -172,7 +174,8 @@ class LeadListSchema(_Doc):
 
 
 class LeadEventSchema(_Doc):
-    at = fields.String(required=True, validate=validate.Length(max=64), metadata={"format": "date-time"})
+    at = fields.String(required=True, validate=validate.Length(max=64),
+                       metadata={"format": "date-time"})
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     from_ = fields.String(required=True, allow_none=True, data_key="from")
     actor = fields.String(required=True, metadata={

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 import redis
+from flask import current_app
 
 from leads import (Branch, BranchFileError, LeadError, LeadStore, StoreUnavailable, connect,
                    load_branches)
@@ -197,7 +198,6 @@ class LeadService:
 def ranking_rates(product_ids: Sequence[str]) -> ApprovalRates | None:
     """``LeadService.approval_rates`` of the current app, or None when it serves no leads
     (an app assembled without the leads blueprint)."""
-    from flask import current_app
     service = current_app.extensions.get(EXTENSION)
     return service.approval_rates(product_ids) if service is not None else None
 

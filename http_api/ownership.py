@@ -62,17 +62,17 @@ def keep_platform_terms(text: str, data: yamlsource.YDict, rel: str,
     if principal.bank is None:  # admin (or authentication off): the platform itself
         return text
     terms = data.get("terms")
-    stated = terms if isinstance(terms, yamlsource.YDict) else {}
+    stated = terms if isinstance(terms, yamlsource.YDict) else None
     for key, default in PLATFORM_TERMS.items():
         current = getattr(live.terms, key) if live is not None else default
-        if key in stated:
+        if stated is not None and key in stated:
             if stated[key] != current or type(stated[key]) is not type(current):
                 where = stated.where(key)
+                finding = Finding(rel, where.line, where.column, f"terms.{key} is platform-owned")
                 raise Problem(403, "forbidden",
                               f"terms.{key} is set by the platform (now {current}); a bank's "
                               f"key may not change it: leave it out or keep {current}",
-                              errors=[Finding(rel, where.line, where.column,
-                                              f"terms.{key} is platform-owned").to_dict(state().reloader.shown_root)])
+                              errors=[finding.to_dict(state().reloader.shown_root)])
         elif current != default:
             text = _insert_term(text, data, rel, key, current)
     return text

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 from flask import Flask, request
 from flask_limiter import ApplicationLimit, Limiter, RateLimitExceeded
@@ -49,7 +50,8 @@ def _lead_client(app: Flask):
 def install(app: Flask, settings: Settings) -> Limiter | None:
     if not settings.rate_limit:
         return None
-    storage, options = settings.rate_limit_storage, {}
+    storage = settings.rate_limit_storage
+    options: dict[str, Any] = {}
     if not storage:
         storage = f"{SCHEME}://"
         options = {"client": lambda: _lead_client(app),

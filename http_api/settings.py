@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from limits import parse_many
+
 from matcher.vocabulary.ids import BANK_ID_RULE, BANK_ID_TEXT
 
 DEFAULT_RATE_LIMIT = "600/minute"
@@ -23,44 +25,6 @@ _BANK_ROLE = re.compile(rf"bank:({BANK_ID_TEXT})\Z")
 _SIZE = re.compile(r"([0-9]+)\s*(|b|k|kb|kib|m|mb|mib)\Z", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024 ** 2,
                "mb": 1000 ** 2, "mib": 1024 ** 2}
-
-# Every variable the service reads, with its meaning: the README's table is made from this.
-VARIABLES = {
-    "LOANMATCH_RULES": "rules folder (default: ./rules, else the repository's rules/)",
-    "LOANMATCH_AUTH": "`on` (default) or `off`; `off` serves without keys, for local use only",
-    "LOANMATCH_API_KEYS": "comma-separated `role:key`; role is portal, admin or bank:<bank_id>",
-    "LOANMATCH_RATE_LIMIT": f"requests per key (per client address with auth off), "
-                            f"e.g. `{DEFAULT_RATE_LIMIT}` (default) or `off`",
-    "LOANMATCH_RATE_LIMIT_STORAGE": "where counts live: unset (default) the service's Redis "
-                                    "(LOANMATCH_REDIS_URL or the embedded one), shared by "
-                                    "all workers; `redis://host:6379`; or `memory://` "
-                                    "(per worker)",
-    "LOANMATCH_CORS_ORIGINS": "comma-separated origins allowed to call from a browser, "
-                              "or `*`; empty (default) sends no CORS headers",
-    "LOANMATCH_MAX_BODY": "largest request body, bytes or with a unit (`1MiB`, default)",
-    "LOANMATCH_PROXY_HOPS": "proxies in front that set X-Forwarded-* (default 0: trust none)",
-    "LOANMATCH_LOG_LEVEL": "DEBUG, INFO (default), WARNING or ERROR",
-    "LOANMATCH_LOG_JSON": "`on` (default): JSON lines on stderr; `off` leaves logging "
-                          "to the host application",
-    # Leads (docs/leads.md)
-    "LOANMATCH_REDIS_URL": "Redis for leads, `redis://:PASSWORD@host:6379/0` or `rediss://…` "
-                           "(TLS); unset (default): an embedded Redis under LOANMATCH_DATA_DIR",
-    "LOANMATCH_DATA_DIR": "where the embedded Redis keeps its data (default `var`)",
-    "LOANMATCH_REDIS_PREFIX": "prefix of every Redis key (default `loanmatch:`)",
-    "LOANMATCH_LEAD_DEDUP_DAYS": "days in which the same credit code and product make a "
-                                 "duplicate lead (409) (default 30)",
-    "LOANMATCH_LEAD_VISIBILITY_TIMEOUT": "seconds a claimed lead waits for the bank to accept "
-                                         "it before it is delivered again (default 300)",
-    "LOANMATCH_OVERFLOW_EVERY": "seconds between passes that route queued leads into freed "
-                                "branch capacity, run on lead requests (default 60)",
-    # Rule changes (docs/bank-staff.md, http_api/reload.py)
-    "LOANMATCH_VERSIONS_DIR": "where every catalog version that went live is recorded "
-                              "(default `catalog-versions` under LOANMATCH_DATA_DIR)",
-    "LOANMATCH_WATCH": "seconds between looks at the rules folder (default 1), or `off`: "
-                       "changes then go live through the API or POST /v1/admin/reload only",
-    "LOANMATCH_REPLAY_CACHE": "recorded catalog versions each worker keeps compiled for "
-                              "`POST /v1/match?catalog_version=` (default 2)",
-}
 
 
 class ConfigError(ValueError):
@@ -188,7 +152,6 @@ def _switch(value: str, name: str) -> bool:
 
 
 def _check_rate(text: str) -> None:
-    from limits import parse_many
     try:
         if parse_many(text):
             return

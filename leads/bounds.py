@@ -31,7 +31,8 @@ class LeadBounds:
     @classmethod
     def of(cls, stored: Mapping[str, Any]) -> "LeadBounds":
         """The bounds of a lead from its stored fields (an older lead may lack some)."""
-        requested, product_max = _int(stored.get("requested_amount")), _int(stored.get("amount_max"))
+        requested = _int(stored.get("requested_amount"))
+        product_max = _int(stored.get("amount_max"))
         ceilings = [(v, why) for v, why in ((requested, "the requested amount"),
                                             (product_max, "the product's maximum amount"))
                     if v is not None]

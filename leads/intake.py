@@ -105,6 +105,13 @@ def _check_names(**names: Any) -> None:
         raise InvalidInput("idempotency_key", f"must be 1-{IDEMPOTENCY_KEY_MAX} characters")
 
 
+def _iso_datetime(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _check_consent(consent: Any, now: datetime) -> dict[str, Any]:
     """The consent the enterprise gave, which the bank will rely on to contact it."""
     if not isinstance(consent, Mapping):
@@ -113,10 +120,9 @@ def _check_consent(consent: Any, now: datetime) -> dict[str, Any]:
         raise InvalidInput("consent.granted", "the enterprise must consent before its "
                                               "application goes to a bank")
     at = consent.get("at")
-    try:
-        moment = at if isinstance(at, datetime) else datetime.fromisoformat(at)
-    except (TypeError, ValueError):
-        raise InvalidInput("consent.at", f"must be an ISO 8601 date-time; got {at!r}") from None
+    moment = at if isinstance(at, datetime) else _iso_datetime(at)
+    if moment is None:
+        raise InvalidInput("consent.at", f"must be an ISO 8601 date-time; got {at!r}")
     if moment.tzinfo is None:
         raise InvalidInput("consent.at", "must state its time zone, e.g. +08:00")
     if moment > now + CONSENT_CLOCK_SKEW:

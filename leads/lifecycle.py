@@ -32,7 +32,6 @@ from .masking import bank_view, full_view
 from .record import parse
 
 STATUSES = ("queued", "routed", "accepted", "approved", "declined", "disbursed", "withdrawn")
-FINAL = frozenset({"declined", "disbursed", "withdrawn"})
 ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     "accepted": ("queued", "routed"),
     "approved": ("accepted",),
@@ -75,8 +74,11 @@ class Change:
     amount: int = 0
 
 
+_UNBOUNDED = LeadBounds()
+
+
 def check_change(status: str, details: Mapping[str, Any] | None, today: date,
-                 bounds: LeadBounds = LeadBounds()) -> Change:
+                 bounds: LeadBounds = _UNBOUNDED) -> Change:
     """Validate what a move to ``status`` carries, within what the lead allows
     (``bounds``); ``InvalidInput`` names the bad detail."""
     details = dict(details or {})

@@ -39,7 +39,8 @@ def _unvalued(criterion: Any) -> Any:
     names would otherwise tell the bank whose lead it is (lint refuses such rules too)."""
     if not isinstance(criterion, Mapping):
         return criterion
-    known = FIELDS.get(criterion.get("field"))
+    name = criterion.get("field")
+    known = FIELDS.get(name) if isinstance(name, str) else None
     if known is not None and not known.personal:
         return criterion
     return {"field": criterion.get("field"), "op": criterion.get("op"), "expected": None}

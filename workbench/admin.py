@@ -43,8 +43,10 @@ def _charts(data: dict) -> list[dict]:
     money = [Series(t("demand"), [_wan(r["requested"]) for r in by_month]),
              Series(t("approved_amount"), [_wan(r["approved"]) for r in by_month]),
              Series(t("disbursed_amount"), [_wan(r["disbursed"]) for r in by_month])]
-    rate = lambda rows: [None if r["approval_rate"] is None else 100 * r["approval_rate"]
-                         for r in rows]
+
+    def rate(rows):
+        return [None if r["approval_rate"] is None else 100 * r["approval_rate"] for r in rows]
+
     city_names = [region_name(c) or c for c in cities]
     bank_names = {p.bank: p.bank_name or p.bank for p in state().catalog.products}
     shown_banks = [bank_names.get(b, b) for b in banks]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping
 
 from flask import current_app, g, request
+from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 
 
@@ -38,18 +39,18 @@ class Answer:
 def call(method: str, path: str, *, body: Any = None, query: Mapping[str, Any] | None = None,
          key: str | None = None) -> Answer:
     """``method path`` of the API as the signed-in person (``key``: theirs by default)."""
-    app = current_app._get_current_object()
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
     if key is None:
         session = g.get("wb_session")
         key = session.key if session is not None else ""
-    headers = {"X-Request-ID": g.get("request_id") or ""}
+    headers: dict[str, str] = {"X-Request-ID": g.get("request_id") or ""}
     if key:
         headers["Authorization"] = f"Bearer {key}"
     data = None
     if body is not None:
         data = json.dumps(body, ensure_ascii=False).encode("utf-8")
         headers["Content-Type"] = "application/json"
-    builder = EnvironBuilder(path=path, method=method, headers=headers, data=data,
+    builder = EnvironBuilder(path=path, method=method, headers=Headers(headers), data=data,
                              query_string={k: v for k, v in (query or {}).items()
                                            if v is not None},
                              base_url=request.host_url.rstrip("/") + request.script_root,

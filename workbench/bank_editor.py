@@ -22,7 +22,7 @@ from http_api.problems import Problem
 from http_api.rules_schemas import PREVIEW_LIMIT
 
 from . import catalog_view as view
-from .apiclient import call
+from .apiclient import Answer, call
 from .bank import _product_or_404, bp
 from .i18n import lang, t
 from .security import signed_in
@@ -38,7 +38,7 @@ def _draft() -> str:
     return text
 
 
-def _preview(bank_id: str, product_id: str, text: str, profiles: list) -> tuple:
+def _preview(bank_id: str, product_id: str, text: str, profiles: list) -> Answer:
     answer = call("POST", f"/v1/banks/{bank_id}/products/{product_id}/preview",
                   body={"rule_file": text, "profiles": profiles},
                   query={"explain": "failed", "lang": lang()})
@@ -124,7 +124,8 @@ def preview_own(bank_id: str, product_id: str):
     """The draft against one profile the person typed in (JSON, as posted to /v1/match)."""
     _product_or_404(bank_id, product_id)
     body = request.get_json(silent=True) or {}
-    text = body.get("rule_file") if isinstance(body.get("rule_file"), str) else ""
+    draft = body.get("rule_file")
+    text = draft if isinstance(draft, str) else ""
     try:
         profile = json.loads(body.get("profile") or "")
     except (TypeError, ValueError) as exc:

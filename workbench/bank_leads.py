@@ -8,6 +8,8 @@ or the claim ``GET /v1/banks/<bank>/leads`` with the signed-in key.
 from __future__ import annotations
 
 import re
+from typing import Any
+
 from flask import g, redirect, render_template, request, url_for
 
 from http_api.auth import require_bank
@@ -111,7 +113,7 @@ def change(bank_id: str, lead_id: str):
         details = {"amount": _yuan(form.get("amount")), "date": form.get("date") or None}
     if form.get("note"):
         details["note"] = form["note"]
-    body = {"status": status}
+    body: dict[str, Any] = {"status": status}
     details = {k: v for k, v in details.items() if v is not None}
     if details:
         body["details"] = details

@@ -7,6 +7,7 @@ HTML error pages — a 403 from the API's role checks is a page here, not JSON.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Blueprint, g, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
@@ -42,9 +43,10 @@ def field_label(name: str) -> str:
 
 
 def _lang_url(code: str) -> str:
-    args = request.args.to_dict()
-    args["lang"] = code
-    return url_for(request.endpoint or "workbench.home", **(request.view_args or {}), **args)
+    # The page's own path wins over a query argument of the same name.
+    values: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {}),
+                              "lang": code}
+    return url_for(request.endpoint or "workbench.home", **values)
 
 
 def money_wan(yuan) -> str:

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from matcher.vocabulary import fields as F
 
@@ -153,7 +153,7 @@ def to_profile(form: Mapping[str, str], lang: str = "zh") -> tuple[dict, dict, d
     return profile, errors, entered
 
 
-def api_errors(errors: list[Mapping[str, Any]]) -> dict[str, str]:
+def api_errors(errors: Sequence[Mapping[str, Any]]) -> dict[str, str]:
     """The API's 422 errors by form field (``/employees`` → employees)."""
     out: dict[str, str] = {}
     for error in errors:

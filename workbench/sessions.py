@@ -65,5 +65,6 @@ class SessionStore:
 
 
 def same_token(expected: str | None, given: str | None) -> bool:
-    return bool(expected) and bool(given) and hmac.compare_digest(
-        expected.encode(), str(given).encode())
+    if not expected or not given:
+        return False
+    return hmac.compare_digest(expected.encode(), str(given).encode())

@@ -2,7 +2,7 @@
 
 Why in a separate process: scenarios run through ``Catalog.match``, so checking them
 compiles the candidate rules into durable_rules, and durable_rules never frees a
-ruleset (``DESIGN.md``). A check that compiled inside a serving process would leak
+ruleset (``docs/design.md``). A check that compiled inside a serving process would leak
 on every edit, a rejected one included, and a definition that hangs the extension
 (a 600-value list) would hang the server. A child process exits and takes it all
 with it; ``python -m matcher.authoring.validation DIR`` prints the verdict as JSON.

@@ -13,6 +13,7 @@ or a second writer never leaves a torn log or a half-written snapshot.
 """
 from __future__ import annotations
 
+import builtins
 import fcntl
 import hashlib
 import json
@@ -276,7 +277,7 @@ class VersionStore:
                 shutil.rmtree(tmp, ignore_errors=True)
         return folder
 
-    def prune(self, keep: int) -> list[str]:
+    def prune(self, keep: int) -> builtins.list[str]:
         """Drop the snapshots of all but the ``keep`` most recently live versions.
 
         Their records stay in the log (marked not kept); returns the versions pruned.
@@ -285,12 +286,13 @@ class VersionStore:
             raise VersionError("keep at least the live version (keep >= 1)")
         with self._locked():
             history = self.list()
-            recent: list[str] = []
+            recent: builtins.list[str] = []
             for r in reversed(history):
                 if r.version not in recent:
                     recent.append(r.version)
             kept = set(recent[:keep])
-            dropped = [v for v in reversed(recent[keep:]) if self.get(v).kept]
+            dropped = [v for v in reversed(recent[keep:])
+                       if (record := self.get(v)) is not None and record.kept]
             for version in dropped:
                 self._append({"event": "pruned", "version": version, "recorded_at": _now()})
                 shutil.rmtree(self.directory / "snapshots" / version[len("sha256:"):],

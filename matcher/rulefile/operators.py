@@ -1,10 +1,11 @@
-"""The rule language's operators as data: where each applies, what undoes it, how it reads.
+"""The rule language's operators as data: where each applies, what undoes it, how it is shown.
 
 One table, read by the rule reader and the JSON Schema (which field kinds take which
 operator), the compiler (durable_rules' comparison, negation pushed down), the
 vectorised evaluator and the checks (the interval a comparison admits), the
-explanations (the operator shown under ``not``, its Chinese and English wording) and
-the scenario messages. ``not_between``, ``not_prefix`` and ``not_contains`` are never
+explanations (the operator shown under ``not``; its sentences in Chinese and English
+are ``matcher.results.wording``'s, one row per operator shown here) and the scenario
+messages. ``not_between``, ``not_prefix`` and ``not_contains`` are never
 written in a rule file: they are how a criterion under ``not`` is shown.
 """
 from __future__ import annotations
@@ -25,8 +26,6 @@ class Operator:
     name: str
     kinds: frozenset[str]  # the field kinds it applies to; empty: shown only, never written
     shown_negated: str  # how a criterion under ``not`` is shown
-    zh: str  # a requirement reads "{field}需{zh}{bound}"
-    en: str  # and "{field} must {en} {bound}"
     broken: str  # a scenario message when it did not hold: "{field} {actual} {broken} {bound}"
     held: str  # and when it held
     negation: str | None = None  # holds exactly when this one does not, on a known value
@@ -45,36 +44,28 @@ class Operator:
 
 
 _TABLE = (
-    Operator("==", _NUMBERS | _TEXT | {F.BOOLEAN}, "!=", "为", "be", "!=", "==",
-             negation="!=", bounds=(True, True, True, True)),
-    Operator("!=", _NUMBERS | _TEXT | {F.BOOLEAN}, "==", "不为", "not be", "==", "!=",
-             negation="==", durable="$neq"),
-    Operator("<", _NUMBERS, ">=", "低于", "be below", ">=", "<", negation=">=", durable="$lt",
+    Operator("==", _NUMBERS | _TEXT | {F.BOOLEAN}, "!=", "!=", "==", negation="!=",
+             bounds=(True, True, True, True)),
+    Operator("!=", _NUMBERS | _TEXT | {F.BOOLEAN}, "==", "==", "!=", negation="==",
+             durable="$neq"),
+    Operator("<", _NUMBERS, ">=", ">=", "<", negation=">=", durable="$lt",
              bounds=(False, True, True, False)),
-    Operator("<=", _NUMBERS, ">", "不超过", "be at most", ">", "<=", negation=">",
-             durable="$lte", bounds=(False, True, True, True)),
-    Operator(">", _NUMBERS, "<=", "超过", "be above", "<=", ">", negation="<=", durable="$gt",
+    Operator("<=", _NUMBERS, ">", ">", "<=", negation=">", durable="$lte",
+             bounds=(False, True, True, True)),
+    Operator(">", _NUMBERS, "<=", "<=", ">", negation="<=", durable="$gt",
              bounds=(True, False, False, True)),
-    Operator(">=", _NUMBERS, "<", "不低于", "be at least", "<", ">=", negation="<",
-             durable="$gte", bounds=(True, True, False, True)),
-    Operator("between", _NUMBERS, "not_between", "在", "be between", "not between",
-             "between"),
-    Operator("in", _NUMBERS | _TEXT, "not_in", "属于", "be one of", "not in", "in",
-             negation="not_in"),
-    Operator("not_in", _NUMBERS | _TEXT, "in", "不属于", "not be one of", "in", "not in",
-             negation="in"),
-    Operator("prefix", frozenset({F.CODE}), "not_prefix", "属于", "fall under", "not under",
-             "under"),
-    Operator("contains", frozenset({F.LIST}), "not_contains", "包含", "include",
-             "does not contain", "contains"),
-    Operator("exists", _ALL, "exists", "", "", "", ""),  # worded apart: "需提供…"
+    Operator(">=", _NUMBERS, "<", "<", ">=", negation="<", durable="$gte",
+             bounds=(True, True, False, True)),
+    Operator("between", _NUMBERS, "not_between", "not between", "between"),
+    Operator("in", _NUMBERS | _TEXT, "not_in", "not in", "in", negation="not_in"),
+    Operator("not_in", _NUMBERS | _TEXT, "in", "in", "not in", negation="in"),
+    Operator("prefix", frozenset({F.CODE}), "not_prefix", "not under", "under"),
+    Operator("contains", frozenset({F.LIST}), "not_contains", "does not contain", "contains"),
+    Operator("exists", _ALL, "exists", "", ""),  # "stated" / "not stated", worded apart
     # shown only: a criterion under ``not``
-    Operator("not_between", frozenset(), "between", "不在", "not be between", "between",
-             "not between"),
-    Operator("not_prefix", frozenset(), "prefix", "不属于", "not fall under", "under",
-             "not under"),
-    Operator("not_contains", frozenset(), "contains", "不包含", "not include", "contains",
-             "does not contain"),
+    Operator("not_between", frozenset(), "between", "between", "not between"),
+    Operator("not_prefix", frozenset(), "prefix", "under", "not under"),
+    Operator("not_contains", frozenset(), "contains", "contains", "does not contain"),
 )
 
 OPS: dict[str, Operator] = {op.name: op for op in _TABLE}

@@ -70,8 +70,8 @@ def schema() -> dict:
         "additionalProperties": False,
         "properties": {
             "field": {"enum": [f.name for f in _TESTABLE],
-                      "description": "a profile field (not name or credit_code: a rule "
-                                     "may not identify the enterprise)"},
+                      "description": "a profile field (docs/profile.md; not name or "
+                                     "credit_code: a rule may not identify the enterprise)"},
             "op": {"enum": list(OPERATORS)},
             "value": {},
             "label": {"oneOf": [{"type": "string"}, {
@@ -84,9 +84,11 @@ def schema() -> dict:
     node = {"oneOf": [
         {"$ref": "#/$defs/criterion"},
         {"type": "object", "required": ["all"], "additionalProperties": False,
-         "properties": {"all": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/node"}}}},
+         "properties": {"all": {"type": "array", "minItems": 1,
+                                "items": {"$ref": "#/$defs/node"}}}},
         {"type": "object", "required": ["any"], "additionalProperties": False,
-         "properties": {"any": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/node"}}}},
+         "properties": {"any": {"type": "array", "minItems": 1,
+                                "items": {"$ref": "#/$defs/node"}}}},
         {"type": "object", "required": ["not"], "additionalProperties": False,
          "properties": {"not": {"$ref": "#/$defs/node"}}},
     ]}

@@ -14,42 +14,9 @@ from http_api.state import EXTENSION
 from matcher.authoring import validation
 from matcher.authoring.versions import VersionStore
 from service import create_app
-from tests.support.editing_api import (BASE, JINGYING, KEYS, SCENARIOS, SHUIDAI, SMALL_TAXPAYER,
-                                       auth, match, status_of, write_rules)
-
-YAML = "application/yaml"
-
-
-@pytest.fixture
-def rules(tmp_path) -> Path:
-    return write_rules(tmp_path / "rules")
-
-
-@pytest.fixture
-def app(rules, tmp_path):
-    keys = ",".join(f"{'bank:' + who if who in ('icbc', 'ccb') else who}:{key}"
-                    for who, key in KEYS.items())
-    return create_app({"LOANMATCH_RULES": str(rules), "LOANMATCH_API_KEYS": keys,
-                       "LOANMATCH_DATA_DIR": str(tmp_path / "var"), "LOANMATCH_WATCH": "off",
-                       "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off"})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def put(client, who, bank, pid, text, content_type=YAML):
-    return client.put(f"/v1/banks/{bank}/products/{pid}", data=text.encode("utf-8"),
-                      headers={**auth(who), "Content-Type": content_type})
-
-
-def snapshot(root: Path) -> dict:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+from tests.support.editing_api import (BASE, JINGYING, KEYS, SCENARIOS, SHUIDAI,  # noqa: F401
+                                       SMALL_TAXPAYER, YAML, app, auth, client, line_of, match,
+                                       put, rules, snapshot, status_of, write_rules)
 
 
 # --- who may write ---------------------------------------------------------------------

@@ -8,7 +8,10 @@ import sys
 
 import pytest
 
-from tests.http_api.test_http_gunicorn import KEY, REPO, RULES, clean_env, free_port, stop, wait_until_up
+from tests.support.gunicorn import clean_env, free_port, stop, wait_until_up
+from tests.support.paths import REPO, RULES
+
+KEY = "portal-key-for-gunicorn-test"
 
 pytestmark = pytest.mark.slow
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.http_api.test_http_leads import (  # noqa: F401  (fixtures)
+from tests.support.leads_api import (  # noqa: F401  (fixtures)
     BANK, PORTAL, app, application, bearer, client, made, post_lead, problem, profile, rules,
     set_status,
 )

@@ -1,7 +1,7 @@
 """Reading a bank's leads never claims them: GET and HEAD are safe, claiming is a POST."""
 from __future__ import annotations
 
-from tests.http_api.test_http_leads import (  # noqa: F401  (fixtures)
+from tests.support.leads_api import (  # noqa: F401  (fixtures)
     BANK, OTHER_BANK, app, bearer, claim, client, made, problem, rules,
 )
 

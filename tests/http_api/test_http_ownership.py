@@ -2,7 +2,7 @@
 settings: the hostile-bank attempts of the audit, each refused with nothing written."""
 from __future__ import annotations
 
-from tests.http_api.test_http_editing import (  # noqa: F401  (fixtures)
+from tests.support.editing_api import (  # noqa: F401  (fixtures)
     BASE, JINGYING, SHUIDAI, app, auth, client, line_of, match, put, rules, snapshot,
 )
 

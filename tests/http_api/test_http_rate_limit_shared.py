@@ -9,8 +9,31 @@ import sys
 import pytest
 
 from tests.support.redis_server import free_port
-from tests.http_api.test_http_errors import PROFILE, bearer, make_app, rules  # noqa: F401  (fixture)
-from tests.http_api.test_http_gunicorn import KEY, REPO, RULES, call, clean_env, stop, wait_until_up
+from tests.support.gunicorn import call, clean_env, stop, wait_until_up
+from service import create_app
+from tests.support.paths import REPO, RULES
+
+KEY = "portal-key-for-gunicorn-test"
+PROFILE = {"region_code": "130203", "tax_credit_rating": "A"}
+
+
+@pytest.fixture
+def rules(tmp_path):
+    folder = tmp_path / "rules" / "icbc"
+    folder.mkdir(parents=True)
+    (folder / "shuidai.yaml").write_text(
+        "id: icbc-shuidai\nbank: icbc\nname: 税贷\neligibility:\n  all:\n"
+        "    - {field: tax_credit_rating, op: in, value: [A, B]}\n", encoding="utf-8")
+    return folder.parent
+
+
+def make_app(rules, **env):
+    return create_app({"LOANMATCH_RULES": str(rules), "LOANMATCH_RATE_LIMIT": "off",
+                       "LOANMATCH_LOG_JSON": "off", **env})
+
+
+def bearer(key):
+    return {"Authorization": f"Bearer {key}"}
 
 
 def redis_url(client) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import stat
 
-from tests.http_api.test_http_editing import (  # noqa: F401  (fixtures)
+from tests.support.editing_api import (  # noqa: F401  (fixtures)
     JINGYING, app, auth, client, put, rules,
 )
 

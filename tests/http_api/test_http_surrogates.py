@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.http_api.test_http_leads import (  # noqa: F401  (fixtures)
+from tests.support.leads_api import (  # noqa: F401  (fixtures)
     ADMIN, BANK, PORTAL, PRODUCT, app, application, bearer, client, made, profile, rules,
 )
 

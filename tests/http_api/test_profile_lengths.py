@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from matcher.vocabulary import fields as F
-from tests.http_api.test_http_leads import (  # noqa: F401  (fixtures)
+from tests.support.leads_api import (  # noqa: F401  (fixtures)
     PORTAL, app, application, bearer, client, problem, profile, rules,
 )
 

@@ -71,7 +71,7 @@ def test_the_history_shows_ones_own_banks_versions_only(app):
     ccb, ccb_token = signed_in(app, "ccb")
     text = (RULES / "ccb" / "yunshuidai.yaml").read_text(encoding="utf-8")
     published = ccb.post("/ui/bank/ccb/products/ccb-yunshuidai/publish", data={
-        "csrf_token": ccb_token, "rule_file": text.replace("name: ", "name: 新", 1)})
+        "csrf_token": ccb_token, "rule_file": text.replace("\nname: ", "\nname: 新", 1)})
     assert published.status_code == 303
     version = re.search(r"published=([^&]+)", published.headers["Location"]).group(1)
     mine = ccb.get("/ui/bank/ccb/history").get_data(as_text=True)

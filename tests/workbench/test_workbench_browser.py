@@ -281,7 +281,6 @@ def _seed_leads(server) -> set[str]:
     firms = []
     for name in ("tangshan-manufacturer", "icbc-jingying-kuaidai", "chengdu-micro-retail"):
         firms.append(json.loads((RULES / "_profiles" / f"{name}.json").read_text("utf-8")))
-    moves = [("accepted", None), ("approved", "approve"), ("disbursed", "disburse")]
     served, step = set(), 0
     for firm in firms:
         _, answer = server.api("POST", "/v1/match", "portal", firm)
@@ -356,12 +355,12 @@ def test_a_bank_works_its_leads_inbox(page, server, shots, seeded):
     assert page.locator("#lead-name").count() == 0
     page.click("#accept")
     page.wait_for_selector("#lead-name")
-    page.fill("#approve-amount", "30")
+    page.fill("#approve-amount", "15")  # within the 20万 the firm asked for
     page.fill("#approve-rate", "3.6")
     page.fill("#approve-term", "12")
     page.click("#approve")
     page.wait_for_selector("#disburse")
     assert page.inner_text("#lead-status") == "已批准"
-    assert page.inner_text("#approved") == "批准: 30 万元 · 3.6% · 12 个月"
+    assert page.inner_text("#approved") == "批准: 15 万元 · 3.6% · 12 个月"
     assert page.locator("#events li").count() >= 3
     shoot(page, shots, "bank-lead")

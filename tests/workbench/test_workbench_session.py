@@ -2,7 +2,6 @@
 against a real Redis (the browser tests drive the same pages in Chromium)."""
 from __future__ import annotations
 
-import hashlib
 import re
 
 import pytest
