@@ -234,7 +234,7 @@ class Reloader:
         if verdict.version == previous:
             return {**answer, "outcome": "unchanged", "version": previous, "errors": []}
         actors = sorted({r["actor"] for r in requests if r.get("actor")}) or ["watcher"]
-        self._go_live(content, products, verdict.version, ", ".join(actors),
+        self._go_live(content, products, verdict.version or "", ", ".join(actors),
                       time.monotonic() - started)
         return {**answer, "outcome": "reloaded", "version": verdict.version, "errors": []}
 

@@ -33,6 +33,8 @@ import yaml
 from ..catalog import Catalog, read_content, read_products
 from ..rulefile import layout
 from ..rulefile.layout import Content
+from ..rulefile.product import Product
+from ..rulefile.source import Problem
 from .scenario import run_scenarios
 
 VALIDATION_TIMEOUT = 120  # seconds; a check that takes longer is a rejected change
@@ -114,18 +116,20 @@ def _unrooted(message: str, root: Path) -> str:
     return message
 
 
-def lint_products(root: Path):
+def lint_products(root: Path) -> tuple[list[Product], Validation]:
     """Lint only (no durable_rules): the products read, and the verdict."""
     return _verdict(*read_products(root), root)
 
 
-def lint_content(files: Mapping[str, Content], root: str = ""):
+def lint_content(files: Mapping[str, Content], root: str = ""
+                 ) -> tuple[list[Product], Validation]:
     """``lint_products`` for a folder given as content (relative path → text or bytes):
     nothing is copied; locations read ``<root>/<path>``, findings are relative."""
     return _verdict(*read_content(files, root), Path(root))
 
 
-def _verdict(products, problems, version, root: Path):
+def _verdict(products: list[Product], problems: list[Problem], version: str,
+             root: Path) -> tuple[list[Product], Validation]:
     findings = [Finding(relative(p.location.path, root), p.location.line, p.location.column,
                         _unrooted(p.message, root)) for p in problems if p.severity == "error"]
     findings.sort(key=lambda f: (f.path, f.line, f.column or 0))
@@ -134,19 +138,22 @@ def _verdict(products, problems, version, root: Path):
 
 def validate_folder(root: Path) -> Validation:
     """Lint, then the scenarios against the compiled catalog. Compiles: run it in a child."""
-    return _validated(*lint_products(root), root)
+    products, verdict = lint_products(root)
+    return _validated(products, verdict, root)
 
 
 def validate_content(files: Mapping[str, Content]) -> Validation:
     """``validate_folder`` for content. Compiles: run it in a child (``validate_in_child``)."""
-    return _validated(*lint_content(files), Path(""), files)
+    products, verdict = lint_content(files)
+    return _validated(products, verdict, Path(""), files)
 
 
-def _validated(products, verdict: Validation, root: Path,
+def _validated(products: list[Product], verdict: Validation, root: Path,
                content: Mapping[str, Content] | None = None) -> Validation:
     if not verdict.ok:
         return verdict
-    catalog = Catalog(products, verdict.version, None if content is not None else str(root))
+    catalog = Catalog(products, verdict.version or "",
+                      None if content is not None else str(root))
     report = run_scenarios(root, catalog, content=content)
     for result in report.results:
         if not result.ok:

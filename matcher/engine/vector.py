@@ -135,7 +135,9 @@ class Forest:
             return plan.add(("not", (either,))) if op == "not_in" else either
         if op == "!=":
             return interval(value, True, value, True, True)
-        return interval(*OPS[op].interval(value))  # ==, <, <=, >, >=, between
+        bounds = OPS[op].interval(value)  # ==, <, <=, >, >=, between: all intervals
+        assert bounds is not None, op
+        return interval(*bounds)
 
     def _vocabulary(self, field_name: str, how: str) -> Vocabulary:
         key = (field_name, how)

@@ -14,10 +14,10 @@ Paths are relative to the folder, with ``/``.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Iterable, Mapping, Union
 
-Content = Union[str, bytes]  # a file's text, or its bytes still to be decoded as UTF-8
+Content = str | bytes  # a file's text, or its bytes still to be decoded as UTF-8
 
 PRODUCT, SCENARIO, BRANCHES, PROFILE, IGNORED = (
     "product", "scenario", "branches", "profile", "ignored")

@@ -79,4 +79,5 @@ def operator_problem(fld: F.Field, op: str) -> str | None:
     allowed = ALLOWED[fld.kind]
     if op in allowed:
         return None
-    return f"operator '{op}' does not apply to {fld.name} ({fld.kind}); use {', '.join(sorted(allowed))}"
+    usable = ", ".join(sorted(allowed))
+    return f"operator '{op}' does not apply to {fld.name} ({fld.kind}); use {usable}"
