@@ -1,11 +1,10 @@
-"""The rules folder on disk: one lock, change detection, atomic writes.
+"""The rules folder on disk: one lock, change detection, staged copies, atomic writes.
 
 Bank staff edit files by hand, the watcher reads them, the API writes them — from
 several processes. ``rules_lock`` (an ``flock``) makes a write through the API and the
-request to reload it one step for the watcher; a check reads the folder once, under
-the lock, as content (``matcher.rulefile.layout.read_folder``), so an edit landing
-meanwhile cannot change what was checked; ``write_atomically`` means a reader sees
-the old file or the new one, never half of one.
+request to reload it one step for the watcher; ``stage`` gives a check its own copy,
+so an edit landing meanwhile cannot change what was checked; ``write_atomically``
+means a reader sees the old file or the new one, never half of one.
 """
 from __future__ import annotations
 
@@ -13,6 +12,7 @@ import contextlib
 import fcntl
 import hashlib
 import os
+import shutil
 from pathlib import Path
 from typing import Iterator
 
@@ -48,3 +48,46 @@ def fingerprint(root: Path) -> str:
             digest.update(f"{folder}/{name}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\n"
                           .encode())
     return digest.hexdigest()
+
+
+def manifest(root: Path) -> dict[str, str]:
+    """Each visible file under ``root`` (relative path) → sha256 of its bytes."""
+    found = {}
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if _visible(d)]
+        for name in files:
+            if _visible(name):
+                path = Path(folder, name)
+                with contextlib.suppress(OSError):
+                    found[path.relative_to(root).as_posix()] = \
+                        hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def stage(root: Path, dest: Path, *, link: bool = False,
+          replace: dict[str, str] | None = None) -> Path:
+    """A copy of the rules folder at ``dest`` (hard links when ``link``), with files replaced.
+
+    ``replace`` maps a path relative to the root to its new text. Links are for a
+    read-only look (lint); a copy that will be compiled must be a real copy, so that
+    an edit made in place meanwhile cannot change what was checked.
+    """
+    def copy(src, dst):
+        if link:
+            try:
+                return os.link(src, dst)
+            except OSError:
+                pass
+        return shutil.copy2(src, dst)
+
+    shutil.copytree(root, dest, copy_function=copy,
+                    ignore=lambda _d, names: [n for n in names if not _visible(n)])
+    for rel, text in (replace or {}).items():
+        target = dest / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            target.unlink()  # a hard link: never write through it into the live file
+        target.write_text(text, encoding="utf-8")
+    return dest
+
+
