@@ -30,6 +30,10 @@ LAZY = {
     "diff": "loanmatch_cli.diff_command:diff",
     "route-overflow": "loanmatch_cli.overflow_command:route_overflow",
     "report": "workbench.report_command:report",  # the enterprise report as HTML
+    "firms": "screening.commands:firms",
+    "screen": "screening.commands:screen",
+    "impact": "screening.commands:impact",
+    "sql": "screening.commands:sql",
 }
 
 
