@@ -22,9 +22,13 @@ LAYERS = (
     ("matcher.catalog", "matcher"),  # ``matcher`` itself re-exports the catalog
     ("matcher.authoring",),
     ("leads",),  # beside the matcher: uses its lower layers, never the reverse
-    ("http_api", "loanmatch_cli", "service", "workbench"),
+    ("http_api", "loanmatch_cli", "service", "workbench", "screening"),
 )
-PACKAGES = ("matcher", "leads", "product_catalog", "http_api", "loanmatch_cli", "workbench")
+# Known upward imports, each to be removed (never add one): the `synth` click command
+# lives in product_catalog but writes screening's firm base; it belongs in the CLI layer.
+KNOWN = {("product_catalog.synth", "screening.synth")}
+PACKAGES = ("matcher", "leads", "product_catalog", "http_api", "loanmatch_cli", "workbench",
+            "screening")
 
 
 def layer_of(module: str) -> int | None:
@@ -78,7 +82,8 @@ def upward_imports(files: dict[Path, str]) -> list[str]:
         own = layer_of(module_name(path))
         for line, target in imported(path, text):
             theirs = layer_of(target)
-            if own is not None and theirs is not None and theirs > own:
+            if (own is not None and theirs is not None and theirs > own
+                    and (module_name(path), target) not in KNOWN):
                 found.append(f"{path.relative_to(REPO)}:{line}: {module_name(path)} "
                              f"imports {target}, a layer above it")
     return found
