@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
+from ..results.document import entry_pieces
 from ..results.ranking import Ranking
 from ..results.result import (ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult, MatchResult,
                               entry_template)
@@ -125,7 +126,8 @@ class Catalog:
         # re-scanning its million objects on every full collection (p99 spikes),
         # and from touching their pages after a fork (copy-on-write sharing).
         self._triage = Triage(products)
-        self._ranking = Ranking(products, [entry_template(p) for p in products])
+        templates = [entry_template(p) for p in products]
+        self._ranking = Ranking(products, templates, entry_pieces(products, templates))
         gc.collect()
         gc.freeze()
 

@@ -58,7 +58,7 @@ def _speed(product: Product) -> float:
     return 1.0 / (1.0 + (max(days, 1) - 1) / 7.0)
 
 
-def _fixed_parts(product: Product) -> tuple[float, float, float]:
+def fixed_parts(product: Product) -> tuple[float, float, float]:
     """The parts that depend on the product alone: rate, speed, priority."""
     return (round(_rate(product), 4), round(_speed(product), 4),
             round((product.terms.priority + 100) / 200, 4))
@@ -113,7 +113,7 @@ def _bounds(pairs: list[tuple[Any, Any]]) -> tuple[list[float], list[float], lis
 @dataclass(eq=False)
 class Ranked:
     """Eligible products best first: their places in the catalog, scores, and the
-    parts of each score (``fixed``: rate, speed, priority, as ``_fixed_parts``)."""
+    parts of each score (``fixed``: rate, speed, priority, as ``fixed_parts``)."""
 
     order: np.ndarray
     scores: list[float]
@@ -131,6 +131,11 @@ class Ranked:
         """What the catalog shows of the first ``top`` products (see ``Ranking``)."""
         shown = self.ranking.shown
         return None if shown is None else shown[self.order[:top]].tolist()
+
+    def pieces(self, top: int | None = None) -> list[Any] | None:
+        """The first ``top`` products' entries as pieces of bytes (see ``Ranking``)."""
+        pieces = self.ranking.pieces
+        return None if pieces is None else pieces[self.order[:top]].tolist()
 
     def breakdowns(self, top: int | None = None) -> list[dict[str, float]]:
         """The first ``top`` products' parts by name, in PARTS order (each product's
@@ -152,21 +157,20 @@ class Ranking:
     ``shown``, one object per product, is handed back in rank order (the catalog
     gives the result document's per-product templates), so the document is built
     without reaching through 200 products, cold in memory after the engine ran:
-    that costs about as much as building their entries.
+    that costs about as much as building their entries. ``pieces``, also one per
+    product, are the same entries as bytes (``document.EntryPieces``).
     """
 
-    def __init__(self, products: Sequence[Product], shown: Sequence[Any] | None = None):
-        self.products = np.empty(len(products), dtype=object)
-        self.products[:] = products
-        self.shown = None
-        if shown is not None:
-            self.shown = np.empty(len(products), dtype=object)
-            self.shown[:] = shown
+    def __init__(self, products: Sequence[Product], shown: Sequence[Any] | None = None,
+                 pieces: Sequence[Any] | None = None):
+        self.products = _objects(products)
+        self.shown = None if shown is None else _objects(shown)
+        self.pieces = None if pieces is None else _objects(pieces)
         self._ids = np.array([p.id for p in products], dtype=object)
         terms = [p.terms for p in products]
         amount = _bounds([(t.amount_min, t.amount_max) for t in terms])
         term = _bounds([(t.term_min, t.term_max) for t in terms])
-        fixed = [_fixed_parts(p) for p in products]
+        fixed = [fixed_parts(p) for p in products]
         self._fixed = np.empty(len(products), dtype=object)
         self._fixed[:] = fixed
         weighted = [[WEIGHTS[k] * part for k, part in zip(PARTS[2:5], parts)] for parts in fixed]
@@ -220,6 +224,13 @@ class Ranking:
         """The first ``limit`` of ``indexes`` by count, then by product id (near
         misses: fewest failed conditions first); as sorted() on (count, id) would."""
         return indexes[np.lexsort((self._id_rank[indexes], counts))][:limit].tolist()
+
+
+def _objects(items: Sequence[Any]) -> np.ndarray:
+    """A 1-d array of the objects themselves (never unpacked, even if they are tuples)."""
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    return array
 
 
 def _dense_rank(keys: list) -> np.ndarray:
