@@ -180,18 +180,20 @@ class Catalog:
         if wanted is not None:
             candidates = [i for i in candidates if self.products[i].id in wanted]
         cand = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
-        failing, fixed_failing, undecided = self._triage.counts(values)
+        failing, fixed_failing, undecided, codes = self._triage.screen(values)
         failing, fixed_failing, undecided = failing[cand], fixed_failing[cand], undecided[cand]
         # A product with a failing top-level condition cannot be eligible; durable_rules
         # decides among the others, and skips every ruleset that holds none of them.
         possible = set(cand[failing == 0].tolist())
-        return _Screen(values, total, cand, failing, fixed_failing, undecided, possible)
+        return _Screen(values, total, cand, failing, fixed_failing, undecided, possible, codes)
 
     def _result(self, profile: Any, screen: _Screen, fired: set[int],
                 approval_rates: Mapping[str, Any] | Callable[[list[str]], Mapping] | None,
                 list_limit: int | None) -> MatchResult:
         values, cand, failing = screen.values, screen.cand, screen.failing
-        fired_mask = np.isin(cand, np.fromiter(fired, dtype=np.int64, count=len(fired)))
+        hit = np.zeros(len(self.products), dtype=bool)
+        hit[np.fromiter(fired, dtype=np.intp, count=len(fired))] = True
+        fired_mask = hit[cand]
         rest = ~fired_mask
         ruled_out = rest & ((screen.fixed_failing > 0) | (failing > NEAR_MISS_LIMIT))
         open_ = rest & ~ruled_out & (failing == 0)
@@ -209,7 +211,8 @@ class Catalog:
                   INELIGIBLE: total - len(eligible) - len(incomplete), "near_misses": near_count}
 
         def explained(index: int, status: str) -> EligibilityResult:
-            return EligibilityResult(self.products[index], status, values=values)
+            return EligibilityResult(self.products[index], status, values=values,
+                                     top_outcomes=self._triage.top_outcomes(screen.codes, index))
 
         if callable(approval_rates):  # e.g. one pipelined Redis read for just these products
             approval_rates = approval_rates([self.products[i].id for i in eligible])
@@ -230,6 +233,7 @@ class _Screen(NamedTuple):
     fixed_failing: np.ndarray
     undecided: np.ndarray  # a top-level condition is unknown: cannot fire, may be incomplete
     possible: set[int]
+    codes: np.ndarray  # every top-level condition's outcome (Triage.top_outcomes)
 
 
 def load_catalog(path: str | Path, progress: Callable[[Path], None] | None = None) -> Catalog:

@@ -23,9 +23,9 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..rulefile.condition import fields_used, top_level
+from ..rulefile.condition import FAIL, PASS, UNKNOWN, fields_used, top_level
 from ..rulefile.product import Product
-from .vector import FAIL_CODE, UNKNOWN_CODE, Forest
+from .vector import FAIL_CODE, PASS_CODE, UNKNOWN_CODE, Forest
 
 # Failing on these is no near miss: an enterprise cannot move or change trade to qualify.
 FIXED_FIELDS = frozenset({"region_code", "province_code", "city_code", "industry_code",
@@ -66,6 +66,11 @@ class Triage:
         bit = np.concatenate([np.arange(fixed_count),
                               self._fixed_words * 64 + np.arange(len(distinct) - fixed_count)])
         row_bit = bit[row_condition].astype(np.intp)
+        # Each product's top-level conditions, in order, as bits: what a result lists
+        # about a product is read from the codes of its conditions, not evaluated again.
+        self._bits_of: list[list[int]] = [[] for _ in products]
+        for number, place in zip(row_product.tolist(), row_bit.tolist()):
+            self._bits_of[number].append(place)
         # Where each bit's condition is in what the forest answers; padding bits never fail.
         self._tested = np.zeros(words * 64, dtype=np.intp)
         self._tested[bit] = distinct % span
@@ -98,6 +103,11 @@ class Triage:
         (a field it needs is missing). A product without either is eligible by the
         reference's logic, since its eligibility is the ``all`` of those conditions:
         the catalog checks durable_rules' answers against that."""
+        return self.screen(values)[:3]
+
+    def screen(self, values: Mapping[str, Any]
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``counts``, and every condition's code for ``top_outcomes``."""
         codes = self._forest.evaluate(values)[self._tested]
         failed = (codes == FAIL_CODE) & self._real
         counts = np.bitwise_count(self._sets & _words(failed)[:, None])
@@ -110,4 +120,11 @@ class Triage:
             np.add.at(fixed_failing, self._repeat_product[hit & self._repeat_fixed], 1)
         unknown = (codes == UNKNOWN_CODE) & self._real
         undecided = np.bitwise_or.reduce(self._sets & _words(unknown)[:, None], axis=0) != 0
-        return failing, fixed_failing, undecided
+        return failing, fixed_failing, undecided, codes
+
+    def top_outcomes(self, codes: np.ndarray, product: int) -> list[str]:
+        """The outcomes of a product's top-level conditions (``screen``'s codes), in order."""
+        return [_OUTCOMES[code] for code in codes[self._bits_of[product]].tolist()]
+
+
+_OUTCOMES = {FAIL_CODE: FAIL, UNKNOWN_CODE: UNKNOWN, PASS_CODE: PASS}

@@ -86,6 +86,8 @@ class EligibilityResult:
     score: float | None = None
     score_breakdown: Mapping[str, float] | None = None
     values: Mapping[str, Any] | None = None  # to explain lazily: explain=none never walks
+    top_outcomes: list[str] | None = field(  # of the top-level conditions, when known already
+        default=None, repr=False, compare=False)
 
     _rows: list[list] | None = field(default=None, init=False, repr=False, compare=False)
     _unpassed: list[CriterionOutcome] | None = field(
@@ -111,7 +113,8 @@ class EligibilityResult:
         if self.outcomes_ is not None:
             return [o for o in self.outcomes_ if o.outcome != PASS and o.relevant]
         if self._unpassed is None:
-            rows = (unpassed_rows(self.product.eligibility, self.values or {})
+            rows = (unpassed_rows(self.product.eligibility, self.values or {},
+                                  self.top_outcomes)
                     if self._rows is None else unpassed_of(self._rows))
             self._unpassed = [CriterionOutcome(*row) for row in rows]
         return self._unpassed
