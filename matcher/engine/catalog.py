@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
-from ..results.document import entry_pieces
+from ..results.document import EntryPieces
 from ..results.ranking import Ranking
 from ..results.result import (ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult, MatchResult,
                               entry_template)
@@ -127,7 +127,7 @@ class Catalog:
         # and from touching their pages after a fork (copy-on-write sharing).
         self._triage = Triage(products)
         templates = [entry_template(p) for p in products]
-        self._ranking = Ranking(products, templates, entry_pieces(products, templates))
+        self._ranking = Ranking(products, templates, EntryPieces(products, templates))
         gc.collect()
         gc.freeze()
 

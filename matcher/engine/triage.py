@@ -68,9 +68,9 @@ class Triage:
         row_bit = bit[row_condition].astype(np.intp)
         # Each product's top-level conditions, in order, as bits: what a result lists
         # about a product is read from the codes of its conditions, not evaluated again.
-        self._bits_of: list[list[int]] = [[] for _ in products]
-        for number, place in zip(row_product.tolist(), row_bit.tolist()):
-            self._bits_of[number].append(place)
+        order = np.argsort(row_product, kind="stable")
+        self._bits_of = np.split(row_bit[order], np.cumsum(np.bincount(
+            row_product, minlength=len(products)))[:-1]) if len(products) else []
         # Where each bit's condition is in what the forest answers; padding bits never fail.
         self._tested = np.zeros(words * 64, dtype=np.intp)
         self._tested[bit] = distinct % span

@@ -132,11 +132,6 @@ class Ranked:
         shown = self.ranking.shown
         return None if shown is None else shown[self.order[:top]].tolist()
 
-    def pieces(self, top: int | None = None) -> list[Any] | None:
-        """The first ``top`` products' entries as pieces of bytes (see ``Ranking``)."""
-        pieces = self.ranking.pieces
-        return None if pieces is None else pieces[self.order[:top]].tolist()
-
     def breakdowns(self, top: int | None = None) -> list[dict[str, float]]:
         """The first ``top`` products' parts by name, in PARTS order (each product's
         ``score_breakdown``): new dicts."""
@@ -157,15 +152,15 @@ class Ranking:
     ``shown``, one object per product, is handed back in rank order (the catalog
     gives the result document's per-product templates), so the document is built
     without reaching through 200 products, cold in memory after the engine ran:
-    that costs about as much as building their entries. ``pieces``, also one per
-    product, are the same entries as bytes (``document.EntryPieces``).
+    that costs about as much as building their entries. ``pieces`` are the same
+    entries as bytes, for the products in this order (``document.EntryPieces``).
     """
 
     def __init__(self, products: Sequence[Product], shown: Sequence[Any] | None = None,
-                 pieces: Sequence[Any] | None = None):
+                 pieces: Any = None):
         self.products = _objects(products)
         self.shown = None if shown is None else _objects(shown)
-        self.pieces = None if pieces is None else _objects(pieces)
+        self.pieces = pieces
         self._ids = np.array([p.id for p in products], dtype=object)
         terms = [p.terms for p in products]
         amount = _bounds([(t.amount_min, t.amount_max) for t in terms])
