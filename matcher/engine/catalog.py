@@ -176,10 +176,9 @@ class Catalog:
     def _screen(self, values: dict, wanted: set[str] | None, total: int) -> _Screen:
         """What is known before any rule runs: the candidates (region pre-filter) and
         their failing top-level conditions (triage)."""
-        candidates = self._regions.candidates(values)
+        cand = self._regions.candidate_array(values)
         if wanted is not None:
-            candidates = [i for i in candidates if self.products[i].id in wanted]
-        cand = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
+            cand = cand[[self.products[i].id in wanted for i in cand.tolist()]]
         failing, fixed_failing, undecided, codes = self._triage.screen(values)
         failing, fixed_failing, undecided = failing[cand], fixed_failing[cand], undecided[cand]
         # A product with a failing top-level condition cannot be eligible; durable_rules

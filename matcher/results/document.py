@@ -17,6 +17,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain
+from types import SimpleNamespace
 from typing import Any, Sequence
 
 import numpy as np
@@ -27,6 +28,7 @@ from .result import ELIGIBLE, EXPLAIN_LEVELS, INELIGIBLE, EligibilityResult, Mat
 
 # Where the numbers of one match go, in the order they appear in an entry.
 _MARKS = ("\x00score\x00", "\x00amount_fit\x00", "\x00term_fit\x00", "\x00approval\x00")
+_ROWS = "\x00rows\x00"  # where a near miss's failures go
 _PIECED = ("failed", "none")  # explain levels whose eligible entries are pieces
 
 
@@ -55,8 +57,18 @@ class EntryPieces:
     def __init__(self, products: Sequence[Any], templates: Sequence[tuple]):
         self.levels: dict[str, tuple[np.ndarray, ...]] = {}
         self.whole = np.ones(len(products), dtype=bool)
+        self.near: dict[str, tuple[Any, dict[str, tuple[bytes, ...] | None]]] = {}
         split = {explain: [] for explain in _PIECED}
+        unexplained = SimpleNamespace(failed=None, unpassed=None)
         for number, (product, template) in enumerate(zip(products, templates)):
+            near = {}
+            for explain in _PIECED:
+                entry = entries([(template, INELIGIBLE, None, None, unexplained)], {}, explain,
+                                None, rows=lambda _outcomes: _ROWS)[0]
+                pieces = tuple(dumps(entry).split(dumps(_ROWS)))
+                near[explain] = pieces if len(pieces) == (3 if explain == "failed" else 2) \
+                    else None
+            self.near[product.id] = (product, near)
             rate, speed, priority = fixed_parts(product)
             breakdown = {"amount_fit": _MARKS[1], "term_fit": _MARKS[2], "rate": rate,
                          "speed": speed, "priority": priority, "approval": _MARKS[3]}
@@ -92,10 +104,10 @@ def to_json(result: MatchResult, explain: str = "failed", lang: str | None = Non
         explain in _PIECED and "matches" not in result.__dict__) else None
     if matches is None:
         matches = result.match_entries(explain, lang, top)
-    values = result.values
+    values, pieces = result.values, result.ranked.ranking.pieces
     return dumps(result.document(
-        matches, [_listed(r, values, explain, lang) for r in result.near_misses],
-        [_listed(r, values, explain, lang) for r in result.incomplete]))
+        matches, [_listed(r, values, explain, lang, pieces) for r in result.near_misses],
+        [_listed(r, values, explain, lang, pieces) for r in result.incomplete]))
 
 
 def _matches(ranked: Ranked, explain: str, top: int | None) -> orjson.Fragment | None:
@@ -112,20 +124,43 @@ def _matches(ranked: Ranked, explain: str, top: int | None) -> orjson.Fragment |
     heads, *between, tails = (column[order].tolist() for column in pieces.levels[explain])
     heads[0] = heads[0][1:]  # no comma before the first entry
     count = len(heads)
-    numbers = dumps([*ranked.scores[:count], *ranked.amount_fit[:count],
-                     *ranked.term_fit[:count], *ranked.approval[:count]])[1:-1].split(b",")
+    numbers = list(map(_NUMBERS.__getitem__, [
+        *ranked.scores[:count], *ranked.amount_fit[:count], *ranked.term_fit[:count],
+        *ranked.approval[:count]]))
     columns = (heads, numbers[:count], between[0], numbers[count:2 * count], between[1],
                numbers[2 * count:3 * count], between[2], numbers[3 * count:], tails)
-    return orjson.Fragment(b"[" + b"".join(chain.from_iterable(zip(*columns))) + b"]")
+    return orjson.Fragment(b"[" + b"".join(list(chain.from_iterable(zip(*columns)))) + b"]")
 
 
-def _listed(result: EligibilityResult, values: Any, explain: str, lang: str | None) -> Any:
-    """A near miss or incomplete product's entry; a near miss's failures, listed under
-    both ``failed`` and ``criteria``, are written once."""
-    if result.status != INELIGIBLE or explain != "failed":
+class _NumberBytes(dict):
+    """A number as orjson writes it, remembered: scores have two decimals and parts
+    four, so a few thousand values recur from answer to answer. Zero (±) and NaN
+    are written each time (equal keys that print differently, or never equal)."""
+
+    def __missing__(self, number: float) -> bytes:
+        written = dumps(number)
+        if number == number and number != 0 and len(self) < 100_000:
+            self[number] = written
+        return written
+
+
+_NUMBERS = _NumberBytes()
+
+
+def _listed(result: EligibilityResult, values: Any, explain: str, lang: str | None,
+            pieces: EntryPieces | None) -> Any:
+    """A near miss or incomplete product's entry. A near miss's entry is its pieces
+    around its failures, written once for both ``failed`` and ``criteria``."""
+    if result.status != INELIGIBLE or explain not in _PIECED:
         return result.to_dict(values, explain, lang)
-    failed, unpassed = result.failed, result.unpassed
-    if len(failed) != len(unpassed) or any(f is not u for f, u in zip(failed, unpassed)):
-        return result.to_dict(values, explain, lang)
-    written = orjson.Fragment(dumps([o.to_dict(lang, values) for o in failed]))
-    return result.to_dict(values, explain, lang, rows=lambda _outcomes: written)
+    failed = result.failed
+    if explain == "failed":
+        unpassed = result.unpassed
+        if len(failed) != len(unpassed) or any(f is not u for f, u in zip(failed, unpassed)):
+            return result.to_dict(values, explain, lang)
+    written = dumps([o.to_dict(lang, values) for o in failed])
+    product, near = pieces.near.get(result.product.id, (None, None)) if pieces else (None, None)
+    if product is not result.product or near[explain] is None:
+        fragment = orjson.Fragment(written)
+        return result.to_dict(values, explain, lang, rows=lambda _outcomes: fragment)
+    return orjson.Fragment(written.join(near[explain]))

@@ -87,7 +87,10 @@ def test_text_that_looks_like_a_marker_is_written_as_it_is():
     odd = product({"all": [{"field": "legal_rep_age", "op": ">=", "value": 18}]},
                   pid="odd", name="\x00score\x00 贷")
     plain = product({"all": [{"field": "legal_rep_age", "op": ">=", "value": 18}]}, pid="plain")
-    result = Catalog([odd, plain], "v").match({"legal_rep_age": 40}, as_of=AS_OF)
+    missed = product({"all": [{"field": "legal_rep_age", "op": ">=", "value": 50}]},
+                     pid="missed", name="\x00rows\x00")
+    result = Catalog([odd, plain, missed], "v").match({"legal_rep_age": 40}, as_of=AS_OF)
+    assert [r.product.id for r in result.near_misses] == ["missed"]
     for explain in ("none", "failed"):
         assert to_json(result, explain) == dumps(result.to_dict(explain))
     names = {m["product_id"]: m["name"] for m in orjson.loads(to_json(result))["matches"]}
