@@ -197,7 +197,7 @@ class Catalog:
         ruled_out = rest & ((screen.fixed_failing > 0) | (failing > NEAR_MISS_LIMIT))
         open_ = rest & ~ruled_out & (failing == 0)
         near_mask = rest & ~ruled_out & (failing > 0)
-        eligible = cand[fired_mask].tolist()
+        eligible = cand[fired_mask]
         incomplete = cand[open_ & screen.undecided].tolist()
         for index in cand[open_ & ~screen.undecided].tolist():
             # every top-level condition holds, yet durable_rules did not fire: never
@@ -214,7 +214,7 @@ class Catalog:
                                      top_outcomes=self._triage.top_outcomes(screen.codes, index))
 
         if callable(approval_rates):  # e.g. one pipelined Redis read for just these products
-            approval_rates = approval_rates([self.products[i].id for i in eligible])
+            approval_rates = approval_rates([self.products[i].id for i in eligible.tolist()])
         ranked = self._ranking.rank(eligible, values, approval_rates)
         listed = self._ranking.fewest_first(failing[near_mask], cand[near_mask], list_limit)
         near_results = [explained(i, INELIGIBLE) for i in listed]

@@ -124,7 +124,8 @@ class Triage:
 
     def top_outcomes(self, codes: np.ndarray, product: int) -> list[str]:
         """The outcomes of a product's top-level conditions (``screen``'s codes), in order."""
-        return [_OUTCOMES[code] for code in codes[self._bits_of[product]].tolist()]
+        return _OUTCOMES[codes[self._bits_of[product]]].tolist()
 
 
-_OUTCOMES = {FAIL_CODE: FAIL, UNKNOWN_CODE: UNKNOWN, PASS_CODE: PASS}
+_OUTCOMES = np.empty(3, dtype=object)  # by code
+_OUTCOMES[[FAIL_CODE, UNKNOWN_CODE, PASS_CODE]] = [FAIL, UNKNOWN, PASS]

@@ -120,8 +120,13 @@ class Ranked:
     amount_fit: list[float]
     term_fit: list[float]
     approval: list[float]
-    fixed: list[tuple[float, float, float]]
     ranking: Ranking
+
+    @property
+    def fixed(self) -> list[tuple[float, float, float]]:
+        """Each product's rate, speed and priority parts (only the breakdowns read them:
+        the document's pieces carry them already)."""
+        return self.ranking.fixed[self.order].tolist()
 
     @property
     def products(self) -> list[Product]:
@@ -138,7 +143,8 @@ class Ranked:
         return [{"amount_fit": amount_fit, "term_fit": term_fit, "rate": rate, "speed": speed,
                  "priority": priority, "approval": approval}
                 for amount_fit, term_fit, approval, (rate, speed, priority)
-                in zip(self.amount_fit[:top], self.term_fit, self.approval, self.fixed)]
+                in zip(self.amount_fit[:top], self.term_fit, self.approval,
+                       self.ranking.fixed[self.order[:top]].tolist())]
 
     def __eq__(self, other: object) -> bool:  # as lists of results compare (not arrays)
         return (isinstance(other, Ranked) and self.products == other.products
@@ -166,8 +172,7 @@ class Ranking:
         amount = _bounds([(t.amount_min, t.amount_max) for t in terms])
         term = _bounds([(t.term_min, t.term_max) for t in terms])
         fixed = [fixed_parts(p) for p in products]
-        self._fixed = np.empty(len(products), dtype=object)
-        self._fixed[:] = fixed
+        self.fixed = _objects(fixed)
         weighted = [[WEIGHTS[k] * part for k, part in zip(PARTS[2:5], parts)] for parts in fixed]
         # Equal scores: the lower rate, then the id (order_key); equal keys share a
         # rank so that the stable sort keeps the products' given order, as sorted() does.
@@ -184,7 +189,8 @@ class Ranking:
     def rank(self, indexes: Sequence[int], values: Mapping[str, Any],
              approval_rates: Mapping[str, Any] | None = None) -> Ranked:
         """The products at ``indexes`` (places in the catalog), scored and sorted."""
-        at = np.fromiter(indexes, dtype=np.intp, count=len(indexes))
+        at = indexes if isinstance(indexes, np.ndarray) else np.fromiter(
+            indexes, dtype=np.intp, count=len(indexes))
         table = np.ascontiguousarray(np.take(self._table, at, axis=0).T)
         low, high, divisor = table[0:2], table[2:4], table[4:6]
         asked = np.array([[_asked(values.get("requested_amount"))],
@@ -212,13 +218,17 @@ class Ranking:
         amount_fit, term_fit = fit[:, ranked].tolist()
         return Ranked(order, total[ranked].tolist(), amount_fit, term_fit,
                       approval[ranked].tolist() if approval_rates else [NEUTRAL] * len(at),
-                      self._fixed[order].tolist(), self)
+                      self)
 
     def fewest_first(self, counts: np.ndarray, indexes: np.ndarray,
                      limit: int | None) -> list[int]:
         """The first ``limit`` of ``indexes`` by count, then by product id (near
         misses: fewest failed conditions first); as sorted() on (count, id) would."""
-        return indexes[np.lexsort((self._id_rank[indexes], counts))][:limit].tolist()
+        key = counts.astype(np.int64) * len(self._id_rank) + self._id_rank[indexes]
+        if limit is not None and limit < len(key):  # only the first few need ordering
+            first = np.argpartition(key, limit)[:limit]
+            return indexes[first[np.argsort(key[first])]].tolist()
+        return indexes[np.argsort(key)].tolist()
 
 
 def _objects(items: Sequence[Any]) -> np.ndarray:
