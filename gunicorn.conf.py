@@ -6,4 +6,4 @@ too; see there for the reasons behind each value. Environment: LOANMATCH_BIND
 LOANMATCH_TIMEOUT (60 s), LOANMATCH_ACCESS_LOG (- for stdout), PROMETHEUS_MULTIPROC_DIR.
 """
 from http_api.gunicorn_conf import *  # noqa: F401,F403
-from http_api.gunicorn_conf import child_exit, on_starting  # noqa: F401
+from http_api.gunicorn_conf import child_exit, on_starting, post_worker_init  # noqa: F401

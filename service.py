@@ -1,9 +1,9 @@
 """The loanmatch HTTP service: ``create_app`` for embedding, ``service:app`` for gunicorn.
 
-Importing this module does no work. ``create_app`` reads ``LOANMATCH_*`` (see
-``http_api.settings.VARIABLES``), compiles the catalog and returns a Flask app;
-``service:app`` builds one on first access, which under gunicorn's ``preload_app``
-happens once in the master, so every worker forks with the catalog compiled.
+Importing this module does no work. ``create_app`` reads ``LOANMATCH_*`` (the
+README's configuration table, read by ``http_api.settings``), compiles the catalog and
+returns a Flask app; ``service:app`` builds one on first access, which under gunicorn's
+``preload_app`` happens once in the master, so every worker forks with the catalog compiled.
 ``loanmatch serve`` (``loanmatch_cli.serve_command``) runs gunicorn with
 ``http_api.gunicorn_conf``.
 """
@@ -11,9 +11,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["create_app"]
+
+app: Flask  # built by __getattr__ on first access, then kept
 
 
 def create_app(config: Mapping[str, Any] | None = None):
@@ -31,7 +36,7 @@ def create_app(config: Mapping[str, Any] | None = None):
     catalog = overrides.pop("catalog", None)
     env = {k: v for k, v in os.environ.items() if k.startswith("LOANMATCH_")}
     env.update({k: str(v) for k, v in overrides.items() if k.startswith("LOANMATCH_")})
-    app = build_app(Settings.from_env(env), catalog)
+    app = build_app(Settings.from_env(env), catalog, env)
     app.config.update({k: v for k, v in overrides.items() if not k.startswith("LOANMATCH_")})
     return app
 

@@ -155,7 +155,8 @@ def run_python(port: int, path: str, profiles: Path, seconds: int, connections: 
     bodies = profiles.read_text(encoding="utf-8").splitlines()
     with multiprocessing.Pool(connections) as pool:
         started = time.monotonic()
-        parts = pool.map(_client, [(port, path, bodies, seconds, k * 7) for k in range(connections)])
+        jobs = [(port, path, bodies, seconds, k * 7) for k in range(connections)]
+        parts = pool.map(_client, jobs)
         elapsed = time.monotonic() - started
     done = sorted(x for part in parts for x in part if x >= 0)
     errors = sum(1 for part in parts for x in part if x < 0)

@@ -64,7 +64,8 @@ def run_size(size: int, n_profiles: int, seed: int, queue) -> None:
         t1 = time.perf_counter()
         fired = catalog._engine.eligible(profile.values)
         t2 = time.perf_counter()
-        expected = {i for i, p in enumerate(catalog.products) if evaluate(p.eligibility, profile.values) == PASS}
+        expected = {i for i, p in enumerate(catalog.products)
+                    if evaluate(p.eligibility, profile.values) == PASS}
         t3 = time.perf_counter()
         if fired != expected:
             raise SystemExit(f"durable_rules and the reference disagree at {size} products")

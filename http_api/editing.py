@@ -38,6 +38,7 @@ from matcher.vocabulary.profile import ProfileError, load_profile
 from .admin import actor
 from .auth import Principal, authenticate, protect
 from .inputs import read_body, read_json, read_options
+from .ownership import bank_name_findings, keep_platform_terms, require_own_prefix
 from .problems import Problem, field_errors
 from .reload import now
 from .rules_schemas import PreviewOptionsSchema, PreviewRequestSchema, PublishRequestSchema
@@ -114,6 +115,17 @@ def _read_draft(text: str, rel: str, bank_id: str, product_id: str) -> Any:
     if wrong:
         raise _refused(wrong)
     return data
+
+
+def _owned(text: str, data: Any, rel: str, bank_id: str, product_id: str,
+           principal: Principal) -> str:
+    """The draft as it may be written: bank_name as registered, the platform's settings
+    kept (see ``ownership``)."""
+    findings = bank_name_findings(data, rel, bank_id, principal)
+    if findings:
+        raise _refused(findings)
+    return keep_platform_terms(text, data, rel, principal,
+                               state().catalog.by_id.get(product_id))
 
 
 def _product_file(root: Path, bank_id: str, product_id: str) -> Path | None:
@@ -211,7 +223,9 @@ def _decided(answer: dict | None) -> tuple[bool, dict]:
 @bp.put("/<product_id>")
 def publish(bank_id: str, product_id: str):
     """Create or replace one product's rule file; it goes live if the whole folder passes."""
-    who = actor(_scope(bank_id, product_id))
+    principal = _scope(bank_id, product_id)
+    require_own_prefix(bank_id, product_id)
+    who = actor(principal)
     raw, scenarios = _publish_body()
     reloader = state().reloader
     if reloader.owns():
@@ -220,8 +234,10 @@ def publish(bank_id: str, product_id: str):
         target = (_product_file(reloader.root, bank_id, product_id)
                   or _new_file(reloader.root, bank_id, product_id))
         rel = target.relative_to(reloader.root).as_posix()
-        body = _decode(raw, rel)
-        _read_draft(body, rel, bank_id, product_id)
+        sent = _decode(raw, rel)
+        body = _owned(sent, _read_draft(sent, rel, bank_id, product_id), rel, bank_id,
+                      product_id, principal)
+        raw = raw if body == sent else body.encode("utf-8")
         files = {rel: body}
         tests = next((t for t in _test_files(rel) if (reloader.root / t).is_file()),
                      _test_files(rel)[0])
@@ -298,7 +314,8 @@ def retire(bank_id: str, product_id: str):
 @bp.post("/<product_id>/preview")
 def preview(bank_id: str, product_id: str):
     """Each profile's answer from a draft, which is neither written nor compiled."""
-    _scope(bank_id, product_id)
+    principal = _scope(bank_id, product_id)
+    require_own_prefix(bank_id, product_id)
     options = read_options(_preview_options)
     try:
         body = _preview_request.load(read_json())
@@ -310,7 +327,8 @@ def preview(bank_id: str, product_id: str):
               or _new_file(reloader.root, bank_id, product_id))
     rel = target.relative_to(reloader.root).as_posix()
     text = body["rule_file"]
-    _read_draft(text, rel, bank_id, product_id)
+    text = _owned(text, _read_draft(text, rel, bank_id, product_id), rel, bank_id, product_id,
+                  principal)
     findings, product = _check_in_context(rel, {rel: text}, product_id, scenarios=False)
     if findings or product is None:
         raise _refused(findings or [Finding(rel, 1, 1, "the draft did not load")],

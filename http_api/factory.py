@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Mapping
 
 from flask import Flask
 
@@ -29,8 +29,11 @@ EXPOSED_HEADERS = ["X-Request-ID", "Retry-After"]
 ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Request-ID"]
 
 
-def build_app(settings: Settings, catalog: "Catalog | None" = None) -> Flask:
+def build_app(settings: Settings, catalog: "Catalog | None" = None,
+              env: "Mapping[str, str] | None" = None) -> Flask:
     """The WSGI app for ``settings``; compiles the catalog unless one is given.
+
+    ``env`` (default: the process environment) holds the workbench's own variables.
 
     Raises ``matcher.CatalogError`` when the rules do not load (every problem listed).
     """
@@ -52,6 +55,8 @@ def build_app(settings: Settings, catalog: "Catalog | None" = None) -> Flask:
     for api in (match, products, admin, leads, editing):  # the API blueprints, in this order
         app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)
+    from workbench import install as install_workbench  # the web pages at /ui
+    install_workbench(app, env)
 
     if settings.cors_origins:
         from flask_cors import CORS
@@ -60,7 +65,9 @@ def build_app(settings: Settings, catalog: "Catalog | None" = None) -> Flask:
     if settings.proxy_hops:
         from werkzeug.middleware.proxy_fix import ProxyFix
         n = settings.proxy_hops
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
+        # Flask's documented way to add WSGI middleware, which mypy sees as replacing a method.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
     if not settings.auth:
         log.warning("authentication is OFF (LOANMATCH_AUTH=off): every caller has every "
                     "role; use this on your own machine only")

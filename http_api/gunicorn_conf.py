@@ -4,15 +4,15 @@ Sized for a 2-core machine: durable_rules holds the GIL and the engine serialize
 evaluations per process, so parallelism comes from processes. Sync workers, one
 request at a time each: a gthread worker accepts keep-alive connections for later,
 and one that took most of a portal's connections serves them alone on one core
-while the others idle (measured at 3,000 products: 120 requests a second in one
-run, 270 in the next; sync workers 235–247, run after run). Sync workers close the
+while the others idle, so throughput swings from run to run (figures in
+``docs/performance.md``). Sync workers close the
 connection after each answer, which a reverse proxy in front hides (it keeps its
 own connections to clients). ``LOANMATCH_THREADS`` above 1 switches gunicorn to
 gthread (keep-alive, for a deployment without a proxy).
 
 ``preload_app`` compiles the catalog once in the master and workers share it
-copy-on-write (``DESIGN.md``: ~10 MB private per worker at 5,000 products instead of
-~1 GB each). Rules reload without a restart: ``when_ready`` starts the master's
+copy-on-write instead of each holding its own copy (``docs/design.md``). Rules reload
+without a restart: ``when_ready`` starts the master's
 watcher (``http_api.reload``), which checks a change, compiles it in the master and
 sends the master SIGHUP, so fresh workers fork with the new catalog while the old
 ones finish their requests. Every value can be overridden from the environment or
@@ -50,8 +50,12 @@ proc_name = "loanmatch"
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
     _metrics_dir, _master = tempfile.mkdtemp(prefix="loanmatch-metrics-"), os.getpid()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
-    # Removed when the master exits, however it exits (a worker's exit must not).
-    atexit.register(lambda: os.getpid() == _master and shutil.rmtree(_metrics_dir, True))
+    def _remove_metrics_dir() -> None:
+        """When the master exits, however it exits (a worker's exit must not)."""
+        if os.getpid() == _master:
+            shutil.rmtree(_metrics_dir, True)
+
+    atexit.register(_remove_metrics_dir)
 else:
     os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
@@ -66,6 +70,11 @@ def on_starting(server):
 def when_ready(server):
     from http_api.reload import start_in_master
     start_in_master(server)
+
+
+def post_worker_init(worker):
+    from http_api.gunicorn_errors import install
+    install()  # a header over the limit gets a problem+json 431, not gunicorn's HTML
 
 
 def child_exit(server, worker):

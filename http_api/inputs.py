@@ -7,6 +7,7 @@ data: 415 the call is not JSON, 413 it is too big, 400 it is not parseable JSON,
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from flask import current_app, request
@@ -14,6 +15,9 @@ from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from .problems import Problem, field_errors
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _is_json(mimetype: str) -> bool:
@@ -66,14 +70,45 @@ def read_json() -> Any:
         raise Problem(400, "invalid-json",
                       f"the body is not UTF-8 (byte {exc.start}); JSON is sent as UTF-8") from None
     try:
-        return json.loads(text, parse_constant=_reject_constant,
-                          object_pairs_hook=_no_duplicates)
+        document = json.loads(text, parse_constant=_reject_constant,
+                              object_pairs_hook=_no_duplicates)
     except json.JSONDecodeError as exc:
         raise Problem(400, "invalid-json", f"malformed JSON at line {exc.lineno} column "
                                            f"{exc.colno}: {exc.msg}") from None
     except (ValueError, RecursionError) as exc:
         message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
         raise Problem(400, "invalid-json", f"malformed JSON: {message}") from None
+    if "\\u" in text:  # only a \uXXXX escape can make a lone surrogate
+        pointer = _surrogate_at(document, "")
+        if pointer is not None:
+            raise Problem(400, "invalid-json",
+                          f"the string at '{pointer or '/'}' holds a lone surrogate (an unpaired "
+                          f"\\uD800-\\uDFFF escape), which is not Unicode; send valid text",
+                          pointer=pointer)
+    return document
+
+
+def _surrogate_at(node: Any, pointer: str) -> str | None:
+    """The JSON Pointer of the first string (or key) holding a lone surrogate, or None.
+
+    Such a string cannot be encoded as UTF-8: echoing it, hashing it into a fingerprint
+    or asserting it into durable_rules would fail far from here, as a 500.
+    """
+    stack = [(node, pointer)]
+    while stack:
+        node, pointer = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                return pointer
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                escaped = key.replace("~", "~0").replace("/", "~1")
+                if _SURROGATE.search(key):
+                    return f"{pointer}/{_SURROGATE.sub('?', escaped)}"
+                stack.append((value, f"{pointer}/{escaped}"))
+        elif isinstance(node, list):
+            stack.extend((value, f"{pointer}/{index}") for index, value in enumerate(node))
+    return None
 
 
 def read_options(schema: Schema) -> dict:

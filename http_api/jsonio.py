@@ -2,9 +2,10 @@
 and the standard encoder spends about a millisecond on it, a tenth of a request."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import orjson
+from flask import Response
 from flask.json.provider import DefaultJSONProvider
 
 from matcher.results.document import json_default as _default
@@ -22,5 +23,5 @@ class OrjsonProvider(DefaultJSONProvider):
 
     def response(self, *args: Any, **kwargs: Any):
         obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(orjson.dumps(obj, default=_default),
-                                        mimetype=self.mimetype)
+        response_class = cast("type[Response]", self._app.response_class)
+        return response_class(orjson.dumps(obj, default=_default), mimetype=self.mimetype)

@@ -11,6 +11,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from leads import DECLINE_REASONS, STATUSES
 from leads.delivery import CLAIM_MAX
+from leads.listing import LIST_MAX
 from leads.intake import IDEMPOTENCY_KEY_MAX
 from matcher.vocabulary.fields import MONEY_MAX
 from matcher.vocabulary.profile import StrictBoolean
@@ -32,10 +33,10 @@ class _Strict(Schema):
 class ConsentSchema(_Strict):
     granted = StrictBoolean(required=True, metadata={
         "description": "true: the enterprise agreed that its application goes to the bank"})
-    at = fields.String(required=True, metadata={
+    at = fields.String(required=True, validate=validate.Length(max=64), metadata={
         "description": "when it agreed, ISO 8601 with its offset", "format": "date-time",
         "example": "2024-05-06T09:30:00+08:00"})
-    version = fields.String(required=True, validate=validate.Length(min=1), metadata={
+    version = fields.String(required=True, validate=validate.Length(min=1, max=64), metadata={
         "description": "the version of the consent text it agreed to"})
 
 
@@ -49,7 +50,8 @@ class LeadRequestSchema(_Strict):
     profile = fields.Dict(required=True, metadata={
         "description": "the enterprise's profile, as posted to /v1/match (Profile); it must "
                        "hold credit_code and region_code"})
-    product_id = fields.String(required=True, metadata={"description": "the product applied for"})
+    product_id = fields.String(required=True, validate=validate.Length(max=64),
+                               metadata={"description": "the product applied for"})
     requested_amount = fields.Integer(required=True, strict=True,
                                       validate=validate.Range(min=1, max=MONEY_MAX),
                                       metadata={"description": "yuan"})
@@ -70,10 +72,17 @@ class StatusChangeSchema(_Strict):
 
 
 class ClaimQuerySchema(_Strict):
-    consumer = fields.String(required=True, validate=validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$(?!\n)"),
+    consumer = fields.String(required=True,
+                             validate=validate.Regexp(r"^[A-Za-z0-9_.@-]{1,64}$(?!\n)"),
                              metadata={"description": "who claims: a person or integration of "
                                                       "the bank (1-64 of A-Z a-z 0-9 _ . @ -)"})
     count = fields.Integer(load_default=10, validate=validate.Range(min=1, max=CLAIM_MAX))
+
+
+class ListQuerySchema(_Strict):
+    count = fields.Integer(load_default=20, validate=validate.Range(min=1, max=LIST_MAX))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0, max=10**9),
+                            metadata={"description": "leads to skip, newest first"})
 
 
 class StatsQuerySchema(_Strict):
@@ -105,7 +114,8 @@ class LeadSummarySchema(_Doc):
 
 
 class LeadStepSchema(_Doc):
-    at = fields.String(required=True, metadata={"format": "date-time"})
+    at = fields.String(required=True, validate=validate.Length(max=64),
+                       metadata={"format": "date-time"})
     note = fields.String(allow_none=True)
     amount = fields.Integer(allow_none=True, metadata={"description": "yuan"})
     rate_pct = fields.String(allow_none=True, metadata={"description": "annual %, exact"})
@@ -155,8 +165,16 @@ class ClaimDocumentSchema(_Doc):
                        "delivered again"})
 
 
+class LeadListSchema(_Doc):
+    bank = fields.String(required=True)
+    total = fields.Integer(required=True, metadata={"description": "the bank's leads in all"})
+    leads = fields.List(fields.Nested(LeadSchema), required=True, metadata={
+        "description": "newest first; masked until the bank accepts each"})
+
+
 class LeadEventSchema(_Doc):
-    at = fields.String(required=True, metadata={"format": "date-time"})
+    at = fields.String(required=True, validate=validate.Length(max=64),
+                       metadata={"format": "date-time"})
     status = fields.String(required=True, validate=validate.OneOf(STATUSES))
     from_ = fields.String(required=True, allow_none=True, data_key="from")
     actor = fields.String(required=True, metadata={
@@ -275,11 +293,17 @@ LEAD_OPERATIONS = {
         "The service re-checks eligibility; an eligible application is routed to a branch "
         "of the bank serving the enterprise's region (status routed), or waits for branch "
         "capacity (status queued). The same credit code for the same product within the "
-        "dedup window is a 409 naming the existing lead.",
+        "dedup window is a 409; it names the existing lead only to the portal that made it.",
         {**_ok(LeadSchema, "201", "the lead, as the portal sees it; Location is its URL "
                                   "(an Idempotency-Key replay answers the same)")},
         "400 403 409 413 415 422 " + _KEYED, body=LeadRequestSchema, headers=[_IDEMPOTENCY])},
-    "leads.claim_leads": {"get": _op(
+    "leads.list_leads": {"get": _op(
+        "List the bank's leads without claiming any (that bank's key)",
+        "Newest first, each masked until the bank accepts it. Reading only: GET and HEAD "
+        "never claim; claiming is POST .../leads/claim.",
+        _ok(LeadListSchema), "403 404 422 " + _KEYED, path="bank_id",
+        query=ListQuerySchema)},
+    "leads.claim_leads": {"post": _op(
         "Claim the bank's next leads (that bank's key)",
         "Masked leads for a named consumer; one not accepted within the visibility timeout "
         "is delivered again to the next claim.",

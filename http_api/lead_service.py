@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 import redis
+from flask import current_app
 
 from leads import (Branch, BranchFileError, LeadError, LeadStore, StoreUnavailable, connect,
                    load_branches)
@@ -216,7 +217,6 @@ class LeadService:
 def ranking_rates(values: Mapping[str, Any]) -> Callable[[list[str]], dict[str, float]] | None:
     """``LeadService.approval_rates`` of the current app, or None when it serves no leads
     (an app assembled without the leads blueprint)."""
-    from flask import current_app
     service = current_app.extensions.get(EXTENSION)
     return service.approval_rates(values) if service is not None else None
 
@@ -235,6 +235,5 @@ def _stamp(rules: Path) -> tuple:
 
 def ranking_rates_many(profiles: list[Mapping[str, Any]]) -> list[Callable | None]:
     """``LeadService.approval_rates_many`` of the current app (Nones without leads)."""
-    from flask import current_app
     service = current_app.extensions.get(EXTENSION)
     return service.approval_rates_many(profiles) if service is not None else [None] * len(profiles)

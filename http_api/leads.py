@@ -29,10 +29,10 @@ from matcher.results.explain import walk
 from matcher.rulefile.condition import FAIL
 from matcher.vocabulary.profile import ProfileError, load_profile
 
-from .auth import Principal, authenticate, protect, require_bank
+from .auth import Principal, authenticate, identify, protect, require_bank
 from .inputs import read_json, read_options
-from .lead_schemas import ClaimQuerySchema, LeadRequestSchema, StatsQuerySchema, \
-    StatusChangeSchema
+from .lead_schemas import ClaimQuerySchema, LeadRequestSchema, ListQuerySchema, \
+    StatsQuerySchema, StatusChangeSchema
 from .lead_service import EXTENSION, LeadService
 from .problems import TYPE_PREFIX, Problem, field_errors, problem_response
 from .settings import ConfigError
@@ -45,6 +45,7 @@ protect(bp)
 _request_schema = LeadRequestSchema()
 _status_schema = StatusChangeSchema()
 _claim_query = ClaimQuerySchema()
+_list_query = ListQuerySchema()
 _stats_query = StatsQuerySchema()
 
 
@@ -83,6 +84,11 @@ def _lead_problem(err: LeadError):
         return problem_response(404, str(err), type_=TYPE_PREFIX + "not-found")
     if isinstance(err, NotAllowed):
         return problem_response(403, str(err), type_=TYPE_PREFIX + "forbidden")
+    if isinstance(err, DuplicateLead) and not _applied_through_caller(err.existing_id):
+        # Another portal's application: the dedup holds, but its lead stays unnamed.
+        return problem_response(409, "this enterprise already applied for this product "
+                                     "within the duplicate window (through another portal)",
+                                type_=TYPE_PREFIX + "duplicate-lead")
     if isinstance(err, DuplicateLead):
         return problem_response(409, str(err), type_=TYPE_PREFIX + "duplicate-lead",
                                 headers={"Location": url_for(".get_lead",
@@ -108,6 +114,18 @@ def _lead_problem(err: LeadError):
 
 
 bp.register_error_handler(LeadError, _lead_problem)
+
+
+def _applied_through_caller(lead_id: str) -> bool:
+    """Whether the calling portal made this lead (the admin/local operator sees every one)."""
+    principal = identify()
+    viewer = _viewer(principal) if principal is not None else {}
+    if viewer.get("admin"):
+        return True
+    try:
+        return lead_service().store().parties(lead_id)["portal"] == viewer.get("portal")
+    except LeadError:
+        return False
 
 # The library's names for what this API calls otherwise.
 _FIELD_NAMES = {"amount": "requested_amount", "term_months": "requested_term_months"}
@@ -166,7 +184,8 @@ def create_lead():
         amount=body["requested_amount"], term_months=body["requested_term_months"],
         consent=body["consent"], contact=body.get("contact"),
         matched_criteria=_matched(catalog, product, profile), catalog_version=catalog.version,
-        portal=principal.key_id, idempotency_key=key)
+        portal=principal.key_id, idempotency_key=key,
+        ceilings={"amount_max": product.terms.amount_max, "term_max": product.terms.term_max})
     response = jsonify(_shown(made.lead))
     response.status_code = 201
     response.headers["Location"] = url_for(".get_lead", lead_id=made.lead["id"])
@@ -252,16 +271,35 @@ def _matched(catalog, product, profile) -> list[dict]:
 
 @bp.get("/v1/banks/<bank_id>/leads")
 @require_bank
+def list_leads(bank_id: str):
+    """The bank's leads, newest first; reading only (GET and HEAD never claim)."""
+    if "consumer" in request.args:  # a client of the old GET that claimed
+        raise Problem(422, "invalid-options", f"GET lists leads without claiming them; to "
+                                              f"claim, POST /v1/banks/{bank_id}/leads/claim"
+                                              f"?consumer=…")
+    query = read_options(_list_query)
+    _known_bank(bank_id)
+    total, leads = lead_service().store().bank_leads(bank_id, query["count"], query["offset"])
+    return jsonify(bank=bank_id, total=total, leads=[_shown(x) for x in leads])
+
+
+@bp.post("/v1/banks/<bank_id>/leads/claim")
+@require_bank
 def claim_leads(bank_id: str):
     query = read_options(_claim_query)
+    service = _known_bank(bank_id)
+    service.route_overflow_if_due()
+    leads = service.store().claim(bank_id, query["consumer"], query["count"])
+    return jsonify(bank=bank_id, consumer=query["consumer"], leads=[_shown(x) for x in leads])
+
+
+def _known_bank(bank_id: str) -> LeadService:
     service = lead_service()
     service.refresh_branches()
     known = set(service.branches) | {p.bank for p in state().catalog.products}
     if bank_id not in known:
         raise Problem(404, "not-found", f"no bank '{bank_id}' (no products and no branch file)")
-    service.route_overflow_if_due()
-    leads = service.store().claim(bank_id, query["consumer"], query["count"])
-    return jsonify(bank=bank_id, consumer=query["consumer"], leads=[_shown(x) for x in leads])
+    return service
 
 
 # -- one lead -----------------------------------------------------------------------------

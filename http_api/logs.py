@@ -39,6 +39,10 @@ def install(app: Flask) -> None:
         return response
 
 
+class _JsonLinesHandler(logging.StreamHandler):
+    """Ours, so that configuring logging twice (tests, embedding) adds it once."""
+
+
 class RequestIdFilter(logging.Filter):
     """Stamps each record made while serving a request with that request's id."""
 
@@ -74,12 +78,11 @@ def configure(level: str, as_json: bool) -> None:
     for name in _OUR_LOGGERS:
         logger = logging.getLogger(name)
         logger.setLevel(level)
-        if any(getattr(h, "_loanmatch", False) for h in logger.handlers):
+        if any(isinstance(h, _JsonLinesHandler) for h in logger.handlers):
             continue
-        handler = logging.StreamHandler(sys.stderr)
+        handler = _JsonLinesHandler(sys.stderr)
         handler.setFormatter(JsonFormatter())
         handler.addFilter(RequestIdFilter())
-        handler._loanmatch = True
         logger.addHandler(handler)
         logger.propagate = False
 

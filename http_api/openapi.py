@@ -15,13 +15,14 @@ from flask import Blueprint, Flask, current_app, jsonify, render_template_string
 
 from matcher.vocabulary.profile import ProfileSchema
 
+from . import __version__
 from . import schemas as S
 from .lead_schemas import LEAD_OPERATIONS
 from .problems import PROBLEM_JSON
 from .rules_schemas import RULES_OPERATIONS, add_replay
 
 bp = Blueprint("docs", __name__)
-PUBLIC = {"security": []}
+PUBLIC: dict[str, list] = {"security": []}
 _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 _ERRORS = {
@@ -123,7 +124,6 @@ def openapi_path(rule: str) -> str:
 
 
 def build_spec(app: Flask) -> dict:
-    from . import __version__
     plugin = MarshmallowPlugin()
     spec = APISpec(
         title="loanmatch", version=__version__, openapi_version="3.0.3",
@@ -134,6 +134,8 @@ def build_spec(app: Flask) -> dict:
         security=[{"apiKey": []}])
     spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer",
                                                "description": "an API key from LOANMATCH_API_KEYS"})
+    if plugin.converter is None:  # set when the spec took the plugin, just above
+        raise RuntimeError("the marshmallow plugin was not initialised")
     plugin.converter.add_attribute_function(_raw_fields)
     spec.components.schema("Profile", schema=ProfileSchema)
     _profile_shapes(spec.components.schemas["Profile"])
@@ -192,7 +194,8 @@ def _profile_shapes(schema: dict) -> None:
 def undocumented(app: Flask) -> list[str]:
     """Endpoints the app serves that this module does not describe (should be none)."""
     return sorted({r.endpoint for r in app.url_map.iter_rules()
-                   if r.endpoint not in OPERATIONS and r.endpoint != "static"})
+                   if r.endpoint not in OPERATIONS and r.endpoint != "static"
+                   and not r.endpoint.startswith("workbench")})  # web pages, not the API
 
 
 def current_spec() -> dict:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import time
 
-from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
                                generate_latest)
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
@@ -95,7 +95,6 @@ def install(app: Flask, service: ServiceState) -> Metrics:
 
 
 def metrics() -> Metrics:
-    from flask import current_app
     return current_app.extensions["loanmatch.metrics"]
 
 

@@ -12,6 +12,7 @@ from typing import Any, Iterable, Mapping
 
 from flask import Flask, Response, g, has_request_context, request
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
 log = logging.getLogger("loanmatch.http")
 
@@ -42,7 +43,8 @@ class Problem(HTTPException):
         self.extensions = extensions
 
     def get_response(self, environ=None, scope=None) -> Response:
-        return problem_response(self.code, self.description, type_=TYPE_PREFIX + self.slug,
+        return problem_response(self.code or 500, self.description or "",
+                                type_=TYPE_PREFIX + self.slug,
                                 title=self.title, headers=self.extra_headers, **self.extensions)
 
 
@@ -78,9 +80,9 @@ def _escape(segment: str) -> str:
 
 
 def problem_response(status: int, detail: str, *, type_: str = "about:blank",
-                     title: str | None = None, headers: Mapping[str, str] | Iterable = (),
+                     title: str | None = None,
+                     headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
                      **extensions: Any) -> Response:
-    from werkzeug.http import HTTP_STATUS_CODES
     doc: dict[str, Any] = {"type": type_, "title": title or HTTP_STATUS_CODES.get(status, "Error"),
                            "status": status, "detail": detail}
     if has_request_context():

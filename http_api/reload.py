@@ -1,6 +1,6 @@
 """Hot reload: a rules change is checked first, then served by fresh worker processes.
 
-durable_rules cannot free a ruleset (``DESIGN.md``), so a process that swapped catalogs
+durable_rules cannot free a ruleset (``docs/design.md``), so a process that swapped catalogs
 in place would grow on every edit. Under gunicorn (``preload_app``) the master owns a
 ``Reloader``: its thread watches the rules folder (a scan every ``LOANMATCH_WATCH``
 seconds; reload requests at once), copies the folder aside, lints the copy (pure
@@ -10,24 +10,21 @@ copy in the master, makes it the app's catalog and sends itself SIGHUP. gunicorn
 forks new workers — which inherit the new catalog — and stops the old ones gracefully
 (they finish their requests). A change that fails never reaches a process that serves:
 the last good catalog stays, and the findings are the "pending" errors that
-``GET /v1/admin/catalog`` shows. Measured with a request stream saturating two cores:
-an edit is served 1.3–3.4 s after it is saved (measured at 57 products, 1,429 scenarios).
+``GET /v1/admin/catalog`` shows; an edit is served within seconds of being saved
+(``docs/performance.md``).
 
 Workers do not reload; they ask. Editing endpoints and ``POST /v1/admin/reload`` drop
 a request file (with who asked) under the state folder and wait for the master's
 answer in ``status.json``. The rules folder is written and scanned under one file lock
 (``rulefiles.rules_lock``), so a change made through the API is attributed to its key.
 Without gunicorn (tests, an embedding portal) the process owns its ``Reloader`` and
-swaps its catalog in place under a lock: simple, and it leaks, as measured below.
+swaps its catalog in place under a lock: simple, and it leaks.
 
-Memory (measured, Python 3.11, durable_rules 2.0.28): a catalog's rulesets are never
-returned, so every reload leaves the replaced one behind in the process that compiled
-it: in the service's master ~15 MB a reload at 57 products (7–8 MB in a
-bare process; ~108 MB at 1,000 synthetic products). Workers share the master's pages
-copy-on-write, so the cost is paid once, not per worker; a worker's private memory
-stayed at 8–20 MB across 10 reloads. Releasing the old catalog with the C-level
-``delete_ruleset`` is worse, not better: 1,000 products grew by ~490 MB a reload
-instead of ~108 MB, so old rulesets are kept. A service that reloads many times a day
+Memory: a catalog's rulesets are never returned, so every reload leaves the replaced
+one behind in the process that compiled it. Workers share the master's pages
+copy-on-write, so the cost is paid once, not per worker. Releasing the old catalog with
+the C-level ``delete_ruleset`` leaks more, not less, so old rulesets are kept (figures in
+``docs/performance.md``). A service that reloads many times a day
 at thousands of products should be restarted in a quiet hour; ``reloads`` in
 ``/v1/admin/catalog`` counts them.
 """

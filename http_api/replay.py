@@ -5,9 +5,9 @@ settled by replaying the profile against exactly those rules, from the snapshot 
 version store kept (``matcher.authoring.versions``). The snapshot is compiled into durable_rules
 like the live catalog — same engine, same answer — in the worker that is asked.
 
-Memory: a compiled catalog is never freed (``DESIGN.md``), so each worker keeps at most
+Memory: a compiled catalog is never freed (``docs/design.md``), so each worker keeps at most
 ``LOANMATCH_REPLAY_CACHE`` (default 2) recorded versions compiled, and each costs what
-the live catalog costs (~15 MB at 57 products, ~110 MB at 1,000). A
+the live catalog costs (``docs/performance.md``). A
 version pushed out of the cache stays in memory; a gunicorn worker that has compiled
 ``RECYCLE_FACTOR`` times its cache size stops gracefully after answering, and the
 master forks a fresh one, so replays cannot grow a worker without bound.

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Mapping
 
+from limits import parse_many
+
 DEFAULT_RATE_LIMIT = "600/minute"
 DEFAULT_MAX_BODY = 1024 * 1024  # 1 MiB: a 1,000-profile batch of compact profiles fits
 MIN_KEY_LENGTH = 16
@@ -21,42 +23,6 @@ _BANK_ROLE = re.compile(r"bank:([a-z0-9_]+)\Z")
 _SIZE = re.compile(r"([0-9]+)\s*(|b|k|kb|kib|m|mb|mib)\Z", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024 ** 2,
                "mb": 1000 ** 2, "mib": 1024 ** 2}
-
-# Every variable the service reads, with its meaning: the README's table is made from this.
-VARIABLES = {
-    "LOANMATCH_RULES": "rules folder (default: ./rules, else the repository's rules/)",
-    "LOANMATCH_AUTH": "`on` (default) or `off`; `off` serves without keys, for local use only",
-    "LOANMATCH_API_KEYS": "comma-separated `role:key`; role is portal, admin or bank:<bank_id>",
-    "LOANMATCH_RATE_LIMIT": f"requests per key (per client address with auth off), "
-                            f"e.g. `{DEFAULT_RATE_LIMIT}` (default) or `off`",
-    "LOANMATCH_RATE_LIMIT_STORAGE": "where counts live: `memory://` (default, per worker) "
-                                    "or `redis://host:6379` (shared by all workers)",
-    "LOANMATCH_CORS_ORIGINS": "comma-separated origins allowed to call from a browser, "
-                              "or `*`; empty (default) sends no CORS headers",
-    "LOANMATCH_MAX_BODY": "largest request body, bytes or with a unit (`1MiB`, default)",
-    "LOANMATCH_PROXY_HOPS": "proxies in front that set X-Forwarded-* (default 0: trust none)",
-    "LOANMATCH_LOG_LEVEL": "DEBUG, INFO (default), WARNING or ERROR",
-    "LOANMATCH_LOG_JSON": "`on` (default): JSON lines on stderr; `off` leaves logging "
-                          "to the host application",
-    # Leads (docs/leads.md)
-    "LOANMATCH_REDIS_URL": "Redis for leads, `redis://:PASSWORD@host:6379/0` or `rediss://…` "
-                           "(TLS); unset (default): an embedded Redis under LOANMATCH_DATA_DIR",
-    "LOANMATCH_DATA_DIR": "where the embedded Redis keeps its data (default `var`)",
-    "LOANMATCH_REDIS_PREFIX": "prefix of every Redis key (default `loanmatch:`)",
-    "LOANMATCH_LEAD_DEDUP_DAYS": "days in which the same credit code and product make a "
-                                 "duplicate lead (409) (default 30)",
-    "LOANMATCH_LEAD_VISIBILITY_TIMEOUT": "seconds a claimed lead waits for the bank to accept "
-                                         "it before it is delivered again (default 300)",
-    "LOANMATCH_OVERFLOW_EVERY": "seconds between passes that route queued leads into freed "
-                                "branch capacity, run on lead requests (default 60)",
-    # Rule changes (docs/bank-staff.md, http_api/reload.py)
-    "LOANMATCH_VERSIONS_DIR": "where every catalog version that went live is recorded "
-                              "(default `catalog-versions` under LOANMATCH_DATA_DIR)",
-    "LOANMATCH_WATCH": "seconds between looks at the rules folder (default 1), or `off`: "
-                       "changes then go live through the API or POST /v1/admin/reload only",
-    "LOANMATCH_REPLAY_CACHE": "recorded catalog versions each worker keeps compiled for "
-                              "`POST /v1/match?catalog_version=` (default 2)",
-}
 
 
 class ConfigError(ValueError):
@@ -127,7 +93,7 @@ class Settings:
             auth=auth,
             api_keys=keys,
             rate_limit=rate_limit,
-            rate_limit_storage=get("LOANMATCH_RATE_LIMIT_STORAGE", "memory://"),
+            rate_limit_storage=get("LOANMATCH_RATE_LIMIT_STORAGE", ""),
             cors_origins=tuple(o.strip() for o in get("LOANMATCH_CORS_ORIGINS").split(",")
                                if o.strip()),
             max_body=_size(get("LOANMATCH_MAX_BODY", str(DEFAULT_MAX_BODY))),
@@ -184,7 +150,6 @@ def _switch(value: str, name: str) -> bool:
 
 
 def _check_rate(text: str) -> None:
-    from limits import parse_many
     try:
         if parse_many(text):
             return

@@ -145,16 +145,15 @@ class _Reader:
                 self.problem(node, f"missing {key!r}")
         if len(self.problems) > before:
             return None
-        checked = dict(
-            id=self.check_id(values["id"], nodes["id"]),
-            name=self.check_name(values["name"], nodes["name"]),
-            regions=self.check_regions(values["regions"], nodes["regions"]),
-            daily_cap=self.check_int(values["daily_cap"], nodes["daily_cap"], "daily_cap", 0),
-            weight=self.check_int(values.get("weight", 1), nodes.get("weight", node), "weight", 1),
-        )
+        branch_id = self.check_id(values["id"], nodes["id"])
+        name = self.check_name(values["name"], nodes["name"])
+        regions = self.check_regions(values["regions"], nodes["regions"])
+        daily_cap = self.check_int(values["daily_cap"], nodes["daily_cap"], "daily_cap", 0)
+        weight = self.check_int(values.get("weight", 1), nodes.get("weight", node), "weight", 1)
         if len(self.problems) > before:
             return None
-        return Branch(**checked)
+        return Branch(id=branch_id, name=name, regions=regions, daily_cap=daily_cap,
+                      weight=weight)
 
     def check_id(self, value: Any, node: yaml.Node) -> str:
         if not isinstance(value, str) or not _ID.match(value):

@@ -96,12 +96,6 @@ def stop_owned() -> None:
             time.sleep(0.02)
 
 
-def owned(data_dir: Path | str) -> bool:
-    """Whether this process started (and will stop on exit) the server on ``data_dir``."""
-    entry = _owned.get(str(Path(data_dir).resolve()))
-    return entry is not None and entry[2] == os.getpid() and _alive(entry[1])
-
-
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Mapping
 
 from .errors import InvalidInput
@@ -23,6 +23,8 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*\Z")
 _REGION = re.compile(r"^\d{6}\Z")
 IDEMPOTENCY_KEY_MAX = 255
 CONSENT_CLOCK_SKEW = timedelta(minutes=5)
+# No consent to a lending platform predates it: an earlier date is a typo or a forgery.
+CONSENT_FLOOR = date(2000, 1, 1)
 CONTACT_FIELDS = {"name": 50, "phone": 30, "email": 254}  # each at most this many characters
 
 
@@ -39,7 +41,8 @@ class Application:
 def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
                       term_months: Any, consent: Any, matched_criteria: Any,
                       catalog_version: Any, portal: Any, idempotency_key: Any,
-                      now: datetime, contact: Any = None) -> Application:
+                      now: datetime, contact: Any = None,
+                      ceilings: Mapping[str, int | None] | None = None) -> Application:
     _check_names(product_id=product_id, bank=bank, portal=portal,
                  catalog_version=catalog_version, idempotency_key=idempotency_key)
     for name, value in (("amount", amount), ("term_months", term_months)):
@@ -77,6 +80,9 @@ def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
         "industry_section": profile.get("industry_section") or industry[:1],
         "size_class": size_class,
         "segment": segment(size_class or None, region),
+        # The product's terms when applied for: a decision is bounded by them (bounds.py).
+        **{name: str(value) for name, value in (ceilings or {}).items()
+           if name in ("amount_max", "term_max") and isinstance(value, int)},
     }
     request = {"profile": record["profile"], "product_id": product_id, "bank": bank,
                "amount": amount, "term_months": term_months, "consent": consent_record,
@@ -97,6 +103,13 @@ def _check_names(**names: Any) -> None:
         raise InvalidInput("idempotency_key", f"must be 1-{IDEMPOTENCY_KEY_MAX} characters")
 
 
+def _iso_datetime(value: object) -> datetime | None:
+    try:
+        return datetime.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _check_consent(consent: Any, now: datetime) -> dict[str, Any]:
     """The consent the enterprise gave, which the bank will rely on to contact it."""
     if not isinstance(consent, Mapping):
@@ -105,14 +118,16 @@ def _check_consent(consent: Any, now: datetime) -> dict[str, Any]:
         raise InvalidInput("consent.granted", "the enterprise must consent before its "
                                               "application goes to a bank")
     at = consent.get("at")
-    try:
-        moment = at if isinstance(at, datetime) else datetime.fromisoformat(at)
-    except (TypeError, ValueError):
-        raise InvalidInput("consent.at", f"must be an ISO 8601 date-time; got {at!r}") from None
+    moment = at if isinstance(at, datetime) else _iso_datetime(at)
+    if moment is None:
+        raise InvalidInput("consent.at", f"must be an ISO 8601 date-time; got {at!r}")
     if moment.tzinfo is None:
         raise InvalidInput("consent.at", "must state its time zone, e.g. +08:00")
     if moment > now + CONSENT_CLOCK_SKEW:
         raise InvalidInput("consent.at", f"{moment.isoformat()} is in the future")
+    if moment.date() < CONSENT_FLOOR:
+        raise InvalidInput("consent.at", f"{moment.isoformat()} is before "
+                                         f"{CONSENT_FLOOR.isoformat()}: not a real consent")
     version = consent.get("version")
     if not isinstance(version, str) or not version.strip():
         raise InvalidInput("consent.version", "must name the version of the consent text")

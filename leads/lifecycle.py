@@ -23,6 +23,7 @@ import redis
 
 from matcher.vocabulary.fields import MONEY_MAX
 
+from .bounds import FIELDS as BOUND_FIELDS, LeadBounds
 from .clock import SHANGHAI, Clock, iso, to_ms
 from .errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from .ids import is_lead_id
@@ -31,7 +32,6 @@ from .masking import bank_view, full_view
 from .record import parse
 
 STATUSES = ("queued", "routed", "accepted", "approved", "declined", "disbursed", "withdrawn")
-FINAL = frozenset({"declined", "disbursed", "withdrawn"})
 ALLOWED_FROM: dict[str, tuple[str, ...]] = {
     "accepted": ("queued", "routed"),
     "approved": ("accepted",),
@@ -74,8 +74,13 @@ class Change:
     amount: int = 0
 
 
-def check_change(status: str, details: Mapping[str, Any] | None, today: date) -> Change:
-    """Validate what a move to ``status`` carries; ``InvalidInput`` names the bad detail."""
+_UNBOUNDED = LeadBounds()
+
+
+def check_change(status: str, details: Mapping[str, Any] | None, today: date,
+                 bounds: LeadBounds = _UNBOUNDED) -> Change:
+    """Validate what a move to ``status`` carries, within what the lead allows
+    (``bounds``); ``InvalidInput`` names the bad detail."""
     details = dict(details or {})
     expected = _DETAILS[status]
     for name in details:
@@ -98,6 +103,8 @@ def check_change(status: str, details: Mapping[str, Any] | None, today: date) ->
         amount = _whole(details["amount"], "details.amount", 1)
         rate = _rate(details["rate_pct"])
         term = _whole(details["term_months"], "details.term_months", 1)
+        bounds.check_amount(amount)
+        bounds.check_term(term)
         stored.update(approved_amount=str(amount), approved_rate_pct=str(rate),
                       approved_term_months=str(term))
         shown.update(amount=amount, rate_pct=str(rate), term_months=term)
@@ -111,6 +118,7 @@ def check_change(status: str, details: Mapping[str, Any] | None, today: date) ->
     elif status == "disbursed":
         amount = _whole(details["amount"], "details.amount", 1)
         when = _past_date(details["date"], today)
+        bounds.check_day(date.fromisoformat(when))
         stored.update(disbursed_amount=str(amount), disbursed_on=when)
         shown.update(amount=amount, date=when)
         ceiling_field = "approved_amount"  # tranches may be smaller, never more in all
@@ -169,8 +177,9 @@ class Lifecycle:
             who = "a bank" if bank is not None else "the portal"
             raise NotAllowed(f"{who} cannot set a lead's status to {new_status}")
         now = self.clock()
-        change = check_change(new_status, details, now.astimezone(SHANGHAI).date())
         owner = self._owner(lead_id, bank, portal)
+        change = check_change(new_status, details, now.astimezone(SHANGHAI).date(),
+                              LeadBounds.of(owner))
         args: list[Any] = [
             lead_id, new_status, " ".join(ALLOWED_FROM[new_status]), to_ms(now), iso(now),
             actor or bank or portal, json.dumps(change.details, ensure_ascii=False),
@@ -197,9 +206,9 @@ class Lifecycle:
 
         Both never change after creation, so reading them before the script is safe.
         """
-        found = self.client.hmget(self.keys.lead(lead_id), "bank", "portal", "product_id") \
-            if is_lead_id(lead_id) else [None]
+        found = self.client.hmget(self.keys.lead(lead_id), "bank", "portal", "product_id",
+                                  *BOUND_FIELDS) if is_lead_id(lead_id) else [None]
         if found[0] is None or (bank is not None and found[0] != bank) or (
                 portal is not None and found[1] != portal):
             raise NotFound(f"no lead {lead_id}")
-        return {"bank": found[0], "product_id": found[2]}
+        return {"bank": found[0], "product_id": found[2], **dict(zip(BOUND_FIELDS, found[3:]))}

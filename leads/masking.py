@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
+from matcher.vocabulary.fields import FIELDS
+
 from .record import moment
 
 # Read from the lead record's own fields, which ``store.create`` copies from the profile.
@@ -27,8 +29,21 @@ def bank_view(lead: Mapping[str, Any]) -> dict[str, Any]:
 def masked_view(lead: Mapping[str, Any]) -> dict[str, Any]:
     view = _common(lead)
     view["masked"] = True
+    view["matched_criteria"] = [_unvalued(c) for c in view["matched_criteria"]]
     view["summary"] = {name: lead.get(name) or None for name in SUMMARY_FIELDS}
     return view
+
+
+def _unvalued(criterion: Any) -> Any:
+    """A criterion on a personal field without its value, label or source: a rule listing
+    names would otherwise tell the bank whose lead it is (lint refuses such rules too)."""
+    if not isinstance(criterion, Mapping):
+        return criterion
+    name = criterion.get("field")
+    known = FIELDS.get(name) if isinstance(name, str) else None
+    if known is not None and not known.personal:
+        return criterion
+    return {"field": criterion.get("field"), "op": criterion.get("op"), "expected": None}
 
 
 def full_view(lead: Mapping[str, Any]) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from .clock import from_ms, iso
 _INT_FIELDS = frozenset({
     "requested_amount", "requested_term_months", "approved_amount", "approved_term_months",
     "disbursed_amount", "created_ms", "routed_ms", "accepted_ms", "approved_ms", "declined_ms",
-    "disbursed_ms", "withdrawn_ms", "decided_ms",
+    "disbursed_ms", "withdrawn_ms", "decided_ms", "claimed_ms",
 })
 _DECIMAL_FIELDS = frozenset({"approved_rate_pct"})
 _JSON_FIELDS = frozenset({"profile", "consent", "matched_criteria", "contact"})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 from importlib import resources
 from pathlib import Path
-from typing import Callable, TypeVar
+from typing import Any, Callable, TypeVar
 
 import redis
 from redis import exceptions as rex
@@ -105,6 +105,9 @@ class Scripts:
     """
 
     NAMES = ("create", "route", "transition")
+    create: Callable[..., Any]
+    route: Callable[..., Any]
+    transition: Callable[..., Any]
 
     def __init__(self, client: redis.Redis):
         folder = resources.files(__package__) / "scripts"

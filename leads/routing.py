@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import redis
 
@@ -68,7 +68,7 @@ class Router:
             raise NoBranch(bank, region_code)
         day = day_key(now)
         cap_keys: list[str] = []
-        rendered = []
+        rendered: list[list[dict[str, Any]]] = []
         for tier in tiers:
             rendered.append([])
             for branch in tier:

@@ -32,6 +32,7 @@ from .ids import is_lead_id, new_lead_id
 from .intake import check_application
 from .keys import DEFAULT_PREFIX, GROUP, Keys
 from .lifecycle import Lifecycle
+from .listing import bank_leads
 from .masking import bank_view, full_view
 from .outcomes import ALPHA, BETA, Outcomes
 from .record import dumps, loads, parse
@@ -69,14 +70,16 @@ class LeadStore:
     def create(self, *, profile: Mapping[str, Any], product_id: str, bank: str, amount: int,
                term_months: int, consent: Mapping[str, Any], matched_criteria: Sequence[Any],
                catalog_version: str, portal: str, idempotency_key: str | None = None,
-               contact: Mapping[str, str] | None = None) -> CreateResult:
+               contact: Mapping[str, str] | None = None,
+               ceilings: Mapping[str, int | None] | None = None) -> CreateResult:
         """Make a lead of an eligible enterprise's application and route it to a branch.
 
         ``profile`` is the validated profile with its derived fields (a mapping, or the
         ``matcher.vocabulary.profile.Profile`` that ``load_profile`` returns); ``matched_criteria``
         the summary of why it is eligible (shown to the bank before it accepts);
         ``contact`` whom the bank should call (``name``, ``phone``, ``email``), shown
-        with the profile once the bank accepts. Raises
+        with the profile once the bank accepts; ``ceilings`` the product's ``amount_max``
+        and ``term_max``, which bound the bank's approval. Raises
         ``DuplicateLead`` when the same credit code applied for the same product within
         the dedup window, ``IdempotencyConflict`` when ``idempotency_key`` was used for a
         different request, ``NoBranch`` when no branch serves the region, ``InvalidInput``.
@@ -85,7 +88,7 @@ class LeadStore:
         now = self.clock()
         application = check_application(profile, product_id, bank, amount, term_months,
                                         consent, matched_criteria, catalog_version, portal,
-                                        idempotency_key, now, contact)
+                                        idempotency_key, now, contact, ceilings)
         plan = self.router.plan(bank, application.region_code, now)
         lead_id = new_lead_id(to_ms(now))
         idem_key = self.keys.idempotency(portal, idempotency_key or "")
@@ -151,8 +154,21 @@ class LeadStore:
     @guarded
     def claim(self, bank: str, consumer: str, count: int = 10) -> list[dict[str, Any]]:
         """The bank's next leads for ``consumer`` (masked), redelivering unaccepted ones after
-        the visibility timeout; see ``delivery.py``."""
-        return self.delivery.claim(bank, consumer, count)
+        the visibility timeout; see ``delivery.py``. The first claim of each lead is
+        timed (``claimed_ms``): how long leads wait for a bank is a figure operators publish."""
+        leads = self.delivery.claim(bank, consumer, count)
+        if leads:
+            now, pipe = to_ms(self.clock()), self.client.pipeline(transaction=False)
+            for lead in leads:
+                pipe.hsetnx(self.keys.lead(lead["id"]), "claimed_ms", now)
+            pipe.execute()
+        return leads
+
+    @guarded
+    def bank_leads(self, bank: str, count: int = 20, offset: int = 0
+                   ) -> tuple[int, list[dict[str, Any]]]:
+        """The bank's leads newest first, as it may see them, without claiming any."""
+        return bank_leads(self.client, self.keys, bank, count, offset)
 
     @guarded
     def transition(self, lead_id: str, bank: str | None, new_status: str,

@@ -1,1 +1,1 @@
-"""The ``loanmatch`` command line, on top of ``matcher``, ``product_catalog`` and the HTTP service."""
+"""The ``loanmatch`` command line, over ``matcher``, ``product_catalog`` and the HTTP service."""

@@ -25,6 +25,7 @@ LAZY = {
     "serve": "loanmatch_cli.serve_command:serve_command",
     "test": "loanmatch_cli.scenario_command:test",
     "diff": "loanmatch_cli.diff_command:diff",
+    "report": "workbench.report_command:report",  # the enterprise report as HTML
 }
 
 
@@ -69,7 +70,8 @@ def lint(directory):
     from matcher.authoring.lint import lint as run_lint
     root = Path(directory or default_rules())
     if not root.exists():
-        err.print(f"[red]error:[/] {root}: no such folder (give the rules folder, e.g. `loanmatch lint rules/`)")
+        err.print(f"[red]error:[/] {root}: no such folder "
+                  "(give the rules folder, e.g. `loanmatch lint rules/`)")
         sys.exit(2)
     with file_progress("linting", len(rule_files(root))) as step:
         report = run_lint(root, step)
@@ -127,7 +129,7 @@ def match(profile_file, rules, as_of, fmt, explain, lang):
         try:
             when = date.fromisoformat(as_of)
         except ValueError:
-            raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of")
+            raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
     catalog = load_for_cli(rules or default_rules())
     entries = _read_profiles(profile_file)
     if not entries:
@@ -161,7 +163,8 @@ def match(profile_file, rules, as_of, fmt, explain, lang):
 
 @main.command()
 @click.option("--versions-dir", default=None, type=click.Path(),
-              help="where versions are recorded (default: $LOANMATCH_VERSIONS_DIR or var/catalog-versions)")
+              help="where versions are recorded "
+                   "(default: $LOANMATCH_VERSIONS_DIR or var/catalog-versions)")
 def versions(versions_dir):
     """List the catalog versions that went live, newest last (for diff and replay)."""
     from matcher.authoring.versions import VersionStore

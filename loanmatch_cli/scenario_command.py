@@ -38,7 +38,8 @@ def _date(value: str | None) -> date | None:
 @click.option("--fallback-base", "fallback", multiple=True,
               help="with --generate-all: bases to fit for products without their own")
 @click.option("--fit", is_flag=True, help="adjust the base where the product refuses it")
-@click.option("--as-of", "as_of", default=None, help="evaluation date written in the file, YYYY-MM-DD (default: today)")
+@click.option("--as-of", "as_of", default=None,
+              help="evaluation date written in the file, YYYY-MM-DD (default: today)")
 @click.option("--force", is_flag=True, help="overwrite existing scenario files")
 @click.option("--coverage", is_flag=True, help="list criteria that no scenario makes fail")
 def test(path, product_file, generate_all, base, fallback, fit, as_of, force, coverage):
@@ -93,7 +94,8 @@ def _run(root: Path, coverage: bool) -> int:
 
 
 def _generate_one(product_file: Path, base, when, fit, force) -> int:
-    from matcher.authoring.scenario_generate import GenerateError, generate_file, scenario_path, write
+    from matcher.authoring.scenario_generate import (GenerateError, generate_file, scenario_path,
+                                                     write)
     target = scenario_path(product_file)
     if target.exists() and not force:
         err.print(f"[red]error:[/] {target} exists (use --force to overwrite it)")

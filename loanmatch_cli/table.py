@@ -32,7 +32,8 @@ def print_table(doc: dict, console: Console) -> None:
         table.add_column(col)
     for rank, m in enumerate(doc["matches"], 1):
         rate = (m["terms"].get("rate_pct") or {}).get("min")
-        table.add_row(str(rank), f"{m['name']} ({m['product_id']})", m.get("bank_name") or m["bank"],
+        bank = m.get("bank_name") or m["bank"]
+        table.add_row(str(rank), f"{m['name']} ({m['product_id']})", bank,
                       _amount(m["terms"]), f"{rate}%" if rate is not None else "-",
                       f"{m['score']:.2f}")
     console.print(table)

@@ -27,7 +27,8 @@ class SheetFiles:
             return None
         kinds = Counter(_kind(Path(p)) for p in self.skipped)
         listed = ", ".join(kind if n == 1 else f"{n} {kind}" for kind, n in kinds.most_common())
-        files = "file that is not a sheet" if len(self.skipped) == 1 else "files that are not sheets"
+        files = ("file that is not a sheet" if len(self.skipped) == 1
+                 else "files that are not sheets")
         return f"skipped {len(self.skipped)} {files} ({listed})"
 
 

@@ -4,8 +4,9 @@ Why: the real sheets are a handful, but matching speed, memory and ranking only 
 their shape at thousands of products and profiles. The mixes here copy what real sheets
 ask (tax grade, years in business, tax paid, clean credit, regions) and what real SMEs
 look like (populous provinces, manufacturing and retail, log-normal revenue), so that a
-random profile matches a few percent of the catalog (3-15%), the regime DESIGN.md measured
-the evaluators in. Every number comes from one seed, so a benchmark can be replayed exactly.
+random profile matches a few percent of the catalog (3-15%), the regime the evaluators
+were measured in (``docs/performance.md``). Every number comes from one seed, so a
+benchmark can be replayed exactly.
 """
 from __future__ import annotations
 
@@ -19,12 +20,11 @@ from typing import Callable, Iterable, NamedTuple
 
 import click
 import yaml
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from matcher.vocabulary.creditcode import CHARSET, make_credit_code
 from matcher.vocabulary.fields import COLLATERALS, POSTED_FIELDS, PURPOSES
-
-AS_OF = date(2026, 12, 1)  # the evaluation date the profiles' ages are drawn against
-NATIONAL_SHARE = 0.3
 
 from product_catalog.synth_tables import (  # noqa: F401 (re-exported for tests)
                                           BANKS,
@@ -43,6 +43,9 @@ from product_catalog.synth_tables import (  # noqa: F401 (re-exported for tests)
                                           _PRODUCT_TAILS,
                                           _TAX_FLOORS,
                                           )
+
+AS_OF = date(2026, 12, 1)  # the evaluation date the profiles' ages are drawn against
+NATIONAL_SHARE = 0.3
 
 
 def _org_check_char(body8: str) -> str:
@@ -145,7 +148,8 @@ def _product_scopes(rng: random.Random, n: int) -> list[Province | None]:
     national = round(n * NATIONAL_SHARE)
     provinces = list(PROVINCES.values())
     regional = n - national
-    scopes = rng.sample(provinces, min(regional, len(provinces)))
+    scopes: list[Province | None] = []
+    scopes += rng.sample(provinces, min(regional, len(provinces)))
     weights = [p.population for p in provinces]
     scopes += rng.choices(provinces, weights=weights, k=regional - len(scopes))
     scopes += [None] * national
@@ -288,7 +292,7 @@ def _profile(rng: random.Random) -> dict:
 
 
 def synth_profiles(m: int, seed: int = 0) -> list[dict]:
-    """``m`` profiles as a portal posts them (posted fields of PROFILE.md only)."""
+    """``m`` profiles as a portal posts them (posted fields of docs/profile.md only)."""
     if m < 0:
         raise ValueError(f"the number of profiles must be 0 or more, not {m}")
     rng = random.Random(f"loanmatch-profiles-{seed}")
@@ -299,7 +303,7 @@ def synth_profiles(m: int, seed: int = 0) -> list[dict]:
 
 _SAFE_NAME = re.compile(r"[a-z0-9_-]+")
 _SYNTH_FILE = re.compile(r"[a-z0-9_]+-s\d+\.yaml")
-_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: ~5x faster
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml: much faster
 
 
 class CatalogDirError(Exception):
@@ -379,9 +383,6 @@ def write_catalog(out_dir, products: Iterable[dict], profiles: Iterable[dict], *
 @click.option("--force", is_flag=True, help="Replace a synthetic catalog already in --out.")
 def synth(n_products: int, n_profiles: int, seed: int, out_dir: Path, force: bool) -> None:
     """Write a synthetic catalog and profiles for benchmarks (not real products)."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     products = synth_catalog(n_products, seed)
     profiles = synth_profiles(n_profiles, seed)
     columns = (TextColumn("writing products"), BarColumn(), MofNCompleteColumn())

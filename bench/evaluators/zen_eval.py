@@ -12,10 +12,10 @@ policy ``collect``, so every matching row is returned):
   ``prefix`` with several codes), as a standard expression over the field names;
 * an empty cell matches anything, so a row fires when all its cells hold.
 
-This was the fastest shape measured at 3,000 products (about 8 ms a profile):
-the same table with every cell written out and guarded (``$ != null and $ >= 2``)
-took about 12 ms, one full expression per row in a field-less column or one
-``expressionNode`` key per product about 18 ms.
+This was the fastest shape tried (``docs/performance.md`` has the figures): the
+same table with every cell written out and guarded (``$ != null and $ >= 2``), one
+full expression per row in a field-less column, or one ``expressionNode`` key per
+product were all slower.
 
 Missing data: zen raises on ``null >= 2``, and a cell that raises is just a row
 that does not fire, which is the strict meaning; tests that would hold on null

@@ -102,8 +102,8 @@ def _criteria_changes(old: Node, new: Node) -> list[str]:
     for i, entry in enumerate(a):
         if i in paired_old:
             continue
-        before = [position[k] for k in range(i) if k in position]
-        keyed.append(((max(before) + 1 if before else 0, 0, i), f"- {entry.text()}"))
+        stayed = [position[k] for k in range(i) if k in position]
+        keyed.append(((max(stayed) + 1 if stayed else 0, 0, i), f"- {entry.text()}"))
     return [text for _, text in sorted(keyed, key=lambda pair: pair[0])]
 
 
@@ -151,7 +151,7 @@ def _read(root: Path) -> dict[str, tuple[str, Product]]:
         raise CatalogError(errors)
     out = {}
     for p in products:
-        path = Path(p.path)
+        path = Path(p.path or root)
         name = path.relative_to(root).with_suffix("").as_posix() if path != root else p.id
         out[p.id] = (name, p)
     return out

@@ -174,7 +174,7 @@ def _names(raw: Any, where: Location, key: str, allowed: Mapping[str, Any]) -> l
         if name not in allowed:
             at = names.where(i) if isinstance(names, YList) else where
             kind = "a posted field" if allowed is F.POSTED_FIELDS else "a field"
-            raise _FileError(at, f"{key}: '{name}' is not {kind} of PROFILE.md")
+            raise _FileError(at, f"{key}: '{name}' is not {kind} of docs/profile.md")
     return list(names)
 
 
@@ -287,7 +287,7 @@ class _Runner:
 
 def _load_yaml(text: str, shown: str) -> Any:
     """Hot reload runs every scenario before an edit goes live: ``yamlsource.load``
-    composes with libyaml where PyYAML has it (~20× faster on the catalog's ~1,500)."""
+    composes with libyaml where PyYAML has it, much faster on the catalog's many files."""
     return yamlsource.load(text, shown)
 
 
@@ -351,8 +351,8 @@ def verdict(answer: EligibilityResult, expect: str, failing: Iterable[str],
     absent = [name for name in failing if name not in failed_fields]
     if absent:
         others = [describe_outcome(o) for o in answer.outcomes if o.criterion.field in absent]
-        held = "; ".join(others) if others else "the product has no criterion on it"
-        return (f"expected {', '.join(absent)} among the failed criteria, but {held}"
+        shown = "; ".join(others) if others else "the product has no criterion on it"
+        return (f"expected {', '.join(absent)} among the failed criteria, but {shown}"
                 f" (failed: {'; '.join(describe_outcome(o) for o in failed)})")
     lacking = [name for name in missing if name not in answer.missing_fields]
     if lacking:

@@ -103,16 +103,16 @@ def leaf_pairs(leaf: Leaf, values: Mapping[str, Any]) -> Iterator[tuple[Any, Any
         yield from _choice_pairs(leaf, fld)
 
 
-def _years_as_months(op: str, n: Any):
-    n = int(n) if not isinstance(n, tuple) else tuple(int(v) for v in n)
-    table = {">=": (">=", 12 * n) if isinstance(n, int) else None}
-    if isinstance(n, int):
-        table.update({">": (">=", 12 * n + 12), "<=": ("<=", 12 * n + 11), "<": ("<=", 12 * n - 1),
-                      "==": ("between", (12 * n, 12 * n + 11)),
-                      "!=": ("not_between", (12 * n, 12 * n + 11))})
-    else:
-        table.update({"between": ("between", (12 * n[0], 12 * n[1] + 11)),
-                      "not_between": ("not_between", (12 * n[0], 12 * n[1] + 11))})
+def _years_as_months(op: str, n: Any) -> tuple[str, Any] | None:
+    if isinstance(n, tuple):
+        low, high = 12 * int(n[0]), 12 * int(n[1]) + 11
+        return {"between": ("between", (low, high)),
+                "not_between": ("not_between", (low, high))}.get(op)
+    n = int(n)
+    table: dict[str, tuple[str, Any]] = {
+        ">=": (">=", 12 * n), ">": (">=", 12 * n + 12), "<=": ("<=", 12 * n + 11),
+        "<": ("<=", 12 * n - 1), "==": ("between", (12 * n, 12 * n + 11)),
+        "!=": ("not_between", (12 * n, 12 * n + 11))}
     return table.get(op)
 
 
@@ -120,6 +120,8 @@ def _step(fld: F.Field, bound: Any) -> Decimal | int:
     if fld.kind == F.INTEGER or fld.name.endswith("_in_business"):
         return 1
     exponent = Decimal(str(bound)).normalize().as_tuple().exponent
+    if not isinstance(exponent, int):  # NaN or infinity: the rule reader refuses both
+        raise ValueError(f"{fld.name}: {bound!r} is not a finite number")
     if fld.kind == F.RATIO:
         return Decimal(1).scaleb(min(exponent, -2))
     return 1 if exponent >= 0 and not isinstance(bound, Decimal) else Decimal("0.01")
@@ -198,6 +200,10 @@ def _industry_ok(code: str) -> bool:
     return len(code) == 1 or low <= int(code[1:3]) <= high
 
 
+def _region_ok(code: str) -> bool:
+    return code[:2] in PROVINCES
+
+
 def _outside(posted: str, prefixes: list[str], exact: bool) -> str | None:
     """The nearest valid code that none of ``prefixes`` covers (siblings first)."""
     candidates: list[str] = []
@@ -208,7 +214,7 @@ def _outside(posted: str, prefixes: list[str], exact: bool) -> str | None:
             if len(p) >= 4:
                 candidates += [c[:4] + "02" for c in sorted(CITIES) if c[:2] == p[:2]]
         candidates += [code[:2] + "0102" for code in sorted(PROVINCES)]
-        valid = (lambda c: c[:2] in PROVINCES)
+        valid = _region_ok
     else:
         for p in prefixes:
             if len(p) >= 4:

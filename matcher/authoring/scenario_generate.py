@@ -158,8 +158,11 @@ class _Builder:
                                  else node.field)
             if isinstance(current, (int, Decimal)) and not isinstance(current, bool):
                 # the nearest value that does it: 65 for an age of 70 outside [18, 65]
-                targets.sort(key=lambda t: abs(t - current) if isinstance(t, (int, Decimal))
-                             else 0)
+                def distance(target: object, current: int | Decimal = current) -> Decimal:
+                    if isinstance(target, (int, Decimal)):
+                        return abs(Decimal(target) - Decimal(current))
+                    return Decimal(0)
+                targets.sort(key=distance)
             for target in targets:
                 given = self.posted(node, target, values) if target is not None else None
                 if given is not None:
@@ -347,9 +350,9 @@ def generate_all(rules_root: Path, as_of: date, force: bool = False,
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise CatalogError(errors)
-    report = []
+    report: list[tuple[str, Path | None, str]] = []
     for product in products:
-        target = scenario_path(Path(product.path))
+        target = scenario_path(Path(product.path or rules_root))
         if target.exists() and not force:
             report.append((product.id, None, f"kept {target}"))
             continue
@@ -373,5 +376,5 @@ def generate_all(rules_root: Path, as_of: date, force: bool = False,
     return report
 
 
-__all__ = ["generate", "generate_file", "generate_all", "Generated", "Scenario", "GenerateError", "read_base",
-           "write", "scenario_path"]
+__all__ = ["generate", "generate_file", "generate_all", "Generated", "Scenario", "GenerateError",
+           "read_base", "write", "scenario_path"]

@@ -75,7 +75,8 @@ def _mismatch(c: Criterion) -> str | None:
     figures = [_in_field_unit(field, q) for q in named]
     if any(q.unit == "" and q.number == 0 for q in quantities):
         figures.append(Decimal(0))  # 净利润为正, 不为负: a sign is a bound at zero in any unit
-    if all(any(_agrees(field, f, v, step) for f in figures) for v, step in zip(values, _steps(c.op))):
+    if all(any(_agrees(field, f, v, step) for f in figures)
+           for v, step in zip(values, _steps(c.op))):
         return None
     spans = [[q for q in b.quantities if q.kind == kind] for b in bounds]
     written = "、".join(dict.fromkeys(c.source[qs[0].start:qs[-1].end] for qs in spans if qs))

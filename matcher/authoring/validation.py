@@ -2,7 +2,7 @@
 
 Why in a separate process: scenarios run through ``Catalog.match``, so checking them
 compiles the candidate rules into durable_rules, and durable_rules never frees a
-ruleset (``DESIGN.md``). A check that compiled inside a serving process would leak
+ruleset (``docs/design.md``). A check that compiled inside a serving process would leak
 on every edit, a rejected one included, and a definition that hangs the extension
 (a 600-value list) would hang the server. A child process exits and takes it all
 with it; ``python -m matcher.authoring.validation DIR`` prints the verdict as JSON.
@@ -18,6 +18,7 @@ reads as if it were the live folder (``rules/icbc/jingying-kuaidai.yaml:12:7``).
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import subprocess
@@ -26,6 +27,8 @@ import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Iterable
+
+import yaml
 
 from ..engine.catalog import Catalog, read_products
 from .scenario import run_scenarios
@@ -101,10 +104,6 @@ def lint_products(root: Path):
     return products, Validation(not findings, version or None, len(products), findings)
 
 
-def lint_folder(root: Path) -> Validation:
-    return lint_products(root)[1]
-
-
 def validate_folder(root: Path) -> Validation:
     """Lint, then the scenarios against the compiled catalog. Compiles: run it in a child."""
     products, verdict = lint_products(root)
@@ -123,7 +122,6 @@ def validate_folder(root: Path) -> Validation:
 
 def scenario_product(path: Path) -> str | None:
     """The product a scenario file names (None when it cannot be read: the run says why)."""
-    import yaml
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError):
@@ -179,7 +177,6 @@ def main(argv: list[str] | None = None) -> int:
     if len(args) != 1:
         print("usage: python -m matcher.authoring.validation RULES_DIR", file=sys.stderr)
         return 2
-    import logging
     logging.disable(logging.WARNING)  # stdout carries the verdict only
     print(validate_folder(Path(args[0])).to_json())
     return 0

@@ -13,12 +13,14 @@ or a second writer never leaves a torn log or a half-written snapshot.
 """
 from __future__ import annotations
 
+import builtins
 import fcntl
 import hashlib
 import json
 import os
 import re
 import shutil
+import stat
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -85,18 +87,41 @@ def _now() -> str:
 
 
 def write_atomically(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never a half-written one."""
+    """Readers see the old file or the new one, never a half-written one.
+
+    The file keeps its mode (a new one gets the process's usual, 0644 under umask 022):
+    the temporary file is private (0600), and a rules folder that other accounts read
+    must not lose their access with every edit.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()
+            os.fchmod(out.fileno(), mode)
             os.fsync(out.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it (``os.umask`` sets it to read it,
+    which would race with other threads creating files)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    return 0o022
 
 
 class VersionStore:
@@ -249,7 +274,7 @@ class VersionStore:
                 shutil.rmtree(tmp, ignore_errors=True)
         return folder
 
-    def prune(self, keep: int) -> list[str]:
+    def prune(self, keep: int) -> builtins.list[str]:
         """Drop the snapshots of all but the ``keep`` most recently live versions.
 
         Their records stay in the log (marked not kept); returns the versions pruned.
@@ -258,12 +283,13 @@ class VersionStore:
             raise VersionError("keep at least the live version (keep >= 1)")
         with self._locked():
             history = self.list()
-            recent: list[str] = []
+            recent: builtins.list[str] = []
             for r in reversed(history):
                 if r.version not in recent:
                     recent.append(r.version)
             kept = set(recent[:keep])
-            dropped = [v for v in reversed(recent[keep:]) if self.get(v).kept]
+            dropped = [v for v in reversed(recent[keep:])
+                       if (record := self.get(v)) is not None and record.kept]
             for version in dropped:
                 self._append({"event": "pruned", "version": version, "recorded_at": _now()})
                 shutil.rmtree(self.directory / "snapshots" / version[len("sha256:"):],

@@ -1,1 +1,1 @@
-"""Products compiled and run: durable_rules, the region pre-filter, triage, and the catalog that drives them."""
+"""Products compiled and run: durable_rules, the region pre-filter, triage, and the catalog."""

@@ -7,7 +7,7 @@ as written and under ``not``, so negations are pushed down to the criteria
 durable's comparisons are already false on a missing field, which is what a
 complement needs.
 
-Limits from ``DESIGN.md`` shape the output: every rule starts with a positive
+Limits of durable_rules (``docs/design.md``) shape the output: every rule starts with a positive
 guard (a rule of only negative tests loops on durable's state fact); ``in``
 and ``prefix`` become one regex test instead of an ``$or`` (each ``$or``
 multiplies activations and alpha-stack pressure); ``$or`` groups go last; a
@@ -41,14 +41,14 @@ def _json(value: Any) -> Any:
 def _and(parts: list[dict]) -> dict:
     flat: list[dict] = []
     for part in parts:
-        flat.extend(part["$and"] if "$and" in part else [part])
+        flat.extend(part.get("$and", [part]))
     return flat[0] if len(flat) == 1 else {"$and": flat}
 
 
 def _or(parts: list[dict]) -> dict:
     flat: list[dict] = []
     for part in parts:
-        flat.extend(part["$or"] if "$or" in part else [part])
+        flat.extend(part.get("$or", [part]))
     return flat[0] if len(flat) == 1 else {"$or": flat}
 
 
@@ -141,7 +141,7 @@ class CompiledRule:
 
 def compile_product(eligibility: Node) -> CompiledRule:
     body = compile_node(eligibility)
-    parts = body["$and"] if "$and" in body else [body]
+    parts = body.get("$and", [body])
     # Plain tests first, alternatives last: keeps the alpha stack small.
     parts = sorted(parts, key=lambda p: "$or" in p)
     condition = {"$and": [{GUARD_KEY: GUARD_VALUE}, *parts]}

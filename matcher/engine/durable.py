@@ -1,7 +1,8 @@
 """durable_rules, driven through its C-level module.
 
-``durable.engine.Host`` runs timer threads that burn CPU and costs ~20× more
-per evaluation (``DESIGN.md``); the C module ``durable_rules_engine`` lets us
+``durable.engine.Host`` runs timer threads that burn CPU and costs far more per
+evaluation (``docs/design.md``, ``docs/performance.md``); the C module
+``durable_rules_engine`` lets us
 assert one fact, read the names of the rules that fired, and retract the fact
 so that nothing is left behind. The extension never releases the GIL and
 shares state per session id, so one lock serializes evaluations: threads get
@@ -72,9 +73,9 @@ class Engine:
         """``eligible`` for many profiles, ruleset by ruleset.
 
         A ruleset's memory is cold when a profile reaches it after the other
-        rulesets have run (measured: ~160 µs against ~55 µs warm at 3,000
-        products), so a batch asserts every profile into one ruleset before
-        moving to the next.
+        rulesets have run, and a cold ruleset is several times slower
+        (``docs/performance.md``), so a batch asserts every profile into one
+        ruleset before moving to the next.
         """
         facts = [fact_json(values, self._keys) for values in profiles]
         fired: list[set[int]] = [set() for _ in profiles]

@@ -1,7 +1,7 @@
 """The profile as durable_rules sees it: a flat JSON fact it compares correctly.
 
 durable_rules compares a string with a number as text, treats ``$neq`` on a
-missing field as false, and cannot iterate an empty list (``DESIGN.md``). So
+missing field as false, and cannot iterate an empty list (``docs/design.md``). So
 the fact carries only values of the field's own type (the profile schema
 guarantees it), missing fields stay absent, and the shapes durable handles
 badly are rewritten into ones it handles well:

@@ -23,7 +23,7 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..rulefile.condition import FAIL, PASS, UNKNOWN, fields_used, top_level
+from ..rulefile.condition import FAIL, PASS, UNKNOWN, Node, fields_used, top_level
 from ..rulefile.product import Product
 from .vector import FAIL_CODE, PASS_CODE, UNKNOWN_CODE, Forest
 
@@ -45,15 +45,17 @@ class Triage:
     """The products' top-level conditions, built once per catalog; ``failures`` per profile."""
 
     def __init__(self, products: Sequence[Product]):
-        nodes, row_product, row_fixed = [], [], []
+        nodes: list[Node] = []
+        numbers: list[int] = []
+        fixed: list[bool] = []
         for number, product in enumerate(products):
             for node in top_level(product.eligibility):
                 nodes.append(node)
-                row_product.append(number)
-                row_fixed.append(fields_used(node) <= FIXED_FIELDS)
+                numbers.append(number)
+                fixed.append(fields_used(node) <= FIXED_FIELDS)
         self._forest = Forest(nodes)
-        row_product = np.array(row_product, dtype=np.intp)
-        row_fixed = np.array(row_fixed, dtype=bool)
+        row_product = np.array(numbers, dtype=np.intp)
+        row_fixed = np.array(fixed, dtype=bool)
         # A condition is a place in the forest (equal nodes share one) and whether it is
         # fixed, which is the same for equal nodes; fixed ones first, in words of their own.
         span = self._forest.size + 1

@@ -102,7 +102,8 @@ class Forest:
         fld = F.FIELDS[c.field]
         op, value = c.op, c.value
         problem = operator_problem(fld, op)
-        if problem:  # matcher.rulefile.product refuses these; a hand-built tree must not slip through
+        # matcher.rulefile.product refuses these; a hand-built tree must not slip through.
+        if problem:
             raise ValueError(problem)
         if op == "exists":
             slot = self._known.setdefault(c.field, len(self._known))
@@ -207,7 +208,8 @@ class Forest:
             stop = start
             while stop < len(keys) and keys[stop][0] == kind and height[order[stop]] == level:
                 stop += 1
-            children, offsets = [], []
+            children: list[int] = []
+            offsets: list[int] = []
             for key in keys[start:stop]:
                 offsets.append(len(children))
                 children.extend(final[c] for c in key[1])

@@ -54,6 +54,8 @@ class NumberLine:
     def rank(self, actual: Any) -> float:
         if actual is None:
             return math.nan
+        if self.bounds is None:
+            raise RuntimeError("a value ranked before the line was laid out")
         return bisect_left(self.bounds, actual) + bisect_right(self.bounds, actual)
 
 

@@ -226,7 +226,8 @@ def format_value(fld: F.Field, value: Any, zh: bool) -> str:
     if fld.kind == F.ENUM and isinstance(value, str):
         return F.CHOICE_ZH.get(value, value) if zh else value.replace("_", " ")
     if fld.kind == F.CODE and zh:
-        name = region_name(value) if "region" in fld.name or fld.name.endswith(("province_code", "city_code")) else None
+        regional = "region" in fld.name or fld.name.endswith(("province_code", "city_code"))
+        name = region_name(value) if regional else None
         return f"{name}({value})" if name else value
     unit = fld.unit_zh if zh else fld.unit_en
     text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
@@ -245,8 +246,9 @@ def requirement(name: str, op: str, shown: str, value: Any, label: tuple) -> tup
         verb_zh = "满" if (shown == ">=" and name in _AGE_LIKE) else _OP_ZH[shown]
         bound_zh, bound_en = format_value(fld, value, True), format_value(fld, value, False)
         if shown in ("between", "not_between"):
-            bound_zh = f"{format_value(fld, value[0], True)}至{format_value(fld, value[1], True)}之间"
-            bound_en = f"{format_value(fld, value[0], False)} and {format_value(fld, value[1], False)}"
+            low_zh, high_zh = (format_value(fld, v, True) for v in value)
+            low_en, high_en = (format_value(fld, v, False) for v in value)
+            bound_zh, bound_en = f"{low_zh}至{high_zh}之间", f"{low_en} and {high_en}"
         zh, en = f"{fld.zh}需{verb_zh}{bound_zh}", f"{fld.en} must {_OP_EN[shown]} {bound_en}"
     labels = dict(label)
     return labels.get("zh", zh), labels.get("en", en)

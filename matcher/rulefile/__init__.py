@@ -1,1 +1,1 @@
-"""Rule files: YAML read with source locations into products, their conditions and terms, and checked."""
+"""Rule files: YAML read with source locations into products, conditions and terms; checked."""

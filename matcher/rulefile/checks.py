@@ -30,7 +30,8 @@ def operator_problem(fld: F.Field, op: str) -> str | None:
     allowed = _ALLOWED[fld.kind]
     if op in allowed:
         return None
-    return f"operator '{op}' does not apply to {fld.name} ({fld.kind}); use {', '.join(sorted(allowed))}"
+    usable = ", ".join(sorted(allowed))
+    return f"operator '{op}' does not apply to {fld.name} ({fld.kind}); use {usable}"
 
 
 def _interval(c: Criterion) -> tuple[Decimal | None, bool, Decimal | None, bool] | None:

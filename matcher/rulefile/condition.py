@@ -9,12 +9,12 @@ UNKNOWN if any part is unknown; ``any`` is the dual; ``not`` swaps PASS/FAIL.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cached_property
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Union
+from typing import Any, Callable, Mapping
 
-from ..vocabulary.fields import LIST, Field
 from .source import Location
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
@@ -28,8 +28,6 @@ NEGATION = {
     "in": "not_in", "not_in": "in",
 }
 
-_SYMBOL_ZH = {"==": "等于", "!=": "不等于", "<": "低于", "<=": "不超过", ">": "超过", ">=": "不低于"}
-
 
 @dataclass(frozen=True)
 class Criterion:
@@ -40,7 +38,7 @@ class Criterion:
     value: Any
     label: Mapping[str, str] | None = None
     source: str | None = None
-    location: Location | None = field(default=None, compare=False)
+    location: Location | None = dataclass_field(default=None, compare=False)
 
     @cached_property
     def holds(self) -> Callable[[Any], bool]:
@@ -100,13 +98,13 @@ class Group:
 
     kind: str
     children: tuple["Node", ...]
-    location: Location | None = field(default=None, compare=False)
+    location: Location | None = dataclass_field(default=None, compare=False)
 
     def outcome(self, values: Mapping[str, Any]) -> str:
         return combine(self.kind, [child.outcome(values) for child in self.children])
 
 
-Node = Union[Criterion, Group]
+Node = Criterion | Group
 
 
 def _text(value: Any) -> str:
@@ -151,7 +149,3 @@ def top_level(node: Node) -> tuple[Node, ...]:
     if isinstance(node, Group) and node.kind == "all":
         return node.children
     return (node,)
-
-
-def list_field(f: Field) -> bool:
-    return f.kind == LIST

@@ -128,11 +128,12 @@ class _Reader:
         if not isinstance(raw, list) or not raw:
             self.err(where, f"'{kind}' takes a non-empty list of criteria or groups")
             return None
-        children = [self.node(item, raw.where(i) if isinstance(raw, YList) else where)
-                    for i, item in enumerate(raw)]
-        if any(c is None for c in children):
+        read = [self.node(item, raw.where(i) if isinstance(raw, YList) else where)
+                for i, item in enumerate(raw)]
+        children = tuple(child for child in read if child is not None)
+        if len(children) < len(read):
             return None
-        return Group(kind, tuple(children), where)
+        return Group(kind, children, where)
 
     def criterion(self, raw: dict, where: Location) -> Criterion | None:
         at = raw.where if isinstance(raw, YDict) else (lambda _k: where)
@@ -151,13 +152,19 @@ class _Reader:
         fld = F.FIELDS.get(name) if isinstance(name, str) else None
         if fld is None:
             meant = closest(name, F.FIELDS)
-            hint = f"; did you mean {meant}?" if meant else " (see PROFILE.md for the vocabulary)"
+            hint = (f"; did you mean {meant}?" if meant
+                    else " (see docs/profile.md for the vocabulary)")
             self.err(at("field"), f"unknown field '{name}'{hint}")
+            return None
+        if fld.personal:
+            self.err(at("field"), f"{name} identifies the enterprise: a rule may not test it "
+                                  f"(banks see who applied only after accepting a lead)")
             return None
         if op not in OPERATORS:
             meant = closest_operator(op, OPERATORS)
             hint = f"did you mean '{meant}'? " if meant else ""
-            self.err(at("op"), f"unknown operator '{op}'; {hint}use one of {', '.join(OPERATORS)}")
+            self.err(at("op"),
+                     f"unknown operator '{op}'; {hint}use one of {', '.join(OPERATORS)}")
             return None
         value = self.value(fld, op, raw["value"], at("value"))
         label = self.label(raw.get("label"), at("label"))
@@ -254,13 +261,16 @@ def read_product(data: Any, path: str, whole: Location) -> tuple[Product | None,
         if data.get(key) is not None and not isinstance(data.get(key), str):
             reader.err(at(key), f"{key} takes text")
     terms = read_terms(reader, data.get("terms"), at("terms"))
-    eligibility = reader.node(data["eligibility"], at("eligibility")) if "eligibility" in data else None
+    eligibility = (reader.node(data["eligibility"], at("eligibility"))
+                   if "eligibility" in data else None)
     unparsed = data.get("unparsed") or []
     if not isinstance(unparsed, list):
         reader.err(at("unparsed"), "unparsed takes a list of {clause, note}")
         unparsed = []
     if reader.problems or eligibility is None:
         return None, reader.problems
+    # No problem means the checks above held: id, bank and name are text.
+    assert isinstance(pid, str) and isinstance(bank, str) and isinstance(name, str)
     return Product(
         id=pid, bank=bank, name=name.strip(), eligibility=eligibility, terms=terms,
         bank_name=data.get("bank_name"), source=data.get("source"),

@@ -40,9 +40,13 @@ def _value_schema(fld: F.Field, op: str) -> dict:
     return scalar
 
 
+# Identity fields are not testable: a bank would learn who applied before accepting.
+_TESTABLE = [fld for fld in F.FIELDS.values() if not fld.personal]
+
+
 def _criterion_schemas() -> list[dict]:
     out = []
-    for fld in F.FIELDS.values():
+    for fld in _TESTABLE:
         allowed = sorted(_ALLOWED[fld.kind])
         out.append({
             "if": {"properties": {"field": {"const": fld.name}}, "required": ["field"]},
@@ -65,7 +69,9 @@ def schema() -> dict:
         "required": ["field", "op", "value"],
         "additionalProperties": False,
         "properties": {
-            "field": {"enum": list(F.FIELDS), "description": "a field of PROFILE.md"},
+            "field": {"enum": [f.name for f in _TESTABLE],
+                      "description": "a profile field (docs/profile.md; not name or "
+                                     "credit_code: a rule may not identify the enterprise)"},
             "op": {"enum": list(OPERATORS)},
             "value": {},
             "label": {"oneOf": [{"type": "string"}, {
@@ -78,9 +84,11 @@ def schema() -> dict:
     node = {"oneOf": [
         {"$ref": "#/$defs/criterion"},
         {"type": "object", "required": ["all"], "additionalProperties": False,
-         "properties": {"all": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/node"}}}},
+         "properties": {"all": {"type": "array", "minItems": 1,
+                                "items": {"$ref": "#/$defs/node"}}}},
         {"type": "object", "required": ["any"], "additionalProperties": False,
-         "properties": {"any": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/node"}}}},
+         "properties": {"any": {"type": "array", "minItems": 1,
+                                "items": {"$ref": "#/$defs/node"}}}},
         {"type": "object", "required": ["not"], "additionalProperties": False,
          "properties": {"not": {"$ref": "#/$defs/node"}}},
     ]}

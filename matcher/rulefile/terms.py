@@ -40,7 +40,8 @@ class Terms:
         out = {
             "amount": rng(self.amount_min, self.amount_max),
             "term_months": rng(self.term_min, self.term_max),
-            "rate_pct": rng(*(None if r is None else float(r) for r in (self.rate_min, self.rate_max))),
+            "rate_pct": rng(*(None if r is None else float(r)
+                              for r in (self.rate_min, self.rate_max))),
             "collateral": list(self.collateral) or None,
             "channel": self.channel,
             "approval_days": self.approval_days,

@@ -9,7 +9,7 @@ and a bad post is answered with every problem at once, each under its path
 Decisions a caller relies on:
 
 * JSON ``null`` means "not known": the field is dropped, exactly as if it had not been
-  posted (``PROFILE.md``: absent is not zero or false). A name outside the posted
+  posted (``docs/profile.md``: absent is not zero or false). A name outside the posted
   vocabulary is an error whatever its value, null included, because it is a portal bug.
 * Money is never a float: an integer stays ``int``; a number or decimal string with
   fen becomes a ``Decimal`` of at most 2 places; a whole amount (``"1200.00"``) is ``int``.
@@ -38,10 +38,13 @@ from .creditcode import credit_code_problem
 from .regions import PROVINCES as PROVINCE_NAMES
 from .sizeclass import size_class
 
-UNKNOWN_FIELD = "unknown field; see PROFILE.md"
+UNKNOWN_FIELD = "unknown field; see docs/profile.md"
 DERIVED_POSTED = "derived by the service, do not post"
 
 _DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?\Z")
+# No registered enterprise that applies for a loan today was registered earlier.
+ESTABLISHED_FLOOR = date(1900, 1, 1)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _BANK_ID = re.compile(r"[a-z0-9_]+\Z")
 _REGION_CODE = re.compile(r"[0-9]{6}\Z")
@@ -190,6 +193,9 @@ class Text(mf.String):
             raise ValidationError(f"must be a string, {_got(value)}")
         if not value.strip():
             raise ValidationError("must not be blank")
+        if _SURROGATE.search(value):  # not Unicode: no encoder (or durable_rules) takes it
+            raise ValidationError("holds a lone surrogate (an unpaired \\uD800-\\uDFFF "
+                                  "escape); send valid text")
         return value
 
 
@@ -229,7 +235,8 @@ class BankIds(mf.List):
     """Bank ids, each once, in the order posted."""
 
     def __init__(self, **kwargs):
-        super().__init__(Text(validate=_check_bank_id), **kwargs)
+        super().__init__(Text(validate=[validate.Length(max=F.BANK_ID_MAX), _check_bank_id]),
+                         **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, (list, tuple)):
@@ -247,15 +254,15 @@ _SPECIAL_CHECKS = {
 def _schema_field(fld: F.Field) -> mf.Field:
     """The marshmallow field for one row of the vocabulary."""
     validators: list = []
-    ceiling = {F.MONEY: F.MONEY_MAX, F.INTEGER: F.COUNT_MAX, F.RATIO: F.RATIO_MAX}.get(fld.kind)
-    high = fld.max_value if fld.max_value is not None else ceiling
-    # A signed field (net profit, growth) is bounded below as far as above: -1e308
-    # yuan is no profile, and would overflow every integer it is later written as.
-    low = fld.min_value if fld.min_value is not None or ceiling is None else -ceiling
+    low, high = fld.bounds
     if low is not None or high is not None:
         validators.append(validate.Range(min=low, max=high))
     if fld.choices:
         validators.append(validate.OneOf(fld.choices))
+    if fld.kind == F.LIST:
+        validators.append(validate.Length(max=F.LIST_MAX_ITEMS))
+    elif fld.longest is not None:
+        validators.append(validate.Length(max=fld.longest))
     if fld.name in _SPECIAL_CHECKS:
         validators.append(_SPECIAL_CHECKS[fld.name])
     elif fld.kind == F.CODE:
@@ -269,10 +276,14 @@ def _schema_field(fld: F.Field) -> mf.Field:
     return kinds[fld.kind](**options)
 
 
-class ProfileSchema(Schema.from_dict({name: _schema_field(f)
-                                      for name, f in F.POSTED_FIELDS.items()},
-                                     name="PostedFields")):
-    """Every posted field of ``PROFILE.md``; loads to a dict of the known fields only.
+# One marshmallow field per row of the vocabulary, made at import: a base class mypy
+# cannot see through, hence the one ignore below.
+_PostedFields = Schema.from_dict({name: _schema_field(f) for name, f in F.POSTED_FIELDS.items()},
+                                 name="PostedFields")
+
+
+class ProfileSchema(_PostedFields):  # type: ignore[misc,valid-type]
+    """Every posted field of ``docs/profile.md``; loads to a dict of the known fields only.
 
     ``as_of`` is the evaluation date, needed to refuse a registration in the future.
     """
@@ -305,6 +316,9 @@ class ProfileSchema(Schema.from_dict({name: _schema_field(f)
 
     @validates("established_on")
     def _not_in_future(self, value: date, **kwargs):
+        if value < ESTABLISHED_FLOOR:
+            raise ValidationError(f"{value.isoformat()} is before "
+                                  f"{ESTABLISHED_FLOOR.isoformat()}: not a registration date")
         if value > self.as_of:
             raise ValidationError(f"{value.isoformat()} is after the evaluation date "
                                   f"{self.as_of.isoformat()}")
@@ -371,6 +385,7 @@ def derive(values: Mapping[str, object], as_of: date) -> dict[str, object]:
         derived["months_in_business"] = months
         derived["years_in_business"] = months // 12
     industry = values.get("industry_code")
+    industry = industry if isinstance(industry, str) and industry else None
     if industry:
         derived["industry_section"] = industry[0]
     size = size_class(industry, employees=values.get("employees"),
@@ -379,7 +394,7 @@ def derive(values: Mapping[str, object], as_of: date) -> dict[str, object]:
     if size is not None:
         derived["size_class"] = size
     region = values.get("region_code")
-    if region:
+    if isinstance(region, str) and region:
         derived["province_code"] = region[:2] + "0000"
         derived["city_code"] = region[:4] + "00"
     return derived

@@ -201,11 +201,13 @@ def _classify(rule: SizeRule, indicators: Mapping[str, object]) -> str | None:
     return LEVELS[min(levels)]
 
 
-def size_class(industry_code: str | None, employees: int | None = None,
-               annual_revenue=None, total_assets=None) -> str | None:
+def size_class(industry_code: str | None, employees: object = None,
+               annual_revenue: object = None, total_assets: object = None) -> str | None:
     """``micro``, ``small``, ``medium`` or ``large``; ``None`` when it cannot be known.
 
-    Money is in yuan (int or Decimal). An indicator the industry does not use is ignored.
+    The indicators are as a loaded profile holds them: money in yuan (int or Decimal), a
+    head count an int, an unknown one ``None``. An indicator the industry does not use is
+    ignored.
     """
     if not industry_code:
         return None
@@ -213,7 +215,7 @@ def size_class(industry_code: str | None, employees: int | None = None,
     rules = _candidate_rules(industry_code)
     if not rules or None in rules:
         return None
-    classes = {_classify(rule, indicators) for rule in rules}
+    classes = {_classify(rule, indicators) for rule in rules if rule is not None}
     return classes.pop() if len(classes) == 1 else None
 
 
@@ -233,7 +235,7 @@ def missing_size_inputs(values: Mapping[str, object]) -> list[str]:
     Also empty when no posted field could decide it (an industry outside the regulation).
     """
     code = values.get("industry_code")
-    if not code:
+    if not isinstance(code, str) or not code:
         return ["industry_code"]
     known = size_class(code, employees=values.get(EMPLOYEES),
                        annual_revenue=values.get(REVENUE), total_assets=values.get(ASSETS))

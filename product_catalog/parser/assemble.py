@@ -10,6 +10,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field as dc_field
 from pathlib import Path
+from typing import Any
 
 from product_catalog import banks
 
@@ -191,8 +192,8 @@ class _Sheet:
                 read = f"; read as {kinds}" if kinds else ""
                 self.leave(h.line, h.text, f"no collateral kind for: {unread}{read}")
         elif h.key in readers:
-            name, read = readers[h.key]
-            value = read(h.value)
+            name, reader = readers[h.key]
+            value = reader(h.value)
             if value or value == 0:
                 self.terms[name] = value
             else:
@@ -220,7 +221,7 @@ def parse_sheet(text: str, source: str | None = None, stem: str | None = None) -
     """
     where = source or "<sheet>"
     headers, clauses, stray = split_sheet(text)
-    first = {}
+    first: dict[str, HeaderLine] = {}
     for h in headers:
         first.setdefault(h.key, h)
     if "bank" not in first or not first["bank"].value:
@@ -253,7 +254,7 @@ def parse_sheet(text: str, source: str | None = None, stem: str | None = None) -
     sheet.warnings += [f"{where}: {w}" for w in merge_warnings]
 
     stem = stem if stem is not None else (Path(source).stem if source else None)
-    rule_file = {"id": f"{bank}-{_slug(stem, bank, first['product'].value)}", "bank": bank,
+    rule_file: dict[str, Any] = {"id": f"{bank}-{_slug(stem, bank, first['product'].value)}", "bank": bank,
                  "bank_name": banks.BANKS[bank].name if bank in banks.BANKS else bank_text,
                  "name": first["product"].value}
     if source:

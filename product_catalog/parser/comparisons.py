@@ -71,15 +71,16 @@ class Bound:
 
     @property
     def kind(self) -> str:
-        for q in (self.bare, self.lower and self.lower.quantity, self.upper and self.upper.quantity):
-            if q is not None and q.kind != PLAIN:
+        for q in self.quantities:
+            if q.kind != PLAIN:
                 return q.kind
         return PLAIN
 
     @property
     def quantities(self) -> list[Quantity]:
-        return [q for q in (self.bare, self.lower and self.lower.quantity,
-                            self.upper and self.upper.quantity) if q is not None]
+        parts = (self.bare, self.lower.quantity if self.lower else None,
+                 self.upper.quantity if self.upper else None)
+        return [q for q in parts if q is not None]
 
     def flipped(self) -> "Bound":
         """The bound of 'not this' for a one-sided bound (超过60周岁的不予受理 → ≤ 60)."""
@@ -100,8 +101,8 @@ def _inclusion(marks: list[str | None], default: bool) -> bool:
 
 
 def _quantity(match: re.Match, group: str) -> Quantity | None:
-    text = match.group(group)
-    return quantity_at(QUANTITY_RE.match(text), match.start(group))
+    found = QUANTITY_RE.match(match.group(group))
+    return quantity_at(found, match.start(group)) if found else None
 
 
 def _range(m: re.Match) -> Bound | None:
@@ -154,11 +155,11 @@ def find_bounds(text: str) -> list[Bound]:
     while pos < len(text):
         candidates = [(_RANGE_RE.search(text, pos), _range), (_SINGLE_RE.search(text, pos), _single),
                       (_SIGN_RE.search(text, pos), _sign)]
-        candidates = [(m, f) for m, f in candidates if m]
-        if not candidates:
+        matched = [(m, f) for m, f in candidates if m is not None]
+        if not matched:
             break
         # The earliest match wins; at the same place, a range before a single number.
-        m, reader = min(candidates, key=lambda c: (c[0].start(), -len(c[0].group())))
+        m, reader = min(matched, key=lambda c: (c[0].start(), -len(c[0].group())))
         bound = reader(m)
         if bound is not None:
             found.append(bound)

@@ -52,10 +52,10 @@ def _field_for(family: Family, reading, bound: Bound, window: Window | None,
         floor_only = (bound.upper is None and not bound.negated
                       and (bound.lower is None or bound.lower.inclusive))
         return ("years_in_business" if years and floor_only else "months_in_business"), ""
-    if reading.windows and window is not None and window.months not in reading.windows:
-        if not (family.window_any_when and family.window_any_when.search(anchor_text)):
-            covers = " or ".join(str(m) for m in sorted(reading.windows))
-            return None, f"{target} covers {covers} months, the sheet's window is {window}"
+    if (reading.windows and window is not None and window.months not in reading.windows
+            and not (family.window_any_when and family.window_any_when.search(anchor_text))):
+        covers = " or ".join(str(m) for m in sorted(reading.windows))
+        return None, f"{target} covers {covers} months, the sheet's window is {window}"
     return target, ""
 
 
@@ -113,8 +113,9 @@ def read_bound(family: Family, bound: Bound, window: Window | None, anchor_text:
             lower = Edge(bound.bare, True)
         else:
             upper = Edge(bound.bare, True)
-    sides = ([_edge(field, lower, True)] if lower else []) + ([_edge(field, upper, False)] if upper else [])
-    if None in sides or not sides:
+    edges = ([_edge(field, lower, True)] if lower else []) + ([_edge(field, upper, False)] if upper else [])
+    sides = [side for side in edges if side is not None]
+    if len(sides) < len(edges) or not sides:
         if any(q.kind == PLAIN for q in bound.quantities):
             return Outcome(note=f"the figure for {field} has no unit (元? 万元?)")
         return Outcome(note=f"the figure cannot be given in the unit of {field}")

@@ -8,6 +8,7 @@ are (4.35, never 4.3499999).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import yaml
 
@@ -73,7 +74,7 @@ def _plain(value):
 
 def _node(node: dict) -> dict:
     node = _ordered(node, _ORDERS["node"])
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in node.items():
         if key in ("all", "any"):
             out[key] = [_node(n) for n in value]
@@ -101,7 +102,7 @@ def _terms(terms: dict) -> dict:
 def dump_rule_file(rule_file: dict) -> str:
     """``rule_file`` as a YAML document, with the schema comment editors read first."""
     doc = _ordered(rule_file, _ORDERS["top"])
-    shaped = {}
+    shaped: dict[str, Any] = {}
     for key, value in doc.items():
         if key == "terms" and isinstance(value, dict):
             shaped[key] = _terms(value)

@@ -52,13 +52,13 @@ FLAGS = [
 def read_flags(seg: Segment) -> list[Found]:
     found: list[Found] = []
     masked = seg.masked()
-    hits = []
+    hits: list[tuple[int, int, Flag]] = []
     for flag in FLAGS:
         for m in flag.pattern.finditer(masked):
             if not any(m.start() < e and s < m.end() for s, e, _ in hits):
                 hits.append((m.start(), m.end(), flag))
     hits.sort(key=lambda h: h[0])
-    previous: tuple[int, bool] | None = None  # end and negation of the last flag read
+    previous: tuple[int, bool | None] | None = None  # end and negation of the last flag read
     for start, end, flag in hits:
         negated, claim_from = _negation(seg.text, start, end, previous)
         if flag.fixed is not None:

@@ -28,7 +28,7 @@ _RANK = {g: i for i, g in enumerate(TAX_RATINGS)}
 
 
 def _grades(m: re.Match) -> tuple[str, list[str]]:
-    letters = sorted(set(re.findall(r"[ABMCD]", m.group("grades"))), key=_RANK.get)
+    letters = sorted(set(re.findall(r"[ABMCD]", m.group("grades"))), key=_RANK.__getitem__)
     cmp_word, direction = m.group("cmp") or "", m.group("dir") or ""
     excluded_end = any(i and "不" in i for i in (m.group("i1"), m.group("i2")))
     if cmp_word in ("非", "不为", "不是", "不能为", "不得为", "不属于"):

@@ -67,10 +67,10 @@ def read_kinds(seg: Segment) -> list[Found]:
         wanted.setdefault((field, in_zones(zones, start, end)), set()).update(values)
     claim_excluding_words(seg, zones, [(s, e) for s, e, _ in hits])
     nodes = []
-    for (field, excluded), values in wanted.items():
+    for (field, excluded), chosen in wanted.items():
         order = SIZE_CLASSES if field == "size_class" else _ENTITY_ORDER
         nodes.append(criterion(field, "not_in" if excluded else "in",
-                               [v for v in order if v in values]))
+                               [v for v in order if v in chosen]))
     positive = [n for n in nodes if n["op"] == "in"]
     if len(positive) > 1:  # 小微企业或个体工商户: either kind of borrower
         nodes = [{"any": positive}] + [n for n in nodes if n["op"] != "in"]

@@ -121,7 +121,7 @@ def read_measures(seg: Segment, topic: Family | None = None) -> tuple[list[Found
             if outcome.caveat:
                 notes.append(outcome.caveat)
             span = (a.start, a.end) if a.shared else (min(a.start, b.start), max(a.end, b.end))
-            found.append(Found(*span, outcome.criteria))
+            found.append(Found(span[0], span[1], outcome.criteria))
     for window in seg.periods:
         if id(window) not in used:
             seg.release(window.start, window.end)  # 近两年纳税信用等级…: a window no measure took

@@ -68,8 +68,8 @@ def read_places(seg: Segment) -> list[Found]:
         if place.code not in codes:
             codes.append(place.code)
     nodes, positive = [], []
-    for (field, excluded), codes in groups.items():
-        if excluded:
+    for (field, is_excluded), codes in groups.items():
+        if is_excluded:
             nodes.append(criterion(field, "not_in", codes))
         else:
             positive.append(criterion(field, "==", codes[0]) if len(codes) == 1

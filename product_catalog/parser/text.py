@@ -10,7 +10,14 @@ reported instead of dropped.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from .families import Family
+
+Payload = TypeVar("Payload")
 
 _FOLD = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 _FOLD[0x3000] = ord(" ")
@@ -49,7 +56,7 @@ class Segment:
         self.periods: list = []
         self.protected: list[tuple[int, int]] = []
         self.notes: list[str] = []
-        self.topic = None  # the last measure (families.Family) this segment named
+        self.topic: Family | None = None  # the last measure this segment named
 
     def __repr__(self) -> str:
         return f"Segment({self.original!r})"
@@ -107,8 +114,8 @@ class Found:
     nodes: list[dict]
 
 
-def longest_matches(text: str, patterns: list[tuple[re.Pattern, object]]
-                    ) -> list[tuple[int, int, object]]:
+def longest_matches(text: str, patterns: Sequence[tuple[re.Pattern, Payload]]
+                    ) -> list[tuple[int, int, Payload]]:
     """Non-overlapping matches, leftmost first and longest at each place.
 
     Alternation in one regex takes the first alternative that fits; wording
@@ -117,7 +124,8 @@ def longest_matches(text: str, patterns: list[tuple[re.Pattern, object]]
     hits = [(m.start(), m.end(), payload) for pattern, payload in patterns
             for m in pattern.finditer(text) if m.end() > m.start()]
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
-    chosen, end = [], -1
+    chosen: list[tuple[int, int, Payload]] = []
+    end = -1
     for hit in hits:
         if hit[0] >= end:
             chosen.append(hit)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 
 from .numerals import NUMBER, parse_number
 
@@ -47,7 +48,7 @@ def find_windows(text: str) -> list[Window]:
             continue
         months = count * (1 if "月" in unit else 12)
         if number == "半":
-            months = 6 if "年" in unit else 0
+            months = Decimal(6 if "年" in unit else 0)
         if months == int(months) and months > 0:
             found.append(Window(m.start(), m.end(), int(months)))
     return found

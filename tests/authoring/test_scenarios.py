@@ -182,7 +182,7 @@ def test_a_yaml_error_is_a_located_failure(tmp_path):
      "    failing: [years_in_business]\n", "failing:", "failing applies to expect: ineligible"),
     ("product: demo-jyk\nbase: demo-base\nscenarios:\n  - name: x\n    expect: ineligible\n"
      "    failing: [years_in_busines]\n", "years_in_busines]",
-     "failing: 'years_in_busines' is not a field of PROFILE.md"),
+     "failing: 'years_in_busines' is not a field of docs/profile.md"),
     ("product: demo-jyk\nbase: no-such-base\nscenarios:\n  - name: x\n    expect: eligible\n",
      "no-such-base", "base profile 'no-such-base' not found"),
 ])

@@ -50,7 +50,7 @@ def test_no_fact_is_left_behind_after_an_evaluation():
 
 
 def test_rules_made_only_of_negative_tests_terminate():
-    # DESIGN.md: a rule of only $neq/$nex tests matches durable's state fact and loops.
+    # docs/design.md: a rule of only $neq/$nex tests matches durable's state fact and loops.
     engine = Engine([compile_product(product({"not": {"field": "tax_credit_rating", "op": "in",
                                                       "value": ["C", "D"]}}).eligibility)])
     assert engine.eligible({"tax_credit_rating": "A"}) == {0}

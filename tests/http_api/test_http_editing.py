@@ -12,42 +12,9 @@ import pytest
 
 from matcher.authoring.versions import VersionStore
 from service import create_app
-from tests.support.editing_api import (BASE, JINGYING, KEYS, SCENARIOS, SHUIDAI, SMALL_TAXPAYER,
-                                       auth, match, status_of, write_rules)
-
-YAML = "application/yaml"
-
-
-@pytest.fixture
-def rules(tmp_path) -> Path:
-    return write_rules(tmp_path / "rules")
-
-
-@pytest.fixture
-def app(rules, tmp_path):
-    keys = ",".join(f"{'bank:' + who if who in ('icbc', 'ccb') else who}:{key}"
-                    for who, key in KEYS.items())
-    return create_app({"LOANMATCH_RULES": str(rules), "LOANMATCH_API_KEYS": keys,
-                       "LOANMATCH_DATA_DIR": str(tmp_path / "var"), "LOANMATCH_WATCH": "off",
-                       "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off"})
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def put(client, who, bank, pid, text, content_type=YAML):
-    return client.put(f"/v1/banks/{bank}/products/{pid}", data=text.encode("utf-8"),
-                      headers={**auth(who), "Content-Type": content_type})
-
-
-def snapshot(root: Path) -> dict:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
-
-
-def line_of(text: str, needle: str) -> int:
-    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+from tests.support.editing_api import (BASE, JINGYING, KEYS, SCENARIOS, SHUIDAI,  # noqa: F401
+                                       SMALL_TAXPAYER, YAML, app, auth, client, line_of, match,
+                                       put, rules, snapshot, status_of, write_rules)
 
 
 # --- who may write ---------------------------------------------------------------------
@@ -162,9 +129,12 @@ def test_a_draft_naming_another_bank_or_product_is_refused(client, rules):
 
 def test_a_draft_duplicating_a_product_of_another_bank_is_refused(client, rules):
     text = SHUIDAI.replace("bank: ccb", "bank: icbc")  # id ccb-shuidai, in icbc's folder
-    errors = rejected(client, rules, text, pid="ccb-shuidai")
-    assert any("duplicate product id 'ccb-shuidai'" in e["message"] for e in errors)
-    assert not (rules / "icbc" / "ccb-shuidai.yaml").exists()
+    before = snapshot(rules)
+    for who in ("icbc", "admin"):
+        response = put(client, who, "icbc", "ccb-shuidai", text)
+        assert response.status_code == 422, response.get_json()
+        assert "start with 'icbc-'" in response.get_json()["detail"]
+    assert snapshot(rules) == before
 
 
 def test_a_draft_that_breaks_its_own_scenarios_is_refused(client, rules):

@@ -2,8 +2,8 @@
 
 The catalog is written for the test: a Hebei tax loan of ``hbbank`` (branches in
 Tangshan and Hebei) and a national loan of ``natbank`` (one branch for everywhere),
-so routing, eligibility and isolation are known by construction. The other leads
-test modules import the helpers from here.
+so routing, eligibility and isolation are known by construction. The fixtures and
+helpers live in ``tests.support.leads_api``.
 """
 from __future__ import annotations
 
@@ -13,45 +13,10 @@ from datetime import date
 import pytest
 
 from matcher.vocabulary.creditcode import make_credit_code
-from tests.support.leads_api import (ADMIN, BANK, CONSENT, CONTACT, NATIONAL, OTHER_BANK, PORTAL,
-                                     PORTAL_2, PRODUCT, application, bearer, claim, credit_code,
-                                     make_app, profile, redis_url, write_rules)
-
-
-@pytest.fixture
-def rules(tmp_path):
-    return write_rules(tmp_path / "rules")
-
-
-@pytest.fixture
-def app(rules, shared_redis, key_prefix):
-    return make_app(rules, redis_url(shared_redis), key_prefix)
-
-
-@pytest.fixture
-def client(app):
-    return app.test_client()
-
-
-def post_lead(client, body, key=PORTAL, **headers):
-    return client.post("/v1/leads", json=body, headers=bearer(key, **headers))
-
-
-def made(client, n: int, product: str = PRODUCT, key: str = PORTAL) -> dict:
-    response = post_lead(client, application(n, product), key)
-    assert response.status_code == 201, response.get_json()
-    return response.get_json()
-
-
-def set_status(client, lead_id, key, status, **details):
-    body = {"status": status, **({"details": details} if details else {})}
-    return client.post(f"/v1/leads/{lead_id}/status", json=body, headers=bearer(key))
-
-
-def problem(response, status: int) -> dict:
-    assert response.status_code == status, response.get_data(as_text=True)
-    assert response.mimetype == "application/problem+json"
-    return response.get_json()
+from tests.support.leads_api import (ADMIN, BANK, CONSENT, CONTACT, NATIONAL, OTHER_BANK, PORTAL,  # noqa: F401
+                                     PORTAL_2, PRODUCT, app, application, bearer, claim, client,
+                                     credit_code, made, make_app, post_lead, problem, profile,
+                                     redis_url, rules, set_status, write_rules)
 
 
 # -- the whole flow ---------------------------------------------------------------------------
@@ -314,7 +279,8 @@ def approval_parts(client, data: dict) -> dict:
 
 def test_every_lead_endpoint_is_in_the_openapi_document(client):
     spec = client.get("/openapi.json").get_json()
-    assert set(spec["paths"]) >= {"/v1/leads", "/v1/banks/{bank_id}/leads", "/v1/leads/{lead_id}",
+    assert set(spec["paths"]) >= {"/v1/leads", "/v1/banks/{bank_id}/leads",
+                                  "/v1/banks/{bank_id}/leads/claim", "/v1/leads/{lead_id}",
                                   "/v1/leads/{lead_id}/status", "/v1/leads/{lead_id}/events",
                                   "/v1/stats"}
     create = spec["paths"]["/v1/leads"]["post"]
@@ -328,7 +294,7 @@ def test_with_authentication_off_the_local_operator_plays_every_part(rules, shar
     client = make_app(rules, redis_url(shared_redis), key_prefix, LOANMATCH_AUTH="off",
                       LOANMATCH_API_KEYS="").test_client()
     lead = client.post("/v1/leads", json=application(1)).get_json()
-    assert [x["id"] for x in client.get("/v1/banks/hbbank/leads?consumer=me").get_json()[
+    assert [x["id"] for x in client.post("/v1/banks/hbbank/leads/claim?consumer=me").get_json()[
         "leads"]] == [lead["id"]]
     accepted = client.post(f"/v1/leads/{lead['id']}/status", json={"status": "accepted"})
     assert accepted.status_code == 200 and accepted.get_json()["status"] == "accepted"

@@ -59,7 +59,7 @@ def test_parallel_applications_respect_caps_and_lose_nothing(tmp_path, shared_re
         sorted(queued)
     assert shared_redis.xlen(f"{key_prefix}bank:hbbank:stream") == TANGSHAN_CAP + HEBEI_CAP
 
-    claimed = app.test_client().get("/v1/banks/hbbank/leads?consumer=o&count=100",
+    claimed = app.test_client().post("/v1/banks/hbbank/leads/claim?consumer=o&count=100",
                                     headers=bearer(BANK)).get_json()["leads"]
     assert len(claimed) == TANGSHAN_CAP + HEBEI_CAP
     stats = app.test_client().get("/v1/stats", headers=bearer(BANK)).get_json()["total"]

@@ -62,7 +62,7 @@ def test_a_lead_through_gunicorn_on_the_embedded_redis(tmp_path):
         assert status == 201, body
         lead = json.loads(body)
         assert lead["status"] == "routed" and headers["Location"] == f"/v1/leads/{lead['id']}"
-        status, _, body = call(base + "/v1/banks/hbbank/leads?consumer=officer-1", None,
+        status, _, body = call(base + "/v1/banks/hbbank/leads/claim?consumer=officer-1", {},
                                bearer(BANK))
         assert status == 200, body
         (offered,) = json.loads(body)["leads"]

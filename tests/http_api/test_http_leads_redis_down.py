@@ -31,7 +31,8 @@ def test_with_redis_stopped_matching_answers_and_leads_say_when_to_retry(tmp_pat
         client.get(f"/v1/leads/{lead['id']}/events", headers=bearer(BANK)),
         client.post(f"/v1/leads/{lead['id']}/status", json={"status": "accepted"},
                     headers=bearer(BANK)),
-        client.get("/v1/banks/hbbank/leads?consumer=o1", headers=bearer(BANK)),
+        client.post("/v1/banks/hbbank/leads/claim?consumer=o1", headers=bearer(BANK)),
+        client.get("/v1/banks/hbbank/leads", headers=bearer(BANK)),
         client.get("/v1/stats", headers=bearer(ADMIN)),
     ]
     for response in calls:

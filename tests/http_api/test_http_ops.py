@@ -109,7 +109,7 @@ def test_unmatched_paths_share_one_metrics_label(client):
     client.get("/random/b")
     labels = {dict(k[1]).get("endpoint") for k in samples(client)
               if k[0] == "loanmatch_http_request_duration_seconds_count"}
-    assert "unmatched" in labels and not any(str(l).startswith("/random") for l in labels)
+    assert "unmatched" in labels and not any(str(label).startswith("/random") for label in labels)
 
 
 def test_metrics_are_summed_across_processes(tmp_path):

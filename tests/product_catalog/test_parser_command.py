@@ -68,7 +68,7 @@ def test_unknown_bank_is_written_under_a_fallback_id_with_advice(tmp_path):
     out = tmp_path / "rules"
     result = CliRunner().invoke(_cli(), ["parse", sheet, "--out", str(out)])
     assert result.exit_code == 0
-    (folder,) = [p for p in out.iterdir()]
+    (folder,) = list(out.iterdir())
     assert folder.name.startswith("bank-")
     assert (folder / "changan-shuidai.yaml").is_file()
     assert "product_catalog/banks.py" in result.output

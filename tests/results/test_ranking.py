@@ -132,9 +132,9 @@ def test_many_products_rank_as_the_formula_orders_them():
     products = []
     for i in range(300):
         low = maybe(lambda: rng.choice([0, 10000, 50000, 100000, 300000]))
-        high = maybe(lambda: (low or 0) + rng.choice([0, 1, 90000, 500000, 2999999]))
+        high = maybe(lambda low=low: (low or 0) + rng.choice([0, 1, 90000, 500000, 2999999]))
         tlo = maybe(lambda: rng.choice([1, 3, 6, 12]))
-        thi = maybe(lambda: (tlo or 0) + rng.choice([0, 6, 24]))
+        thi = maybe(lambda tlo=tlo: (tlo or 0) + rng.choice([0, 6, 24]))
         products.append(offer(f"p{i:03d}", amount=(low, high), term=(tlo, thi),
                               rate=maybe(lambda: rng.choice([2.5, 3.45, 3.85, 4, 6.125, 18])),
                               days=maybe(lambda: rng.choice([0, 1, 2, 7, 30])),

@@ -4,6 +4,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from service import create_app
+
 KEYS = {"admin": "admin-key-for-editing-tests", "portal": "portal-key-for-editing-tests",
         "icbc": "icbc-bank-key-for-editing-tests", "ccb": "ccb-bank-key-for-editing-tests"}
 
@@ -78,3 +82,40 @@ def status_of(document, product_id):
             if result["product_id"] == product_id:
                 return result["status"]
     return "ineligible"
+
+
+# -- fixtures and helpers shared by the editing API tests --------------------------------
+
+YAML = "application/yaml"
+
+
+@pytest.fixture
+def rules(tmp_path) -> Path:
+    return write_rules(tmp_path / "rules")
+
+
+@pytest.fixture
+def app(rules, tmp_path):
+    keys = ",".join(f"{'bank:' + who if who in ('icbc', 'ccb') else who}:{key}"
+                    for who, key in KEYS.items())
+    return create_app({"LOANMATCH_RULES": str(rules), "LOANMATCH_API_KEYS": keys,
+                       "LOANMATCH_DATA_DIR": str(tmp_path / "var"), "LOANMATCH_WATCH": "off",
+                       "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off"})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def put(client, who, bank, pid, text, content_type=YAML):
+    return client.put(f"/v1/banks/{bank}/products/{pid}", data=text.encode("utf-8"),
+                      headers={**auth(who), "Content-Type": content_type})
+
+
+def snapshot(root: Path) -> dict:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def line_of(text: str, needle: str) -> int:
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)

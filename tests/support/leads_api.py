@@ -1,6 +1,8 @@
 """The leads API on a catalog written for the test: a Hebei tax loan of hbbank (branches in Tangshan and Hebei) and a national loan of natbank, so routing, eligibility and isolation are known by construction."""
 from __future__ import annotations
 
+import pytest
+
 from matcher.vocabulary.creditcode import make_credit_code
 from service import create_app
 
@@ -125,5 +127,43 @@ def application(n: int, product: str = PRODUCT, **fields) -> dict:
 
 
 def claim(client, bank="hbbank", key=BANK, consumer="officer-1", count=10):
-    return client.get(f"/v1/banks/{bank}/leads?consumer={consumer}&count={count}",
+    return client.post(f"/v1/banks/{bank}/leads/claim?consumer={consumer}&count={count}",
                       headers=bearer(key))
+
+
+# -- fixtures and helpers shared by the leads API tests ---------------------------------
+
+@pytest.fixture
+def rules(tmp_path):
+    return write_rules(tmp_path / "rules")
+
+
+@pytest.fixture
+def app(rules, shared_redis, key_prefix):
+    return make_app(rules, redis_url(shared_redis), key_prefix)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def post_lead(client, body, key=PORTAL, **headers):
+    return client.post("/v1/leads", json=body, headers=bearer(key, **headers))
+
+
+def made(client, n: int, product: str = PRODUCT, key: str = PORTAL) -> dict:
+    response = post_lead(client, application(n, product), key)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def set_status(client, lead_id, key, status, **details):
+    body = {"status": status, **({"details": details} if details else {})}
+    return client.post(f"/v1/leads/{lead_id}/status", json=body, headers=bearer(key))
+
+
+def problem(response, status: int) -> dict:
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    return response.get_json()

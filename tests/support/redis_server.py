@@ -84,7 +84,8 @@ class RedisServer:
             except (redis.ConnectionError, redis.TimeoutError):
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     log = (self.directory / "redis.log").read_text(errors="replace")[-2000:]
-                    raise RuntimeError(f"redis-server did not start on {self.port}:\n{log}")
+                    raise RuntimeError(
+                        f"redis-server did not start on {self.port}:\n{log}") from None
                 time.sleep(0.05)
 
     def kill(self) -> None:
