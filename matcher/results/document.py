@@ -12,13 +12,15 @@ failures written once for both lists that show them.
 of ``dumps(result.to_dict(...))`` (the tests compare them over many profiles and
 every option), and falls back to it wherever pieces do not apply.
 """
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain
 from types import SimpleNamespace
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import orjson
@@ -55,38 +57,58 @@ class EntryPieces:
     pieces between the numbers; the tail), and which products could be split."""
 
     def __init__(self, products: Sequence[Any], templates: Sequence[tuple]):
-        self.levels: dict[str, tuple[np.ndarray, ...]] = {}
         self.whole = np.ones(len(products), dtype=bool)
         self.near: dict[str, tuple[Any, dict[str, tuple[bytes, ...] | None]]] = {}
-        split = {explain: [] for explain in _PIECED}
-        unexplained = SimpleNamespace(failed=None, unpassed=None)
+        split: dict[str, list[list[bytes]]] = {explain: [] for explain in _PIECED}
         for number, (product, template) in enumerate(zip(products, templates)):
-            near = {}
+            self.near[product.id] = (product, _near_pieces(template))
             for explain in _PIECED:
-                entry = entries([(template, INELIGIBLE, None, None, unexplained)], {}, explain,
-                                None, rows=lambda _outcomes: _ROWS)[0]
-                pieces = tuple(dumps(entry).split(dumps(_ROWS)))
-                near[explain] = pieces if len(pieces) == (3 if explain == "failed" else 2) \
-                    else None
-            self.near[product.id] = (product, near)
-            rate, speed, priority = fixed_parts(product)
-            breakdown = {"amount_fit": _MARKS[1], "term_fit": _MARKS[2], "rate": rate,
-                         "speed": speed, "priority": priority, "approval": _MARKS[3]}
-            for explain in _PIECED:
-                entry = entries([(template, ELIGIBLE, _MARKS[0], breakdown, None)], {},
-                                explain, None)[0]
-                pieces = [b"," + dumps(entry)]
-                for mark in _MARKS:
-                    last = pieces.pop()
-                    pieces.extend(last.split(dumps(mark)))
-                if len(pieces) != len(_MARKS) + 1:
-                    # a marker inside a product's own text would misplace a number
+                pieces = _eligible_pieces(product, template, explain)
+                if pieces is None:
                     self.whole[number] = False
                     pieces = [b""] * (len(_MARKS) + 1)
                 split[explain].append(pieces)
-        for explain, rows in split.items():
-            self.levels[explain] = tuple(_objects(column) for column in zip(*rows)) if rows \
-                else tuple(_objects([]) for _ in range(len(_MARKS) + 1))
+        width = len(_MARKS) + 1
+        self.levels: dict[str, tuple[np.ndarray, ...]] = {
+            explain: tuple(_objects([row[k] for row in rows]) for k in range(width))
+            for explain, rows in split.items()
+        }
+
+
+def _eligible_pieces(product: Any, template: tuple, explain: str) -> list[bytes] | None:
+    """The eligible entry split at the numbers, with its leading comma; None when a
+    marker is inside the product's own text (a number would be misplaced)."""
+    rate, speed, priority = fixed_parts(product)
+    breakdown = {
+        "amount_fit": _MARKS[1],
+        "term_fit": _MARKS[2],
+        "rate": rate,
+        "speed": speed,
+        "priority": priority,
+        "approval": _MARKS[3],
+    }
+    entry = entries([(template, ELIGIBLE, _MARKS[0], breakdown, None)], {}, explain, None)[0]
+    pieces = [b"," + dumps(entry)]
+    for mark in _MARKS:
+        pieces.extend(pieces.pop().split(dumps(mark)))
+    return pieces if len(pieces) == len(_MARKS) + 1 else None
+
+
+def _near_pieces(template: tuple) -> dict[str, tuple[bytes, ...] | None]:
+    """The near-miss entry split where its failures go (twice with explain=failed)."""
+    unexplained = SimpleNamespace(failed=None, unpassed=None)
+    near: dict[str, tuple[bytes, ...] | None] = {}
+    for explain in _PIECED:
+        entry = entries(
+            [(template, INELIGIBLE, None, None, unexplained)],
+            {},
+            explain,
+            None,
+            rows=lambda _outcomes: _ROWS,
+        )[0]
+        parts = tuple(dumps(entry).split(dumps(_ROWS)))
+        near[explain] = parts if len(parts) == (3 if explain == "failed" else 2) else None
+    return near
 
 
 def _objects(items: Sequence[bytes]) -> np.ndarray:
@@ -95,19 +117,27 @@ def _objects(items: Sequence[bytes]) -> np.ndarray:
     return array
 
 
-def to_json(result: MatchResult, explain: str = "failed", lang: str | None = None,
-            top: int | None = None) -> bytes:
+def to_json(
+    result: MatchResult, explain: str = "failed", lang: str | None = None, top: int | None = None
+) -> bytes:
     """``dumps(result.to_dict(explain, lang, top))``, byte for byte, made faster."""
     if explain not in EXPLAIN_LEVELS:
         raise ValueError(f"explain must be one of {', '.join(EXPLAIN_LEVELS)}")
-    matches = _matches(result.ranked, explain, top) if (
-        explain in _PIECED and "matches" not in result.__dict__) else None
+    matches: Any = (
+        _matches(result.ranked, explain, top)
+        if (explain in _PIECED and "matches" not in result.__dict__)
+        else None
+    )
     if matches is None:
         matches = result.match_entries(explain, lang, top)
     values, pieces = result.values, result.ranked.ranking.pieces
-    return dumps(result.document(
-        matches, [_listed(r, values, explain, lang, pieces) for r in result.near_misses],
-        [_listed(r, values, explain, lang, pieces) for r in result.incomplete]))
+    return dumps(
+        result.document(
+            matches,
+            [_listed(r, values, explain, lang, pieces) for r in result.near_misses],
+            [_listed(r, values, explain, lang, pieces) for r in result.incomplete],
+        )
+    )
 
 
 def _matches(ranked: Ranked, explain: str, top: int | None) -> orjson.Fragment | None:
@@ -124,11 +154,28 @@ def _matches(ranked: Ranked, explain: str, top: int | None) -> orjson.Fragment |
     heads, *between, tails = (column[order].tolist() for column in pieces.levels[explain])
     heads[0] = heads[0][1:]  # no comma before the first entry
     count = len(heads)
-    numbers = list(map(_NUMBERS.__getitem__, [
-        *ranked.scores[:count], *ranked.amount_fit[:count], *ranked.term_fit[:count],
-        *ranked.approval[:count]]))
-    columns = (heads, numbers[:count], between[0], numbers[count:2 * count], between[1],
-               numbers[2 * count:3 * count], between[2], numbers[3 * count:], tails)
+    numbers = list(
+        map(
+            _NUMBERS.__getitem__,
+            [
+                *ranked.scores[:count],
+                *ranked.amount_fit[:count],
+                *ranked.term_fit[:count],
+                *ranked.approval[:count],
+            ],
+        )
+    )
+    columns = (
+        heads,
+        numbers[:count],
+        between[0],
+        numbers[count : 2 * count],
+        between[1],
+        numbers[2 * count : 3 * count],
+        between[2],
+        numbers[3 * count :],
+        tails,
+    )
     return orjson.Fragment(b"[" + b"".join(list(chain.from_iterable(zip(*columns)))) + b"]")
 
 
@@ -147,8 +194,13 @@ class _NumberBytes(dict):
 _NUMBERS = _NumberBytes()
 
 
-def _listed(result: EligibilityResult, values: Any, explain: str, lang: str | None,
-            pieces: EntryPieces | None) -> Any:
+def _listed(
+    result: EligibilityResult,
+    values: Any,
+    explain: str,
+    lang: str | None,
+    pieces: EntryPieces | None,
+) -> Any:
     """A near miss or incomplete product's entry. A near miss's entry is its pieces
     around its failures, written once for both ``failed`` and ``criteria``."""
     if result.status != INELIGIBLE or explain not in _PIECED:
@@ -159,8 +211,9 @@ def _listed(result: EligibilityResult, values: Any, explain: str, lang: str | No
         if len(failed) != len(unpassed) or any(f is not u for f, u in zip(failed, unpassed)):
             return result.to_dict(values, explain, lang)
     written = dumps([o.to_dict(lang, values) for o in failed])
-    product, near = pieces.near.get(result.product.id, (None, None)) if pieces else (None, None)
-    if product is not result.product or near[explain] is None:
+    product, near = pieces.near.get(result.product.id, (None, {})) if pieces else (None, {})
+    around = near.get(explain) if product is result.product else None
+    if around is None:
         fragment = orjson.Fragment(written)
         return result.to_dict(values, explain, lang, rows=lambda _outcomes: fragment)
-    return orjson.Fragment(written.join(near[explain]))
+    return orjson.Fragment(written.join(around))

@@ -6,6 +6,7 @@ many profiles (synthetic ones, the sample ones, empty and partial ones) and ever
 option (explain none/failed/all, lang, top), with and without approval rates, the
 two must be the same bytes.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,8 +24,12 @@ from tests.support.paths import RULES, SAMPLE_PROFILES
 from tests.support.products import product
 
 AS_OF = date(2026, 12, 1)
-OPTIONS = [(explain, lang, top) for explain in ("none", "failed", "all")
-           for lang in (None, "zh", "en") for top in (None, 0, 7)]
+OPTIONS = [
+    (explain, lang, top)
+    for explain in ("none", "failed", "all")
+    for lang in (None, "zh", "en")
+    for top in (None, 0, 7)
+]
 
 
 def _profiles() -> list[dict]:
@@ -37,8 +42,9 @@ def _profiles() -> list[dict]:
 
 @pytest.fixture(scope="module")
 def synthetic():
-    products = [read_product(d, d["id"], Location(d["id"], 1, 1))[0]
-                for d in synth_catalog(400, seed=5)]
+    products = [
+        read_product(d, d["id"], Location(d["id"], 1, 1))[0] for d in synth_catalog(400, seed=5)
+    ]
     return Catalog(products, "v")
 
 
@@ -50,8 +56,9 @@ def _same_bytes(catalog, profiles, rates=None):
         for explain, lang, top in OPTIONS:
             # one result written every way; the reference made afresh each time
             fast = to_json(answered, explain, lang, top)
-            slow = dumps(catalog.match(profile, as_of=AS_OF, approval_rates=rate)
-                         .to_dict(explain, lang, top))
+            slow = dumps(
+                catalog.match(profile, as_of=AS_OF, approval_rates=rate).to_dict(explain, lang, top)
+            )
             assert fast == slow, (number, explain, lang, top)
             shown += len(orjson.loads(fast)["matches"])
     return shown
@@ -63,7 +70,11 @@ def test_synthetic_catalog_every_option(synthetic):
 
 def test_with_approval_rates_as_mapping_and_callable(synthetic):
     ids = [p.id for p in synthetic.products]
-    rates = [None, {ids[0]: 0.9, ids[5]: 0.123456789}, lambda found: {i: 1 / 3 for i in found[:9]}]
+    rates = [
+        None,
+        {ids[0]: 0.9, ids[5]: 0.123456789},
+        lambda found: dict.fromkeys(found[:9], 1 / 3),
+    ]
     assert _same_bytes(synthetic, _profiles()[:12], lambda n: rates[n % 3]) > 0
 
 
@@ -75,8 +86,13 @@ def test_the_shipped_catalog_and_its_sample_profiles():
 
 def test_after_the_results_were_handed_out():
     # ``matches`` made (and perhaps changed by a caller) first: the bytes follow them
-    catalog = Catalog([product({"all": [{"field": "legal_rep_age", "op": ">=", "value": 18}]},
-                               pid=f"p{i}") for i in range(5)], "v")
+    catalog = Catalog(
+        [
+            product({"all": [{"field": "legal_rep_age", "op": ">=", "value": 18}]}, pid=f"p{i}")
+            for i in range(5)
+        ],
+        "v",
+    )
     result = catalog.match({"legal_rep_age": 40}, as_of=AS_OF)
     result.matches[0].score = 1.5
     assert to_json(result) == dumps(result.to_dict())
@@ -84,11 +100,17 @@ def test_after_the_results_were_handed_out():
 
 
 def test_text_that_looks_like_a_marker_is_written_as_it_is():
-    odd = product({"all": [{"field": "legal_rep_age", "op": ">=", "value": 18}]},
-                  pid="odd", name="\x00score\x00 贷")
+    odd = product(
+        {"all": [{"field": "legal_rep_age", "op": ">=", "value": 18}]},
+        pid="odd",
+        name="\x00score\x00 贷",
+    )
     plain = product({"all": [{"field": "legal_rep_age", "op": ">=", "value": 18}]}, pid="plain")
-    missed = product({"all": [{"field": "legal_rep_age", "op": ">=", "value": 50}]},
-                     pid="missed", name="\x00rows\x00")
+    missed = product(
+        {"all": [{"field": "legal_rep_age", "op": ">=", "value": 50}]},
+        pid="missed",
+        name="\x00rows\x00",
+    )
     result = Catalog([odd, plain, missed], "v").match({"legal_rep_age": 40}, as_of=AS_OF)
     assert [r.product.id for r in result.near_misses] == ["missed"]
     for explain in ("none", "failed"):
