@@ -107,21 +107,31 @@ class Triage:
         the catalog checks durable_rules' answers against that."""
         return self.screen(values)[:3]
 
-    def screen(self, values: Mapping[str, Any]
+    def screen(self, values: Mapping[str, Any], among: np.ndarray | None = None
                ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """``counts``, and every condition's code for ``top_outcomes``."""
+        """``counts``, and every condition's code for ``top_outcomes``; with ``among``
+        (ascending product places), the counts of those products only."""
         codes = self._forest.evaluate(values)[self._tested]
+        sets = self._sets if among is None else self._sets[:, among]
         failed = (codes == FAIL_CODE) & self._real
-        counts = np.bitwise_count(self._sets & _words(failed)[:, None])
+        counts = np.bitwise_count(sets & _words(failed)[:, None])
         fixed_failing = counts[:self._fixed_words].sum(axis=0, dtype=self._sum_dtype)
         failing = fixed_failing + counts[self._fixed_words:].sum(axis=0, dtype=self._sum_dtype)
         failing, fixed_failing = failing.astype(np.int32), fixed_failing.astype(np.int32)
         if len(self._repeat_product):
             hit = failed[self._repeat_bit]
-            np.add.at(failing, self._repeat_product[hit], 1)
-            np.add.at(fixed_failing, self._repeat_product[hit & self._repeat_fixed], 1)
+            product = self._repeat_product
+            if among is not None:  # a repeat counts where its product is among those asked
+                place = np.searchsorted(among, product)
+                hit &= (place < len(among)) & (among[np.minimum(place, len(among) - 1)] == product)
+                product = place
+            np.add.at(failing, product[hit], 1)
+            np.add.at(fixed_failing, product[hit & self._repeat_fixed], 1)
         unknown = (codes == UNKNOWN_CODE) & self._real
-        undecided = np.bitwise_or.reduce(self._sets & _words(unknown)[:, None], axis=0) != 0
+        if unknown.any():
+            undecided = np.bitwise_or.reduce(sets & _words(unknown)[:, None], axis=0) != 0
+        else:  # every condition decided: a full profile, the common case
+            undecided = np.zeros(sets.shape[1], dtype=bool)
         return failing, fixed_failing, undecided, codes
 
     def top_outcomes(self, codes: np.ndarray, product: int) -> list[str]:
