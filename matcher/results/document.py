@@ -73,6 +73,15 @@ class EntryPieces:
             explain: tuple(_objects([row[k] for row in rows]) for k in range(width))
             for explain, rows in split.items()
         }
+        # What stands between the score and the two fits is the same in every entry (the
+        # breakdown's first keys): those three numbers are then written as one piece.
+        joints = {
+            tuple(row[1:3])
+            for rows in split.values()
+            for row, whole in zip(rows, self.whole)
+            if whole
+        }
+        self.leads = _Leads(*joints.pop()) if len(joints) == 1 else None
 
 
 def _eligible_pieces(product: Any, template: tuple, explain: str) -> list[bytes] | None:
@@ -154,6 +163,18 @@ def _matches(ranked: Ranked, explain: str, top: int | None) -> orjson.Fragment |
     heads, *between, tails = (column[order].tolist() for column in pieces.levels[explain])
     heads[0] = heads[0][1:]  # no comma before the first entry
     count = len(heads)
+    if pieces.leads is not None:
+        leads = list(
+            map(
+                pieces.leads.__getitem__,
+                zip(ranked.scores[:count], ranked.amount_fit[:count], ranked.term_fit[:count]),
+            )
+        )
+        approvals = list(map(_NUMBERS.__getitem__, ranked.approval[:count]))
+        joined = b"".join(
+            list(chain.from_iterable(zip(heads, leads, between[2], approvals, tails)))
+        )
+        return orjson.Fragment(b"[" + joined + b"]")
     numbers = list(
         map(
             _NUMBERS.__getitem__,
@@ -192,6 +213,24 @@ class _NumberBytes(dict):
 
 
 _NUMBERS = _NumberBytes()
+
+
+class _Leads(dict):
+    """(score, amount fit, term fit) as the bytes they make with what stands between
+    them, remembered like ``_NumberBytes`` (a few thousand combinations recur)."""
+
+    def __init__(self, after_score: bytes, after_amount: bytes):
+        super().__init__()
+        self.after_score, self.after_amount = after_score, after_amount
+
+    def __missing__(self, key: tuple[float, float, float]) -> bytes:
+        score, amount, term = key
+        written = b"".join(
+            (_NUMBERS[score], self.after_score, _NUMBERS[amount], self.after_amount, _NUMBERS[term])
+        )
+        if all(x == x and x != 0 for x in key) and len(self) < 50_000:
+            self[key] = written
+        return written
 
 
 def _listed(
