@@ -45,10 +45,13 @@ def __getattr__(name: str):
     """``service:app`` for gunicorn: built on first access, then kept."""
     if name != "app":
         raise AttributeError(f"module 'service' has no attribute {name!r}")
-    from http_api.settings import ConfigError
+    from http_api.settings import ConfigError, Settings
+    from http_api.working_copy import catch_up_at_boot
     from matcher.engine.catalog import CatalogError
     global app
     try:
+        # Another instance may have published while this one was down: boot into it.
+        catch_up_at_boot(Settings.from_env(os.environ))
         app = create_app()
     except (ConfigError, CatalogError) as exc:
         print(f"loanmatch: cannot start: {exc}", file=sys.stderr)

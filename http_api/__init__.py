@@ -9,11 +9,14 @@ JSON lines), ``inputs`` (reading bodies and query options), ``schemas``
 
 Leads: ``leads`` (the endpoints, over the ``leads`` library), ``lead_service`` (the
 per-process ``LeadStore``, the embedded Redis, approval rates for ranking),
-``lead_schemas`` (their documents and operations); docs/leads.md.
+``lead_schemas`` (their documents and operations), ``lead_application`` (reading an
+application, every problem at once), ``error_messages`` (field errors in zh and en);
+docs/leads.md.
 
 Rule changes: ``editing`` (a bank publishes, retires and previews its products),
 ``reload`` (the watcher; checked changes go live through fresh gunicorn workers),
-``replay`` (``POST /v1/match?catalog_version=``), ``rules_schemas`` (their documents
+``replay`` (``POST /v1/match?catalog_version=``), ``bank_versions`` (a bank's own
+versions and diffs), ``rules_schemas`` (their documents
 and operations); docs/bank-staff.md. Checking a folder (``matcher.authoring.validation``)
 and the folder on disk (``matcher.authoring.rulefiles``) are not HTTP and live in
 ``matcher``.

@@ -38,7 +38,8 @@ def catalog_info():
                    loaded_at=service.loaded_at.isoformat(timespec="seconds"),
                    live_version=status.get("version", catalog.version),
                    pending=status.get("pending"), checked_at=status.get("checked_at"),
-                   watching=status.get("watching"), reloads=status.get("reloads", 0))
+                   watching=status.get("watching"), reloads=status.get("reloads", 0),
+                   shared=status.get("shared"))
 
 
 @bp.post("/reload")

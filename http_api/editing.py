@@ -43,6 +43,7 @@ from .problems import Problem, field_errors
 from .reload import now
 from .rules_schemas import PreviewOptionsSchema, PreviewRequestSchema, PublishRequestSchema
 from .state import state
+from .throttle import claim
 
 bp = Blueprint("editing", __name__, url_prefix="/v1/banks/<bank_id>/products")
 protect(bp)
@@ -214,6 +215,14 @@ def _scenarios_name(text: str, rel: str, product_id: str) -> None:
                                 f"published with '{product_id}' must test '{product_id}'")])
 
 
+def _throttle(principal: Principal, bank_id: str) -> None:
+    """One bank's changes at most every LOANMATCH_PUBLISH_INTERVAL seconds (429); a
+    refused draft or one that changes nothing is not a change and is not counted."""
+    service = state()
+    claim(service.reloader.state_dir, bank_id, service.settings.publish_interval,
+          admin=principal.role == "admin" or not service.settings.auth)
+
+
 def _decided(answer: dict | None) -> tuple[bool, dict]:
     live = answer is not None and answer["outcome"] in ("reloaded", "unchanged")
     return live, {"live": live, "catalog_version": (answer or {}).get(
@@ -256,6 +265,7 @@ def publish(bank_id: str, product_id: str):
         changed = bool(writes)
         request_id = None
         if changed:
+            _throttle(principal, bank_id)
             target.parent.mkdir(parents=True, exist_ok=True)
             for path, data in writes.items():
                 write_atomically(path, data)
@@ -271,7 +281,8 @@ def publish(bank_id: str, product_id: str):
 @bp.delete("/<product_id>")
 def retire(bank_id: str, product_id: str):
     """Take a product out of the catalog; its files move to the retired area, time-stamped."""
-    who = actor(_scope(bank_id, product_id, missing=404))
+    principal = _scope(bank_id, product_id, missing=404)
+    who = actor(principal)
     reloader = state().reloader
     if reloader.owns():
         reloader.record_current()
@@ -280,6 +291,7 @@ def retire(bank_id: str, product_id: str):
         if target is None:
             raise Problem(404, "not-found", f"bank '{bank_id}' has no rule file for product "
                                             f"'{product_id}'")
+        _throttle(principal, bank_id)
         stamp = now().strftime("%Y%m%dT%H%M%S%fZ")
         shelf = reloader.state_dir / "retired" / bank_id
         shelf.mkdir(parents=True, exist_ok=True)

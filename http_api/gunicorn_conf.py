@@ -12,15 +12,17 @@ gthread (keep-alive, for a deployment without a proxy).
 
 ``preload_app`` compiles the catalog once in the master and workers share it
 copy-on-write instead of each holding its own copy (``docs/design.md``). Rules reload
-without a restart: ``when_ready`` starts the master's
-watcher (``http_api.reload``), which checks a change, compiles it in the master and
-sends the master SIGHUP, so fresh workers fork with the new catalog while the old
-ones finish their requests. Every value can be overridden from the environment or
-the gunicorn command line.
+without a restart: ``when_ready`` starts the master's watcher (``http_api.reload``),
+which checks a change and then re-executes the master in place (``http_api.reexec``;
+SIGHUP does the same), so a fresh image compiles the new catalog and forks fresh
+workers while the old ones finish their requests. The control socket (``gunicornc``)
+lives in the instance's data folder, so instances on one host never share one. Every
+value can be overridden from the environment or the gunicorn command line.
 """
 from __future__ import annotations
 
 import atexit
+import hashlib
 import os
 import shutil
 import tempfile
@@ -44,23 +46,43 @@ errorlog = "-"
 loglevel = os.environ.get("LOANMATCH_LOG_LEVEL", "info").lower()
 proc_name = "loanmatch"
 
+
+def _control_socket(data_dir: str) -> str:
+    """``<data dir>/gunicorn.ctl``; a Unix socket path has at most 107 bytes, so a data
+    folder deeper than that gets a socket in the temporary folder named after it."""
+    folder = os.path.abspath(data_dir)
+    path = os.path.join(folder, "gunicorn.ctl")
+    if len(path.encode()) <= 100:
+        return path
+    digest = hashlib.sha256(folder.encode()).hexdigest()[:16]
+    return os.path.join(tempfile.gettempdir(), f"loanmatch-{digest}.ctl")
+
+
+control_socket = _control_socket(os.environ.get("LOANMATCH_DATA_DIR") or "var")
+
 # Prometheus counts from every worker, summed at scrape time. The directory must
 # exist, empty, before the app (and prometheus_client) is imported: this file is read
 # first, so it is set here unless the operator chose one.
 if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
-    _metrics_dir, _master = tempfile.mkdtemp(prefix="loanmatch-metrics-"), os.getpid()
-    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _metrics_dir
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = tempfile.mkdtemp(prefix="loanmatch-metrics-")
+    os.environ["LOANMATCH_METRICS_TMP"] = os.environ["PROMETHEUS_MULTIPROC_DIR"]
+os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+if os.environ.get("LOANMATCH_METRICS_TMP") == os.environ["PROMETHEUS_MULTIPROC_DIR"]:
+    # Ours (also after a re-exec of the master, which keeps the variables).
+    _metrics_dir, _master = os.environ["PROMETHEUS_MULTIPROC_DIR"], os.getpid()
+
     def _remove_metrics_dir() -> None:
         """When the master exits, however it exits (a worker's exit must not)."""
         if os.getpid() == _master:
             shutil.rmtree(_metrics_dir, True)
 
     atexit.register(_remove_metrics_dir)
-else:
-    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
 
 
 def on_starting(server):
+    from http_api.reexec import handoff
+    if handoff() is not None:
+        return  # a re-exec: the old workers still count, and their counts are this run's
     folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
     for name in os.listdir(folder):  # counts of a previous run are not this run's
         if name.endswith(".db"):

@@ -21,28 +21,37 @@ from typing import Any, Mapping
 from flask import Blueprint, Flask, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
 
-from leads import (BranchFileError, DuplicateLead, IdempotencyConflict, InvalidInput,
-                   InvalidTransition, LeadError, NoBranch, NotAllowed, NotFound,
-                   StoreUnavailable)
+from leads import (
+    BranchFileError,
+    DuplicateLead,
+    IdempotencyConflict,
+    InvalidInput,
+    InvalidTransition,
+    LeadError,
+    NoBranch,
+    NotAllowed,
+    NotFound,
+    StoreUnavailable,
+)
 from leads.record import plain
 from matcher.results.explain import walk
 from matcher.rulefile.condition import FAIL
-from matcher.vocabulary.profile import ProfileError, load_profile
 
 from .auth import Principal, authenticate, identify, protect, require_bank
+from .error_messages import with_messages
 from .inputs import read_json, read_options
-from .lead_schemas import ClaimQuerySchema, LeadRequestSchema, ListQuerySchema, \
-    StatsQuerySchema, StatusChangeSchema
+from .lead_application import read_application
+from .lead_schemas import ClaimQuerySchema, ListQuerySchema, StatsQuerySchema, StatusChangeSchema
 from .lead_service import EXTENSION, LeadService
 from .problems import TYPE_PREFIX, Problem, field_errors, problem_response
 from .settings import ConfigError
-from .state import EXTENSION as STATE, add_readiness_check, state
+from .state import EXTENSION as STATE
+from .state import add_readiness_check, state
 
 log = logging.getLogger("loanmatch.leads")
 bp = Blueprint("leads", __name__)
 protect(bp)
 
-_request_schema = LeadRequestSchema()
 _status_schema = StatusChangeSchema()
 _claim_query = ClaimQuerySchema()
 _list_query = ListQuerySchema()
@@ -162,20 +171,10 @@ def _viewer(principal: Principal) -> dict[str, Any]:
 @bp.post("/v1/leads")
 def create_lead():
     principal = authenticate("portal")
-    try:
-        body = _request_schema.load(_object(read_json()))
-    except ValidationError as exc:
-        raise _invalid(exc.normalized_messages()) from None
     catalog = state().catalog
-    product = catalog.by_id.get(body["product_id"])
-    if product is None:
-        raise _invalid({"product_id": [f"no product '{body['product_id']}' in the catalog "
-                                       f"(GET /v1/products lists them)"]})
-    profile = _eligible_profile(catalog, product, body)
     key = request.headers.get("Idempotency-Key")
-    if key is not None and not (0 < len(key) <= 255 and key.isascii() and key.isprintable()):
-        raise Problem(422, "invalid-request", "the Idempotency-Key header must be 1-255 "
-                                              "printable ASCII characters")
+    body, product, profile = read_application(read_json(), catalog, key)
+    _eligible(catalog, product, profile)
     service = lead_service()
     service.refresh_branches()
     service.route_overflow_if_due()  # queued leads take freed capacity before new ones
@@ -200,33 +199,19 @@ def _object(data: Any) -> Any:
     return data
 
 
-def _eligible_profile(catalog, product, body: Mapping[str, Any]):
-    """The loaded profile, when it is eligible for ``product``; else a 422 that says why."""
-    posted = dict(body["profile"])
-    for name in ("requested_amount", "requested_term_months"):
-        if posted.get(name) is not None and posted[name] != body[name]:
-            raise _invalid({"profile": {name: [f"differs from the request's {name} "
-                                               f"({body[name]}); send one value"]}})
-        posted[name] = body[name]
-    try:
-        profile = load_profile(posted)
-    except ProfileError as exc:
-        raise Problem(422, "invalid-profile", "the profile is invalid; see errors",
-                      errors=field_errors({"profile": exc.errors})) from None
-    missing = [name for name in ("credit_code", "region_code") if name not in profile]
-    if missing:
-        raise _invalid({"profile": {name: ["required to make a lead"] for name in missing}})
+def _eligible(catalog, product, profile) -> None:
+    """Nothing when the profile is eligible for ``product``; else a 422 that says why."""
     result = catalog.match(profile, product_ids=[product.id])
     if any(r.product.id == product.id for r in result.matches):
-        return profile
+        return
     incomplete = [r for r in result.incomplete if r.product.id == product.id]
     if incomplete:
         fields = incomplete[0].missing_fields
         raise Problem(422, "invalid-profile", f"the profile does not say enough to decide "
                                               f"{product.id}: it needs {', '.join(fields)}",
                       title="Not eligible yet", missing_fields=fields,
-                      errors=field_errors({"profile": {f: ["needed by the product"]
-                                                       for f in fields}}))
+                      errors=with_messages(field_errors({"profile": {
+                          f: ["needed by the product"] for f in fields}})))
     failed = _failed(product, profile.values)
     if not failed:  # the product is limited to regions the rules do not spell out
         raise Problem(422, "invalid-profile", f"{product.id} is not offered in region "
@@ -237,8 +222,10 @@ def _eligible_profile(catalog, product, body: Mapping[str, Any]):
     names = ", ".join(f["field"] for f in failed)
     raise Problem(422, "invalid-profile", f"the enterprise is not eligible for {product.id}: "
                                           f"it fails {len(failed)} criteria ({names})",
-                  title="Not eligible", failed=failed,
-                  errors=field_errors({"profile": {f["field"]: [_text(f)] for f in failed}}))
+                  title="Not eligible", failed=failed, errors=[
+                      {**error, "message": f["message"]} if isinstance(f["message"], Mapping)
+                      else error for f in failed for error in field_errors(
+                          {"profile": {f["field"]: [_text(f)]}})])
 
 
 def _failed(product, values: Mapping[str, Any]) -> list[dict]:

@@ -8,10 +8,20 @@ from __future__ import annotations
 
 import copy
 import re
+from pathlib import Path
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, Flask, current_app, jsonify, render_template_string, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    jsonify,
+    render_template_string,
+    request,
+    send_from_directory,
+    url_for,
+)
 
 from matcher.vocabulary.profile import ProfileSchema
 
@@ -22,6 +32,7 @@ from .problems import PROBLEM_JSON
 from .rules_schemas import RULES_OPERATIONS, add_replay
 
 bp = Blueprint("docs", __name__)
+ASSETS = Path(__file__).resolve().parent / "static"
 PUBLIC: dict[str, list] = {"security": []}
 _PARAM = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
@@ -109,7 +120,17 @@ OPERATIONS = {
         "This API's documentation as a web page", "", "documentation",
         {"description": "HTML", "content": {"text/html": {"schema": {"type": "string"}}}},
         "500", public=True)},
+    "docs.docs_asset": {"get": _op(
+        "A script, style sheet or licence file of the documentation page", "",
+        "documentation",
+        {"description": "the file", "content": {"*/*": {"schema": {"type": "string"}}}},
+        "404 500", public=True)},
 }
+OPERATIONS["docs.docs_asset"]["get"]["parameters"] = [{
+    "in": "path", "name": "name", "required": True, "schema": {"type": "string"},
+    "description": "the file, such as swagger-ui/LICENSE"}]
+OPERATIONS["docs.docs_asset"]["get"]["responses"]["404"] = {
+    "description": "no such file", "content": {PROBLEM_JSON: {"schema": "Problem"}}}
 OPERATIONS["ops.readyz"]["get"]["responses"]["503"] = {"description": "not ready",
                                                       **_json(S.ReadinessSchema)}
 OPERATIONS.update(LEAD_OPERATIONS)  # the leads endpoints, described in lead_schemas
@@ -117,6 +138,23 @@ OPERATIONS.update(LEAD_OPERATIONS)  # the leads endpoints, described in lead_sch
 # catalog_version replay on the match endpoints: described in rules_schemas.
 OPERATIONS.update(RULES_OPERATIONS)
 add_replay(OPERATIONS)
+
+
+# The groups of the reference, in the order a portal meets them.
+TAGS = [
+    {"name": "match", "description": "Match an enterprise's profile against every product: "
+                                     "the call a portal makes first"},
+    {"name": "products", "description": "The catalog: products, their terms and rules in "
+                                        "words; one product checked in full"},
+    {"name": "leads", "description": "Apply for a product on the enterprise's behalf; the "
+                                     "bank claims, decides and disburses (docs/leads.md)"},
+    {"name": "editing", "description": "Bank staff: preview, publish and retire their "
+                                       "products; their versions and diffs "
+                                       "(docs/bank-staff.md)"},
+    {"name": "admin", "description": "Operators: the live catalog, reloads, versions"},
+    {"name": "operations", "description": "Health, readiness, metrics"},
+    {"name": "documentation", "description": "This reference"},
+]
 
 
 def openapi_path(rule: str) -> str:
@@ -132,6 +170,8 @@ def build_spec(app: Flask) -> dict:
                              "profile, get ranked, explained eligibility. Errors are RFC 9457 "
                              "problem documents (application/problem+json)."},
         security=[{"apiKey": []}])
+    for tag in TAGS:
+        spec.tag(tag)
     spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer",
                                                "description": "an API key from LOANMATCH_API_KEYS"})
     if plugin.converter is None:  # set when the spec took the plugin, just above
@@ -148,7 +188,9 @@ def build_spec(app: Flask) -> dict:
                                                    "schema": {"type": "integer"}}}
         spec.components.response(name, response)
     products = app.extensions["loanmatch"].catalog.products
-    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+    order = {name: i for i, name in enumerate(OPERATIONS)}  # within a tag, a portal's order
+    for rule in sorted(app.url_map.iter_rules(),
+                       key=lambda r: (order.get(r.endpoint, len(order)), r.rule)):
         operations = copy.deepcopy(OPERATIONS.get(rule.endpoint))
         if not operations:
             continue
@@ -214,38 +256,36 @@ def openapi():
 
 @bp.get("/docs")
 def docs_page():
-    spec = current_spec()
-    return render_template_string(_PAGE, spec=spec, prefix=request.script_root,
-                                  spec_url=url_for(".openapi"))
+    """Swagger UI over this app's spec; every asset from this app (no CDN is reachable
+    from many bank networks), addressed under the app's prefix when it is mounted."""
+    html = render_template_string(_PAGE, spec=current_spec(), spec_url=url_for(".openapi"),
+                                  asset=lambda name: url_for(".docs_asset", name=name))
+    return html, 200, {"Content-Type": "text/html; charset=utf-8",
+                       "Content-Security-Policy": _PAGE_POLICY}
 
 
+@bp.get("/docs/assets/<path:name>")
+def docs_asset(name: str):
+    """The page's script and the vendored Swagger UI (``static/swagger-ui``, Apache-2.0,
+    its LICENSE and NOTICE beside it)."""
+    return send_from_directory(ASSETS, name, max_age=86400)
+
+
+# Swagger UI sets style attributes, hence 'unsafe-inline' for styles only; "Try it out"
+# calls this same origin.
+_PAGE_POLICY = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'")
 _PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ spec.info.title }} API {{ spec.info.version }}</title>
-<style>
- body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
- code,.path{font-family:ui-monospace,monospace} .op{border:1px solid #ddd;border-radius:6px;
- margin:1rem 0;padding:.6rem 1rem} .method{font-weight:700;text-transform:uppercase;
- display:inline-block;min-width:4.5rem} table{border-collapse:collapse;margin:.4rem 0}
- td,th{border-bottom:1px solid #eee;padding:.15rem .6rem;text-align:left;vertical-align:top}
- .muted{color:#666}
-</style></head><body>
-<h1>{{ spec.info.title }} <small class="muted">{{ spec.info.version }}</small></h1>
-<p>{{ spec.info.description }}</p>
-<p>Machine-readable: <a href="{{ spec_url }}">openapi.json</a>. Send
-<code>Authorization: Bearer &lt;key&gt;</code> unless marked <em>no key</em>.</p>
-{% for path, ops in spec.paths.items() %}{% for method, op in ops.items() %}
-<div class="op" id="{{ method }}{{ path|replace('/', '-') }}">
- <div><span class="method">{{ method }}</span> <span class="path">{{ prefix }}{{ path }}</span>
- {% if op.security is defined and not op.security %}<span class="muted">(no key)</span>{% endif %}</div>
- <div><strong>{{ op.summary }}</strong></div>{% if op.description %}<div>{{ op.description }}</div>{% endif %}
- {% if op.parameters %}<table><tr><th>parameter</th><th>in</th><th>type</th><th></th></tr>
- {% for p in op.parameters %}<tr><td><code>{{ p.name }}</code>{% if p.required %}*{% endif %}</td>
- <td>{{ p['in'] }}</td><td>{{ p.schema.type }}{% if p.schema.enum %}: {{ p.schema.enum|join(' | ') }}{% endif %}</td>
- <td>{{ p.description or '' }}</td></tr>{% endfor %}</table>{% endif %}
- {% if op.requestBody %}<div>Body: <code>{{ op.requestBody.content['application/json'].schema['$ref']|default('JSON')|replace('#/components/schemas/', '') }}</code></div>{% endif %}
- <table>{% for code, r in op.responses.items() %}<tr><td>{{ code }}</td>
- <td>{{ r.description if r.description is defined else r['$ref']|replace('#/components/responses/', '') }}</td></tr>{% endfor %}</table>
-</div>{% endfor %}{% endfor %}
+<link rel="icon" type="image/png" href="{{ asset('swagger-ui/favicon-32x32.png') }}">
+<link rel="stylesheet" href="{{ asset('swagger-ui/swagger-ui.css') }}">
+</head><body>
+<noscript><p>This page needs JavaScript; the API is described in
+<a href="{{ spec_url }}">openapi.json</a>.</p></noscript>
+<div id="swagger-ui" data-spec="{{ spec_url }}"></div>
+<script src="{{ asset('swagger-ui/swagger-ui-bundle.js') }}"></script>
+<script src="{{ asset('docs.js') }}"></script>
 </body></html>
 """

@@ -3,15 +3,14 @@
 The wording is ``matcher.results.explain``'s, so a criterion reads the same in the product
 page as in a match explanation. Negations are pushed down (De Morgan), as the
 explainer does, so every line reads as a positive requirement: ``not: industry
-prefix [K, J]`` is shown as "行业不属于 K、J", not "not: 行业属于 K、J".
+prefix [K, J]`` is shown as "行业不得属于房地产业、金融业", not "not: 行业属于…".
 """
 from __future__ import annotations
 
 from typing import Any
 
-from matcher.results.explain import SOURCES_OF, CriterionOutcome, message, plain, walk
-from matcher.rulefile.condition import UNKNOWN, Criterion, Group, Node
-from matcher.vocabulary import fields as F
+from matcher.results.explain import CriterionOutcome, plain, required_text, walk
+from matcher.rulefile.condition import Criterion, Group, Node
 
 GROUP_TEXT = {
     "all": {"zh": "同时满足以下全部条件", "en": "all of the following"},
@@ -20,21 +19,12 @@ GROUP_TEXT = {
 
 
 def requirement(criterion: Criterion, negated: bool = False) -> tuple[str, Criterion, dict]:
-    """(the operator as shown, the criterion as shown, ``{zh, en}`` requirement text).
-
-    ``explain.message`` words a requirement followed by what the profile said; for a
-    rule with no profile it says "not stated", and that tail is cut off here.
-    """
+    """(the operator as shown, the criterion as shown, ``{zh, en}`` requirement text):
+    the explanations' own requirement, as a match says it before what the firm has."""
     shown: list[CriterionOutcome] = []
     walk(criterion, {}, shown, negated)
     outcome = shown[0]
-    blank = CriterionOutcome(outcome.criterion, outcome.op, UNKNOWN, None)
-    zh, en = message(blank, {})
-    needed = SOURCES_OF.get(criterion.field, (criterion.field,))
-    zh_tail = "，未提供" + "、".join(F.FIELDS[n].zh + f"({n})" for n in needed)
-    en_tail = "; not stated: " + ", ".join(needed)
-    zh = zh[: -len(zh_tail)] if zh.endswith(zh_tail) else zh
-    en = en[: -len(en_tail)] if en.endswith(en_tail) else en
+    zh, en = required_text(outcome.criterion, outcome.op)
     return outcome.op, outcome.criterion, {"zh": zh, "en": en}
 
 

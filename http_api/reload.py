@@ -1,32 +1,24 @@
 """Hot reload: a rules change is checked first, then served by fresh worker processes.
 
-durable_rules cannot free a ruleset (``docs/design.md``), so a process that swapped catalogs
-in place would grow on every edit. Under gunicorn (``preload_app``) the master owns a
-``Reloader``: its thread watches the rules folder (a scan every ``LOANMATCH_WATCH``
-seconds; reload requests at once), copies the folder aside, lints the copy (pure
-Python, in the master), runs the scenario files the change touches in a child process
-(``matcher.authoring.validation``; scenarios compile rules), and only when all pass compiles the
-copy in the master, makes it the app's catalog and sends itself SIGHUP. gunicorn then
-forks new workers — which inherit the new catalog — and stops the old ones gracefully
-(they finish their requests). A change that fails never reaches a process that serves:
-the last good catalog stays, and the findings are the "pending" errors that
-``GET /v1/admin/catalog`` shows; an edit is served within seconds of being saved
-(``docs/performance.md``).
+Under gunicorn (``preload_app``) the master owns a ``Reloader``: its thread watches the
+rules folder (a scan every ``LOANMATCH_WATCH`` seconds; reload requests at once),
+copies the folder aside, lints the copy (pure Python, in the master), runs the
+scenario files the change touches in a child process (``matcher.authoring.validation``;
+scenarios compile rules), and only when all pass puts the copy live. A change that
+fails never reaches a process that serves: the last good catalog stays, and the
+findings are the "pending" errors that ``GET /v1/admin/catalog`` shows.
+
+Going live. durable_rules never frees a ruleset (``docs/design.md``), so the master never
+compiles a second catalog: it records the version and re-executes itself in place
+(``http_api.reexec``).
+Without gunicorn (tests, an embedding portal) the process owns its ``Reloader`` and
+swaps its catalog in place under a lock: simple, and it leaks. A watching reloader also
+follows and publishes the shared catalog of several instances (``http_api.following``).
 
 Workers do not reload; they ask. Editing endpoints and ``POST /v1/admin/reload`` drop
 a request file (with who asked) under the state folder and wait for the master's
 answer in ``status.json``. The rules folder is written and scanned under one file lock
 (``rulefiles.rules_lock``), so a change made through the API is attributed to its key.
-Without gunicorn (tests, an embedding portal) the process owns its ``Reloader`` and
-swaps its catalog in place under a lock: simple, and it leaks.
-
-Memory: a catalog's rulesets are never returned, so every reload leaves the replaced
-one behind in the process that compiled it. Workers share the master's pages
-copy-on-write, so the cost is paid once, not per worker. Releasing the old catalog with
-the C-level ``delete_ruleset`` leaks more, not less, so old rulesets are kept (figures in
-``docs/performance.md``). A service that reloads many times a day
-at thousands of products should be restarted in a quiet hour; ``reloads`` in
-``/v1/admin/catalog`` counts them.
 """
 from __future__ import annotations
 
@@ -51,6 +43,9 @@ from matcher.authoring.validation import Finding, Validation, check_scenarios, l
 from matcher.authoring.versions import VersionStore, capture
 from matcher.engine.catalog import Catalog
 
+from .following import Following
+from .working_copy import Base
+
 if TYPE_CHECKING:
     from flask import Flask
 
@@ -60,6 +55,7 @@ log = logging.getLogger("loanmatch.reload")
 TICK = 0.2            # seconds between looks for reload requests
 WAIT = 20.0           # seconds an API call waits for its change to be decided
 HANDLED_KEPT = 100    # answers kept in status.json for the workers that asked
+FOLLOW = 1.0          # seconds between looks at the shared catalog when the folder is not watched
 
 
 def now() -> datetime:
@@ -72,7 +68,7 @@ def versions_folder(settings) -> Path:
     return Path(settings.versions_dir or Path(settings.data_dir) / "catalog-versions")
 
 
-class Reloader:
+class Reloader(Following):
     """Decides rule changes for one app; acts in the process that owns it, asks from others."""
 
     def __init__(self, app: "Flask", service: "ServiceState"):
@@ -95,6 +91,14 @@ class Reloader:
         self._pending: dict | None = None
         self._checked_at: datetime | None = None
         self._handled: dict[str, dict] = {}
+        self.shared = None            # http_api.shared_catalog.SharedCatalog, once connected
+        self._sharing = False         # follow and publish the shared catalog (when watching)
+        self._base = Base.load(self.state_dir)
+        self._carry: list[dict] = []  # requests to answer after a publish lost a race
+        self._unshared = False        # live here, not yet published (Redis was down)
+        self._next_live: str | None = None  # decided; the master re-executes into it
+        self._went_live = False
+        self._redis_complaint = 0.0
 
     # --- where things live ------------------------------------------------------------
     @property
@@ -163,23 +167,42 @@ class Reloader:
             log.exception("could not record the live catalog version %s", version)
 
     # --- the owner's work ---------------------------------------------------------------
-    def check(self) -> None:
-        """Look at the folder; if it changed (or someone asked), decide and maybe go live."""
+    def check(self, scan: bool = True) -> None:
+        """Look at the shared catalog and the folder; decide a change and maybe go live.
+
+        ``scan=False`` looks at the folder only if someone asked or the shared catalog
+        moved (``LOANMATCH_WATCH=off``).
+        """
         with self._lock:
+            if self._next_live is not None and self.server is not None:
+                return  # the master is about to re-execute into the decided version
+            head, reachable = self._head()
             with rules_lock(self.state_dir):
-                requests = self._take_requests()
+                requests, self._carry = self._carry + self._take_requests(), []
+                behind = head is not None and head.seq != self._base.seq
+                if behind:
+                    try:
+                        self._catch_up(head)
+                    except Exception as exc:  # noqa: BLE001 - Redis went away meanwhile
+                        self._complain("merging", exc)
+                        head, behind, reachable = None, False, False
                 seen = fingerprint(self.root) if self.root.is_dir() else ""
-                if seen == self._seen and not requests:
+                retry = self._unshared and reachable
+                if not (requests or behind or retry or (scan and seen != self._seen)):
                     return
                 tmp = Path(tempfile.mkdtemp(dir=self.state_dir, prefix="stage-"))
                 copy = stage(self.root, tmp / self.shown_root) if self.root.is_dir() else tmp
+            self._went_live = False
             try:
-                answer = self._decide(copy, requests)
+                answer = self._decide(copy, requests, head if behind else None, tmp)
             except Exception as exc:  # e.g. durable_rules refusing to compile: never served
                 log.exception("checking the rules failed")
                 answer = self._refuse([Finding(".", 1, None, f"the check failed: {exc}")])
             finally:
                 shutil.rmtree(tmp, ignore_errors=True)
+            if answer is None:  # another instance published first: merge it, then retry
+                self._carry = requests
+                return
             self._seen = seen
             self._checked_at = now()
             for request in requests:
@@ -187,7 +210,7 @@ class Reloader:
             while len(self._handled) > HANDLED_KEPT:
                 self._handled.pop(next(iter(self._handled)))
             self._write_status()
-            if answer["outcome"] == "reloaded" and self.server is not None:
+            if self._went_live and self.server is not None:
                 # The arbiter's main thread handles signals; aim at it so it wakes now.
                 signal.pthread_kill(threading.main_thread().ident, signal.SIGHUP)
 
@@ -203,10 +226,22 @@ class Reloader:
                 path.unlink()
         return found
 
-    def _decide(self, copy: Path, requests: list[dict]) -> dict:
+    def _decide(self, copy: Path, requests: list[dict], head, tmp: Path) -> dict | None:
+        """The answer to a change (None: the shared catalog moved meanwhile; try again)."""
         previous = self.service.catalog.version
         started = time.monotonic()
         contents = manifest(copy)
+        answer: dict[str, Any] = {"previous_version": previous, "at": now().isoformat()}
+        actors = sorted({r["actor"] for r in requests if r.get("actor")}) or ["watcher"]
+        base = self._base
+        if self._sharing and base.seq and contents == base.tree:
+            # Exactly a shared version: checked where it was published.
+            self._pending, self._contents = None, contents
+            if base.version == previous:
+                return {**answer, "outcome": "unchanged", "version": previous, "errors": []}
+            self._go_live(copy, lint_products(copy)[0], base.version,
+                          head.actor if head else "shared catalog", 0.0)
+            return {**answer, "outcome": "reloaded", "version": base.version, "errors": []}
         if contents:
             products, verdict = lint_products(copy)
         else:
@@ -216,19 +251,22 @@ class Reloader:
             tests = self._scenarios_to_run(copy, contents, products)
             verdict.findings = check_scenarios(copy, products, tests)
             verdict.ok = not verdict.findings
-        answer: dict[str, Any] = {"previous_version": previous, "at": now().isoformat()}
         if not verdict.ok:
+            if head is not None:  # the shared version goes live; the local edit waits
+                self._go_live_shared(head, Path(tempfile.mkdtemp(dir=tmp, prefix=".head-")))
             return self._refuse(verdict.findings)
+        if self._sharing and contents != base.tree and not self._publish(
+                copy, contents, verdict.version, ", ".join(actors)):
+            return None
         self._pending, self._contents = None, contents
         if verdict.version == previous:
             return {**answer, "outcome": "unchanged", "version": previous, "errors": []}
-        actors = sorted({r["actor"] for r in requests if r.get("actor")}) or ["watcher"]
         self._go_live(copy, products, verdict.version, ", ".join(actors),
                       time.monotonic() - started)
         return {**answer, "outcome": "reloaded", "version": verdict.version, "errors": []}
 
     def _refuse(self, findings: list[Finding]) -> dict:
-        previous = self.service.catalog.version
+        previous = self._next_live or self.service.catalog.version
         self._pending = {"detected_at": now().isoformat(),
                          "errors": [f.to_dict(self.shown_root) for f in findings]}
         log.warning("rules change rejected, still serving %s: %s", previous,
@@ -244,25 +282,36 @@ class Reloader:
 
     def _go_live(self, copy: Path, products, version: str, actor: str,
                  checked_in: float) -> None:
+        """Record ``version`` and serve it: under gunicorn by re-executing the master
+        (``reexec_master``, on the SIGHUP that ``check`` sends); else compiled here."""
         try:
             self.versions().record(copy, version, actor=actor)
         except Exception:  # the record is an audit aid: a full disk must not stop a fix
             log.exception("could not record catalog version %s", version)
+        self.reloads += 1
+        self._went_live = True
+        if self.server is not None:
+            self._next_live = version
+            log.info("catalog %s decided, by %s, checked in %.2f s; the master re-executes "
+                     "to serve it", version, actor, checked_in)
+            return
         compiling = time.monotonic()
         catalog = Catalog(products, version, str(self.root))
         self.service.catalog, self.service.loaded_at = catalog, now()
         self.app.extensions.pop("loanmatch.openapi", None)  # examples name products
-        self.reloads += 1
         log.info("catalog %s live (%d products), by %s; checked in %.2f s, compiled in %.2f s",
                  version, len(catalog), actor, checked_in, time.monotonic() - compiling)
 
+    # --- status -----------------------------------------------------------------------
     def _status_doc(self) -> dict:
         catalog = self.service.catalog
-        return {"owner_pid": self.owner_pid, "version": catalog.version,
+        return {"owner_pid": self.owner_pid, "version": self._next_live or catalog.version,
                 "products": len(catalog),
                 "loaded_at": self.service.loaded_at.isoformat(timespec="seconds"),
                 "checked_at": self._checked_at and self._checked_at.isoformat(timespec="seconds"),
                 "watching": self.interval, "reloads": self.reloads,
+                "shared": {"seq": self._base.seq, "version": self._base.version,
+                           "unpublished": self._unshared} if self._sharing else None,
                 "pending": self._pending, "handled": self._handled}
 
     def _write_status(self) -> None:
@@ -270,10 +319,43 @@ class Reloader:
         write_atomically(self._folder / "status.json",
                          json.dumps(self._status_doc(), ensure_ascii=False).encode())
 
+    def _resume(self) -> None:
+        """After a re-exec of this process: keep the answers, counts and pending errors
+        of the image before, and its view of which files passed."""
+        from .reexec import handoff
+        doc = handoff()
+        try:
+            before = json.loads((self._folder / "status.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return
+        if doc is None or before.get("owner_pid") != os.getpid():
+            return
+        self._handled = dict(before.get("handled") or {})
+        self.reloads = int(before.get("reloads") or 0)
+        self._pending = before.get("pending")
+        self._contents = dict(doc.get("contents") or self._contents)
+
+    def reexec_master(self) -> None:
+        """The arbiter's SIGHUP: re-execute the master into the decided version (or the
+        live one, when an operator sent it). Runs in the arbiter's main thread."""
+        from .reexec import reexec
+        with self._lock:  # a check under way finishes first
+            version = self._next_live or self.service.catalog.version
+            self._next_live = version
+            self._write_status()
+            reexec(self.server, self.state_dir, {
+                "version": version, "fallback": self.service.catalog.version,
+                "contents": self._contents})
+
     # --- the watcher ------------------------------------------------------------------
-    def start(self, interval: float | None) -> None:
-        """Watch in this process: scan every ``interval`` s (None: requests only)."""
+    def start(self, interval: float | None, share: bool = True) -> None:
+        """Watch in this process: scan every ``interval`` s (None: requests only), and
+        follow the shared catalog when ``share``."""
         self.owner_pid, self.interval = os.getpid(), interval
+        self._resume()
+        self._sharing = share
+        if share:
+            self._seen = ""  # compare the folder with the shared version once, now
         self._write_status()
         self._thread = threading.Thread(target=self._run, name="loanmatch-reload", daemon=True)
         self._thread.start()
@@ -285,12 +367,13 @@ class Reloader:
 
     def _run(self) -> None:
         next_scan = 0.0
+        every = self.interval or (FOLLOW if self._sharing else None)
         while not self._stop.wait(TICK):
             asked = self._requests().is_dir() and any(self._requests().iterdir())
-            if asked or (self.interval and time.monotonic() >= next_scan):
-                next_scan = time.monotonic() + (self.interval or 0)
+            if asked or self._carry or (every and time.monotonic() >= next_scan):
+                next_scan = time.monotonic() + (every or 0)
                 try:
-                    self.check()
+                    self.check(scan=bool(asked or self.interval))
                 except Exception:  # the watcher must outlive one bad look
                     log.exception("checking the rules folder failed")
 
@@ -300,21 +383,36 @@ def install(app: "Flask", service: "ServiceState") -> None:
     service.reloader = Reloader(app, service)
 
 
-def watch(app: "Flask", server=None) -> Reloader:
-    """Start watching in this process (an embedding app without gunicorn); returns the Reloader."""
+def watch(app: "Flask", server=None, share: bool = True) -> Reloader:
+    """Start watching in this process (an embedding app without gunicorn); returns the
+    Reloader. ``share`` follows and publishes the shared catalog in Redis."""
     from .state import EXTENSION
     found = app.extensions[EXTENSION].reloader
     found.server = server
     found.record_current()
-    found.start(app.extensions[EXTENSION].settings.watch)
+    found.start(app.extensions[EXTENSION].settings.watch, share)
     return found
 
 
 def start_in_master(server) -> None:
-    """gunicorn's ``when_ready``: the master watches and reloads for its workers."""
+    """gunicorn's ``when_ready``: the master watches, reloads and re-executes itself.
+
+    gunicorn reads ``./gunicorn.conf.py`` for whatever app it runs from the checkout
+    (a portal that mounts loanmatch, say): an app that is not loanmatch's own is left
+    alone, since its master holds no catalog to follow.
+    """
+    from .reexec import adopt
+    from .state import EXTENSION
     if not server.cfg.preload_app:
         server.log.warning("hot reload needs preload_app; rules are read once per worker")
         return
-    found = watch(server.app.wsgi(), server)
+    app = server.app.wsgi()
+    if EXTENSION not in getattr(app, "extensions", {}):
+        server.log.info("%s is not loanmatch's service:app: no rules watcher in the master",
+                        getattr(server.app, "app_uri", None) or "the app")
+        return
+    found = watch(app, server)
+    server.handle_hup = found.reexec_master
+    adopt(server)
     server.log.info("watching %s for rule changes (%s)", found.root,
                     f"every {found.interval:g} s" if found.interval else "on request only")

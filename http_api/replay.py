@@ -50,13 +50,14 @@ class ReplayCache:
         self._catalogs: OrderedDict[str, "Catalog"] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, version: str, store) -> "Catalog | None":
-        """The catalog of ``version``, or None when the store does not keep it."""
+    def get(self, version: str, store, elsewhere=None) -> "Catalog | None":
+        """The catalog of ``version``, or None when neither the store keeps it nor
+        ``elsewhere(version)`` (the shared catalog of several instances) has its files."""
         with self._lock:  # one compile at a time: two threads asking compile it once
             if version in self._catalogs:
                 self._catalogs.move_to_end(version)
                 return self._catalogs[version]
-            folder = store.snapshot_path(version)
+            folder = store.snapshot_path(version) or (elsewhere and elsewhere(version))
             if folder is None:
                 return None
             catalog = load_catalog(folder)
@@ -100,7 +101,7 @@ def _replay() -> None:
     if not store.directory.is_dir():
         raise _not_kept(wanted, "not recorded")
     try:
-        catalog = cache.get(wanted, store)
+        catalog = cache.get(wanted, store, _from_shared(service, store))
     except VersionError as exc:
         log.error("replay of %s failed: %s", wanted, exc)
         raise _not_kept(wanted, "recorded but its files are damaged") from None
@@ -114,6 +115,22 @@ def _replay() -> None:
                      os.getpid(), cache.compiled)
             os.kill(os.getpid(), signal.SIGTERM)
             return response
+
+
+def _from_shared(service, store):
+    """Where a version another instance served is found: the shared catalog, if followed."""
+    if not service.reloader.sharing:
+        return None
+
+    def find(version: str):
+        from .shared_catalog import SharedCatalog
+        try:
+            shared = SharedCatalog.connect(service.settings)
+            return shared.snapshot(version, store.directory / "shared-snapshots")
+        except Exception as exc:  # noqa: BLE001 - Redis down: the version is not found here
+            log.warning("replay of %s: the shared catalog did not answer (%s)", version, exc)
+            return None
+    return find
 
 
 def install(app: Flask) -> None:

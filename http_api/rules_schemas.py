@@ -80,6 +80,14 @@ class PendingSchema(_Doc):
     errors = fields.List(fields.Nested(RuleErrorSchema), required=True)
 
 
+class SharedStatusSchema(_Doc):
+    seq = fields.Integer(required=True, metadata={
+        "description": "the shared version this rules folder was last equal to (0: none yet)"})
+    version = fields.String(required=True)
+    unpublished = fields.Boolean(required=True, metadata={
+        "description": "a change live here is waiting for Redis to be published"})
+
+
 class CatalogStatusSchema(S.CatalogInfoSchema):
     live_version = fields.String(metadata={
         "description": "the version new workers serve (differs from version only while "
@@ -90,6 +98,9 @@ class CatalogStatusSchema(S.CatalogInfoSchema):
     watching = fields.Float(allow_none=True, metadata={
         "description": "seconds between looks at the rules folder; null: not watched"})
     reloads = fields.Integer()
+    shared = fields.Nested(SharedStatusSchema, allow_none=True, metadata={
+        "description": "the shared catalog (several instances) this folder follows; null "
+                       "when not followed (an app without a watching reloader)"})
 
 
 class ReloadAnswerSchema(_Doc):
@@ -116,6 +127,31 @@ class VersionSchema(_Doc):
 class VersionListSchema(_Doc):
     live = fields.String(required=True)
     versions = fields.List(fields.Nested(VersionSchema), required=True)
+
+
+class BankVersionListSchema(_Doc):
+    bank = fields.String(required=True)
+    live = fields.String(required=True)
+    versions = fields.List(fields.Nested(VersionSchema), required=True, metadata={
+        "description": "the versions that touched this bank's files (only those files)"})
+
+
+class ProductChangeSchema(_Doc):
+    product_id = fields.String(required=True)
+    file = fields.String(required=True, metadata={"description": "bank/slug"})
+    status = fields.String(required=True, validate=validate.OneOf(("added", "removed",
+                                                                   "changed")))
+    changes = fields.List(fields.String(), required=True)
+    lines = fields.List(fields.String(), required=True, metadata={
+        "description": "as loanmatch diff prints them: "
+                       "icbc/jingying-kuaidai: tax_paid_12m >= 20000 → >= 10000"})
+
+
+class BankDiffSchema(_Doc):
+    bank = fields.String(required=True)
+    from_ = fields.String(required=True, data_key="from")
+    to = fields.String(required=True)
+    products = fields.List(fields.Nested(ProductChangeSchema), required=True)
 
 
 class _Change(_Doc):
@@ -190,9 +226,11 @@ _YAML = {"required": True, "description": "the rule file (docs/rules.md) as YAML
 
 
 def _op(summary: str, description: str, tag: str, responses: dict, errors: str, *,
-        ids: bool = False, query=None, body=None) -> dict:
-    params = list(_IDS) if ids else []
-    if query is not None:
+        ids: bool = False, bank: bool = False, query=None, body=None) -> dict:
+    params = list(_IDS) if ids else list(_IDS[:1]) if bank else []
+    if isinstance(query, list):  # parameters spelled out
+        params += query
+    elif query is not None:
         params.append({"in": "query", "schema": query})
     op = {"summary": summary, "description": description, "tags": [tag],
           "parameters": params,
@@ -203,6 +241,11 @@ def _op(summary: str, description: str, tag: str, responses: dict, errors: str, 
 
 
 _KEYED = "401 403 429 500"
+_DIFF_QUERY = [
+    {"in": "query", "name": "from", "required": True, "schema": {"type": "string"},
+     "description": "the older version: sha256:… or a unique prefix", "example": "sha256:a7a5"},
+    {"in": "query", "name": "to", "required": False, "schema": {"type": "string"},
+     "description": "the newer version (default: live)"}]
 RULES_OPERATIONS = {
     "admin.catalog_info": {"get": _op(
         "The catalog this process serves, and any rules change waiting on errors (admin)",
@@ -221,13 +264,23 @@ RULES_OPERATIONS = {
         "Who made each change and which files it touched; a kept version can be replayed "
         "with POST /v1/match?catalog_version=.", "admin",
         {"200": {"description": "OK", **_json(VersionListSchema)}}, _KEYED)},
+    "editing.preview": {"post": _op(
+        "Try a draft rule file against profiles without publishing it",
+        "Each profile's answer from the draft alone, evaluated by the reference evaluator "
+        "(nothing is written or compiled). The draft is linted in the catalog's context "
+        "first (422 with path:line:column).", "editing",
+        {"200": {"description": "OK", **_json(PreviewDocumentSchema)}},
+        "400 413 415 422 " + _KEYED, ids=True, query=PreviewOptionsSchema,
+        body={"required": True, **_json(PreviewRequestSchema)})},
     "editing.publish": {"put": _op(
         "Publish a product's rule file (that bank's key, or admin)",
         "The body is the YAML file (or JSON {rule_file, scenarios} to publish its "
         "scenario file with it); its bank and id must be the address's. It is linted "
         "in the context of the whole catalog and its scenarios run before anything is "
         "written; a refused draft changes nothing (422). 201 created / 200 replaced and "
-        "live; 202 written but not live yet (see reload).", "editing",
+        "live on every instance within seconds; 202 written but not live yet (see reload). "
+        "A bank key changes its products at most every LOANMATCH_PUBLISH_INTERVAL seconds "
+        "(429 with Retry-After; a refused or unchanged draft does not count).", "editing",
         {"200": {"description": "replaced (or unchanged) and live", **_json(PublishedSchema)},
          "201": {"description": "created and live", **_json(PublishedSchema)},
          "202": {"description": "written, not live yet", **_json(PublishedSchema)}},
@@ -237,18 +290,23 @@ RULES_OPERATIONS = {
         "Its rule and scenario files move out of the rules folder to the retired area, "
         "time-stamped (nothing is lost), and the catalog reloads without it. When the "
         "catalog without it does not pass its checks (another product's scenarios name "
-        "it), the files are put back and the answer is 409.", "editing",
+        "it), the files are put back and the answer is 409. Counts against the bank's "
+        "LOANMATCH_PUBLISH_INTERVAL like a publish (429 with Retry-After).", "editing",
         {"200": {"description": "retired and out of the catalog", **_json(RetiredSchema)},
          "202": {"description": "moved, catalog not reloaded yet", **_json(RetiredSchema)}},
         "404 409 " + _KEYED, ids=True)},
-    "editing.preview": {"post": _op(
-        "Try a draft rule file against profiles without publishing it",
-        "Each profile's answer from the draft alone, evaluated by the reference evaluator "
-        "(nothing is written or compiled). The draft is linted in the catalog's context "
-        "first (422 with path:line:column).", "editing",
-        {"200": {"description": "OK", **_json(PreviewDocumentSchema)}},
-        "400 413 415 422 " + _KEYED, ids=True, query=PreviewOptionsSchema,
-        body={"required": True, **_json(PreviewRequestSchema)})},
+    "bank_versions.bank_versions": {"get": _op(
+        "The catalog versions that changed this bank's products (that bank's key, or admin)",
+        "Newest first, each with who made it and this bank's files it added, removed or "
+        "modified; another bank's key is refused.", "editing",
+        {"200": {"description": "OK", **_json(BankVersionListSchema)}},
+        "404 " + _KEYED, bank=True)},
+    "bank_versions.bank_diff": {"get": _op(
+        "What changed in this bank's products between two versions, criterion by criterion",
+        "from and to are recorded versions (sha256:… or a unique prefix; to defaults to "
+        "the live one); 404 when one is not recorded or its files were pruned.", "editing",
+        {"200": {"description": "OK", **_json(BankDiffSchema)}},
+        "404 422 " + _KEYED, bank=True, query=_DIFF_QUERY)},
 }
 
 _REPLAY = {"in": "query", "name": "catalog_version", "required": False,

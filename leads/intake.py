@@ -112,26 +112,40 @@ def _iso_datetime(value: object) -> datetime | None:
 
 def _check_consent(consent: Any, now: datetime) -> dict[str, Any]:
     """The consent the enterprise gave, which the bank will rely on to contact it."""
+    problems = consent_problems(consent, now)
+    if problems:
+        raise InvalidInput(*problems[0])
+    at = consent["at"]
+    moment = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+    return {"granted": True, "at": moment.isoformat(), "version": consent["version"]}
+
+
+def consent_problems(consent: Any, now: datetime) -> list[tuple[str, str]]:
+    """Every reason ``consent`` cannot be relied on, as (field, message); none when it can.
+
+    An API reports them all in one answer, so a portal fixes them in one round trip.
+    """
     if not isinstance(consent, Mapping):
-        raise InvalidInput("consent", "must be an object with granted, at and version")
+        return [("consent", "must be an object with granted, at and version")]
+    problems = []
     if consent.get("granted") is not True:
-        raise InvalidInput("consent.granted", "the enterprise must consent before its "
-                                              "application goes to a bank")
+        problems.append(("consent.granted", "the enterprise must consent before its "
+                                            "application goes to a bank"))
     at = consent.get("at")
     moment = at if isinstance(at, datetime) else _iso_datetime(at)
     if moment is None:
-        raise InvalidInput("consent.at", f"must be an ISO 8601 date-time; got {at!r}")
-    if moment.tzinfo is None:
-        raise InvalidInput("consent.at", "must state its time zone, e.g. +08:00")
-    if moment > now + CONSENT_CLOCK_SKEW:
-        raise InvalidInput("consent.at", f"{moment.isoformat()} is in the future")
-    if moment.date() < CONSENT_FLOOR:
-        raise InvalidInput("consent.at", f"{moment.isoformat()} is before "
-                                         f"{CONSENT_FLOOR.isoformat()}: not a real consent")
+        problems.append(("consent.at", f"must be an ISO 8601 date-time; got {at!r}"))
+    elif moment.tzinfo is None:
+        problems.append(("consent.at", "must state its time zone, e.g. +08:00"))
+    elif moment > now + CONSENT_CLOCK_SKEW:
+        problems.append(("consent.at", f"{moment.isoformat()} is in the future"))
+    elif moment.date() < CONSENT_FLOOR:
+        problems.append(("consent.at", f"{moment.isoformat()} is before "
+                                       f"{CONSENT_FLOOR.isoformat()}: not a real consent"))
     version = consent.get("version")
     if not isinstance(version, str) or not version.strip():
-        raise InvalidInput("consent.version", "must name the version of the consent text")
-    return {"granted": True, "at": moment.isoformat(), "version": version}
+        problems.append(("consent.version", "must name the version of the consent text"))
+    return problems
 
 
 def _check_contact(contact: Any) -> dict[str, str] | None:

@@ -12,10 +12,13 @@ import sys
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
+from types import SimpleNamespace
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+from .remote import bank_option, get_json, server_option
 
 err = Console(stderr=True)
 
@@ -25,7 +28,12 @@ LAZY = {
     "serve": "loanmatch_cli.serve_command:serve_command",
     "test": "loanmatch_cli.scenario_command:test",
     "diff": "loanmatch_cli.diff_command:diff",
+    "route-overflow": "loanmatch_cli.overflow_command:route_overflow",
     "report": "workbench.report_command:report",  # the enterprise report as HTML
+    "firms": "screening.commands:firms",
+    "screen": "screening.commands:screen",
+    "impact": "screening.commands:impact",
+    "sql": "screening.commands:sql",
 }
 
 
@@ -66,8 +74,8 @@ def main():
 @click.argument("directory", default=None, required=False, type=click.Path())
 def lint(directory):
     """Check every rule file under DIRECTORY (default: rules/)."""
-    from matcher.engine.catalog import rule_files
     from matcher.authoring.lint import lint as run_lint
+    from matcher.engine.catalog import rule_files
     root = Path(directory or default_rules())
     if not root.exists():
         err.print(f"[red]error:[/] {root}: no such folder "
@@ -165,15 +173,28 @@ def match(profile_file, rules, as_of, fmt, explain, lang):
 @click.option("--versions-dir", default=None, type=click.Path(),
               help="where versions are recorded "
                    "(default: $LOANMATCH_VERSIONS_DIR or var/catalog-versions)")
-def versions(versions_dir):
+@server_option
+@bank_option
+def versions(versions_dir, server, bank):
     """List the catalog versions that went live, newest last (for diff and replay)."""
-    from matcher.authoring.versions import VersionStore
-    records = VersionStore(versions_dir).list()
+    if server:
+        path = f"/v1/banks/{bank}/versions" if bank else "/v1/admin/versions"
+        try:
+            doc = get_json(server, path)
+        except click.ClickException as exc:
+            err.print(f"[red]error:[/] {exc.message}", highlight=False)
+            sys.exit(2)
+        records = [SimpleNamespace(**{"kept": True, **r}) for r in reversed(doc["versions"])]
+        where = f"on {server}" + (f" for bank {bank}" if bank else "")
+    else:
+        from matcher.authoring.versions import VersionStore
+        store = VersionStore(versions_dir)
+        records, where = store.list(), f"in {store.directory}"
     for r in records:
         changes = f"+{len(r.added)} -{len(r.removed)} ~{len(r.modified)}"
         kept = "" if r.kept else "  (snapshot pruned)"
         click.echo(f"{r.version}  {r.recorded_at}  {r.actor or '-':<16} {changes}{kept}")
-    err.print(f"{len(records)} recorded version(s)", highlight=False)
+    err.print(f"{len(records)} recorded version(s) {where}", highlight=False)
 
 
 if __name__ == "__main__":

@@ -46,8 +46,7 @@ class Change:
 
 
 def _bank_files(record: VersionRecord, bank_id: str) -> list[str]:
-    return [f for f in (*record.added, *record.modified, *record.removed)
-            if f.startswith(f"{bank_id}/")]
+    return [f for files in record.changes_of(bank_id).values() for f in files]
 
 
 def history(bank_id: str, limit: int = HISTORY_SHOWN) -> list[Change]:

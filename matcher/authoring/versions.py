@@ -51,6 +51,11 @@ class VersionRecord:
     files: Mapping[str, str] = field(default_factory=dict)  # path in rules/ → sha256 of bytes
     kept: bool = True  # False once pruned: the record stays, the snapshot is gone
 
+    def changes_of(self, bank: str) -> dict[str, list[str]]:
+        """The files of ``bank``'s folder this version added, modified and removed."""
+        return {kind: [f for f in getattr(self, kind) if f.startswith(f"{bank}/")]
+                for kind in ("added", "modified", "removed")}
+
     def to_dict(self) -> dict:
         return {"version": self.version, "recorded_at": self.recorded_at, "actor": self.actor,
                 "previous": self.previous, "added": list(self.added),

@@ -3,7 +3,8 @@ officer and an enterprise owner both read ("成立年限需满2年，当前1年7
 
 The walk follows the reference semantics of ``condition`` but keeps every
 criterion's outcome, with negations pushed down so that each line reads as a
-positive requirement ("行业不属于 K、J" rather than "not: 行业属于 K、J").
+positive requirement ("行业不得属于房地产业、金融业" rather than "not: 行业属于…").
+The sentences themselves are ``wording``'s.
 """
 from __future__ import annotations
 
@@ -13,8 +14,8 @@ from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 from ..rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node, combine
-from ..vocabulary import fields as F
-from ..vocabulary.regions import region_name
+from . import values as V
+from . import sentences as W
 
 # The operator shown when a criterion stands under ``not``.
 _SHOWN_NEGATION = {
@@ -22,14 +23,6 @@ _SHOWN_NEGATION = {
     "not_in": "in", "between": "not_between", "prefix": "not_prefix",
     "contains": "not_contains", "exists": "exists",
 }
-_OP_ZH = {"==": "为", "!=": "不为", "<": "低于", "<=": "不超过", ">": "超过", ">=": "不低于",
-          "between": "在", "not_between": "不在", "in": "属于", "not_in": "不属于",
-          "prefix": "属于", "not_prefix": "不属于", "contains": "包含", "not_contains": "不包含"}
-_OP_EN = {"==": "be", "!=": "not be", "<": "be below", "<=": "be at most", ">": "be above",
-          ">=": "be at least", "between": "be between", "not_between": "not be between",
-          "in": "be one of", "not_in": "not be one of", "prefix": "fall under",
-          "not_prefix": "not fall under", "contains": "include", "not_contains": "not include"}
-_AGE_LIKE = {"years_in_business", "months_in_business", "legal_rep_age"}
 
 # Derived fields are decided by posted ones: an incomplete answer names those.
 SOURCES_OF = {
@@ -191,75 +184,22 @@ def missing_fields(outcomes: list[CriterionOutcome]) -> list[str]:
     return list(names)
 
 
-# --- words ---------------------------------------------------------------------
-
-def _months_text(months: int, zh: bool) -> str:
-    years, rest = divmod(int(months), 12)
-    if zh:
-        return (f"{years}年" if years else "") + (f"{rest}个月" if rest or not years else "")
-    parts = [f"{years} year{'s' if years != 1 else ''}"] if years else []
-    if rest or not years:
-        parts.append(f"{rest} month{'s' if rest != 1 else ''}")
-    return " ".join(parts)
-
-
-def format_value(fld: F.Field, value: Any, zh: bool) -> str:
-    if value is None:
-        return "未提供" if zh else "not stated"
-    if isinstance(value, (tuple, list)):
-        sep = "、" if zh else ", "
-        return sep.join(format_value(fld, v, zh) for v in value)
-    if isinstance(value, bool):
-        return ("是" if value else "否") if zh else ("yes" if value else "no")
-    if fld.kind == F.MONEY:
-        amount = Decimal(str(value))
-        if zh:
-            if abs(amount) >= 10000:
-                return f"{(amount / 10000).normalize():f}万元"
-            return f"{amount.normalize():f}元"
-        return f"CNY {amount:,.0f}" if amount == amount.to_integral_value() else f"CNY {amount:,}"
-    if fld.kind == F.RATIO:
-        pct = (Decimal(str(value)) * 100).normalize()
-        return f"{pct:f}%"
-    if fld.name == "months_in_business":
-        return _months_text(value, zh)
-    if fld.kind == F.ENUM and isinstance(value, str):
-        return F.CHOICE_ZH.get(value, value) if zh else value.replace("_", " ")
-    if fld.kind == F.CODE and zh:
-        regional = "region" in fld.name or fld.name.endswith(("province_code", "city_code"))
-        name = region_name(value) if regional else None
-        return f"{name}({value})" if name else value
-    unit = fld.unit_zh if zh else fld.unit_en
-    text = format(value.normalize(), "f") if isinstance(value, Decimal) else str(value)
-    return f"{text}{unit}" if zh else (f"{text} {unit}" if unit else text)
-
+# --- words: the sentences themselves are ``wording``'s table ---------------------------
 
 @lru_cache(maxsize=65536)
-def requirement(name: str, op: str, shown: str, value: Any, label: tuple) -> tuple[str, str]:
-    """What a criterion asks for, in zh and en; the same for every profile, so cached."""
-    fld = F.FIELDS[name]
-    if op == "exists":
-        want = bool(value)
-        zh = f"需提供{fld.zh}" if want else f"不应有{fld.zh}"
-        en = f"{fld.en} must be stated" if want else f"{fld.en} must not be stated"
-    else:
-        verb_zh = "满" if (shown == ">=" and name in _AGE_LIKE) else _OP_ZH[shown]
-        bound_zh, bound_en = format_value(fld, value, True), format_value(fld, value, False)
-        if shown in ("between", "not_between"):
-            low_zh, high_zh = (format_value(fld, v, True) for v in value)
-            low_en, high_en = (format_value(fld, v, False) for v in value)
-            bound_zh, bound_en = f"{low_zh}至{high_zh}之间", f"{low_en} and {high_en}"
-        zh, en = f"{fld.zh}需{verb_zh}{bound_zh}", f"{fld.en} must {_OP_EN[shown]} {bound_en}"
+def requirement(name: str, shown: str, value: Any, label: tuple) -> tuple[str, str]:
+    """What a criterion asks for, in zh and en (a bank's own label wins); the same for
+    every profile, so cached."""
     labels = dict(label)
+    zh, en = W.requirement(name, shown, value)
     return labels.get("zh", zh), labels.get("en", en)
 
 
 @lru_cache(maxsize=65536)
-def _cached_actual(name: str, value: Any, months: Any, zh: bool) -> str:
-    fld = F.FIELDS[name]
+def _cached_actual(name: str, value: Any, months: Any, lang: str, rule: Any = None) -> str:
     if name == "years_in_business" and months is not None:
-        return _months_text(months, zh)
-    return format_value(fld, value, zh)
+        return V.months_text(months, lang)
+    return V.value_text(name, value, lang, actual=True, rule=rule)
 
 
 def _texts(c: Criterion, shown: str) -> tuple[str, str, str, str]:
@@ -272,12 +212,16 @@ def _texts(c: Criterion, shown: str) -> tuple[str, str, str, str]:
     found = texts.get(shown)
     if found is None:
         label = tuple(sorted(c.label.items())) if c.label else ()
-        zh_req, en_req = requirement(c.field, c.op, shown, c.value, label)
-        needed = SOURCES_OF.get(c.field, (c.field,))
-        zh_names = "、".join(F.FIELDS[n].zh + f"({n})" for n in needed)
-        found = texts[shown] = (zh_req, en_req, f"{zh_req}，未提供{zh_names}",
-                                f"{en_req}; not stated: {', '.join(needed)}")
+        required = requirement(c.field, shown, c.value, label)
+        unknown = W.undecided(c.field, shown, c.value, required,
+                              SOURCES_OF.get(c.field, (c.field,)), bool(label))
+        found = texts[shown] = (*required, *unknown)
     return found
+
+
+def required_text(c: Criterion, shown: str) -> tuple[str, str]:
+    """What a criterion (as shown) asks for, standing alone, in zh and en."""
+    return _texts(c, shown)[:2]
 
 
 def message(o: CriterionOutcome, values: Mapping[str, Any]) -> tuple[str, str]:
@@ -288,11 +232,24 @@ def message(o: CriterionOutcome, values: Mapping[str, Any]) -> tuple[str, str]:
     actual = o.actual
     months = values.get("months_in_business") if c.field == "years_in_business" else None
     if isinstance(actual, list):
-        fld = F.FIELDS[c.field]
-        actual_zh, actual_en = format_value(fld, actual, True), format_value(fld, actual, False)
+        actual = tuple(actual)
+    return _said(c.field, o.op, c.value, bool(c.label), zh_req, en_req, o.outcome == PASS,
+                 actual, months)
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _said(name: str, op: str, value: Any, labelled: bool, zh_req: str, en_req: str,
+          passed: bool, actual: Any, months: Any) -> tuple[str, str]:
+    """A passed or failed criterion's sentence: the same for every firm with the same
+    value, so cached."""
+    if isinstance(actual, tuple):
+        actual_zh = V.value_text(name, actual, "zh", actual=True)
+        actual_en = V.value_text(name, actual, "en", actual=True)
     else:
-        actual_zh = _cached_actual(c.field, actual, months, True)
-        actual_en = _cached_actual(c.field, actual, months, False)
-    if o.outcome == PASS:
-        return f"{zh_req}，当前{actual_zh}，符合", f"{en_req}; it is {actual_en}: met"
-    return f"{zh_req}，当前{actual_zh}", f"{en_req}; it is {actual_en}"
+        actual_zh = _cached_actual(name, actual, months, "zh", value)
+        actual_en = _cached_actual(name, actual, months, "en", value)
+    if passed:
+        if labelled:
+            return W.labelled_met((zh_req, en_req), name, op, value, actual_zh, actual_en)
+        return W.met(name, op, value, actual, actual_zh, actual_en)
+    return W.unmet(name, op, value, (zh_req, en_req), actual, actual_zh, actual_en, labelled)

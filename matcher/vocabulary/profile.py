@@ -251,6 +251,31 @@ _SPECIAL_CHECKS = {
 }
 
 
+# How a value of each kind is written, where the field table gives no unit.
+_KIND_UNITS = {F.RATIO: ("小数，0.8 即 80%", "decimal fraction, 0.8 = 80%"),
+               F.DATE: ("YYYY-MM-DD", "YYYY-MM-DD"), F.BOOLEAN: ("true / false", "true / false")}
+
+
+def field_documentation(fld: F.Field) -> dict:
+    """The field's Chinese name, unit and example, for ``/openapi.json`` (its readers are
+    portal developers filling a profile in from Chinese registration and tax records)."""
+    unit_zh, unit_en = (fld.unit_zh, fld.unit_en) if fld.unit_zh else _KIND_UNITS.get(
+        fld.kind, ("", ""))
+    description = f"{fld.zh}" + (f"（{unit_zh}）" if unit_zh else "") + f" — {fld.en}" + (
+        f", {unit_en}" if unit_en else "")
+    if fld.choices:
+        description += ". " + ", ".join(f"{c} {F.CHOICE_ZH[c]}" if c in F.CHOICE_ZH else c
+                                        for c in fld.choices)
+    if fld.note:
+        description += f" ({fld.note})"
+    doc: dict = {"title": fld.zh, "description": description}
+    if fld.unit_zh:
+        doc["x-unit"] = {"zh": fld.unit_zh, "en": fld.unit_en}
+    if fld.example is not None:
+        doc["example"] = float(fld.example) if isinstance(fld.example, Decimal) else fld.example
+    return doc
+
+
 def _schema_field(fld: F.Field) -> mf.Field:
     """The marshmallow field for one row of the vocabulary."""
     validators: list = []
@@ -267,9 +292,7 @@ def _schema_field(fld: F.Field) -> mf.Field:
         validators.append(_SPECIAL_CHECKS[fld.name])
     elif fld.kind == F.CODE:
         raise LookupError(f"no shape is known for the code field {fld.name!r}")
-    unit = f", {fld.unit_en}" if fld.unit_en else ""
-    options = {"validate": validators,
-               "metadata": {"description": f"{fld.zh} — {fld.en}{unit}"}}
+    options = {"validate": validators, "metadata": field_documentation(fld)}
     kinds = {F.LIST: BankIds, F.MONEY: Money, F.RATIO: Ratio, F.INTEGER: WholeNumber,
              F.BOOLEAN: StrictBoolean, F.DATE: IsoDate,
              F.ENUM: Text, F.STRING: Text, F.CODE: Text}

@@ -148,6 +148,67 @@ PROVINCES = {code: r.name for code, r in REGIONS_BY_CODE.items() if r.level == P
 CITIES = {code: r.name for code, r in REGIONS_BY_CODE.items() if r.level == CITY}
 
 
+# Named in explanations only, never read in running text: a district's name recurs across
+# cities (朝阳区, 鼓楼区, 城关区), and these cities' names are everyday words (大同, 海东).
+# The districts are those of the sample profiles, the scenarios and the synthetic catalog.
+_NAMED_ONLY = """
+140200 大同市|150200 包头市|220200 吉林市|230200 齐齐哈尔市|360700 赣州市|450200 柳州市
+460200 三亚市|520300 遵义市|540200 日喀则市|620500 天水市|630200 海东市|640200 石嘴山市
+650200 克拉玛依市
+110101 东城区|110102 西城区|110105 朝阳区|110106 丰台区|110108 海淀区
+120101 和平区|120104 南开区|120116 滨海新区
+130102 长安区|130104 桥西区|130105 新华区|130108 裕华区|130202 路南区|130203 路北区
+130207 丰南区|130281 遵化市|130303 山海关区|130402 邯山区|130602 竞秀区|130606 莲池区
+131002 安次区|131003 广阳区|140105 小店区|140106 迎泽区|140213 平城区|150102 新城区
+150105 赛罕区|150203 昆都仑区|210102 和平区|210103 沈河区|210106 铁西区|210202 中山区
+210203 西岗区|210204 沙河口区|220102 南关区|220104 朝阳区|220202 昌邑区|230102 道里区
+230103 南岗区|230202 龙沙区|320102 玄武区|320106 鼓楼区|320113 栖霞区|320115 江宁区
+320213 梁溪区|320214 新吴区|320411 新北区|320505 虎丘区|320506 吴中区|321002 广陵区
+330102 上城区|330106 西湖区|330108 滨江区|330203 海曙区|330212 鄞州区|330302 鹿城区
+330782 义乌市|331004 路桥区|340102 瑶海区|340104 蜀山区|340202 镜湖区|350102 鼓楼区
+350104 仓山区|350203 思明区|350206 湖里区|350502 鲤城区|350582 晋江市|360102 东湖区
+360111 青山湖区|360702 章贡区|370102 历下区|370103 市中区|370202 市南区|370211 黄岛区
+370212 崂山区|370602 芝罘区|370702 潍城区|370783 寿光市|410102 中原区|410105 金水区
+410302 老城区|410305 涧西区|410311 洛龙区|420102 江岸区|420106 武昌区|420111 洪山区
+420502 西陵区|420602 襄城区|430102 芙蓉区|430104 岳麓区|430202 荷塘区|430211 天元区
+430602 岳阳楼区|440103 荔湾区|440104 越秀区|440106 天河区|440303 罗湖区|440304 福田区
+440305 南山区|440604 禅城区|440606 顺德区|450102 兴宁区|450103 青秀区|450202 城中区
+460105 秀英区|460106 龙华区|460202 海棠区|500101 万州区|500103 渝中区|500106 沙坪坝区
+500107 九龙坡区|500112 渝北区|510104 锦江区|510105 青羊区|510107 武侯区|510116 双流区
+510117 郫都区|510703 涪城区|511302 顺庆区|520102 南明区|520103 云岩区|520302 红花岗区
+530102 五华区|530103 盘龙区|530111 官渡区|530112 西山区|530302 麒麟区|540102 城关区
+540202 桑珠孜区|610102 新城区|610113 雁塔区|610302 渭滨区|620102 城关区|620103 七里河区
+620502 秦州区|630102 城东区|630104 城西区|630202 乐都区|640104 兴庆区|640105 西夏区
+640202 大武口区|650102 天山区|650103 沙依巴克区|650203 克拉玛依区
+"""
+_NAMES = {code: name for code, name, _ in _rows(_NAMED_ONLY)}
+_NAMES.update({code: r.name for code, r in REGIONS_BY_CODE.items()})
+
+
+def place_name(code: str) -> tuple[str, bool] | None:
+    """A region code as people write the place — 河北省, 唐山市, 唐山市路北区, 上海市浦东新区 —
+    and whether that names the code exactly (False: only its city or province is known);
+    None for a code of no known province."""
+    if not isinstance(code, str) or not code.isdigit() or len(code) not in (2, 4, 6):
+        return None
+    code = code.ljust(6, "0")
+    province = _NAMES.get(code[:2] + "0000")
+    if province is None:
+        return None
+    if code.endswith("0000"):
+        return province, True
+    city = _NAMES.get(code[:4] + "00")
+    if city is None and code[2:4] == "01" and province.endswith("市"):
+        city = province  # a municipality's own "city" (3101: 上海市辖区) is the municipality
+    if code.endswith("00"):
+        return (city, True) if city else (province, False)
+    district = _NAMES.get(code)
+    town = city or province  # a municipality's districts sit under the province itself
+    if district is None:
+        return town, False
+    return (district if district == town else town + district), True
+
+
 def region_name(code: str) -> str | None:
     """The name of a 2-, 4- or 6-digit region code, when it is a province or a known city;
     a district is named by its city."""

@@ -281,7 +281,8 @@ def test_product_detail_shows_rules_in_words(client):
     assert rules["kind"] == "all" and len(rules["children"]) == 3
     negated = rules["children"][2]
     assert (negated["field"], negated["op"], negated["value"]) == ("dishonest_debtor", "!=", True)
-    assert set(negated["text"]) == {"zh", "en"} and "未提供" not in negated["text"]["zh"]
+    assert negated["text"] == {"zh": "未被列入失信被执行人名单",
+                               "en": "must not be listed as a dishonest judgment debtor"}
     english = client.get("/v1/products/quanguo-keji?lang=en").get_json()["eligibility"]
     assert english["children"][2]["kind"] == "any"
     assert english["children"][3]["text"] == "owner aged 18-65"

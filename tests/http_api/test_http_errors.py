@@ -315,7 +315,8 @@ def test_works_mounted_under_a_prefix(rules):
     assert page["next"] is None and page["products"][0]["id"] == "shuidai"
     spec = client.get("/loans/openapi.json").get_json()
     assert spec["servers"] == [{"url": "/loans"}]
-    assert "/loans/v1/match" in client.get("/loans/docs").get_data(as_text=True)
+    docs = client.get("/loans/docs").get_data(as_text=True)  # its assets and spec under /loans
+    assert 'data-spec="/loans/openapi.json"' in docs and "/loans/docs/assets/" in docs
     missing = client.get("/loans/v1/nope", headers=bearer(PORTAL)).get_json()
     assert missing["instance"] == "/loans/v1/nope"
     assert client.get("/v1/match").status_code == 200  # the portal's, not ours: not mounted
