@@ -13,44 +13,13 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Mapping, Sequence
 
+import numpy as np
+
 from ..rulefile.condition import Criterion, top_level
 from ..rulefile.product import Product
 from ..vocabulary.fields import BOOLEAN, ENUM, FIELDS
 
-_REGION_FIELDS = ("province_code", "city_code", "region_code")
-
-
-def region_prefixes(product: Product) -> frozenset[str] | None:
-    """The region-code prefixes a product is limited to; None for a national product.
-
-    Several region criteria at the top level must all hold, so the product is
-    limited to the tightest of them; keeping one criterion's set is enough for
-    a safe pre-filter (it may keep a product the rules then reject, never the
-    reverse).
-    """
-    best: frozenset[str] | None = None
-    for node in top_level(product.eligibility):
-        if not isinstance(node, Criterion) or node.field not in _REGION_FIELDS:
-            continue
-        if node.op == "==":
-            codes = [node.value]
-        elif node.op in ("in", "prefix"):
-            codes = list(node.value)
-        else:
-            continue
-        prefixes = frozenset(_significant(code) for code in codes)
-        if best is None or len(prefixes) < len(best):
-            best = prefixes
-    return best
-
-
-def _significant(code: str) -> str:
-    """'510000' → '51', '130200' → '1302', '130203' → '130203'."""
-    if len(code) == 6 and code.endswith("0000"):
-        return code[:2]
-    if len(code) == 6 and code.endswith("00"):
-        return code[:4]
-    return code
+_KEPT = 8192  # region codes whose candidates are kept (any six digits may be posted)
 
 
 class RegionIndex:
@@ -58,13 +27,25 @@ class RegionIndex:
         self.national: list[int] = []
         self.by_prefix: dict[str, list[int]] = defaultdict(list)
         for index, product in enumerate(products):
-            prefixes = region_prefixes(product)
+            prefixes = product.region_prefixes
             if prefixes is None:
                 self.national.append(index)
             else:
                 for prefix in prefixes:
                     self.by_prefix[prefix].append(index)
         self.size = len(products)
+        self._arrays: dict[str | None, np.ndarray] = {}
+
+    def candidate_array(self, values: Mapping[str, Any]) -> np.ndarray:
+        """``candidates`` as an array, kept per region code (a few thousand exist); read-only."""
+        region = values.get("region_code")
+        found = self._arrays.get(region)
+        if found is None:
+            found = np.array(self.candidates(values), dtype=np.int64)
+            found.flags.writeable = False
+            if len(self._arrays) < _KEPT:
+                self._arrays[region] = found
+        return found
 
     def candidates(self, values: Mapping[str, Any]) -> list[int]:
         """Indexes of the products this profile could match, ascending."""
@@ -81,7 +62,7 @@ class RegionIndex:
         """Products of one region side by side, and within a region those asking the same
         categorical things (tax grade, size class, …) side by side, so that a profile that
         rules out a region or a requirement skips whole rulesets."""
-        prefixes = region_prefixes(product)
+        prefixes = product.region_prefixes
         region = ("",) if prefixes is None else tuple(sorted(prefixes))
         return region, _categorical_signature(product)
 
