@@ -6,6 +6,7 @@ holds the same versioned snapshot whichever way it came in. The service's firm b
 the newest import whose snapshot is on disk; every worker and instance that shares the
 data folder sees the same one.
 """
+
 from __future__ import annotations
 
 import os
@@ -89,23 +90,40 @@ def _suffix() -> str:
     asked = request.args.get("format")
     if asked is not None:
         if asked not in FORMATS:
-            raise Problem(422, "invalid-options", "format: use parquet, csv or jsonl",
-                          errors=[{"location": "query", "pointer": "", "field": "format",
-                                   "detail": "use parquet, csv or jsonl"}])
+            raise Problem(
+                422,
+                "invalid-options",
+                "format: use parquet, csv or jsonl",
+                errors=[
+                    {
+                        "location": "query",
+                        "pointer": "",
+                        "field": "format",
+                        "detail": "use parquet, csv or jsonl",
+                    }
+                ],
+            )
         return FORMATS[asked]
     if request.mimetype not in MEDIA:
-        raise Problem(415, "unsupported-media-type",
-                      "send the firm base as 'Content-Type: application/vnd.apache.parquet', "
-                      "'text/csv' or 'application/jsonl' (or say ?format=parquet|csv|jsonl); "
-                      f"got {request.mimetype or 'no Content-Type'}")
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            "send the firm base as 'Content-Type: application/vnd.apache.parquet', "
+            "'text/csv' or 'application/jsonl' (or say ?format=parquet|csv|jsonl); "
+            f"got {request.mimetype or 'no Content-Type'}",
+        )
     return MEDIA[request.mimetype]
 
 
 def _save_body(directory: Path, suffix: str) -> Path:
     """The body streamed to a file in ``directory``; 413 past the upload limit."""
     limit = state().settings.max_firm_upload
-    too_large = Problem(413, "body-too-large", f"the firm base is over the limit of {limit} "
-                                               f"bytes (LOANMATCH_MAX_FIRM_UPLOAD)", limit=limit)
+    too_large = Problem(
+        413,
+        "body-too-large",
+        f"the firm base is over the limit of {limit} bytes (LOANMATCH_MAX_FIRM_UPLOAD)",
+        limit=limit,
+    )
     if request.content_length is not None and request.content_length > limit:
         raise too_large
     request.max_content_length = limit
@@ -137,22 +155,33 @@ def upload():
             base = read_firms(path)
         except (FirmBaseError, pa.ArrowException, UnicodeDecodeError) as exc:
             message = str(exc).replace(str(path), "body")
-            raise Problem(422, "invalid-request", f"the firm base cannot be read: {message}")\
-                from None
+            raise Problem(
+                422, "invalid-request", f"the firm base cannot be read: {message}"
+            ) from None
     bad = [p.to_dict() for p in base.problems]
     if not len(base):
-        raise Problem(422, "invalid-request", f"no valid firm in {base.rows_read} rows; fix "
-                                              f"the bad rows and upload again",
-                      bad_rows=bad[:SHOWN_BAD_ROWS], bad_rows_total=len(bad))
+        raise Problem(
+            422,
+            "invalid-request",
+            f"no valid firm in {base.rows_read} rows; fix the bad rows and upload again",
+            bad_rows=bad[:SHOWN_BAD_ROWS],
+            bad_rows_total=len(bad),
+        )
     saved = store.save(base, f"POST /v1/admin/firms ({suffix[1:]})")
-    return jsonify(firm_base_version=saved.version, firms=saved.firms,
-                   rows_read=base.rows_read, rejected_rows=saved.rejected,
-                   bad_rows=bad[:SHOWN_BAD_ROWS], bad_rows_total=len(bad)), 201
+    return jsonify(
+        firm_base_version=saved.version,
+        firms=saved.firms,
+        rows_read=base.rows_read,
+        rejected_rows=saved.rejected,
+        bad_rows=bad[:SHOWN_BAD_ROWS],
+        bad_rows_total=len(bad),
+    ), 201
 
 
 @bp.get("/v1/admin/firms")
 def imports():
     """Every import, newest first, and the version the service screens against."""
     current = current_firm_base()
-    return jsonify(current=current[0] if current else None,
-                   imports=list(reversed(firm_store().imports())))
+    return jsonify(
+        current=current[0] if current else None, imports=list(reversed(firm_store().imports()))
+    )

@@ -10,6 +10,7 @@ firm its invitations; when the firm applies with ``invitation_id`` the applicati
 an ordinary lead (``POST /v1/leads``: same intake, dedup and routing), and the bank sees
 the invitation ``applied`` with the lead's id. One invitation per bank, product and firm.
 """
+
 from __future__ import annotations
 
 import time
@@ -18,7 +19,7 @@ from typing import Any
 
 import redis
 from flask import Blueprint, jsonify
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import ValidationError
 
 from leads import LeadError
 
@@ -26,26 +27,25 @@ from .auth import authenticate, protect
 from .inputs import read_json
 from .problems import Problem, field_errors
 from .screening_jobs import DONE, now_text
+from .screening_schemas import INVITE_MAX, InvitationRequestSchema
 from .screenings import _unavailable, jobs, own_screening
 from .state import state
 
 bp = Blueprint("invitations", __name__)
 protect(bp)
-INVITE_MAX = 1000
 SENT, APPLIED = "sent", "applied"
-BANK_FIELDS = ("id", "screening", "product_id", "firm", "message", "status", "lead_id",
-               "created_at", "applied_at")
+BANK_FIELDS = (
+    "id",
+    "screening",
+    "product_id",
+    "firm",
+    "message",
+    "status",
+    "lead_id",
+    "created_at",
+    "applied_at",
+)
 FIRM_FIELDS = ("id", "bank", "product_id", "message", "status", "lead_id", "created_at")
-
-
-class InvitationRequestSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    firms = fields.List(fields.String(validate=validate.Length(min=1, max=64)), required=True,
-                        validate=validate.Length(min=1, max=INVITE_MAX))
-    product_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
-    message = fields.String(required=True, validate=validate.Length(min=1, max=500))
 
 
 _request = InvitationRequestSchema()
@@ -60,8 +60,9 @@ class Invitations:
     def key(self, invitation_id: str) -> str:
         return f"{self.prefix}invitation:{invitation_id}"
 
-    def create(self, bank: str, screening: str, product_id: str, firm: str, firm_id: str,
-               message: str) -> tuple[dict, bool]:
+    def create(
+        self, bank: str, screening: str, product_id: str, firm: str, firm_id: str, message: str
+    ) -> tuple[dict, bool]:
         """The invitation, and whether it is new (else the one sent before)."""
         invitation_id = uuid.uuid4().hex
         once = f"{self.prefix}invited:{bank}:{product_id}:{firm_id}"
@@ -70,9 +71,17 @@ class Invitations:
             if earlier is not None:
                 return earlier, False
             self.client.set(once, invitation_id)
-        record = {"id": invitation_id, "bank": bank, "screening": screening,
-                  "product_id": product_id, "firm": firm, "firm_id": firm_id,
-                  "message": message, "status": SENT, "created_at": now_text()}
+        record = {
+            "id": invitation_id,
+            "bank": bank,
+            "screening": screening,
+            "product_id": product_id,
+            "firm": firm,
+            "firm_id": firm_id,
+            "message": message,
+            "status": SENT,
+            "created_at": now_text(),
+        }
         pipe = self.client.pipeline()
         pipe.hset(self.key(invitation_id), mapping=record)
         pipe.zadd(f"{self.prefix}screening:{screening}:invitations", {invitation_id: time.time()})
@@ -98,8 +107,9 @@ class Invitations:
     def applied(self, invitation_id: str, lead_id: str) -> None:
         """The firm applied: the first lead made from the invitation is the one shown."""
         if self.client.hsetnx(self.key(invitation_id), "lead_id", lead_id):
-            self.client.hset(self.key(invitation_id),
-                             mapping={"status": APPLIED, "applied_at": now_text()})
+            self.client.hset(
+                self.key(invitation_id), mapping={"status": APPLIED, "applied_at": now_text()}
+            )
 
 
 def invitations() -> Invitations:
@@ -120,29 +130,43 @@ def invite(bank_id: str, screening_id: str):
     try:
         body = _request.load(document)
     except ValidationError as exc:
-        raise Problem(422, "invalid-request", "the invitation cannot be read; see errors",
-                      errors=field_errors(exc.normalized_messages())) from None
+        raise Problem(
+            422,
+            "invalid-request",
+            "the invitation cannot be read; see errors",
+            errors=field_errors(exc.normalized_messages()),
+        ) from None
     if job["status"] != DONE:
-        raise Problem(409, "conflict", f"the screening is {job['status']}; invite when it "
-                                       f"is done")
+        raise Problem(409, "conflict", f"the screening is {job['status']}; invite when it is done")
     if body["product_id"] not in job["products"]:
-        raise Problem(422, "invalid-request", f"product_id: '{body['product_id']}' was not "
-                                              f"screened by this screening")
+        raise Problem(
+            422,
+            "invalid-request",
+            f"product_id: '{body['product_id']}' was not screened by this screening",
+        )
     wanted = list(dict.fromkeys(body["firms"]))
     listed = jobs().firm_ids(screening_id, wanted)
-    unknown = {i: ["not a firm this screening listed for this product"]
-               for i, firm in enumerate(body["firms"])
-               if listed.get(firm, ("", ""))[1] != body["product_id"]}
+    unknown = {
+        i: ["not a firm this screening listed for this product"]
+        for i, firm in enumerate(body["firms"])
+        if listed.get(firm, ("", ""))[1] != body["product_id"]
+    }
     if unknown:
-        raise Problem(422, "invalid-request", f"{len(unknown)} firm(s) were not listed by "
-                                              f"this screening for {body['product_id']}; "
-                                              f"nothing was sent",
-                      errors=field_errors({"firms": unknown}))
+        raise Problem(
+            422,
+            "invalid-request",
+            f"{len(unknown)} firm(s) were not listed by "
+            f"this screening for {body['product_id']}; "
+            f"nothing was sent",
+            errors=field_errors({"firms": unknown}),
+        )
     store = invitations()
-    sent, earlier = [], []
+    sent: list[dict] = []
+    earlier: list[dict] = []
     for firm in wanted:
-        record, new = store.create(bank_id, screening_id, body["product_id"], firm,
-                                   listed[firm][0], body["message"])
+        record, new = store.create(
+            bank_id, screening_id, body["product_id"], firm, listed[firm][0], body["message"]
+        )
         (sent if new else earlier).append(shown(record, BANK_FIELDS))
     return jsonify(screening=screening_id, invitations=sent, already_invited=earlier), 201
 
@@ -176,12 +200,20 @@ def check_invitation(invitation_id: str, product_id: str) -> dict:
     """The invitation a lead application names; 422 if none or for another product."""
     record = invitations().get(invitation_id)
     if record is None:
-        raise Problem(422, "invalid-request", "invitation_id: no such invitation",
-                      errors=field_errors({"invitation_id": ["no such invitation"]}))
+        raise Problem(
+            422,
+            "invalid-request",
+            "invitation_id: no such invitation",
+            errors=field_errors({"invitation_id": ["no such invitation"]}),
+        )
     if record["product_id"] != product_id:
         message = f"the invitation is for {record['product_id']}, not {product_id}"
-        raise Problem(422, "invalid-request", f"invitation_id: {message}",
-                      errors=field_errors({"invitation_id": [message]}))
+        raise Problem(
+            422,
+            "invalid-request",
+            f"invitation_id: {message}",
+            errors=field_errors({"invitation_id": [message]}),
+        )
     return record
 
 

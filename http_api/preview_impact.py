@@ -5,6 +5,7 @@ the live product are screened over the service's firm base (``screening.impact``
 the bank sees the counts with each segment cell under 5 firms suppressed. The base is
 read once per worker and kept until a newer import replaces it.
 """
+
 from __future__ import annotations
 
 import threading
@@ -46,10 +47,20 @@ def draft_impact(live: Product | None, draft: Product, as_of: date | None) -> di
         return None
     when = as_of or date.today()
     changes = changed_products([live] if live is not None else [], [draft])
-    doc: dict[str, Any] = {"firm_base_version": base.version, "as_of": when.isoformat(),
-                           "change": "unchanged", "gained": 0, "lost": 0, "segments": {}}
+    doc: dict[str, Any] = {
+        "firm_base_version": base.version,
+        "as_of": when.isoformat(),
+        "change": "unchanged",
+        "gained": 0,
+        "lost": 0,
+        "segments": {},
+    }
     if changes:
         found = impact(base, changes, when)[0].to_dict()
-        doc.update(change=found["change"], gained=found["gained"], lost=found["lost"],
-                   segments=suppress_segments(found["segments"]))
+        doc.update(
+            change=found["change"],
+            gained=found["gained"],
+            lost=found["lost"],
+            segments=suppress_segments(found["segments"]),
+        )
     return doc

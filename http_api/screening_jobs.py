@@ -10,6 +10,7 @@ invitations need sits beside them and is never served.
 
 A job whose worker died stops beating; after ``STALE_AFTER`` seconds it shows as failed.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,9 +67,15 @@ class ScreeningJobs:
 
     def create(self, bank: str, fields: dict[str, Any]) -> str:
         job_id = uuid.uuid4().hex
-        record = {"id": job_id, "bank": bank, "status": QUEUED, "progress": 0,
-                  "created_at": now_text(), "beat": time.time(),
-                  **{k: json.dumps(v, ensure_ascii=False) for k, v in fields.items()}}
+        record = {
+            "id": job_id,
+            "bank": bank,
+            "status": QUEUED,
+            "progress": 0,
+            "created_at": now_text(),
+            "beat": time.time(),
+            **{k: json.dumps(v, ensure_ascii=False) for k, v in fields.items()},
+        }
         pipe = self.client.pipeline()
         pipe.hset(self.key(job_id), mapping=record)
         pipe.zadd(self.bank_key(bank), {job_id: time.time()})
@@ -84,17 +91,28 @@ class ScreeningJobs:
             return None
         return self._view(raw)
 
-    def list(self, bank: str, count: int = 50) -> list[dict[str, Any]]:
+    def recent(self, bank: str, count: int = 50) -> list[dict[str, Any]]:
         ids = self.client.zrevrange(self.bank_key(bank), 0, count - 1)
         found = [self.get(i, bank) for i in ids]
         return [j for j in found if j is not None]
 
     def _view(self, raw: dict[str, str]) -> dict[str, Any]:
-        job: dict[str, Any] = {"id": raw["id"], "bank": raw["bank"], "status": raw["status"],
-                               "progress": int(raw.get("progress", 0)),
-                               "created_at": raw["created_at"]}
-        for name in ("products", "draft", "firm_base_version", "catalog_version", "as_of",
-                     "firms_listed", "error"):
+        job: dict[str, Any] = {
+            "id": raw["id"],
+            "bank": raw["bank"],
+            "status": raw["status"],
+            "progress": int(raw.get("progress", 0)),
+            "created_at": raw["created_at"],
+        }
+        for name in (
+            "products",
+            "draft",
+            "firm_base_version",
+            "catalog_version",
+            "as_of",
+            "firms_listed",
+            "error",
+        ):
             if name in raw:
                 job[name] = json.loads(raw[name])
         if "finished_at" in raw:
@@ -105,8 +123,9 @@ class ScreeningJobs:
         return job
 
     def update(self, job_id: str, **fields: Any) -> None:
-        values: dict[str, Any] = {k: v if k in PLAIN else json.dumps(v, ensure_ascii=False)
-                                  for k, v in fields.items()}
+        values: dict[str, Any] = {
+            k: v if k in PLAIN else json.dumps(v, ensure_ascii=False) for k, v in fields.items()
+        }
         values["beat"] = time.time()
         self.client.hset(self.key(job_id), mapping=values)
 
@@ -139,8 +158,9 @@ class Job:
 
 def start(jobs: ScreeningJobs, job: Job) -> threading.Thread:
     """Run ``job`` in a thread of this process (a daemon: a stopping worker does not wait)."""
-    thread = threading.Thread(target=run, args=(jobs, job), name=f"screening-{job.id[:8]}",
-                              daemon=True)
+    thread = threading.Thread(
+        target=run, args=(jobs, job), name=f"screening-{job.id[:8]}", daemon=True
+    )
     thread.start()
     return thread
 
@@ -159,23 +179,30 @@ def run(jobs: ScreeningJobs, job: Job) -> None:
                 last = time.monotonic()
                 jobs.update(job.id, progress=min(95, 5 + 90 * done // total))
 
-        result = screen_embedded(base, job.products, job.catalog_version, job.as_of,
-                                 statuses=True, progress=advance)
+        result = screen_embedded(
+            base, job.products, job.catalog_version, job.as_of, statuses=True, progress=advance
+        )
         folder = jobs.folder(job.id)
         folder.mkdir(parents=True, exist_ok=True)
         listed = _listed(base, result.statuses, job)
         write_atomically(folder / FIRM_IDS, _parquet(listed))
         write_atomically(folder / RESULTS, _parquet(listed.drop_columns(["firm_id"])))
         summary = bank_summary(result.summary)
-        write_atomically(folder / SUMMARY, json.dumps(summary, ensure_ascii=False,
-                                                      sort_keys=True).encode())
-        jobs.update(job.id, status=DONE, progress=100, finished_at=now_text(),
-                    firms_listed=listed.num_rows)
+        write_atomically(
+            folder / SUMMARY, json.dumps(summary, ensure_ascii=False, sort_keys=True).encode()
+        )
+        jobs.update(
+            job.id, status=DONE, progress=100, finished_at=now_text(), firms_listed=listed.num_rows
+        )
     except Exception as exc:  # the job's thread: log it, and tell the bank it failed
         log.exception("screening %s failed", job.id)
         try:
-            jobs.update(job.id, status=FAILED, finished_at=now_text(),
-                        error=f"the screening failed ({type(exc).__name__}); start it again")
+            jobs.update(
+                job.id,
+                status=FAILED,
+                finished_at=now_text(),
+                error=f"the screening failed ({type(exc).__name__}); start it again",
+            )
         except redis.RedisError:
             log.error("screening %s: its failure could not be recorded", job.id)
 
@@ -183,15 +210,21 @@ def run(jobs: ScreeningJobs, job: Job) -> None:
 def _listed(base, statuses: pa.Table, job: Job) -> pa.Table:
     """The eligible firms that agreed to be contacted: pseudonym, product, firm id."""
     consenting = pa.array(base.firm_ids[base.consent].tolist(), pa.string())
-    keep = pc.and_(pc.equal(statuses["status"].cast(pa.string()), "eligible"),
-                   pc.is_in(statuses["firm_id"], consenting))
+    keep = pc.and_(
+        pc.equal(statuses["status"].cast(pa.string()), "eligible"),
+        pc.is_in(statuses["firm_id"], consenting),
+    )
     rows = statuses.filter(keep)
     firm_ids = rows["firm_id"].to_pylist()
     names = [pseudonym(job.secret, job.bank, f) for f in firm_ids]
-    return pa.table({"firm": pa.array(names, pa.string()),
-                     "product_id": rows["product_id"].cast(pa.string()),
-                     "status": pa.array(["eligible"] * len(names), pa.string()),
-                     "firm_id": pa.array(firm_ids, pa.string())})
+    return pa.table(
+        {
+            "firm": pa.array(names, pa.string()),
+            "product_id": rows["product_id"].cast(pa.string()),
+            "status": pa.array(["eligible"] * len(names), pa.string()),
+            "firm_id": pa.array(firm_ids, pa.string()),
+        }
+    )
 
 
 def _parquet(table: pa.Table) -> bytes:
@@ -201,4 +234,4 @@ def _parquet(table: pa.Table) -> bytes:
 
 
 def running_count(jobs: ScreeningJobs, bank: str) -> int:
-    return sum(1 for j in jobs.list(bank, 20) if j["status"] in (QUEUED, RUNNING))
+    return sum(1 for j in jobs.recent(bank, 20) if j["status"] in (QUEUED, RUNNING))

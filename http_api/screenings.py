@@ -10,17 +10,19 @@ cannot be probed. What a bank reads is aggregates with small cells suppressed an
 pseudonymous firm ids (``screening.disclosure``); the job itself is
 ``http_api.screening_jobs``.
 """
+
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 from typing import Any
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import redis
-from flask import Blueprint, Response, jsonify, request, url_for
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from flask import Blueprint, Response, jsonify, url_for
+from marshmallow import ValidationError
 
 from leads import LeadError
 from matcher.rulefile import source as yamlsource
@@ -35,24 +37,13 @@ from .leads import lead_service
 from .ownership import require_own_prefix
 from .problems import TYPE_PREFIX, Problem, field_errors, problem_response
 from .screening_jobs import DONE, Job, ScreeningJobs, running_count, start
+from .screening_schemas import ScreeningRequestSchema
 from .state import state
 
 bp = Blueprint("screenings", __name__, url_prefix="/v1/banks/<bank_id>/screenings")
 protect(bp)
-PRODUCTS_MAX = 500
+BANK_ID = re.compile(r"[a-z0-9_]{1,64}\Z")
 RUNNING_MAX = 2  # screenings of one bank at a time
-
-
-class ScreeningRequestSchema(Schema):
-    class Meta:
-        unknown = RAISE
-
-    product_ids = fields.List(fields.String(validate=validate.Length(min=1, max=64)),
-                              validate=validate.Length(min=1, max=PRODUCTS_MAX), metadata={
-                                  "description": "the bank's own products (default: all)"})
-    rule_file = fields.String(validate=validate.Length(min=1), metadata={
-        "description": "a draft rule file of the bank's, checked as publishing checks it"})
-    as_of = fields.Date(metadata={"description": "evaluation date (default today)"})
 
 
 _request = ScreeningRequestSchema()
@@ -65,10 +56,13 @@ def jobs() -> ScreeningJobs:
 
 def _unavailable(err: Exception):
     wait = 5
-    return problem_response(503, f"screenings cannot be served right now (Redis is "
-                                 f"unavailable); retry in {wait} s",
-                            type_=TYPE_PREFIX + "store-unavailable",
-                            headers={"Retry-After": str(wait)}, retry_after=wait)
+    return problem_response(
+        503,
+        f"screenings cannot be served right now (Redis is unavailable); retry in {wait} s",
+        type_=TYPE_PREFIX + "store-unavailable",
+        headers={"Retry-After": str(wait)},
+        retry_after=wait,
+    )
 
 
 bp.register_error_handler(redis.RedisError, _unavailable)
@@ -78,9 +72,14 @@ bp.register_error_handler(LeadError, _unavailable)
 def may_act(bank_id: str) -> Principal:
     """The caller if its key is that bank's or admin; 403 otherwise (starting, listing)."""
     principal = authenticate()
+    if not BANK_ID.match(bank_id):
+        raise Problem(404, "not-found", "a bank id is lower-case letters, digits and '_'")
     if state().settings.auth and principal.role != "admin" and principal.bank != bank_id:
-        raise Problem(403, "forbidden", f"only the key of bank '{bank_id}' or an admin key "
-                                        f"may screen for bank '{bank_id}'")
+        raise Problem(
+            403,
+            "forbidden",
+            f"only the key of bank '{bank_id}' or an admin key may screen for bank '{bank_id}'",
+        )
     return principal
 
 
@@ -88,7 +87,9 @@ def own_screening(bank_id: str, screening_id: str) -> dict[str, Any]:
     """The screening if the caller may see it (that bank's key, admin); else 404."""
     principal = authenticate()
     missing = Problem(404, "not-found", f"bank '{bank_id}' has no screening '{screening_id}'")
-    if state().settings.auth and principal.role != "admin" and principal.bank != bank_id:
+    if not BANK_ID.match(bank_id) or (
+        state().settings.auth and principal.role != "admin" and principal.bank != bank_id
+    ):
         raise missing
     job = jobs().get(screening_id, bank_id)
     if job is None:
@@ -108,8 +109,11 @@ def _products(bank_id: str, body: dict, principal: Principal) -> tuple[list, boo
             data = None  # checked_draft reports where
         product_id = data.get("id") if isinstance(data, dict) else None
         if not isinstance(product_id, str) or not ID_PATTERN.match(product_id):
-            raise Problem(422, "invalid-request", "the rule file names no valid product id "
-                                                  "(id: <bank>-<name>)")
+            raise Problem(
+                422,
+                "invalid-request",
+                "the rule file names no valid product id (id: <bank>-<name>)",
+            )
         require_own_prefix(bank_id, product_id)
         return [checked_draft(bank_id, product_id, text, principal)[1]], True
     catalog = state().catalog
@@ -117,8 +121,9 @@ def _products(bank_id: str, body: dict, principal: Principal) -> tuple[list, boo
     if wanted is None:
         own = [p for p in catalog.products if p.bank == bank_id]
         if not own:
-            raise Problem(422, "invalid-request", f"bank '{bank_id}' has no products in the "
-                                                  f"catalog to screen")
+            raise Problem(
+                422, "invalid-request", f"bank '{bank_id}' has no products in the catalog to screen"
+            )
         return own, False
     errors = {}
     for index, product_id in enumerate(wanted):
@@ -126,11 +131,16 @@ def _products(bank_id: str, body: dict, principal: Principal) -> tuple[list, boo
         if product is None:
             errors[index] = [f"no product '{product_id}' in the catalog"]
         elif product.bank != bank_id:
-            errors[index] = [f"'{product_id}' is a product of another bank; a bank screens "
-                             f"its own products"]
+            errors[index] = [
+                f"'{product_id}' is a product of another bank; a bank screens its own products"
+            ]
     if errors:
-        raise Problem(422, "invalid-request", "; ".join(m[0] for m in errors.values()),
-                      errors=field_errors({"product_ids": errors}))
+        raise Problem(
+            422,
+            "invalid-request",
+            "; ".join(m[0] for m in errors.values()),
+            errors=field_errors({"product_ids": errors}),
+        )
     chosen = set(wanted)
     return [p for p in catalog.products if p.id in chosen], False
 
@@ -144,26 +154,43 @@ def create(bank_id: str):
     try:
         body = _request.load(document)
     except ValidationError as exc:
-        raise Problem(422, "invalid-request", "the screening request cannot be read; see "
-                                              "errors",
-                      errors=field_errors(exc.normalized_messages())) from None
+        raise Problem(
+            422,
+            "invalid-request",
+            "the screening request cannot be read; see errors",
+            errors=field_errors(exc.normalized_messages()),
+        ) from None
     products, draft = _products(bank_id, body, principal)
     current = current_firm_base()
     if current is None:
-        raise Problem(409, "conflict", "the service has no firm base yet: an admin uploads "
-                                       "one with POST /v1/admin/firms")
+        raise Problem(
+            409,
+            "conflict",
+            "the service has no firm base yet: an admin uploads one with POST /v1/admin/firms",
+        )
     store = jobs()
     if running_count(store, bank_id) >= RUNNING_MAX:
-        raise Problem(409, "conflict", f"{RUNNING_MAX} screenings of bank '{bank_id}' are "
-                                       f"running; wait for one to finish")
+        raise Problem(
+            409,
+            "conflict",
+            f"{RUNNING_MAX} screenings of bank '{bank_id}' are running; wait for one to finish",
+        )
     version, snapshot = current
     catalog_version = state().catalog.version + (" + draft" if draft else "")
     as_of = body.get("as_of") or date.today()
-    job_id = store.create(bank_id, {
-        "products": [p.id for p in products], "draft": draft, "firm_base_version": version,
-        "catalog_version": catalog_version, "as_of": as_of.isoformat()})
-    start(store, Job(job_id, bank_id, products, catalog_version, snapshot, as_of,
-                     pseudonym_secret()))
+    job_id = store.create(
+        bank_id,
+        {
+            "products": [p.id for p in products],
+            "draft": draft,
+            "firm_base_version": version,
+            "catalog_version": catalog_version,
+            "as_of": as_of.isoformat(),
+        },
+    )
+    start(
+        store, Job(job_id, bank_id, products, catalog_version, snapshot, as_of, pseudonym_secret())
+    )
     response = jsonify(store.get(job_id, bank_id))
     response.status_code = 202
     response.headers["Location"] = url_for(".show", bank_id=bank_id, screening_id=job_id)
@@ -173,7 +200,7 @@ def create(bank_id: str):
 @bp.get("")
 def index(bank_id: str):
     may_act(bank_id)
-    return jsonify(bank=bank_id, screenings=jobs().list(bank_id))
+    return jsonify(bank=bank_id, screenings=jobs().recent(bank_id))
 
 
 @bp.get("/<screening_id>")
@@ -184,7 +211,8 @@ def show(bank_id: str, screening_id: str):
         job["min_cell"] = MIN_CELL
         job["results"] = {
             kind: url_for(".results", bank_id=bank_id, screening_id=screening_id, kind=kind)
-            for kind in ("parquet", "csv")}
+            for kind in ("parquet", "csv")
+        }
     return jsonify(job)
 
 
@@ -195,8 +223,9 @@ def results(bank_id: str, screening_id: str, kind: str):
     if kind not in ("parquet", "csv"):
         raise Problem(404, "not-found", "results are results.parquet or results.csv")
     if job["status"] != DONE:
-        raise Problem(409, "conflict", f"the screening is {job['status']}; results come "
-                                       f"when it is done")
+        raise Problem(
+            409, "conflict", f"the screening is {job['status']}; results come when it is done"
+        )
     table = jobs().results(screening_id)
     buffer = io.BytesIO()
     if kind == "parquet":
@@ -205,5 +234,10 @@ def results(bank_id: str, screening_id: str, kind: str):
     else:
         pacsv.write_csv(table, buffer)
         mimetype = "text/csv; charset=utf-8"
-    return Response(buffer.getvalue(), mimetype=mimetype, headers={
-        "Content-Disposition": f'attachment; filename="screening-{screening_id[:8]}.{kind}"'})
+    return Response(
+        buffer.getvalue(),
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": f'attachment; filename="screening-{screening_id[:8]}.{kind}"'
+        },
+    )

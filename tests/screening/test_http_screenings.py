@@ -3,6 +3,7 @@
 The catalog is the leads API's (hbbank's Hebei tax loan, natbank's national loan); the
 firm base is ``tests.support.screening_api``'s, whose answers are known by construction.
 """
+
 from __future__ import annotations
 
 import io
@@ -12,10 +13,29 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
-from tests.support.leads_api import (ADMIN, BANK, CONSENT, NATIONAL, OTHER_BANK, PORTAL,
-                                     PRODUCT, bearer, make_app, profile, redis_url, write_rules)
-from tests.support.screening_api import (SMALL, TANGSHAN, eligible_consenting, firm_rows, jsonl,
-                                         secrets_of, wait_done)
+from tests.support.leads_api import (
+    ADMIN,
+    BANK,
+    CONSENT,
+    NATIONAL,
+    OTHER_BANK,
+    PORTAL,
+    PRODUCT,
+    bearer,
+    make_app,
+    profile,
+    redis_url,
+    write_rules,
+)
+from tests.support.screening_api import (
+    SMALL,
+    TANGSHAN,
+    eligible_consenting,
+    firm_rows,
+    jsonl,
+    secrets_of,
+    wait_done,
+)
 
 pytest_plugins = ("tests.support.redis_server",)
 JSONL = "application/jsonl"
@@ -24,15 +44,23 @@ JSONL = "application/jsonl"
 @pytest.fixture
 def client(tmp_path, shared_redis, key_prefix):
     rules = write_rules(tmp_path / "rules")
-    app = make_app(rules, redis_url(shared_redis), key_prefix,
-                   LOANMATCH_DATA_DIR=str(tmp_path / "var"), LOANMATCH_WATCH="off",
-                   LOANMATCH_PUBLISH_INTERVAL="off")
+    app = make_app(
+        rules,
+        redis_url(shared_redis),
+        key_prefix,
+        LOANMATCH_DATA_DIR=str(tmp_path / "var"),
+        LOANMATCH_WATCH="off",
+        LOANMATCH_PUBLISH_INTERVAL="off",
+    )
     return app.test_client()
 
 
 def upload(client, rows=None, key=ADMIN, content_type=JSONL, body=None):
-    return client.post("/v1/admin/firms", data=jsonl(rows or firm_rows()) if body is None
-                       else body, headers=bearer(key, **{"Content-Type": content_type}))
+    return client.post(
+        "/v1/admin/firms",
+        data=jsonl(rows or firm_rows()) if body is None else body,
+        headers=bearer(key, **{"Content-Type": content_type}),
+    )
 
 
 def start(client, key=BANK, bank="hbbank", **body):
@@ -46,6 +74,7 @@ def finished(client, response, key=BANK) -> dict:
     def get():
         answer = client.get(location, headers=bearer(key))
         return answer.status_code, answer.get_json()
+
     doc = wait_done(get)
     assert doc["status"] == "done", doc
     return doc
@@ -57,6 +86,7 @@ def no_secret_in(text: str) -> None:
 
 
 # -- the whole flow -------------------------------------------------------------------------
+
 
 def test_a_bank_screens_downloads_invites_and_the_firm_applies(client):
     uploaded = upload(client)
@@ -81,13 +111,19 @@ def test_a_bank_screens_downloads_invites_and_the_firm_applies(client):
     csv = client.get(doc["results"]["csv"], headers=bearer(BANK))
     assert csv.mimetype == "text/csv"
     assert pacsv.read_csv(io.BytesIO(csv.data)).num_rows == table.num_rows
-    for answer in (json.dumps(doc, ensure_ascii=False), parquet.data.decode("latin-1"),
-                   csv.get_data(as_text=True)):
+    for answer in (
+        json.dumps(doc, ensure_ascii=False),
+        parquet.data.decode("latin-1"),
+        csv.get_data(as_text=True),
+    ):
         no_secret_in(answer)
 
     firms = table.column("firm").to_pylist()
-    sent = client.post(f"{doc_address(doc)}/invitations", headers=bearer(BANK), json={
-        "firms": firms[:2], "product_id": PRODUCT, "message": "欢迎申请税贷"})
+    sent = client.post(
+        f"{doc_address(doc)}/invitations",
+        headers=bearer(BANK),
+        json={"firms": firms[:2], "product_id": PRODUCT, "message": "欢迎申请税贷"},
+    )
     assert sent.status_code == 201, sent.get_json()
     invitation = sent.get_json()["invitations"][0]
     assert invitation["status"] == "sent" and "firm_id" not in invitation
@@ -103,10 +139,18 @@ def test_a_bank_screens_downloads_invites_and_the_firm_applies(client):
     assert invitation["id"] in found
     n = found[invitation["id"]]
 
-    lead = client.post("/v1/leads", headers=bearer(PORTAL), json={
-        "profile": profile(n + 1), "product_id": PRODUCT, "requested_amount": 500000,
-        "requested_term_months": 12, "consent": dict(CONSENT),
-        "invitation_id": invitation["id"]})
+    lead = client.post(
+        "/v1/leads",
+        headers=bearer(PORTAL),
+        json={
+            "profile": profile(n + 1),
+            "product_id": PRODUCT,
+            "requested_amount": 500000,
+            "requested_term_months": 12,
+            "consent": dict(CONSENT),
+            "invitation_id": invitation["id"],
+        },
+    )
     assert lead.status_code == 201, lead.get_json()
     assert lead.get_json()["status"] == "routed"  # routed like any other lead
     shown = client.get(f"{doc_address(doc)}/invitations", headers=bearer(BANK)).get_json()
@@ -120,21 +164,33 @@ def doc_address(doc: dict) -> str:
 
 # -- isolation ------------------------------------------------------------------------------
 
+
 def test_another_bank_gets_404_for_a_screening_its_results_and_invitations(client):
     assert upload(client).status_code == 201
     doc = finished(client, start(client))
     address = doc_address(doc)
-    firms = pq.read_table(io.BytesIO(client.get(doc["results"]["parquet"],
-                                                headers=bearer(BANK)).data))
-    client.post(f"{address}/invitations", headers=bearer(BANK), json={
-        "firms": firms.column("firm").to_pylist()[:1], "product_id": PRODUCT, "message": "hi"})
+    firms = pq.read_table(
+        io.BytesIO(client.get(doc["results"]["parquet"], headers=bearer(BANK)).data)
+    )
+    client.post(
+        f"{address}/invitations",
+        headers=bearer(BANK),
+        json={
+            "firms": firms.column("firm").to_pylist()[:1],
+            "product_id": PRODUCT,
+            "message": "hi",
+        },
+    )
     for path in ("", "/results.parquet", "/results.csv", "/invitations"):
         assert client.get(address + path, headers=bearer(OTHER_BANK)).status_code == 404
         # the same id under the other bank's own address is no screening either
         other = address.replace("/hbbank/", "/natbank/")
         assert client.get(other + path, headers=bearer(OTHER_BANK)).status_code == 404
-    invite = client.post(f"{address}/invitations", headers=bearer(OTHER_BANK), json={
-        "firms": ["f_x"], "product_id": PRODUCT, "message": "hi"})
+    invite = client.post(
+        f"{address}/invitations",
+        headers=bearer(OTHER_BANK),
+        json={"firms": ["f_x"], "product_id": PRODUCT, "message": "hi"},
+    )
     assert invite.status_code == 404
     assert client.get(address, headers=bearer(PORTAL)).status_code == 404
     assert client.get(address, headers=bearer(ADMIN)).status_code == 200
@@ -148,9 +204,11 @@ def test_pseudonyms_are_stable_for_a_bank_and_differ_across_banks(client):
 
     def listed(key, bank, product):
         doc = finished(client, start(client, key=key, bank=bank, product_ids=[product]), key)
-        table = pq.read_table(io.BytesIO(client.get(doc["results"]["parquet"],
-                                                    headers=bearer(key)).data))
+        table = pq.read_table(
+            io.BytesIO(client.get(doc["results"]["parquet"], headers=bearer(key)).data)
+        )
         return set(table.column("firm").to_pylist())
+
     first = listed(BANK, "hbbank", PRODUCT)
     assert first == listed(BANK, "hbbank", PRODUCT)
     theirs = listed(OTHER_BANK, "natbank", NATIONAL)
@@ -158,6 +216,7 @@ def test_pseudonyms_are_stable_for_a_bank_and_differ_across_banks(client):
 
 
 # -- refusals -------------------------------------------------------------------------------
+
 
 def test_no_firm_base_unknown_and_other_banks_products_are_problems(client):
     none_yet = start(client)
@@ -195,17 +254,26 @@ def test_invitations_name_only_firms_the_screening_listed(client):
     assert upload(client).status_code == 201
     doc = finished(client, start(client))
     address = doc_address(doc)
-    made_up = client.post(f"{address}/invitations", headers=bearer(BANK), json={
-        "firms": ["f_000000000000000000000000"], "product_id": PRODUCT, "message": "hi"})
+    made_up = client.post(
+        f"{address}/invitations",
+        headers=bearer(BANK),
+        json={"firms": ["f_000000000000000000000000"], "product_id": PRODUCT, "message": "hi"},
+    )
     assert made_up.status_code == 422
-    assert client.get(f"{address}/invitations", headers=bearer(BANK)).get_json()[
-        "invitations"] == []
+    assert (
+        client.get(f"{address}/invitations", headers=bearer(BANK)).get_json()["invitations"] == []
+    )
 
 
 def test_a_lead_with_an_unknown_invitation_is_422_and_makes_no_lead(client):
-    body = {"profile": profile(1), "product_id": PRODUCT, "requested_amount": 500000,
-            "requested_term_months": 12, "consent": dict(CONSENT),
-            "invitation_id": "0" * 32}
+    body = {
+        "profile": profile(1),
+        "product_id": PRODUCT,
+        "requested_amount": 500000,
+        "requested_term_months": 12,
+        "consent": dict(CONSENT),
+        "invitation_id": "0" * 32,
+    }
     answer = client.post("/v1/leads", headers=bearer(PORTAL), json=body)
     assert answer.status_code == 422 and "invitation" in answer.get_json()["detail"]
     assert client.get("/v1/banks/hbbank/leads", headers=bearer(BANK)).get_json()["total"] == 0
@@ -213,14 +281,18 @@ def test_a_lead_with_an_unknown_invitation_is_422_and_makes_no_lead(client):
 
 # -- bad input never a 500 ------------------------------------------------------------------
 
-@pytest.mark.parametrize("content_type, body", [
-    ("application/vnd.apache.parquet", b"PAR1 this is not parquet PAR1"),
-    ("text/csv", b"firm_id,employees\nf1,abc\n\xff\xfe,3\n"),
-    (JSONL, b'{"firm_id": "f1", "name": "\\ud800"}\n'),
-    (JSONL, b"[1, 2]\n"),
-    (JSONL, b"{\n"),
-    ("image/png", b"\x89PNG"),
-])
+
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("application/vnd.apache.parquet", b"PAR1 this is not parquet PAR1"),
+        ("text/csv", b"firm_id,employees\nf1,abc\n\xff\xfe,3\n"),
+        (JSONL, b'{"firm_id": "f1", "name": "\\ud800"}\n'),
+        (JSONL, b"[1, 2]\n"),
+        (JSONL, b"{\n"),
+        ("image/png", b"\x89PNG"),
+    ],
+)
 def test_a_bad_upload_is_a_problem_and_keeps_the_firm_base(client, content_type, body):
     assert upload(client).status_code == 201
     before = client.get("/v1/admin/firms", headers=bearer(ADMIN)).get_json()["current"]
@@ -238,15 +310,18 @@ def test_bad_rows_are_reported_and_left_out(client):
     assert answer.status_code == 201
     doc = answer.get_json()
     assert doc["firms"] == len(rows) - 2
-    assert {(b["row"], b["field"]) for b in doc["bad_rows"]} == {(4, "employees"),
-                                                                  (6, "firm_id")}
+    assert {(b["row"], b["field"]) for b in doc["bad_rows"]} == {(4, "employees"), (6, "firm_id")}
 
 
 def test_an_upload_over_the_limit_is_413_and_needs_admin(tmp_path, shared_redis, key_prefix):
     rules = write_rules(tmp_path / "rules")
-    client = make_app(rules, redis_url(shared_redis), key_prefix,
-                      LOANMATCH_DATA_DIR=str(tmp_path / "var"),
-                      LOANMATCH_MAX_FIRM_UPLOAD="1KiB").test_client()
+    client = make_app(
+        rules,
+        redis_url(shared_redis),
+        key_prefix,
+        LOANMATCH_DATA_DIR=str(tmp_path / "var"),
+        LOANMATCH_MAX_FIRM_UPLOAD="1KiB",
+    ).test_client()
     assert upload(client).status_code == 413
     assert upload(client, key=BANK).status_code == 403
     assert upload(client, key=PORTAL).status_code == 403
@@ -254,13 +329,22 @@ def test_an_upload_over_the_limit_is_413_and_needs_admin(tmp_path, shared_redis,
 
 def test_bad_screening_requests_are_problems(client):
     assert upload(client).status_code == 201
-    for body in ({"product_ids": "x"}, {"product_ids": []}, {"as_of": "yesterday"},
-                 {"extra": 1}, {"rule_file": "id: [unclosed"},
-                 {"product_ids": [PRODUCT], "rule_file": "x"}):
+    for body in (
+        {"product_ids": "x"},
+        {"product_ids": []},
+        {"as_of": "yesterday"},
+        {"extra": 1},
+        {"rule_file": "id: [unclosed"},
+        {"product_ids": [PRODUCT], "rule_file": "x"},
+    ):
         answer = start(client, **body)
         assert answer.status_code == 422, (body, answer.get_json())
-    surrogate = client.post("/v1/banks/hbbank/screenings", data=b'{"rule_file": "\\ud800"}',
-                            headers=bearer(BANK, **{"Content-Type": "application/json"}))
+    surrogate = client.post(
+        "/v1/banks/hbbank/screenings",
+        data=b'{"rule_file": "\\ud800"}',
+        headers=bearer(BANK, **{"Content-Type": "application/json"}),
+    )
     assert surrogate.status_code == 400
-    assert client.get("/v1/banks/hbbank/screenings/not-an-id",
-                      headers=bearer(BANK)).status_code == 404
+    assert (
+        client.get("/v1/banks/hbbank/screenings/not-an-id", headers=bearer(BANK)).status_code == 404
+    )

@@ -9,6 +9,7 @@ is built so its answers are known by construction:
 
 Every firm carries a name and a credit code, which no bank answer may contain.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,11 +24,21 @@ def firm_rows() -> list[dict]:
     rows = []
     cities = ["130203"] * TANGSHAN + ["130102"] * SMALL + ["110105"] * BEIJING
     for n, region in enumerate(cities):
-        rows.append({"firm_id": f"firm-{n:03d}", "contact_consent": n % 2 == 0,
-                     "name": f"示例企业{n}号有限公司", "credit_code": credit_code(n + 1),
-                     "region_code": region, "tax_credit_rating": "B",
-                     "established_on": "2018-03-01", "industry_code": "C3311",
-                     "employees": 40, "annual_revenue": 12000000, "entity_type": "enterprise"})
+        rows.append(
+            {
+                "firm_id": f"firm-{n:03d}",
+                "contact_consent": n % 2 == 0,
+                "name": f"示例企业{n}号有限公司",
+                "credit_code": credit_code(n + 1),
+                "region_code": region,
+                "tax_credit_rating": "B",
+                "established_on": "2018-03-01",
+                "industry_code": "C3311",
+                "employees": 40,
+                "annual_revenue": 12000000,
+                "entity_type": "enterprise",
+            }
+        )
     return rows
 
 
@@ -37,8 +48,11 @@ def jsonl(rows: list[dict]) -> bytes:
 
 def eligible_consenting() -> set[str]:
     """Firm ids a bank's list of hbbank-tax-loan may hold (eligible and consenting)."""
-    return {r["firm_id"] for r in firm_rows()
-            if r["region_code"].startswith("13") and r["contact_consent"]}
+    return {
+        r["firm_id"]
+        for r in firm_rows()
+        if r["region_code"].startswith("13") and r["contact_consent"]
+    }
 
 
 def secrets_of(rows: list[dict]) -> list[str]:
