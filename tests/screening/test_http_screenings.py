@@ -28,6 +28,7 @@ from tests.support.leads_api import (
     write_rules,
 )
 from tests.support.screening_api import (
+    BEIJING,
     SMALL,
     TANGSHAN,
     eligible_consenting,
@@ -348,3 +349,44 @@ def test_bad_screening_requests_are_problems(client):
     assert (
         client.get("/v1/banks/hbbank/screenings/not-an-id", headers=bearer(BANK)).status_code == 404
     )
+
+
+# -- the preview's impact -------------------------------------------------------------------
+
+DRAFT_WITHOUT_REGION = f"""
+id: {PRODUCT}
+bank: hbbank
+name: 税贷
+eligibility:
+  all:
+    - {{field: tax_credit_rating, op: in, value: [A, B], source: 纳税信用A、B级}}
+    - {{field: years_in_business, op: ">=", value: 2, source: 成立满2年}}
+"""
+
+
+def preview(client, draft):
+    return client.post(
+        f"/v1/banks/hbbank/products/{PRODUCT}/preview",
+        json={"rule_file": draft, "profiles": [profile(1)]},
+        headers=bearer(BANK),
+    )
+
+
+def test_the_preview_shows_the_drafts_impact_on_the_firm_base(client):
+    assert preview(client, DRAFT_WITHOUT_REGION).get_json()["impact"] is None  # no base yet
+    assert upload(client).status_code == 201
+    impact = preview(client, DRAFT_WITHOUT_REGION).get_json()["impact"]
+    assert impact["change"] == "changed"
+    assert (impact["gained"], impact["lost"]) == (BEIJING, 0)
+    # under 5 is suppressed, zero included
+    assert impact["segments"]["city_code"]["110100"] == {"gained": BEIJING, "lost": None}
+
+    only_a = DRAFT_WITHOUT_REGION.replace("[A, B]", "[A]").replace(
+        "  all:\n", '  all:\n    - {field: province_code, op: "==", value: "130000"}\n'
+    )
+    impact = preview(client, only_a).get_json()["impact"]
+    assert (impact["gained"], impact["lost"]) == (0, TANGSHAN + SMALL)
+    cities = impact["segments"]["city_code"]
+    assert cities["130200"]["lost"] == TANGSHAN
+    assert cities["130100"] == {"gained": None, "lost": None}  # 3 firms: suppressed
+    no_secret_in(json.dumps(impact, ensure_ascii=False))
