@@ -138,6 +138,7 @@ def test_a_bank_screens_downloads_invites_and_the_firm_applies(client):
         for item in listed.get_json()["invitations"]:
             found[item["id"]] = n
     assert invitation["id"] in found
+    assert client.get("/v1/firms/firm-000/invitations", headers=bearer(BANK)).status_code == 403
     n = found[invitation["id"]]
 
     lead = client.post(
