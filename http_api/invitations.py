@@ -19,16 +19,14 @@ from typing import Any
 
 import redis
 from flask import Blueprint, jsonify
-from marshmallow import ValidationError
 
 from leads import LeadError
 
 from .auth import authenticate, protect
-from .inputs import read_json
 from .problems import Problem, field_errors
 from .screening_jobs import DONE, now_text
 from .screening_schemas import INVITE_MAX, InvitationRequestSchema
-from .screenings import _unavailable, jobs, own_screening
+from .screenings import _unavailable, jobs, load_body, own_screening
 from .state import state
 
 bp = Blueprint("invitations", __name__)
@@ -124,18 +122,7 @@ def shown(record: dict, names: tuple[str, ...]) -> dict[str, Any]:
 @bp.post("/v1/banks/<bank_id>/screenings/<screening_id>/invitations")
 def invite(bank_id: str, screening_id: str):
     job = own_screening(bank_id, screening_id)
-    document = read_json()
-    if not isinstance(document, dict):
-        raise Problem(422, "invalid-request", "the body must be a JSON object")
-    try:
-        body = _request.load(document)
-    except ValidationError as exc:
-        raise Problem(
-            422,
-            "invalid-request",
-            "the invitation cannot be read; see errors",
-            errors=field_errors(exc.normalized_messages()),
-        ) from None
+    body = load_body(_request, "the invitation")
     if job["status"] != DONE:
         raise Problem(409, "conflict", f"the screening is {job['status']}; invite when it is done")
     if body["product_id"] not in job["products"]:

@@ -41,6 +41,28 @@ BEAT_EVERY = 0.5
 RESULTS = "results.parquet"
 SUMMARY = "summary.json"
 FIRM_IDS = "firm-ids.parquet"  # pseudonym → platform firm id; never served
+# What a job records as JSON, and the members of its document (GET …/screenings/<id>).
+RECORDED = (
+    "products",
+    "draft",
+    "firm_base_version",
+    "catalog_version",
+    "as_of",
+    "firms_listed",
+    "error",
+)
+DOCUMENT = (
+    "id",
+    "bank",
+    "status",
+    "progress",
+    "created_at",
+    "finished_at",
+    *RECORDED,
+    "summary",
+    "min_cell",
+    "results",
+)
 PLAIN = ("status", "progress", "finished_at")  # kept as text in the hash; the rest as JSON
 
 
@@ -104,15 +126,7 @@ class ScreeningJobs:
             "progress": int(raw.get("progress", 0)),
             "created_at": raw["created_at"],
         }
-        for name in (
-            "products",
-            "draft",
-            "firm_base_version",
-            "catalog_version",
-            "as_of",
-            "firms_listed",
-            "error",
-        ):
+        for name in RECORDED:
             if name in raw:
                 job[name] = json.loads(raw[name])
         if "finished_at" in raw:

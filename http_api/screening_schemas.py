@@ -9,6 +9,7 @@ from __future__ import annotations
 from marshmallow import RAISE, Schema, fields, validate
 
 from .problems import PROBLEM_JSON
+from .screening_jobs import DOCUMENT
 
 PRODUCTS_MAX = 500
 INVITE_MAX = 1000
@@ -78,24 +79,7 @@ def _obj(*names: str) -> dict:
     return {"type": "object", "properties": {n: {} for n in names}}
 
 
-_JOB = _obj(
-    "id",
-    "bank",
-    "status",
-    "progress",
-    "created_at",
-    "finished_at",
-    "products",
-    "draft",
-    "firm_base_version",
-    "catalog_version",
-    "as_of",
-    "firms_listed",
-    "error",
-    "summary",
-    "min_cell",
-    "results",
-)
+_JOB = _obj(*DOCUMENT)
 _BANK = {
     "in": "path",
     "name": "bank_id",

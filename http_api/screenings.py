@@ -22,7 +22,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import redis
 from flask import Blueprint, Response, jsonify, url_for
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 
 from leads import LeadError
 from matcher.rulefile import source as yamlsource
@@ -67,6 +67,22 @@ def _unavailable(err: Exception):
 
 bp.register_error_handler(redis.RedisError, _unavailable)
 bp.register_error_handler(LeadError, _unavailable)
+
+
+def load_body(schema: Schema, what: str) -> dict:
+    """The JSON object body loaded through ``schema``; 422 naming each bad member."""
+    document = read_json()
+    if not isinstance(document, dict):
+        raise Problem(422, "invalid-request", "the body must be a JSON object")
+    try:
+        return schema.load(document)
+    except ValidationError as exc:
+        raise Problem(
+            422,
+            "invalid-request",
+            f"{what} cannot be read; see errors",
+            errors=field_errors(exc.normalized_messages()),
+        ) from None
 
 
 def may_act(bank_id: str) -> Principal:
@@ -148,18 +164,7 @@ def _products(bank_id: str, body: dict, principal: Principal) -> tuple[list, boo
 @bp.post("")
 def create(bank_id: str):
     principal = may_act(bank_id)
-    document = read_json()
-    if not isinstance(document, dict):
-        raise Problem(422, "invalid-request", "the body must be a JSON object")
-    try:
-        body = _request.load(document)
-    except ValidationError as exc:
-        raise Problem(
-            422,
-            "invalid-request",
-            "the screening request cannot be read; see errors",
-            errors=field_errors(exc.normalized_messages()),
-        ) from None
+    body = load_body(_request, "the screening request")
     products, draft = _products(bank_id, body, principal)
     current = current_firm_base()
     if current is None:

@@ -42,18 +42,22 @@ pytest_plugins = ("tests.support.redis_server",)
 JSONL = "application/jsonl"
 
 
-@pytest.fixture
-def client(tmp_path, shared_redis, key_prefix):
-    rules = write_rules(tmp_path / "rules")
-    app = make_app(
-        rules,
-        redis_url(shared_redis),
-        key_prefix,
+def screening_client(tmp_path, redis, prefix, **settings):
+    """A test client of the leads API's catalog with a data folder of the test's own."""
+    return make_app(
+        write_rules(tmp_path / "rules"),
+        redis_url(redis),
+        prefix,
         LOANMATCH_DATA_DIR=str(tmp_path / "var"),
         LOANMATCH_WATCH="off",
         LOANMATCH_PUBLISH_INTERVAL="off",
-    )
-    return app.test_client()
+        **settings,
+    ).test_client()
+
+
+@pytest.fixture
+def client(tmp_path, shared_redis, key_prefix):
+    return screening_client(tmp_path, shared_redis, key_prefix)
 
 
 def upload(client, rows=None, key=ADMIN, content_type=JSONL, body=None):
@@ -316,14 +320,7 @@ def test_bad_rows_are_reported_and_left_out(client):
 
 
 def test_an_upload_over_the_limit_is_413_and_needs_admin(tmp_path, shared_redis, key_prefix):
-    rules = write_rules(tmp_path / "rules")
-    client = make_app(
-        rules,
-        redis_url(shared_redis),
-        key_prefix,
-        LOANMATCH_DATA_DIR=str(tmp_path / "var"),
-        LOANMATCH_MAX_FIRM_UPLOAD="1KiB",
-    ).test_client()
+    client = screening_client(tmp_path, shared_redis, key_prefix, LOANMATCH_MAX_FIRM_UPLOAD="1KiB")
     assert upload(client).status_code == 413
     assert upload(client, key=BANK).status_code == 403
     assert upload(client, key=PORTAL).status_code == 403
