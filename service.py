@@ -47,7 +47,7 @@ def __getattr__(name: str):
         raise AttributeError(f"module 'service' has no attribute {name!r}")
     from http_api.settings import ConfigError, Settings
     from http_api.working_copy import catch_up_at_boot
-    from matcher.engine.catalog import CatalogError
+    from matcher.catalog import CatalogError
     global app
     try:
         # Another instance may have published while this one was down: boot into it.

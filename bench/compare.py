@@ -99,7 +99,7 @@ def _build(evaluator: str, products, as_of):
         return ev, (lambda p: ev.eligible(p.values)), (
             lambda p, out: {"eligible": sorted(out),
                             "outcomes": "".join(CODE[o] for o in ev.outcomes(p.values))})
-    from matcher.engine.catalog import Catalog
+    from matcher.catalog import Catalog
     catalog = Catalog(products, "bench")
     index = {p.id: i for i, p in enumerate(products)}
 
@@ -118,7 +118,7 @@ def measure(size: int, evaluator: str, n_profiles: int, seed: int) -> dict:
     elif evaluator == "zen":
         import zen  # noqa: F401
     elif evaluator == "loanmatch":
-        import matcher.engine.catalog  # noqa: F401
+        import matcher.catalog  # noqa: F401
     gc.collect()
     rss_base = _rss_mb()
     started = time.perf_counter()

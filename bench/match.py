@@ -34,7 +34,7 @@ def _percentile(values, q):
 
 
 def run_size(size: int, n_profiles: int, seed: int, queue) -> None:
-    from matcher.engine.catalog import Catalog
+    from matcher.catalog import Catalog
     from matcher.rulefile.condition import PASS, evaluate
     from matcher.vocabulary.profile import load_profile
     from matcher.rulefile.product import read_product

@@ -45,7 +45,7 @@ class _Clock:
 
 
 def _products(work: Path, count: int | None = None):
-    from matcher.engine.catalog import read_products
+    from matcher.catalog import read_products
 
     products, _, version = read_products(work / "catalog" / "rules")
     return (products if count is None else products[:count]), version

@@ -19,7 +19,7 @@ from marshmallow import RAISE, Schema, fields
 
 from matcher.authoring.diff import diff_catalogs
 from matcher.authoring.versions import VersionError, VersionRecord
-from matcher.engine.catalog import CatalogError
+from matcher.catalog import CatalogError
 
 from .auth import authenticate, protect
 from .inputs import read_options

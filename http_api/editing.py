@@ -18,21 +18,21 @@ from __future__ import annotations
 
 import re
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError
 
-from matcher.authoring.rulefiles import rules_lock, stage, write_atomically
-from matcher.authoring.validation import Finding, check_scenarios, lint_products, relative
-from matcher.engine.catalog import rule_files
+from matcher.authoring.rulefiles import rules_lock, write_atomically
+from matcher.authoring.validation import Checked, Finding, check_scenarios, lint_content
+from matcher.catalog import rule_files
 from matcher.results.explain import walk
 from matcher.results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
 from matcher.rulefile import source as yamlsource
+from matcher.rulefile.layout import digest, read_folder, scenario_names
 from matcher.rulefile.condition import FAIL, PASS, evaluate
-from matcher.rulefile.product import ID_PATTERN
+from matcher.vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
 from matcher.vocabulary.profile import ProfileError, load_profile
 
 from .admin import actor
@@ -50,8 +50,6 @@ bp = Blueprint("editing", __name__, url_prefix="/v1/banks/<bank_id>/products")
 protect(bp)
 
 YAML_TYPES = ("application/yaml", "text/yaml", "application/x-yaml", "text/x-yaml")
-SCENARIO_SUFFIX = ".test.yaml"
-_BANK_ID = re.compile(r"^[a-z0-9][a-z0-9_]*\Z")  # not _profiles and the like
 _preview_options = PreviewOptionsSchema()
 _preview_request = PreviewRequestSchema()
 _publish_request = PublishRequestSchema()
@@ -66,9 +64,9 @@ def _scope(bank_id: str, product_id: str, missing: int = 422) -> Principal:
     if state().settings.auth and principal.role != "admin" and principal.bank != bank_id:
         raise Problem(403, "forbidden", f"only the key of bank '{bank_id}' or an admin key "
                                         f"may change the products of bank '{bank_id}'")
-    if not _BANK_ID.match(bank_id) or not ID_PATTERN.match(product_id):
-        detail = ("a bank id is lower-case letters, digits and '_'; a product id also '-', "
-                  "at most 64 characters")
+    if not BANK_ID.match(bank_id) or not PRODUCT_ID.match(product_id):
+        detail = (f"a bank id is {BANK_ID_RULE}; a product id lower-case letters, digits, "
+                  f"'_' and '-', at most 64 characters")
         if missing == 404:
             raise Problem(404, "not-found", f"no such product: {detail}")
         raise Problem(422, "invalid-request", f"the address names no product: {detail}")
@@ -154,32 +152,25 @@ def _new_file(root: Path, bank_id: str, product_id: str) -> Path:
                                                             f"products; rename one")])
 
 
-def _check_in_context(rel: str, files: dict[str, str], product_id: str, scenarios: bool):
-    """The draft's own problems when ``files`` replace theirs in the live folder, and the
-    Product in ``rel``.
+def _check_in_context(rel: str, files: dict[str, str | bytes], product_id: str,
+                      scenarios: bool):
+    """The draft's own problems when ``files`` replace theirs in the live folder, the
+    Product in ``rel``, and what was checked (for the reload, which then need not
+    check it again).
 
-    Lint of the whole folder (a duplicate id may sit in another bank's file); then, if
+    The live folder is read as content with the draft in place (nothing is copied);
+    lint of the whole of it (a duplicate id may sit in another bank's file); then, if
     asked and lint passed, the draft's own scenario file, in a child process.
     """
-    reloader = state().reloader
-    reloader.state_dir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=reloader.state_dir, prefix="draft-") as tmp:
-        copy = stage(reloader.root, Path(tmp) / reloader.shown_root, link=True,
-                     replace=files)
-        products, verdict = lint_products(copy)
-        mine = [f for f in verdict.findings if f.path == rel or f"{rel}:" in f.message]
-        product = next((p for p in products if p.id == product_id
-                        and relative(p.path, copy) == rel), None)
-        if scenarios and not mine:
-            tests = [t for t in _test_files(rel) if (copy / t).is_file()]
-            mine = check_scenarios(copy, products, tests)
-    return mine, product
-
-
-def _test_files(rel: str) -> tuple[str, str]:
-    """``icbc/jyk.yaml`` → its scenario file's possible names, the usual one first."""
-    stem = rel[: -len(Path(rel).suffix)]
-    return stem + SCENARIO_SUFFIX, stem + ".test.yml"
+    content: dict[str, str | bytes] = {**read_folder(state().reloader.root), **files}
+    products, verdict = lint_content(content)
+    mine = [f for f in verdict.findings if f.path == rel or f"{rel}:" in f.message]
+    product = next((p for p in products if p.id == product_id and p.path == rel), None)
+    tests: list[str] = []
+    if scenarios and not mine:
+        tests = [t for t in scenario_names(rel) if t in content]
+        mine = check_scenarios(content, products, tests)
+    return mine, product, Checked(digest(content), tuple(tests))
 
 
 def _publish_body() -> tuple[bytes, str | None]:
@@ -248,13 +239,13 @@ def publish(bank_id: str, product_id: str):
         body = _owned(sent, _read_draft(sent, rel, bank_id, product_id), rel, bank_id,
                       product_id, principal)
         raw = raw if body == sent else body.encode("utf-8")
-        files = {rel: body}
-        tests = next((t for t in _test_files(rel) if (reloader.root / t).is_file()),
-                     _test_files(rel)[0])
+        files: dict[str, str | bytes] = {rel: raw}  # the bytes to be written
+        tests = next((t for t in scenario_names(rel) if (reloader.root / t).is_file()),
+                     scenario_names(rel)[0])
         if scenarios is not None:
             _scenarios_name(scenarios, tests, product_id)
             files[tests] = scenarios
-        findings, _ = _check_in_context(rel, files, product_id, scenarios=True)
+        findings, _, checked = _check_in_context(rel, files, product_id, scenarios=True)
         if findings:
             raise _refused(findings)
         created = not target.exists()
@@ -270,7 +261,7 @@ def publish(bank_id: str, product_id: str):
             target.parent.mkdir(parents=True, exist_ok=True)
             for path, data in writes.items():
                 write_atomically(path, data)
-            request_id = reloader.ask(who)
+            request_id = reloader.ask(who, checked)
     answer = reloader.wait(request_id) if request_id else {
         "outcome": "unchanged", "version": state().catalog.version, "errors": []}
     live, doc = _decided(answer)
@@ -298,7 +289,7 @@ def retire(bank_id: str, product_id: str):
         shelf.mkdir(parents=True, exist_ok=True)
         stem = target.name[: -len(target.suffix)]
         moved: list[tuple[Path, Path]] = []
-        for path in (target, *(reloader.root / t for t in _test_files(
+        for path in (target, *(reloader.root / t for t in scenario_names(
                 target.relative_to(reloader.root).as_posix()))):
             if path.is_file():
                 rest = path.name[len(stem):]
@@ -333,7 +324,7 @@ def checked_draft(bank_id: str, product_id: str, text: str, principal: Principal
     rel = target.relative_to(reloader.root).as_posix()
     text = _owned(text, _read_draft(text, rel, bank_id, product_id), rel, bank_id, product_id,
                   principal)
-    findings, product = _check_in_context(rel, {rel: text}, product_id, scenarios=False)
+    findings, product, _ = _check_in_context(rel, {rel: text}, product_id, scenarios=False)
     if findings or product is None:
         raise _refused(findings or [Finding(rel, 1, 1, "the draft did not load")],
                        "the draft has problems; see errors")

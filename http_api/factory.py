@@ -38,7 +38,7 @@ from .settings import Settings
 from .state import EXTENSION, ServiceState
 
 if TYPE_CHECKING:
-    from matcher.engine.catalog import Catalog
+    from matcher.catalog import Catalog
 
 log = logging.getLogger("loanmatch.http")
 EXPOSED_HEADERS = ["X-Request-ID", "Retry-After"]

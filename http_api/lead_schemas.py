@@ -14,6 +14,7 @@ from leads.delivery import CLAIM_MAX
 from leads.listing import LIST_MAX
 from leads.intake import IDEMPOTENCY_KEY_MAX
 from matcher.vocabulary.fields import MONEY_MAX
+from matcher.vocabulary.ids import BANK_ID, BANK_ID_SCHEMA
 from matcher.vocabulary.profile import StrictBoolean
 
 from . import schemas as S
@@ -89,7 +90,7 @@ class ListQuerySchema(_Strict):
 
 
 class StatsQuerySchema(_Strict):
-    bank = fields.String(validate=validate.Regexp(r"^[a-z0-9_]+$(?!\n)"), metadata={
+    bank = fields.String(validate=validate.Regexp(BANK_ID), metadata={
         "description": "admin: one bank only (a bank key always sees its own)"})
 
 
@@ -259,7 +260,7 @@ _PATH = {
                 "schema": {"type": "string", "pattern": _LEAD_ID},
                 "description": "the lead's id (26 characters)"},
     "bank_id": {"in": "path", "name": "bank_id", "required": True,
-                "schema": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+                "schema": {"type": "string", "pattern": BANK_ID_SCHEMA},
                 "description": "the bank's id, as in its API key's role bank:<bank_id>"},
 }
 

@@ -8,7 +8,7 @@ must not cross a fork, and gunicorn forks its workers after building the app
 connection, and must be started once, by the gunicorn master before it forks
 (``start_embedded``, called from ``service:app``); see ``leads/embedded.py``.
 
-Ranking reads approval rates through ``approval_rates``; it never starts the
+Ranking reads approval rates through ``approval_rates``, a snapshot taken before matching; it never starts the
 embedded server, and after a failure it stops asking for a few seconds, so a Redis
 that is down or slow costs matching nothing but neutral approval scores.
 
@@ -24,7 +24,7 @@ import threading
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 import redis
 from flask import current_app
@@ -32,7 +32,8 @@ from flask import current_app
 from leads import (Branch, BranchFileError, LeadError, LeadStore, StoreUnavailable, connect,
                    load_branches)
 from leads import embedded
-from leads.branches import FILENAME
+from leads.outcomes import ApprovalRates
+from matcher.rulefile import layout
 
 log = logging.getLogger("loanmatch.leads")
 EXTENSION = "loanmatch.leads"
@@ -165,38 +166,18 @@ class LeadService:
         if moved and any(moved.values()):
             log.info("leads: routed queued leads %s", moved)
 
-    def approval_rates(self, values: Mapping[str, Any], recheck: bool = True
-                       ) -> Callable[[list[str]], dict[str, float]] | None:
-        """For ``Catalog.match``: the products' smoothed approval rates in the enterprise's
-        segment, or None (neutral scores) when the store is not there to ask."""
+    def approval_rates(self, product_ids: Sequence[str]) -> ApprovalRates | None:
+        """For ``Catalog.match``: the products' approval counts as one snapshot (one GET
+        when nothing was decided since they were read), or None (neutral scores) when
+        the store is not there to ask. A batch ranks every profile on the same one."""
         store = self._rates_store()
         if store is None:
             return None
-        size_class, province = values.get("size_class"), values.get("province_code")
-
-        def rates(product_ids: list[str]) -> dict[str, float]:
-            if not product_ids:
-                return {}
-            try:
-                return store.approval_rates(product_ids, size_class, province, recheck)
-            except (LeadError, redis.RedisError) as err:
-                self._rates_failed(err)
-                return {}
-
-        return rates
-
-    def approval_rates_many(self, profiles: list[Mapping[str, Any]]) -> list[Callable | None]:
-        """``approval_rates`` for a batch, checked for new decisions once: the whole
-        batch ranks on one snapshot (and a thousand profiles cost one GET, not 1,000)."""
-        store = self._rates_store()
-        if store is None:
-            return [None] * len(profiles)
         try:
-            store.refresh_outcomes()
+            return store.approval_snapshot(product_ids)
         except (LeadError, redis.RedisError) as err:
             self._rates_failed(err)
-            return [None] * len(profiles)
-        return [self.approval_rates(values, recheck=False) for values in profiles]
+            return None
 
     def _rates_store(self):
         if time.monotonic() < self._rates_paused_until:
@@ -214,17 +195,17 @@ class LeadService:
             log.error("leads: approval rates failed: %s", err)
 
 
-def ranking_rates(values: Mapping[str, Any]) -> Callable[[list[str]], dict[str, float]] | None:
+def ranking_rates(product_ids: Sequence[str]) -> ApprovalRates | None:
     """``LeadService.approval_rates`` of the current app, or None when it serves no leads
     (an app assembled without the leads blueprint)."""
     service = current_app.extensions.get(EXTENSION)
-    return service.approval_rates(values) if service is not None else None
+    return service.approval_rates(product_ids) if service is not None else None
 
 
 def _stamp(rules: Path) -> tuple:
     """What changes when a branch file is added, removed or edited."""
     found = []
-    for path in sorted(rules.glob(f"*/{FILENAME}")):
+    for path in layout.files_of(rules, [layout.BRANCHES]):
         try:
             info = path.stat()
         except OSError:
@@ -232,8 +213,3 @@ def _stamp(rules: Path) -> tuple:
         found.append((str(path), info.st_mtime_ns, info.st_size))
     return tuple(found)
 
-
-def ranking_rates_many(profiles: list[Mapping[str, Any]]) -> list[Callable | None]:
-    """``LeadService.approval_rates_many`` of the current app (Nones without leads)."""
-    service = current_app.extensions.get(EXTENSION)
-    return service.approval_rates_many(profiles) if service is not None else [None] * len(profiles)

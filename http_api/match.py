@@ -16,7 +16,7 @@ from matcher.vocabulary.profile import ProfileError, load_profile
 
 from .auth import protect
 from .inputs import read_json, read_options
-from .lead_service import ranking_rates, ranking_rates_many
+from .lead_service import ranking_rates
 from .ops import metrics
 from .problems import Problem, field_errors
 from .schemas import BATCH_LIMIT, BatchOptionsSchema, MatchOptionsSchema
@@ -38,8 +38,10 @@ def run_match(data: Any, options: Mapping[str, Any], endpoint: str,
     """
     try:
         profile = load_profile(data, as_of=options.get("as_of"))
-        result = state().catalog.match(profile, product_ids=product_ids,
-                                       approval_rates=ranking_rates(profile.values))
+        catalog = state().catalog
+        rates = ranking_rates(catalog.product_ids)
+        result = catalog.match(profile, product_ids=product_ids, approval_rates=(
+            rates.for_profile(profile.values) if rates is not None else None))
     except ProfileError:
         metrics().profiles.labels(endpoint, "invalid").inc()
         raise
@@ -105,13 +107,15 @@ def batch():
             metrics().profiles.labels("batch", "invalid").inc()
             results[index] = {"index": index, "errors": field_errors(
                 exc.errors, base=("profiles", index))}
-    answers = state().catalog.match_many(
-        loaded, approval_rates=ranking_rates_many([p.values for p in loaded]))
+    catalog = state().catalog
+    rates = ranking_rates(catalog.product_ids)
+    answers = catalog.match_many(loaded, approval_rates=[
+        rates.for_profile(p.values) if rates is not None else None for p in loaded])
     for index, result in zip(where, answers):
         metrics().profiles.labels("batch", "matched").inc()
         metrics().count_match(result.counts)
         results[index] = {"index": index, "result": result.to_dict(
             explain=options["explain"], lang=options.get("lang"), top=options.get("top"))}
-    return jsonify(catalog_version=state().catalog.version, results=results,
+    return jsonify(catalog_version=catalog.version, results=results,
                    summary={"profiles": len(profiles), "matched": len(loaded),
                             "invalid": len(profiles) - len(loaded)})

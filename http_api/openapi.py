@@ -23,6 +23,7 @@ from flask import (
     url_for,
 )
 
+from matcher.vocabulary.ids import BANK_ID_SCHEMA
 from matcher.vocabulary.profile import ProfileSchema
 
 from . import __version__
@@ -234,7 +235,7 @@ def _profile_shapes(schema: dict) -> None:
             properties[name].update(shape)
     banks = properties.get("bank_relationships", {}).get("items")
     if banks is not None:
-        banks["pattern"] = "^[a-z0-9_]+$"
+        banks["pattern"] = BANK_ID_SCHEMA
 
 
 def undocumented(app: Flask) -> list[str]:

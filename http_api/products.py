@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, url_for
 
-from matcher.results.explain import plain
+from matcher.vocabulary.plain import plain
 from matcher.results.result import DERIVED_SHOWN, INELIGIBLE, EligibilityResult
 from matcher.rulefile.product import Product
 from matcher.vocabulary.profile import ProfileError
@@ -27,21 +27,6 @@ protect(bp)
 _query = ProductQuerySchema()
 _detail_options = ProductOptionsSchema()
 _check_options = CheckOptionsSchema()
-
-
-def significant(code: str) -> str:
-    """A GB/T 2260 code without its zero padding: 510000 → 51, 510100 → 5101."""
-    while len(code) > 2 and code.endswith("00"):
-        code = code[:-2]
-    return code
-
-
-def available_in(product: Product, region: str) -> bool:
-    regions = product.regions
-    if not regions:
-        return True
-    wanted = significant(region)
-    return any(wanted.startswith(significant(code)) for code in regions)
 
 
 def summary(product: Product) -> dict:
@@ -64,7 +49,7 @@ def list_products():
     catalog = state().catalog
     chosen = [p for p in catalog.products
               if (query.get("bank") is None or p.bank == query["bank"])
-              and (query.get("region") is None or available_in(p, query["region"]))]
+              and (query.get("region") is None or p.available_in(query["region"]))]
     limit, offset = query["limit"], query["offset"]
     page = chosen[offset:offset + limit]
     following = None

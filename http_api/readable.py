@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from matcher.results.explain import CriterionOutcome, plain, required_text, walk
+from matcher.results.explain import CriterionOutcome, required_text, walk
 from matcher.rulefile.condition import Criterion, Group, Node
+from matcher.vocabulary.plain import plain
 
 GROUP_TEXT = {
     "all": {"zh": "同时满足以下全部条件", "en": "all of the following"},

@@ -56,7 +56,7 @@ def boot_catalog(settings):
     """The catalog to serve at start: the version handed over by a re-exec (from the
     version store, exactly as it was checked), else the rules folder as it is."""
     from matcher.authoring.versions import VersionError, VersionStore
-    from matcher.engine.catalog import CatalogError, load_catalog
+    from matcher.catalog import CatalogError, load_catalog
 
     from .reload import versions_folder
 

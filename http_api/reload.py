@@ -4,7 +4,9 @@ Under gunicorn (``preload_app``) the master owns a ``Reloader``: its thread watc
 rules folder (a scan every ``LOANMATCH_WATCH`` seconds; reload requests at once),
 copies the folder aside, lints the copy (pure Python, in the master), runs the
 scenario files the change touches in a child process (``matcher.authoring.validation``;
-scenarios compile rules), and only when all pass puts the copy live. A change that
+scenarios compile rules; the files it needs go to it as content, and the scenario files
+an editing request already ran on exactly this content are not run again), and only
+when all pass puts the copy live. A change that
 fails never reaches a process that serves: the last good catalog stays, and the
 findings are the "pending" errors that ``GET /v1/admin/catalog`` shows.
 
@@ -39,9 +41,11 @@ from typing import TYPE_CHECKING, Any
 from matcher.authoring.changes import scenarios_to_run
 from matcher.authoring.rulefiles import fingerprint, manifest, rules_lock, stage, write_atomically
 from matcher.authoring.scenario import scenario_files
-from matcher.authoring.validation import Finding, Validation, check_scenarios, lint_products
+from matcher.authoring.validation import (Checked, Finding, Validation, check_scenarios,
+                                          lint_products)
 from matcher.authoring.versions import VersionStore, capture
-from matcher.engine.catalog import Catalog
+from matcher.catalog import Catalog
+from matcher.rulefile.layout import digest, read_folder
 
 from .following import Following
 from .working_copy import Base
@@ -116,14 +120,17 @@ class Reloader(Following):
         return os.getpid() == self.owner_pid
 
     # --- what callers use -------------------------------------------------------------
-    def ask(self, actor: str) -> str:
+    def ask(self, actor: str, checked: Checked | None = None) -> str:
         """File a request to check the folder now, on behalf of ``actor``; its id.
 
         Call it under ``rules_lock`` together with the write it accounts for.
         """
         request_id = uuid.uuid4().hex
         self._requests().mkdir(parents=True, exist_ok=True)
-        body = json.dumps({"id": request_id, "actor": actor, "at": now().isoformat()})
+        request: dict[str, Any] = {"id": request_id, "actor": actor, "at": now().isoformat()}
+        if checked is not None:  # what the caller already ran: the owner need not run it again
+            request["checked"] = {"digest": checked.digest, "tests": list(checked.tests)}
+        body = json.dumps(request)
         write_atomically(self._requests() / f"{time.time_ns()}-{request_id}.json", body.encode())
         return request_id
 
@@ -249,19 +256,24 @@ class Reloader(Following):
                 ".", 1, None, "the rules folder is missing or empty")])
         if verdict.ok:
             tests = self._scenarios_to_run(copy, contents, products)
-            verdict.findings = check_scenarios(copy, products, tests)
+            content = read_folder(copy)  # the child gets what it needs as content
+            done = _already_run(requests, digest(content))
+            verdict.findings = check_scenarios(content, products,
+                                               [t for t in tests if t not in done],
+                                               root=str(copy))
             verdict.ok = not verdict.findings
         if not verdict.ok:
             if head is not None:  # the shared version goes live; the local edit waits
                 self._go_live_shared(head, Path(tempfile.mkdtemp(dir=tmp, prefix=".head-")))
             return self._refuse(verdict.findings)
+        version = verdict.version or ""  # a verdict that passed names its version
         if self._sharing and contents != base.tree and not self._publish(
-                copy, contents, verdict.version, ", ".join(actors)):
+                copy, contents, version, ", ".join(actors)):
             return None
         self._pending, self._contents = None, contents
         if verdict.version == previous:
             return {**answer, "outcome": "unchanged", "version": previous, "errors": []}
-        self._go_live(copy, products, verdict.version, ", ".join(actors),
+        self._go_live(copy, products, version, ", ".join(actors),
                       time.monotonic() - started)
         return {**answer, "outcome": "reloaded", "version": verdict.version, "errors": []}
 
@@ -376,6 +388,17 @@ class Reloader(Following):
                     self.check(scan=bool(asked or self.interval))
                 except Exception:  # the watcher must outlive one bad look
                     log.exception("checking the rules folder failed")
+
+
+def _already_run(requests: list[dict], found: str) -> frozenset[str]:
+    """The scenario files an editing request already ran on exactly this content."""
+    done: frozenset[str] = frozenset()
+    for request in requests:
+        checked = request.get("checked")
+        if isinstance(checked, dict) and isinstance(checked.get("tests"), list):
+            done |= Checked(str(checked.get("digest")), tuple(map(str, checked["tests"]))
+                            ).covers(found)
+    return done
 
 
 def install(app: "Flask", service: "ServiceState") -> None:

@@ -25,14 +25,14 @@ from flask import Flask, after_this_request, current_app, g, request
 from werkzeug.datastructures import ImmutableMultiDict
 
 from matcher.authoring.versions import VERSION, VersionError
-from matcher.engine.catalog import load_catalog
+from matcher.catalog import load_catalog
 
 from .auth import authenticate
 from .problems import Problem, field_errors
 from .state import REPLAY_CATALOG, state
 
 if TYPE_CHECKING:
-    from matcher.engine.catalog import Catalog
+    from matcher.catalog import Catalog
 
 log = logging.getLogger("loanmatch.replay")
 PARAMETER = "catalog_version"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
 
 from matcher.results.result import EXPLAIN_LEVELS
+from matcher.vocabulary.ids import BANK_ID_SCHEMA, PRODUCT_ID_SCHEMA
 
 from . import schemas as S
 from .problems import PROBLEM_JSON
@@ -216,10 +217,10 @@ _OWN = {
             "content": {PROBLEM_JSON: {"schema": RuleProblemSchema}}},
 }
 _IDS = [{"in": "path", "name": "bank_id", "required": True,
-         "schema": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+         "schema": {"type": "string", "pattern": BANK_ID_SCHEMA},
          "description": "the bank, as in its API key's role bank:<bank_id>"},
         {"in": "path", "name": "product_id", "required": True,
-         "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
+         "schema": {"type": "string", "pattern": PRODUCT_ID_SCHEMA},
          "description": "the product id (the file's id)"}]
 _YAML = {"required": True, "description": "the rule file (docs/rules.md) as YAML; or, as "
                                           "JSON, the rule file and its scenario file",

@@ -10,6 +10,7 @@ from marshmallow import EXCLUDE, Schema, fields, validate
 
 from matcher.results.result import EXPLAIN_LEVELS
 from matcher.vocabulary.fields import COLLATERALS, SIZE_CLASSES
+from matcher.vocabulary.ids import BANK_ID
 from matcher.vocabulary.profile import ProfileSchema
 
 LANGS = ("zh", "en")
@@ -18,7 +19,7 @@ OUTCOMES = ("pass", "fail", "unknown")
 BATCH_LIMIT = 1000
 PAGE_LIMIT = 500
 _CODE = r"^[0-9]{2}([0-9]{2}){0,2}$(?!\n)"  # (?!\n): Python's $ also matches before a final newline
-_BANK = r"^[a-z0-9_]+$(?!\n)"
+_BANK = BANK_ID
 
 
 class Localized(fields.Raw):

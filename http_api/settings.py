@@ -15,12 +15,14 @@ from typing import Mapping
 
 from limits import parse_many
 
+from matcher.vocabulary.ids import BANK_ID_RULE, BANK_ID_TEXT
+
 DEFAULT_RATE_LIMIT = "600/minute"
 DEFAULT_MAX_BODY = 1024 * 1024  # 1 MiB: a 1,000-profile batch of compact profiles fits
 DEFAULT_MAX_FIRM_UPLOAD = "256MiB"  # a firm base of about a million firms as Parquet
 MIN_KEY_LENGTH = 16
 ROLES = ("portal", "admin")
-_BANK_ROLE = re.compile(r"bank:([a-z0-9_]+)\Z")
+_BANK_ROLE = re.compile(rf"bank:({BANK_ID_TEXT})\Z")
 _SIZE = re.compile(r"([0-9]+)\s*(|b|k|kb|kib|m|mb|mib)\Z", re.IGNORECASE)
 _SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024 ** 2,
                "mb": 1000 ** 2, "mib": 1024 ** 2}
@@ -132,7 +134,7 @@ def parse_api_keys(text: str) -> tuple[ApiKey, ...]:
         where = f"LOANMATCH_API_KEYS entry {number} (role {role!r})"
         if role not in ROLES and not _BANK_ROLE.match(role):
             raise ConfigError(f"{where}: role must be portal, admin or bank:<bank_id> "
-                              f"(bank id in lower-case letters, digits, '_')")
+                              f"(bank id in {BANK_ID_RULE})")
         if len(secret) < MIN_KEY_LENGTH:
             raise ConfigError(f"{where}: the key must be at least {MIN_KEY_LENGTH} characters")
         if any(c.isspace() for c in secret) or not secret.isascii():

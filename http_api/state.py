@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Callable
 from flask import Flask, current_app, g, has_request_context
 
 if TYPE_CHECKING:
-    from matcher.engine.catalog import Catalog
+    from matcher.catalog import Catalog
 
     from .settings import Settings
 

@@ -24,9 +24,10 @@ from typing import Any
 
 import yaml
 
+from matcher.rulefile import layout
+
 from .errors import BranchFileError
 
-FILENAME = "_branches.yaml"
 EVERYWHERE = "*"
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]*\Z")
 _PREFIX = re.compile(r"^(\d{2}|\d{4}|\d{6})\Z")
@@ -62,7 +63,7 @@ def load_branches(rules_dir: Path) -> dict[str, tuple[Branch, ...]]:
     """
     banks: dict[str, tuple[Branch, ...]] = {}
     problems: list[str] = []
-    for path in sorted(Path(rules_dir).glob(f"*/{FILENAME}")):
+    for path in layout.files_of(Path(rules_dir), [layout.BRANCHES]):
         try:
             banks[path.parent.name] = load_branch_file(path)
         except BranchFileError as err:

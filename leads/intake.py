@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Mapping
 
+from matcher.vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
+
 from .errors import InvalidInput
 from .outcomes import segment
 from .record import dumps
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9_-]*\Z")
 _REGION = re.compile(r"^\d{6}\Z")
 IDEMPOTENCY_KEY_MAX = 255
 CONSENT_CLOCK_SKEW = timedelta(minutes=5)
@@ -92,9 +93,10 @@ def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
 
 
 def _check_names(**names: Any) -> None:
-    for name in ("product_id", "bank"):
-        if not isinstance(names[name], str) or not _ID.match(names[name]):
-            raise InvalidInput(name, "must be lower case letters, digits, '-' or '_'")
+    for name, pattern, rule in (("product_id", PRODUCT_ID, "lower case letters, digits, '-' or '_'"),
+                                ("bank", BANK_ID, BANK_ID_RULE)):
+        if not isinstance(names[name], str) or not pattern.match(names[name]):
+            raise InvalidInput(name, f"must be {rule}")
     for name in ("portal", "catalog_version"):
         if not isinstance(names[name], str) or not names[name]:
             raise InvalidInput(name, "must be non-empty text")

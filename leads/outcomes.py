@@ -17,7 +17,7 @@ once, so a disbursement or a later withdrawal does not count again.
 from __future__ import annotations
 
 import threading
-from typing import Iterable
+from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import redis
 
@@ -57,32 +57,40 @@ class Outcomes:
         self.beta = beta
         self._version: str | None = None
         self._counts: dict[str, dict[str, int]] = {}  # product id -> its outcome hash
+        self._covered: Sequence[str] | None = None  # the ids last known all read
         self._lock = threading.Lock()
 
-    def approval_rates(self, product_ids: Iterable[str], size_class: str | None,
-                       province_code: str | None, recheck: bool = True) -> dict[str, float]:
-        """Smoothed approval rates in [0, 1] of many products for one segment: one round
-        trip when their counts are current, two when some must be read. ``recheck=False``
-        trusts the last ``refresh`` (a batch of profiles ranks on one snapshot)."""
-        products = list(dict.fromkeys(product_ids))
+    def snapshot(self, product_ids: Sequence[str], recheck: bool = True) -> ApprovalRates:
+        """The approval rates of ``product_ids`` as data, for a match to rank with: one
+        round trip when their counts are current, two when some must be read.
+        ``recheck=False`` trusts the last ``refresh`` (a batch ranks on one snapshot).
+        Passing the same sequence again (a catalog's ``product_ids``) skips looking for
+        products not read yet until a decision is recorded."""
         if recheck:
             self.refresh()
         with self._lock:
-            counts = self._counts
-        missing = [p for p in products if p not in counts]
-        if missing:
-            pipe = self.client.pipeline(transaction=False)
-            for product_id in missing:
-                pipe.hgetall(self.keys.outcomes(product_id))
-            read = {product_id: {k: int(v) for k, v in found.items()}
-                    for product_id, found in zip(missing, pipe.execute())}
+            counts, covered = self._counts, self._covered
+        if product_ids is not covered:
+            missing = [p for p in dict.fromkeys(product_ids) if p not in counts]
+            if missing:
+                pipe = self.client.pipeline(transaction=False)
+                for product_id in missing:
+                    pipe.hgetall(self.keys.outcomes(product_id))
+                read = {product_id: {k: int(v) for k, v in found.items()}
+                        for product_id, found in zip(missing, pipe.execute())}
+                with self._lock:
+                    counts.update(read)  # read after the GET: at least as new as its version
             with self._lock:
-                counts.update(read)  # read after the GET: at least as new as its version
-        seg = segment(size_class, province_code)
-        fields = ("all|decided", "all|approved", f"{seg}|decided", f"{seg}|approved")
-        prior = self._rate(0, 0, 0, 0)  # most products: no decision yet
-        return {p: self._rate(*(counts[p].get(f, 0) for f in fields)) if counts[p] else prior
-                for p in products}
+                if self._counts is counts:
+                    self._covered = product_ids
+        return ApprovalRates(counts, self.alpha, self.beta)
+
+    def approval_rates(self, product_ids: Iterable[str], size_class: str | None,
+                       province_code: str | None, recheck: bool = True) -> dict[str, float]:
+        """Smoothed approval rates in [0, 1] of many products for one segment."""
+        products = list(dict.fromkeys(product_ids))
+        rates = self.snapshot(products, recheck).segment(size_class, province_code)
+        return {p: rates[p] for p in products}
 
     def refresh(self) -> None:
         """Forget the counts kept if a decision was recorded since they were read."""
@@ -91,14 +99,59 @@ class Outcomes:
     def _current(self, version: str | None) -> dict[str, dict[str, int]]:
         with self._lock:
             if version != self._version:
-                self._version, self._counts = version, {}
+                self._version, self._counts, self._covered = version, {}, None
             return self._counts
 
     def approval_rate(self, product_id: str, size_class: str | None,
                       province_code: str | None) -> float:
         return self.approval_rates([product_id], size_class, province_code)[product_id]
 
-    def _rate(self, decided: int, approved: int, seg_decided: int, seg_approved: int) -> float:
+
+class ApprovalRates:
+    """Every product's decided and approved counts at one outcomes version: plain data,
+    read before a match, so the matcher ranks without calling back into leads."""
+
+    def __init__(self, counts: Mapping[str, Mapping[str, int]], alpha: float = ALPHA,
+                 beta: float = BETA):
+        self.counts = counts  # entries are only ever added, never changed (see Outcomes)
+        self.alpha = alpha
+        self.beta = beta
+
+    def segment(self, size_class: str | None, region_code: str | None) -> SegmentRates:
+        """Each product's rate in the segment of ``size_class`` and ``region_code``."""
+        return SegmentRates(self, segment(size_class, region_code))
+
+    def for_profile(self, values: Mapping[str, Any]) -> SegmentRates:
+        """The rates for a profile's segment (its size class and province)."""
+        return self.segment(values.get("size_class"), values.get("province_code"))
+
+    def rate(self, decided: int, approved: int, seg_decided: int, seg_approved: int) -> float:
         product = (approved + self.alpha) / (decided + self.alpha + self.beta)
         strength = self.alpha + self.beta
         return (seg_approved + strength * product) / (seg_decided + strength)
+
+
+class SegmentRates(Mapping[str, float]):
+    """Product id → smoothed approval rate in one segment, worked out when looked up
+    (a match looks up its eligible products only); a product never read has none."""
+
+    def __init__(self, rates: ApprovalRates, seg: str):
+        self._rates = rates
+        self._fields = ("all|decided", "all|approved", f"{seg}|decided", f"{seg}|approved")
+        self._prior = rates.rate(0, 0, 0, 0)  # most products: no decision yet
+
+    def __getitem__(self, product_id: str) -> float:
+        found = self._rates.counts[product_id]
+        return self._rates.rate(*(found.get(f, 0) for f in self._fields)) if found else self._prior
+
+    def get(self, product_id: str, default: Any = None) -> Any:  # no KeyError on the hot path
+        found = self._rates.counts.get(product_id)
+        if found is None:
+            return default
+        return self._rates.rate(*(found.get(f, 0) for f in self._fields)) if found else self._prior
+
+    def __len__(self) -> int:
+        return len(self._rates.counts)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(self._rates.counts))

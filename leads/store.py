@@ -34,7 +34,7 @@ from .keys import DEFAULT_PREFIX, GROUP, Keys
 from .lifecycle import Lifecycle
 from .listing import bank_leads
 from .masking import bank_view, full_view
-from .outcomes import ALPHA, BETA, Outcomes
+from .outcomes import ALPHA, BETA, ApprovalRates, Outcomes
 from .record import dumps, loads, parse
 from .redisconn import guarded
 from .routing import CAP_TTL_MS, Router
@@ -220,6 +220,12 @@ class LeadStore:
     def approval_rates(self, product_ids: Iterable[str], size_class: str | None,
                        province_code: str | None, recheck: bool = True) -> dict[str, float]:
         return self.outcomes.approval_rates(product_ids, size_class, province_code, recheck)
+
+    @guarded
+    def approval_snapshot(self, product_ids: Sequence[str], recheck: bool = True
+                          ) -> ApprovalRates:
+        """Every listed product's outcome counts as data, for a match to rank with."""
+        return self.outcomes.snapshot(product_ids, recheck)
 
     @guarded
     def refresh_outcomes(self) -> None:

@@ -53,7 +53,7 @@ def diff(old, new, versions_dir, server, bank):
         remote_diff(old, new, server, bank)
     from matcher.authoring.diff import diff_catalogs
     from matcher.authoring.versions import VersionStore
-    from matcher.engine.catalog import CatalogError
+    from matcher.catalog import CatalogError
     store = VersionStore(versions_dir)
     try:
         old_root, new_root = resolve(old, store), resolve(new, store)

@@ -75,7 +75,7 @@ def main():
 def lint(directory):
     """Check every rule file under DIRECTORY (default: rules/)."""
     from matcher.authoring.lint import lint as run_lint
-    from matcher.engine.catalog import rule_files
+    from matcher.catalog import rule_files
     root = Path(directory or default_rules())
     if not root.exists():
         err.print(f"[red]error:[/] {root}: no such folder "
@@ -107,7 +107,7 @@ def _read_profiles(stream) -> list[tuple[int, object]]:
 
 
 def load_for_cli(rules: str):
-    from matcher.engine.catalog import CatalogError, load_catalog, rule_files
+    from matcher.catalog import CatalogError, load_catalog, rule_files
     root = Path(rules)
     if not root.exists():
         err.print(f"[red]error:[/] {root}: no such rules folder (use --rules DIR)")

@@ -57,7 +57,7 @@ def test(path, product_file, generate_all, base, fallback, fit, as_of, force, co
 
 
 def _run(root: Path, coverage: bool) -> int:
-    from matcher.engine.catalog import CatalogError, load_catalog, rule_files
+    from matcher.catalog import CatalogError, load_catalog, rule_files
     from matcher.authoring.scenario import run_scenarios, scenario_files
     files = None
     if root.is_file():  # one scenario file: rules/<bank>/<slug>.test.yaml
@@ -114,7 +114,7 @@ def _generate_one(product_file: Path, base, when, fit, force) -> int:
 
 
 def _generate_all(root: Path, when: date, force: bool, fallback: tuple[str, ...]) -> int:
-    from matcher.engine.catalog import CatalogError
+    from matcher.catalog import CatalogError
     from matcher.authoring.scenario_generate import generate_all
     try:
         report = generate_all(root, when, force, fallback)

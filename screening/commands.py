@@ -87,7 +87,7 @@ def _show_problems(base, source: str) -> None:
 
 
 def load_rules(rules: str):
-    from matcher.engine.catalog import CatalogError, load_catalog
+    from matcher.catalog import CatalogError, load_catalog
 
     if not Path(rules).exists():
         _fail(f"{rules}: no such rules folder (use --rules DIR)")
@@ -285,7 +285,7 @@ def impact(old, new, firms_file, as_of, out_file, versions_dir, data_dir):
 )
 def sql(rule_file, dialect, as_of):
     """Print RULE_FILE's eligibility as one SQL boolean expression (NULL = incomplete)."""
-    from matcher.engine.catalog import read_products
+    from matcher.catalog import read_products
 
     from .sql import eligibility_sql
 

@@ -19,7 +19,7 @@ from datetime import date
 
 import numpy as np
 
-from matcher.engine.catalog import NEAR_MISS_LIMIT
+from matcher.catalog import NEAR_MISS_LIMIT
 from matcher.engine.triage import FIXED_FIELDS
 from matcher.rulefile.condition import fields_used, top_level
 from matcher.rulefile.product import Product

@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     import pyarrow.parquet as pq
 
-    from matcher.engine.catalog import CatalogError, load_catalog
+    from matcher.catalog import CatalogError, load_catalog
     from screening.embedded import select
     from screening.spark import SparkUnavailable, screen_spark
     from screening.summary import write_summary

@@ -14,7 +14,7 @@ from pathlib import Path
 from flask import abort, jsonify, redirect, render_template, request, url_for
 
 from matcher.rulefile import source as yamlsource
-from matcher.engine.catalog import CatalogError
+from matcher.catalog import CatalogError
 from matcher.authoring.diff import diff_catalogs
 
 from http_api.editing import _check_in_context, _read_draft
@@ -91,7 +91,7 @@ def scenarios(bank_id: str, product_id: str):
     listed = _scenario_list(tests) if tests is not None else []
     try:
         _read_draft(text, rel, bank_id, product_id)
-        findings, _ = _check_in_context(rel, {rel: text}, product_id, scenarios=True)
+        findings, _, _ = _check_in_context(rel, {rel: text}, product_id, scenarios=True)
     except Problem as problem:  # the draft itself does not read: its lint errors
         return jsonify(html=render_template("_scenario_rows.html", rows=[], lint=_line_errors(
             problem.extensions.get("errors", []))))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .rulefiles import stem
+from ..rulefile.layout import PROFILE, kind, stem
 
 
 def scenarios_to_run(every: list[str], before: dict[str, str], contents: dict[str, str],
@@ -17,7 +17,7 @@ def scenarios_to_run(every: list[str], before: dict[str, str], contents: dict[st
     id left the catalog (``gone``: a scenario elsewhere may name it)."""
     changed = {rel for rel in before.keys() | contents.keys()
                if before.get(rel) != contents.get(rel)}
-    if not before or gone or any(rel.startswith("_profiles/") for rel in changed):
+    if not before or gone or any(kind(rel) == PROFILE for rel in changed):
         return every
     stems = {stem(rel) for rel in changed}
     return [rel for rel in every if stem(rel) in stems]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..engine.catalog import CatalogError, read_products
+from ..catalog import CatalogError, read_products
 from ..rulefile.condition import Criterion, Group, Node
 from ..rulefile.product import Product
 

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from ..engine.catalog import read_products, rule_files
+from ..catalog import read_products, rule_files
 from ..rulefile.source import Problem
 from .source_figures import source_figure_warnings
 

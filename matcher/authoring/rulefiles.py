@@ -64,14 +64,6 @@ def manifest(root: Path) -> dict[str, str]:
     return found
 
 
-def stem(rel: str) -> str:
-    """``icbc/jyk.yaml`` and ``icbc/jyk.test.yaml`` → ``icbc/jyk``: a product and its tests."""
-    for suffix in (".test.yaml", ".test.yml", ".yaml", ".yml"):
-        if rel.endswith(suffix):
-            return rel[: -len(suffix)]
-    return rel
-
-
 def stage(root: Path, dest: Path, *, link: bool = False,
           replace: dict[str, str] | None = None) -> Path:
     """A copy of the rules folder at ``dest`` (hard links when ``link``), with files replaced.

@@ -20,30 +20,23 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping
 
 
-from ..engine.catalog import Catalog, load_catalog
-from ..results.explain import SOURCES_OF, CriterionOutcome, walk
+from ..catalog import Catalog, load_catalog, load_catalog_from_content
+from ..results.explain import CriterionOutcome, walk
 from ..results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
-from ..rulefile import source as yamlsource
+from ..rulefile import layout, source as yamlsource
 from ..rulefile.condition import FAIL, UNKNOWN, criteria
+from ..rulefile.operators import OPS
 from ..rulefile.source import Location, Problem, YDict, YList
 from ..vocabulary import fields as F
+from ..vocabulary.fields import SOURCES_OF
 from ..vocabulary.profile import ProfileError
 
-SUFFIXES = (".test.yaml", ".test.yml")
-PROFILES_DIR = "_profiles"
+SUFFIXES = layout.SCENARIO_SUFFIXES
+PROFILES_DIR = layout.PROFILES_DIR
 FILE_KEYS = ("product", "as_of", "base", "scenarios")
 SCENARIO_KEYS = ("name", "given", "expect", "failing", "missing", "as_of")
 EXPECTS = (ELIGIBLE, INELIGIBLE, INCOMPLETE)
 _BASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
-
-# How a criterion reads when it did NOT hold (``o.op`` is already as shown, negation applied).
-_BROKEN = {">=": "<", ">": "<=", "<=": ">", "<": ">=", "==": "!=", "!=": "==",
-           "in": "not in", "not_in": "in", "between": "not between", "not_between": "between",
-           "prefix": "not under", "not_prefix": "under", "contains": "does not contain",
-           "not_contains": "contains"}
-_HELD = {"not_in": "not in", "not_between": "not between", "prefix": "under",
-         "not_prefix": "not under", "not_contains": "does not contain"}
-
 
 @dataclass(frozen=True)
 class ScenarioResult:
@@ -92,11 +85,11 @@ class ScenarioReport:
 
 
 def scenario_files(rules_root: Path) -> list[Path]:
-    """``<root>/<bank>/*.test.yaml``, the same two levels the product loader reads."""
+    """``<root>/<bank>/*.test.yaml`` (``layout.SCENARIO``), or ``rules_root`` if a file."""
     root = Path(rules_root)
     if root.is_file():
         return [root]
-    return sorted(p for p in root.glob("*/*.test.y*ml") if p.name.endswith(SUFFIXES))
+    return layout.files_of(root, [layout.SCENARIO])
 
 
 def describe_outcome(o: CriterionOutcome) -> str:
@@ -107,7 +100,7 @@ def describe_outcome(o: CriterionOutcome) -> str:
         return f"{c.field} {'stated (' + show(o.actual) + ')' if stated else 'not stated'}"
     if o.outcome == UNKNOWN:
         return f"{c.field} not stated"
-    relation = _BROKEN[o.op] if o.outcome == FAIL else _HELD.get(o.op, o.op)
+    relation = OPS[o.op].broken if o.outcome == FAIL else OPS[o.op].held
     return f"{c.field} {show(o.actual)} {relation} {show(c.value)}"
 
 
@@ -179,9 +172,11 @@ def _names(raw: Any, where: Location, key: str, allowed: Mapping[str, Any]) -> l
 
 
 class _Runner:
-    def __init__(self, rules_root: Path, catalog: Catalog):
+    def __init__(self, rules_root: Path, catalog: Catalog,
+                 content: Mapping[str, layout.Content] | None = None):
         self.root = Path(rules_root)
         self.catalog = catalog
+        self.content = content  # the folder as relative path → text, instead of the disk
         self.bases: dict[str, dict | _FileError] = {}
         self.named: set[str] = set()
         self.failed_seen: dict[str, set[int]] = {}
@@ -191,9 +186,9 @@ class _Runner:
             raise _FileError(where, f"base takes the name of a file in {PROFILES_DIR}/, "
                                     f"not {name!r}")
         if name not in self.bases:
-            path = self.root / PROFILES_DIR / f"{name}.json"
+            path = self.root / layout.profile_path(name)
             try:
-                data = json.loads(path.read_text(encoding="utf-8"))
+                data = json.loads(self._text(path, base=True))
                 self.bases[name] = data if isinstance(data, dict) else _FileError(
                     Location(str(path), 1, 1), "a base profile holds one JSON object")
             except FileNotFoundError:
@@ -221,7 +216,7 @@ class _Runner:
     def run_file(self, path: Path) -> list[ScenarioResult]:
         shown = str(path)
         try:
-            text, _ = yamlsource.read(path)
+            text = self._text(path)
             data = _load_yaml(text, shown)
             return self._run_loaded(path, data)
         except yamlsource.YAMLSourceError as exc:
@@ -229,6 +224,17 @@ class _Runner:
         except _FileError as exc:
             return [ScenarioResult(shown, exc.where.line, "", False, exc.message,
                                    exc.where.column)]
+
+    def _text(self, path: Path, base: bool = False) -> str:
+        """A file's text, from the disk or from the content given."""
+        if self.content is None:
+            return path.read_text(encoding="utf-8") if base else yamlsource.read(path)[0]
+        raw = self.content.get(path.relative_to(self.root).as_posix())
+        if raw is None:
+            raise FileNotFoundError(str(path))
+        if base and isinstance(raw, bytes):
+            return raw.decode("utf-8")
+        return yamlsource.decode(raw, str(path))
 
     def _run_loaded(self, path: Path, data: Any) -> list[ScenarioResult]:
         shown = str(path)
@@ -363,19 +369,29 @@ def verdict(answer: EligibilityResult, expect: str, failing: Iterable[str],
 
 def run_scenarios(rules_root: Path, catalog: Catalog | None = None,
                   progress: Callable[[Path], None] | None = None, *,
-                  files: Iterable[Path] | None = None) -> ScenarioReport:
+                  files: Iterable[Path] | None = None,
+                  content: Mapping[str, layout.Content] | None = None) -> ScenarioReport:
     """Run every scenario file under ``rules_root`` (or just ``files``) against ``catalog``.
 
     Without a catalog the rules under ``rules_root`` are loaded (``CatalogError`` when
     they do not load: lint comes first). Base profiles are read from
-    ``<rules_root>/_profiles/<name>.json``.
+    ``<rules_root>/_profiles/<name>.json``. With ``content`` (relative path → text) the
+    folder is read from it, not from the disk; ``rules_root`` then only prefixes paths.
     """
     rules_root = Path(rules_root)
     if catalog is None:
-        catalog = load_catalog(rules_root)
-    runner = _Runner(rules_root, catalog)
+        catalog = (load_catalog(rules_root) if content is None
+                   else load_catalog_from_content(
+                       content, "" if rules_root == Path("") else str(rules_root)))
+    if files is not None:
+        todo = list(files)
+    elif content is not None:
+        todo = [rules_root / rel for rel in layout.of_kind(content, layout.SCENARIO)]
+    else:
+        todo = scenario_files(rules_root)
+    runner = _Runner(rules_root, catalog, content)
     report = ScenarioReport()
-    for path in (scenario_files(rules_root) if files is None else files):
+    for path in todo:
         if progress:
             progress(path)
         report.results.extend(runner.run_file(Path(path)))

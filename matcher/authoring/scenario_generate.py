@@ -24,7 +24,7 @@ from typing import Any, Iterator, Mapping
 
 import yaml
 
-from ..engine.catalog import CatalogError, read_products
+from ..catalog import CatalogError, read_products
 from ..results.explain import walk
 from ..results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
 from ..rulefile.condition import FAIL, PASS, combine, evaluate

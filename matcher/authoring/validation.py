@@ -8,29 +8,33 @@ on every edit, a rejected one included, and a definition that hangs the extensio
 with it; ``python -m matcher.authoring.validation DIR`` prints the verdict as JSON.
 
 Lint reads every product (pure Python: it runs in the serving process); scenarios
-are many (1,429 for 57 products, ~2 s), so a change runs the scenario
-files it touches — ``check_scenarios`` copies just those and the products they name
-into a small folder for the child — and ``loanmatch test`` in CI runs them all.
+are many (1,429 for 57 products), so a change runs the scenario
+files it touches — ``check_scenarios`` hands just those, the products they name and
+the base profiles to the child as content on its stdin, nothing copied to disk — and
+``loanmatch test`` in CI runs them all.
 
-Findings carry paths relative to the checked folder, so a check of a staged copy
-reads as if it were the live folder (``rules/icbc/jingying-kuaidai.yaml:12:7``).
+Findings carry paths relative to the checked folder, so a check of content read from
+it reads as the live folder does (``rules/icbc/jingying-kuaidai.yaml:12:7``).
 """
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import os
-import shutil
 import subprocess
 import sys
-import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Mapping
 
 import yaml
 
-from ..engine.catalog import Catalog, read_products
+from ..catalog import Catalog, read_content, read_products
+from ..rulefile import layout
+from ..rulefile.layout import Content
+from ..rulefile.product import Product
+from ..rulefile.source import Problem
 from .scenario import run_scenarios
 
 VALIDATION_TIMEOUT = 120  # seconds; a check that takes longer is a rejected change
@@ -80,8 +84,23 @@ class Validation:
         return cls(**data)
 
 
+@dataclass(frozen=True)
+class Checked:
+    """What a check already ran on a folder's exact content (``layout.digest``): the
+    reload that follows an edit runs only what this does not cover."""
+
+    digest: str
+    tests: tuple[str, ...] = ()
+
+    def covers(self, found_digest: str) -> frozenset[str]:
+        """The scenario files already run, if the folder is still what was checked."""
+        return frozenset(self.tests) if found_digest == self.digest else frozenset()
+
+
 def relative(path: str, root: Path) -> str:
     """``path`` as written under ``root`` (posix), or as given when it lies elsewhere."""
+    if root == Path(""):  # content read without a root: paths are relative already
+        return path
     try:
         return Path(path).resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
@@ -90,14 +109,27 @@ def relative(path: str, root: Path) -> str:
 
 def _unrooted(message: str, root: Path) -> str:
     """A message naming another file ("also in …") names it relative to the root too."""
+    if root == Path(""):
+        return message
     for prefix in {str(root), str(root.resolve())}:
         message = message.replace(prefix + os.sep, "")
     return message
 
 
-def lint_products(root: Path):
+def lint_products(root: Path) -> tuple[list[Product], Validation]:
     """Lint only (no durable_rules): the products read, and the verdict."""
-    products, problems, version = read_products(root)
+    return _verdict(*read_products(root), root)
+
+
+def lint_content(files: Mapping[str, Content], root: str = ""
+                 ) -> tuple[list[Product], Validation]:
+    """``lint_products`` for a folder given as content (relative path → text or bytes):
+    nothing is copied; locations read ``<root>/<path>``, findings are relative."""
+    return _verdict(*read_content(files, root), Path(root))
+
+
+def _verdict(products: list[Product], problems: list[Problem], version: str,
+             root: Path) -> tuple[list[Product], Validation]:
     findings = [Finding(relative(p.location.path, root), p.location.line, p.location.column,
                         _unrooted(p.message, root)) for p in problems if p.severity == "error"]
     findings.sort(key=lambda f: (f.path, f.line, f.column or 0))
@@ -107,9 +139,22 @@ def lint_products(root: Path):
 def validate_folder(root: Path) -> Validation:
     """Lint, then the scenarios against the compiled catalog. Compiles: run it in a child."""
     products, verdict = lint_products(root)
+    return _validated(products, verdict, root)
+
+
+def validate_content(files: Mapping[str, Content]) -> Validation:
+    """``validate_folder`` for content. Compiles: run it in a child (``validate_in_child``)."""
+    products, verdict = lint_content(files)
+    return _validated(products, verdict, Path(""), files)
+
+
+def _validated(products: list[Product], verdict: Validation, root: Path,
+               content: Mapping[str, Content] | None = None) -> Validation:
     if not verdict.ok:
         return verdict
-    report = run_scenarios(root, Catalog(products, verdict.version, str(root)))
+    catalog = Catalog(products, verdict.version or "",
+                      None if content is not None else str(root))
+    report = run_scenarios(root, catalog, content=content)
     for result in report.results:
         if not result.ok:
             verdict.findings.append(Finding(relative(result.path, root), result.line,
@@ -120,45 +165,46 @@ def validate_folder(root: Path) -> Validation:
     return verdict
 
 
-def scenario_product(path: Path) -> str | None:
+def scenario_product(text: Content) -> str | None:
     """The product a scenario file names (None when it cannot be read: the run says why)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        data = yaml.safe_load(text.decode("utf-8-sig") if isinstance(text, bytes) else text)
+    except (UnicodeDecodeError, yaml.YAMLError):
         return None
     return data.get("product") if isinstance(data, dict) else None
 
 
-def check_scenarios(root: Path, products, tests: Iterable[str],
-                    timeout: float = VALIDATION_TIMEOUT) -> list[Finding]:
-    """Run the scenario files ``tests`` (paths relative to ``root``) in a child process.
-
-    The child gets a small folder: those files, the products they name (from
-    ``products``, as linted) and the base profiles; the findings read as ``root``'s.
-    """
+def check_scenarios(files: Mapping[str, Content], products, tests: Iterable[str],
+                    timeout: float = VALIDATION_TIMEOUT, root: str = "") -> list[Finding]:
+    """Run the scenario files ``tests`` (paths relative to the folder ``files`` holds) in
+    a child process, which gets just those files, the products they name (from
+    ``products``, as linted; their paths under ``root``) and the base profiles, as
+    content: nothing is copied to disk. Findings read as the folder's."""
     tests = sorted(set(tests))
     if not tests:
         return []
-    named = {scenario_product(root / rel) for rel in tests}
-    wanted = tests + [relative(p.path, root) for p in products if p.id in named]
-    with tempfile.TemporaryDirectory(prefix="scenarios-") as tmp:
-        mini = Path(tmp) / root.name
-        for rel in wanted:
-            (mini / rel).parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(root / rel, mini / rel)
-        if (root / "_profiles").is_dir():
-            shutil.copytree(root / "_profiles", mini / "_profiles")
-        return validate_in_child(mini, timeout).findings
+    named = {scenario_product(files[rel]) for rel in tests}
+    wanted = tests + [relative(p.path, Path(root)) for p in products if p.id in named]
+    wanted += list(layout.of_kind(files, layout.PROFILE))
+    return validate_in_child(content={rel: files[rel] for rel in wanted if rel in files},
+                             timeout=timeout).findings
 
 
-def validate_in_child(root: Path, timeout: float = VALIDATION_TIMEOUT) -> Validation:
-    """``validate_folder(root)`` in a fresh Python process; never raises for bad rules."""
+def validate_in_child(root: Path | None = None, timeout: float = VALIDATION_TIMEOUT, *,
+                      content: Mapping[str, Content] | None = None) -> Validation:
+    """``validate_folder(root)``, or ``validate_content(content)`` (sent on stdin), in a
+    fresh Python process; never raises for bad rules."""
     here = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
+    given = None if content is None else json.dumps({rel: base64.b64encode(
+        raw.encode("utf-8") if isinstance(raw, str) else raw).decode("ascii")
+        for rel, raw in content.items()})
     try:
-        done = subprocess.run([sys.executable, "-m", "matcher.authoring.validation", str(root)],
-                              capture_output=True, text=True, timeout=timeout, env=env)
+        done = subprocess.run([sys.executable, "-m", "matcher.authoring.validation",
+                               "-" if content is not None else str(root)],
+                              input=given, capture_output=True, text=True, timeout=timeout,
+                              env=env)
     except subprocess.TimeoutExpired:
         return Validation(False, findings=[Finding(".", 1, None, f"the check did not finish in "
                                                                f"{timeout:g} s; nothing changed")])
@@ -175,10 +221,15 @@ def texts(findings: Iterable[Finding], shown_root: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m matcher.authoring.validation RULES_DIR", file=sys.stderr)
+        print("usage: python -m matcher.authoring.validation RULES_DIR  (or - to read "
+              "{path: base64 content} as JSON on stdin)", file=sys.stderr)
         return 2
     logging.disable(logging.WARNING)  # stdout carries the verdict only
-    print(validate_folder(Path(args[0])).to_json())
+    if args[0] == "-":
+        files = {rel: base64.b64decode(raw) for rel, raw in json.load(sys.stdin).items()}
+        print(validate_content(files).to_json())
+    else:
+        print(validate_folder(Path(args[0])).to_json())
     return 0
 
 

@@ -28,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator, Mapping
 
-from ..engine.catalog import rule_files
+from ..rulefile import layout
 
 DEFAULT_DIR = "var/catalog-versions"
 VERSION = re.compile(r"^sha256:[0-9a-f]{16}\Z")
@@ -66,25 +66,28 @@ class VersionRecord:
 def capture(rules_root: str | Path) -> tuple[str, dict[str, bytes]]:
     """The version hash of the product files under ``rules_root`` and their bytes.
 
-    The hash is computed exactly as ``matcher.engine.catalog.read_products`` computes it.
+    The hash is ``layout.content_version``, the one every loaded catalog carries.
     A caller that validates a folder before it goes live can capture it first and
     pass ``files`` to ``record``, so an edit landing in between is not recorded.
     """
     root = Path(rules_root)
     if not root.is_dir():
         raise VersionError(f"{root}: no such rules folder")
-    digest = hashlib.sha256()
-    files: dict[str, bytes] = {}
-    for path in rule_files(root):
-        raw = path.read_bytes()
+    files = layout.read_folder(root, [layout.PRODUCT])
+    return version_of(files, root), files
+
+
+def version_of(files: Mapping[str, bytes], root: Path | str = "rules") -> str:
+    """The catalog version of product files given as bytes (VersionError if one is not
+    UTF-8: such a catalog never goes live)."""
+    texts = []
+    for rel, raw in files.items():
         try:
-            text = raw.decode("utf-8-sig")
+            texts.append((rel, raw.decode("utf-8-sig")))
         except UnicodeDecodeError:
-            raise VersionError(f"{path}: not UTF-8; such a catalog never goes live") from None
-        rel = path.relative_to(root).as_posix()
-        digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
-        files[rel] = raw
-    return "sha256:" + digest.hexdigest()[:16], files
+            raise VersionError(f"{Path(root) / rel}: not UTF-8; such a catalog never goes "
+                               f"live") from None
+    return layout.content_version(texts)
 
 
 def _now() -> str:

@@ -17,11 +17,12 @@ push more than 64 first conditions onto the alpha stack (error 303).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Iterable
 
-from ..rulefile.condition import NEGATION, Criterion, Node
+from ..rulefile.condition import Criterion, Node
+from ..rulefile.operators import NEGATION, OPS
 from ..vocabulary import fields as F
+from ..vocabulary.plain import plain
 from .fact import GUARD_KEY, GUARD_VALUE, known_key, member_key, prefix_key
 
 SHARD_WEIGHT = 60  # alternatives per ruleset; 65 simultaneous first conditions fail with 303
@@ -30,12 +31,6 @@ MAX_GROUPS = 15  # $and/$or groups per rule (error 113 above)
 
 class TooComplex(ValueError):
     """A product durable_rules cannot hold in one rule; lint reports it."""
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
 
 
 def _and(parts: list[dict]) -> dict:
@@ -71,7 +66,7 @@ def compile_criterion(c: Criterion, negated: bool = False) -> dict:
             return {"$mt": {name: _alternatives(value) + ".*"}}
         return _and([{"$neq": {prefix_key(name, len(p)): p}} for p in value])
     if op == "between":
-        lo, hi = _json(value[0]), _json(value[1])
+        lo, hi = plain(value[0]), plain(value[1])
         if not negated:
             return {"$and": [{"$gte": {name: lo}}, {"$lte": {name: hi}}]}
         return {"$or": [{"$lt": {name: lo}}, {"$gt": {name: hi}}]}
@@ -79,14 +74,13 @@ def compile_criterion(c: Criterion, negated: bool = False) -> dict:
         op = NEGATION[op]
     if op == "in":
         if fld.numeric:
-            return _or([{name: _json(v)} for v in value])
+            return _or([{name: plain(v)} for v in value])
         return {"$mt": {name: _alternatives(value)}}
     if op == "not_in":
-        return _and([{"$neq": {name: _json(v)}} for v in value])
+        return _and([{"$neq": {name: plain(v)}} for v in value])
     if op == "==":
-        return {name: _json(value)}
-    operator = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}[op]
-    return {operator: {name: _json(value)}}
+        return {name: plain(value)}
+    return {OPS[op].durable: {name: plain(value)}}
 
 
 def compile_node(node: Node, negated: bool = False) -> dict:

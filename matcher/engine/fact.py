@@ -13,11 +13,10 @@ badly are rewritten into ones it handles well:
 from __future__ import annotations
 
 import json
-from datetime import date
-from decimal import Decimal
 from typing import Any, Collection, Mapping
 
 from ..vocabulary import fields as F
+from ..vocabulary.plain import plain
 
 FACT_SID = "loanmatch"
 FACT_ID = "profile"
@@ -35,14 +34,6 @@ def member_key(name: str, element: str) -> str:
 
 def prefix_key(name: str, length: int) -> str:
     return f"{name}__p{length}"
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    return value
 
 
 def to_fact(values: Mapping[str, Any], keep: Collection[str] | None = None) -> dict:
@@ -68,7 +59,7 @@ def _full_fact(values: Mapping[str, Any]) -> dict:
             for element in value:
                 fact[member_key(name, element)] = True
             continue
-        fact[name] = _plain(value)
+        fact[name] = plain(value)
         if fld.kind == F.CODE:
             # Up to the longest prefix a rule may name, so that a short code
             # ("C") is known not to start with a longer prefix ("C33").

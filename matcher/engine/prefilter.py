@@ -17,48 +17,12 @@ from ..rulefile.condition import Criterion, top_level
 from ..rulefile.product import Product
 from ..vocabulary.fields import BOOLEAN, ENUM, FIELDS
 
-_REGION_FIELDS = ("province_code", "city_code", "region_code")
-
-
-def region_prefixes(product: Product) -> frozenset[str] | None:
-    """The region-code prefixes a product is limited to; None for a national product.
-
-    Several region criteria at the top level must all hold, so the product is
-    limited to the tightest of them; keeping one criterion's set is enough for
-    a safe pre-filter (it may keep a product the rules then reject, never the
-    reverse).
-    """
-    best: frozenset[str] | None = None
-    for node in top_level(product.eligibility):
-        if not isinstance(node, Criterion) or node.field not in _REGION_FIELDS:
-            continue
-        if node.op == "==":
-            codes = [node.value]
-        elif node.op in ("in", "prefix"):
-            codes = list(node.value)
-        else:
-            continue
-        prefixes = frozenset(_significant(code) for code in codes)
-        if best is None or len(prefixes) < len(best):
-            best = prefixes
-    return best
-
-
-def _significant(code: str) -> str:
-    """'510000' → '51', '130200' → '1302', '130203' → '130203'."""
-    if len(code) == 6 and code.endswith("0000"):
-        return code[:2]
-    if len(code) == 6 and code.endswith("00"):
-        return code[:4]
-    return code
-
-
 class RegionIndex:
     def __init__(self, products: Sequence[Product]):
         self.national: list[int] = []
         self.by_prefix: dict[str, list[int]] = defaultdict(list)
         for index, product in enumerate(products):
-            prefixes = region_prefixes(product)
+            prefixes = product.region_prefixes
             if prefixes is None:
                 self.national.append(index)
             else:
@@ -81,7 +45,7 @@ class RegionIndex:
         """Products of one region side by side, and within a region those asking the same
         categorical things (tax grade, size class, …) side by side, so that a profile that
         rules out a region or a requirement skips whole rulesets."""
-        prefixes = region_prefixes(product)
+        prefixes = product.region_prefixes
         region = ("",) if prefixes is None else tuple(sorted(prefixes))
         return region, _categorical_signature(product)
 

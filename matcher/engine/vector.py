@@ -33,7 +33,7 @@ from typing import Any, Iterable, Mapping
 
 import numpy as np
 
-from ..rulefile.checks import operator_problem
+from ..rulefile.operators import OPS, operator_problem
 from ..rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node
 from ..vocabulary import fields as F
 from .vector_columns import NumberLine, Vocabulary
@@ -133,16 +133,11 @@ class Forest:
         if op in ("in", "not_in"):
             either = plan.add(("any", tuple(interval(v, True, v, True) for v in value)))
             return plan.add(("not", (either,))) if op == "not_in" else either
-        if op == "between":
-            return interval(value[0], True, value[1], True)
-        return {
-            "==": lambda: interval(value, True, value, True),
-            "!=": lambda: interval(value, True, value, True, True),
-            "<": lambda: interval(None, True, value, False),
-            "<=": lambda: interval(None, True, value, True),
-            ">": lambda: interval(value, False, None, True),
-            ">=": lambda: interval(value, True, None, True),
-        }[op]()
+        if op == "!=":
+            return interval(value, True, value, True, True)
+        bounds = OPS[op].interval(value)  # ==, <, <=, >, >=, between: all intervals
+        assert bounds is not None, op
+        return interval(*bounds)
 
     def _vocabulary(self, field_name: str, how: str) -> Vocabulary:
         key = (field_name, how)

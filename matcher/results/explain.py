@@ -10,29 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from decimal import Decimal
 from typing import Any, Mapping
 
 from ..rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node, combine
-from . import values as V
+from ..rulefile.operators import OPS
+from ..vocabulary.fields import SOURCES_OF
+from ..vocabulary.plain import plain
 from . import sentences as W
-
-# The operator shown when a criterion stands under ``not``.
-_SHOWN_NEGATION = {
-    "==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">", "in": "not_in",
-    "not_in": "in", "between": "not_between", "prefix": "not_prefix",
-    "contains": "not_contains", "exists": "exists",
-}
-
-# Derived fields are decided by posted ones: an incomplete answer names those.
-SOURCES_OF = {
-    "months_in_business": ("established_on",),
-    "years_in_business": ("established_on",),
-    "province_code": ("region_code",),
-    "city_code": ("region_code",),
-    "industry_section": ("industry_code",),
-    "size_class": ("industry_code", "employees", "annual_revenue", "total_assets"),
-}
+from . import values as V
 
 
 @dataclass(frozen=True, init=False)
@@ -73,17 +58,6 @@ def _expected(c: Criterion) -> Any:
     return cached
 
 
-def plain(value: Any) -> Any:
-    """JSON-ready: Decimal → int/float (bounds carry at most a few decimals), tuples → lists."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, (tuple, list)):
-        return [plain(v) for v in value]
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return value
-
-
 def _negated(node: Criterion) -> tuple[Criterion, str, bool]:
     """How a criterion under ``not`` is shown: (criterion, operator, whether its
     outcome flips); once per criterion (frozen: cached past setattr)."""
@@ -93,7 +67,7 @@ def _negated(node: Criterion) -> tuple[Criterion, str, bool]:
             shown = (Criterion(node.field, "exists", not node.value, node.label, node.source,
                                node.location), "exists", False)
         else:
-            shown = (node, _SHOWN_NEGATION[node.op], True)
+            shown = (node, OPS[node.op].shown_negated, True)
         node.__dict__["_negated"] = shown
     return shown
 

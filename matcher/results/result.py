@@ -13,8 +13,8 @@ from typing import Any, Iterable, Mapping
 
 from ..rulefile.condition import FAIL, PASS
 from ..rulefile.product import Product
-from .explain import (CriterionOutcome, missing_fields, plain, trace, unpassed_of,
-                      unpassed_rows)
+from ..vocabulary.plain import plain
+from .explain import CriterionOutcome, missing_fields, trace, unpassed_of, unpassed_rows
 from .ranking import Ranked
 
 ELIGIBLE, INELIGIBLE, INCOMPLETE = "eligible", "ineligible", "incomplete"

@@ -12,44 +12,12 @@ from decimal import Decimal
 
 from ..vocabulary import fields as F
 from .condition import Criterion, Group, Node
+from .operators import OPS
 from .source import Location, Problem
-
-_ALLOWED = {
-    F.MONEY: {"==", "!=", "<", "<=", ">", ">=", "between", "in", "not_in", "exists"},
-    F.BOOLEAN: {"==", "!=", "exists"},
-    F.ENUM: {"==", "!=", "in", "not_in", "exists"},
-    F.CODE: {"==", "!=", "in", "not_in", "prefix", "exists"},
-    F.STRING: {"==", "!=", "in", "not_in", "exists"},
-    F.DATE: {"exists"},
-    F.LIST: {"contains", "exists"},
-}
-_ALLOWED[F.RATIO] = _ALLOWED[F.INTEGER] = _ALLOWED[F.MONEY]
-
-
-def operator_problem(fld: F.Field, op: str) -> str | None:
-    allowed = _ALLOWED[fld.kind]
-    if op in allowed:
-        return None
-    usable = ", ".join(sorted(allowed))
-    return f"operator '{op}' does not apply to {fld.name} ({fld.kind}); use {usable}"
-
 
 def _interval(c: Criterion) -> tuple[Decimal | None, bool, Decimal | None, bool] | None:
     """(low, low_inclusive, high, high_inclusive) of the values the criterion admits."""
-    v = c.value
-    if c.op == "==":
-        return v, True, v, True
-    if c.op == ">=":
-        return v, True, None, True
-    if c.op == ">":
-        return v, False, None, True
-    if c.op == "<=":
-        return None, True, v, True
-    if c.op == "<":
-        return None, True, v, False
-    if c.op == "between":
-        return v[0], True, v[1], True
-    return None
+    return OPS[c.op].interval(c.value)
 
 
 def _empty(lo, lo_inc, hi, hi_inc) -> bool:

@@ -19,15 +19,6 @@ from .source import Location
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
 
-COMPARISONS = ("==", "!=", "<", "<=", ">", ">=")
-OPERATORS = COMPARISONS + ("between", "in", "not_in", "prefix", "contains", "exists")
-
-# The operator that holds exactly when the other does not (on a known value).
-NEGATION = {
-    "==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">",
-    "in": "not_in", "not_in": "in",
-}
-
 
 @dataclass(frozen=True)
 class Criterion:

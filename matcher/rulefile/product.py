@@ -14,13 +14,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from ..vocabulary import fields as F
-from .checks import operator_problem
-from .condition import OPERATORS, Criterion, Group, Node, top_level
+from ..vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
+from ..vocabulary.regions import REGION_FIELDS, significant
+from .condition import Criterion, Group, Node, top_level
+from .operators import OPERATORS, operator_problem
 from .spelling import closest, closest_operator
 from .source import Location, Problem, YDict, YList, located  # noqa: F401
 from .terms import Terms, read_terms
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}\Z")
 TOP_KEYS = ("id", "bank", "bank_name", "name", "source", "terms", "eligibility", "unparsed")
 CRITERION_KEYS = ("field", "op", "value", "label", "source")
 _CODE_PATTERNS = {
@@ -28,6 +29,7 @@ _CODE_PATTERNS = {
     "province_code": re.compile(r"^\d{2}(0000)?\Z"),
     "city_code": re.compile(r"^\d{4}(00)?\Z"),
     "industry_code": re.compile(r"^[A-T](\d{2,4})?\Z"),
+    "bank_relationships": BANK_ID,  # its members are bank ids
 }
 
 
@@ -44,17 +46,46 @@ class Product:
     path: str | None = None
 
     @cached_property
-    def regions(self) -> tuple[str, ...]:
-        """Region codes the product is limited to; empty for a national product."""
-        codes: list[str] = []
+    def _region_criteria(self) -> tuple[tuple[str, ...], ...]:
+        """The codes of each top-level criterion limiting where the product lends: the
+        one notion of a product's region, read by its documents, the pre-filter and the
+        region filter of the product list."""
+        found = []
         for node in top_level(self.eligibility):
-            if isinstance(node, Criterion) and node.field in ("province_code", "city_code",
-                                                              "region_code"):
+            if isinstance(node, Criterion) and node.field in REGION_FIELDS:
                 if node.op == "==":
-                    codes.append(node.value)
+                    found.append((node.value,))
                 elif node.op in ("in", "prefix"):
-                    codes.extend(node.value)
-        return tuple(codes)
+                    found.append(tuple(node.value))
+        return tuple(found)
+
+    @cached_property
+    def regions(self) -> tuple[str, ...]:
+        """Region codes the product is limited to, as written; empty for a national product."""
+        return tuple(code for codes in self._region_criteria for code in codes)
+
+    @cached_property
+    def region_prefixes(self) -> frozenset[str] | None:
+        """The region-code prefixes the product is limited to; None for a national product.
+
+        Several region criteria at the top level must all hold, so the product is
+        limited to the tightest of them; keeping one criterion's set is enough for a
+        safe filter (it may keep a product the rules then reject, never the reverse).
+        """
+        best: frozenset[str] | None = None
+        for codes in self._region_criteria:
+            prefixes = frozenset(significant(code) for code in codes)
+            if best is None or len(prefixes) < len(best):
+                best = prefixes
+        return best
+
+    def available_in(self, region_code: str) -> bool:
+        """Whether the product can lend in the place ``region_code`` names (any level)."""
+        prefixes = self.region_prefixes
+        if prefixes is None:
+            return True
+        wanted = significant(region_code)
+        return any(wanted.startswith(prefix) for prefix in prefixes)
 
 
 class _Reader:
@@ -96,7 +127,7 @@ class _Reader:
                             f"choose from {', '.join(fld.choices)}")
             return None
         if kind in (F.CODE, F.LIST) or fld.name in _CODE_PATTERNS:
-            pattern = _CODE_PATTERNS.get(fld.name, re.compile(r"^[a-z0-9_]+\Z"))
+            pattern = _CODE_PATTERNS[fld.name]
             if not pattern.match(text):
                 self.err(where, f"'{text}' is not a valid {fld.name}")
                 return None
@@ -252,9 +283,10 @@ def read_product(data: Any, path: str, whole: Location) -> tuple[Product | None,
         if key not in data:
             reader.err(whole, f"missing '{key}'")
     pid, bank, name = data.get("id"), data.get("bank"), data.get("name")
-    for key, val in (("id", pid), ("bank", bank)):
-        if key in data and not (isinstance(val, str) and ID_PATTERN.match(val)):
-            reader.err(at(key), f"{key} must be lower-case letters, digits, '-' or '_'")
+    if "id" in data and not (isinstance(pid, str) and PRODUCT_ID.match(pid)):
+        reader.err(at("id"), "id must be lower-case letters, digits, '-' or '_'")
+    if "bank" in data and not (isinstance(bank, str) and BANK_ID.match(bank)):
+        reader.err(at("bank"), f"bank must be {BANK_ID_RULE}")
     if "name" in data and not (isinstance(name, str) and name.strip()):
         reader.err(at("name"), "name takes the product's name")
     for key in ("bank_name", "source"):

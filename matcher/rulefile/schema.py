@@ -13,8 +13,8 @@ import json
 
 from ..vocabulary import fields as F
 from ..vocabulary.fields import COLLATERALS
-from .checks import _ALLOWED
-from .condition import OPERATORS
+from ..vocabulary.ids import BANK_ID_SCHEMA, PRODUCT_ID_SCHEMA
+from .operators import ALLOWED, OPERATORS
 from .terms import CHANNELS
 
 _SCALAR = {
@@ -47,7 +47,7 @@ _TESTABLE = [fld for fld in F.FIELDS.values() if not fld.personal]
 def _criterion_schemas() -> list[dict]:
     out = []
     for fld in _TESTABLE:
-        allowed = sorted(_ALLOWED[fld.kind])
+        allowed = sorted(ALLOWED[fld.kind])
         out.append({
             "if": {"properties": {"field": {"const": fld.name}}, "required": ["field"]},
             "then": {
@@ -100,8 +100,8 @@ def schema() -> dict:
         "required": ["id", "bank", "name", "eligibility"],
         "additionalProperties": False,
         "properties": {
-            "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
-            "bank": {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]{0,63}$"},
+            "id": {"type": "string", "pattern": PRODUCT_ID_SCHEMA},
+            "bank": {"type": "string", "pattern": BANK_ID_SCHEMA},
             "bank_name": {"type": "string"},
             "name": {"type": "string", "minLength": 1},
             "source": {"type": "string"},

@@ -179,13 +179,19 @@ def load(text: str, path: str):
 def read(path) -> tuple[str, str]:
     """The file's text, decoded strictly as UTF-8 (a GBK file is an error, not mojibake)."""
     with open(path, "rb") as file:
-        raw = file.read()
+        return decode(file.read(), str(path)), str(path)
+
+
+def decode(raw: bytes | str, shown: str) -> str:
+    """``raw`` as text: UTF-8 (a BOM dropped), or a YAMLSourceError located in ``shown``."""
+    if isinstance(raw, str):
+        return raw
     try:
-        return raw.decode("utf-8-sig"), str(path)
+        return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise YAMLSourceError([Problem(
-            Location(str(path), line, 1),
+            Location(shown, line, 1),
             "file is not UTF-8 (save it as UTF-8; GBK/GB2312 files are not accepted)")]) from None
 
 

@@ -233,6 +233,8 @@ FIELDS: dict[str, Field] = {f.name: f for f in [
 
 POSTED_FIELDS = {name: f for name, f in FIELDS.items() if not f.derived}
 DERIVED_FIELDS = {name: f for name, f in FIELDS.items() if f.derived}
+# Derived field → the posted fields it is computed from (an incomplete answer names those).
+SOURCES_OF = {name: f.derived_from for name, f in DERIVED_FIELDS.items()}
 
 
 def field(name: str) -> Field:

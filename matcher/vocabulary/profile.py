@@ -35,6 +35,7 @@ from marshmallow import (RAISE, Schema, ValidationError, fields as mf, pre_load,
 
 from . import fields as F
 from .creditcode import credit_code_problem
+from .ids import BANK_ID
 from .regions import PROVINCES as PROVINCE_NAMES
 from .sizeclass import size_class
 
@@ -46,7 +47,6 @@ _DECIMAL_TEXT = re.compile(r"[+-]?[0-9]+(\.[0-9]+)?\Z")
 ESTABLISHED_FLOOR = date(1900, 1, 1)
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
-_BANK_ID = re.compile(r"[a-z0-9_]+\Z")
 _REGION_CODE = re.compile(r"[0-9]{6}\Z")
 _INDUSTRY_CODE = re.compile(r"([A-T])([0-9]{2,4})?\Z")
 _FEN = Decimal("0.01")
@@ -226,7 +226,7 @@ def _check_industry_code(value: str) -> None:
 
 
 def _check_bank_id(value: str) -> None:
-    if not _BANK_ID.match(value):
+    if not BANK_ID.match(value):
         raise ValidationError(f"must be a bank id of lower-case letters, digits and '_' "
                               f"(such as \"icbc\"), {_got(value)}")
 

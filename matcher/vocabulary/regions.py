@@ -18,6 +18,15 @@ DISTRICT = "district"
 
 # The profile field a criterion on a place of each level tests.
 FIELD_FOR_LEVEL = {PROVINCE: "province_code", CITY: "city_code", DISTRICT: "region_code"}
+REGION_FIELDS = ("province_code", "city_code", "region_code")
+
+
+def significant(code: str) -> str:
+    """A GB/T 2260 code without its zero padding: 510000 → 51, 510100 → 5101; the
+    prefix every code inside that place starts with."""
+    while len(code) > 2 and code.endswith("00"):
+        code = code[:-2]
+    return code
 
 
 @dataclass(frozen=True)

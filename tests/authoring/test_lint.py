@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from loanmatch_cli.main import main
 from matcher.authoring.lint import lint
-from matcher.engine.catalog import CatalogError, load_catalog, rule_files
+from matcher.catalog import CatalogError, load_catalog, rule_files
 from tests.support.paths import RULES
 
 HEADER = "id: {id}\nbank: demo\nname: 示例贷\n"

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from loanmatch_cli.main import main
 from matcher.authoring.scenario import run_scenarios
 from matcher.authoring.scenario_generate import GenerateError, generate_file, scenario_path, write
-from matcher.engine.catalog import load_catalog
+from matcher.catalog import load_catalog
 from tests.support.paths import RULES
 
 AS_OF = date(2026, 12, 1)

@@ -7,7 +7,7 @@ from datetime import date, datetime, timezone
 import pytest
 
 from matcher.authoring.versions import VersionError, VersionStore, capture
-from matcher.engine.catalog import load_catalog, read_products
+from matcher.catalog import load_catalog, read_products
 
 AS_OF = date(2026, 12, 1)
 PRODUCT = """\

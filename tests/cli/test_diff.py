@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from loanmatch_cli.main import main
 from matcher.authoring.diff import diff_catalogs
 from matcher.authoring.versions import VersionStore
-from matcher.engine.catalog import CatalogError, read_products
+from matcher.catalog import CatalogError, read_products
 
 JYK = """\
 id: icbc-jingying-kuaidai

@@ -34,9 +34,12 @@ NOT_RUN = {"README.md": 2, "docs/screening.md": 1}
 URL_VARIABLE = re.compile(r"^(\s*(?:export\s+)?(?:API|LOANMATCH)=)\S+", re.M)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def workspace(tmp_path_factory, shared_redis):
-    """A reader's checkout: rules/ and var/ of its own, the installed loanmatch in .venv."""
+    """A reader's checkout: rules/ and var/ of its own, the installed loanmatch in .venv.
+
+    One per document: each page is followed from a fresh checkout, so that one page's
+    walk-through (a retired product, say) never decides whether another page works."""
     root = tmp_path_factory.mktemp("checkout")
     shutil.copytree(REPO / "rules", root / "rules")
     (root / ".venv").symlink_to(Path(sys.prefix))

@@ -20,7 +20,7 @@ from bench.compare import disagreements
 from bench.evaluators.numpy_eval import NumpyCatalog
 from bench.evaluators.python_eval import ReferenceEvaluator
 from bench.evaluators.zen_eval import ZenCatalog
-from matcher.engine.catalog import Catalog
+from matcher.catalog import Catalog
 from matcher.rulefile.condition import FAIL, PASS, UNKNOWN
 from matcher.vocabulary.profile import load_profile
 from product_catalog.synth import AS_OF, synth_profiles

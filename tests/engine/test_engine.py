@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import durable_rules_engine
 
-from matcher.engine.catalog import Catalog
+from matcher.catalog import Catalog
 from matcher.engine.compiler import SHARD_WEIGHT, compile_product
 from matcher.engine.durable import Engine
 from matcher.engine.fact import FACT_SID

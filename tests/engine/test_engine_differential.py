@@ -35,7 +35,7 @@ def test_durable_decision_equals_reference(tree_list, profile_list):
 @given(st.lists(trees, min_size=1, max_size=70), st.lists(profiles(), min_size=1, max_size=4))
 def test_every_status_equals_the_reference(tree_list, profile_list):
     """The whole pipeline — region pre-filter, durable_rules, triage — against Kleene logic."""
-    from matcher.engine.catalog import Catalog
+    from matcher.catalog import Catalog
     from matcher.engine.triage import FIXED_FIELDS
     from matcher.rulefile.condition import FAIL, UNKNOWN, fields_used, top_level
     from matcher.vocabulary.profile import Profile

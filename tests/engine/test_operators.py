@@ -5,7 +5,7 @@ from datetime import date
 
 import pytest
 
-from matcher.engine.catalog import Catalog
+from matcher.catalog import Catalog
 from tests.support.products import product
 
 AS_OF = date(2026, 12, 1)

@@ -11,7 +11,7 @@ from datetime import date
 
 import pytest
 
-from matcher.engine.catalog import load_catalog
+from matcher.catalog import load_catalog
 from service import create_app
 
 PRODUCTS = {

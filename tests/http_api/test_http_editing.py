@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from http_api.state import EXTENSION
+from matcher.authoring import validation
 from matcher.authoring.versions import VersionStore
 from service import create_app
 from tests.support.editing_api import (BASE, JINGYING, KEYS, SCENARIOS, SHUIDAI,  # noqa: F401
@@ -293,3 +295,31 @@ def test_a_retire_the_catalog_cannot_pass_without_puts_the_files_back(client, ru
     assert response.status_code == 409, response.get_json()
     assert snapshot(rules) == before
     assert status_of(match(client, BASE), "icbc-jingying") == "eligible"
+
+
+def test_a_published_edit_is_checked_once(app, client, rules, monkeypatch):
+    # The editing call runs the product's scenarios in a child (with just the files they
+    # need, as content); the reload that follows sees the same content and does not run
+    # them again. A hand edit, which nobody checked, is run by the reload itself.
+    runs = []
+    real = validation.validate_in_child
+
+    def counting(root=None, timeout=validation.VALIDATION_TIMEOUT, *, content=None):
+        runs.append(sorted(content) if content is not None else root)
+        return real(root, timeout, content=content)
+
+    monkeypatch.setattr(validation, "validate_in_child", counting)
+    needed = ["_profiles/tangshan.json", "icbc/jingying.test.yaml", "icbc/jingying.yaml"]
+    response = put(client, "icbc", "icbc", "icbc-jingying",
+                   JINGYING.replace("value: 20000", "value: 10000"))
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["reload"]["outcome"] == "reloaded"
+    assert runs == [needed]
+    runs.clear()
+    (rules / "icbc" / "jingying.yaml").write_text(JINGYING.replace("value: 20000", "value: 15000"),
+                                                 encoding="utf-8")
+    reloader = app.extensions[EXTENSION].reloader
+    reloader.check()
+    assert runs == [needed]
+    assert reloader.status()["version"] == match(client, BASE)["catalog_version"]
+    assert reloader.status()["pending"] is None

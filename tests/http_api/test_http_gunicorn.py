@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from matcher.engine.catalog import load_catalog
+from matcher.catalog import load_catalog
 from tests.support.gunicorn import call, clean_env, free_port, stop, wait_until_up
 from tests.support.paths import REPO
 

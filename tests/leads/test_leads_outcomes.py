@@ -122,3 +122,28 @@ def test_a_batch_ranks_on_one_snapshot_taken_by_refresh(make_store):
     assert reader.approval_rates([PRODUCT], "small", "130000", recheck=False) == {PRODUCT: 0.5}
     reader.refresh_outcomes()
     assert reader.approval_rates([PRODUCT], "small", "130000", recheck=False)[PRODUCT] > 0.5
+
+
+def test_a_snapshot_is_data_read_once_for_a_catalogs_products(make_store, shared_redis):
+    # The matcher ranks with a snapshot taken before matching, never by calling back:
+    # it holds every product's counts, answers any segment, and costs no read per match
+    # while nothing is decided (the catalog passes the same tuple of ids each time).
+    reader, writer = make_store(), make_store()
+    decide(writer, 1, True)
+    ids = (PRODUCT, "testbank-other", "brand-new")
+    snapshot = reader.approval_snapshot(ids)
+    small, micro = snapshot.segment("small", "130203"), snapshot.for_profile(
+        {"size_class": "micro", "province_code": "510000"})
+    assert dict(small) == reader.approval_rates(ids, "small", "130000")
+    assert dict(micro) == make_store().approval_rates(ids, "micro", "510000")
+    assert small.get("not-in-the-catalog") is None and "not-in-the-catalog" not in small
+    before = _reads(shared_redis)
+    for _ in range(3):
+        assert dict(reader.approval_snapshot(ids).segment("small", "130000")) == dict(small)
+    assert _reads(shared_redis) == before  # one GET each, no HGETALL
+    decide(writer, 2, False)
+    before = _reads(shared_redis)
+    after = reader.approval_snapshot(ids).segment("small", "130000")
+    assert after[PRODUCT] < small[PRODUCT]
+    assert _reads(shared_redis) == before + len(ids)  # read again once, in one pipeline
+    assert small[PRODUCT] > 0.5  # a snapshot already taken does not move

@@ -6,7 +6,7 @@ from datetime import date
 
 from hypothesis import HealthCheck, given, settings
 
-from matcher.engine.catalog import Catalog
+from matcher.catalog import Catalog
 from matcher.results.explain import CriterionOutcome, walk
 from matcher.results.result import INCOMPLETE, INELIGIBLE, EligibilityResult
 from matcher.rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, combine, evaluate

@@ -8,7 +8,7 @@ from datetime import date
 from click.testing import CliRunner
 
 from loanmatch_cli.main import main
-from matcher.engine.catalog import Catalog, load_catalog
+from matcher.catalog import Catalog, load_catalog
 from tests.support.paths import RULES
 from tests.support.products import product
 
@@ -158,7 +158,7 @@ def test_a_batch_gives_each_profile_the_answer_it_gets_alone():
     catalog = Catalog(products, "v")
     assert catalog.ruleset_count > 3
     profiles = list(synth_profiles(25, seed=4)) + [{}]
-    rates = [None, {products[0].id: 0.9}, lambda ids: {i: 0.1 for i in ids[:5]}] * 9
+    rates = [None, {products[0].id: 0.9}, {p.id: 0.1 for p in products[:50]}] * 9
     batch = catalog.match_many(profiles, as_of=AS_OF, approval_rates=rates[:len(profiles)])
     alone = [catalog.match(p, as_of=AS_OF, approval_rates=r) for p, r in zip(profiles, rates)]
     assert [b.to_dict(explain="all") for b in batch] == [a.to_dict(explain="all") for a in alone]

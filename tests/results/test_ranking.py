@@ -10,7 +10,7 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from matcher.engine.catalog import Catalog
+from matcher.catalog import Catalog
 from matcher.results.ranking import round_like_python, score
 from tests.support.products import product
 
@@ -103,24 +103,15 @@ def test_ties_go_to_the_lower_rate_then_the_id_and_unknown_rates_last():
     assert ids[ids.index("c"):ids.index("c") + 2] == ["c", "f"]
 
 
-def test_approval_rates_as_a_mapping_and_as_a_callable():
+def test_approval_rates_as_a_mapping():
     products = [offer(f"p{i}", rate=4 + i % 3, days=1 + i % 5) for i in range(8)]
     catalog = Catalog(products, "v")
     rates = {"p0": 0.9, "p1": Decimal("0.12345"), "p2": None, "p3": "0.25", "p7": 1}
     by_map = catalog.match({"legal_rep_age": 40}, as_of=AS_OF, approval_rates=rates)
-    asked = []
-
-    def lookup(ids):
-        asked.append(list(ids))
-        return {pid: rates.get(pid) for pid in ids}
-    by_call = catalog.match({"legal_rep_age": 40}, as_of=AS_OF, approval_rates=lookup)
-    assert sorted(asked[0]) == sorted(p.id for p in products)
-    for result in (by_map, by_call):
-        got = {m.product.id: (m.score, dict(m.score_breakdown)) for m in result.matches}
-        for p in products:
-            assert got[p.id] == documented(p, {}, rates.get(p.id)), p.id
-        assert [m.product.id for m in result.matches] == order_of(products, {}, rates)
-    assert by_map.to_dict() == by_call.to_dict()
+    got = {m.product.id: (m.score, dict(m.score_breakdown)) for m in by_map.matches}
+    for p in products:
+        assert got[p.id] == documented(p, {}, rates.get(p.id)), p.id
+    assert [m.product.id for m in by_map.matches] == order_of(products, {}, rates)
     assert by_map.to_dict()["matches"][0]["score_breakdown"]["approval"] == 0.9
 
 

@@ -28,7 +28,7 @@ from click.testing import CliRunner
 from loanmatch_cli.main import main
 from matcher import load_catalog
 from matcher.authoring.lint import lint
-from matcher.engine.catalog import rule_files
+from matcher.catalog import rule_files
 from matcher.vocabulary.profile import load_profile
 from tests.support.parser_shapes import leaves
 from tests.support.paths import REPO, RULES, SAMPLE_PROFILE_NAMES

@@ -6,7 +6,7 @@ import json
 import jsonschema_rs
 import yaml
 
-from matcher.engine.catalog import rule_files
+from matcher.catalog import rule_files
 from matcher.rulefile.schema import dumps
 from tests.support.paths import REPO, RULES
 

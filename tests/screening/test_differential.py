@@ -18,7 +18,7 @@ import pyarrow as pa
 import pytest
 
 from matcher import load_catalog
-from matcher.engine.catalog import Catalog
+from matcher.catalog import Catalog
 from product_catalog.synth import synth_catalog, write_catalog
 from screening.embedded import screen_embedded
 from screening.firmbase import from_checked, read_firms

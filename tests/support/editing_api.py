@@ -100,7 +100,9 @@ def app(rules, tmp_path):
                     for who, key in KEYS.items())
     return create_app({"LOANMATCH_RULES": str(rules), "LOANMATCH_API_KEYS": keys,
                        "LOANMATCH_DATA_DIR": str(tmp_path / "var"), "LOANMATCH_WATCH": "off",
-                       "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off"})
+                       "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off",
+                       # the publish throttle has tests of its own; these publish in a row
+                       "LOANMATCH_PUBLISH_INTERVAL": "off"})
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from matcher.engine.catalog import Catalog
+from matcher.catalog import Catalog
 from matcher.results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE
 from matcher.vocabulary import fields as F
 from screening.firmbase import FirmBase

@@ -7,7 +7,6 @@ with every problem located, so a typo never takes a product silently out of
 from __future__ import annotations
 
 import gc
-import hashlib
 import logging
 from datetime import date
 from pathlib import Path
@@ -15,18 +14,18 @@ from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 import numpy as np
 
-from ..results.ranking import Ranking
-from ..results.result import (ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult, MatchResult,
+from .engine.compiler import TooComplex, compiled
+from .engine.durable import Engine
+from .engine.prefilter import RegionIndex
+from .engine.triage import Triage
+from .results.ranking import Ranking
+from .results.result import (ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult, MatchResult,
                               entry_template)
-from ..rulefile import source as yamlsource
-from ..rulefile.checks import never_true
-from ..rulefile.product import Product, read_product
-from ..rulefile.source import Location, Problem
-from ..vocabulary.profile import Profile, load_profile
-from .compiler import TooComplex, compiled
-from .durable import Engine
-from .prefilter import RegionIndex
-from .triage import Triage
+from .rulefile import layout, source as yamlsource
+from .rulefile.checks import never_true
+from .rulefile.product import Product, read_product
+from .rulefile.source import Location, Problem
+from .vocabulary.profile import Profile, load_profile
 
 log = logging.getLogger(__name__)
 NEAR_MISS_LIMIT = 2  # an ineligible product failing at most this many conditions
@@ -44,36 +43,56 @@ class CatalogError(ValueError):
 
 
 def rule_files(root: Path) -> list[Path]:
-    """Product files: ``<root>/<bank>/*.yaml``, not ``_*.yaml`` (bank settings such as
-    branches), ``*.test.yaml`` (scenarios) nor anything in a ``_folder`` (base profiles)."""
+    """Product files (``layout.PRODUCT``): ``<root>/<bank>/*.yaml``, or ``root`` itself
+    when it is one file."""
+    root = Path(root)
     if root.is_file():
         return [root]
-    files = [p for p in root.glob("*/*.y*ml")
-             if p.suffix in (".yaml", ".yml") and not p.name.startswith(("_", "."))
-             and not p.parent.name.startswith(("_", "."))  # _profiles/ and the like
-             and not p.name.endswith((".test.yaml", ".test.yml"))]
-    return sorted(files)
+    return layout.files_of(root, [layout.PRODUCT])
 
 
 def read_products(root: Path, progress: Callable[[Path], None] | None = None
                   ) -> tuple[list[Product], list[Problem], str]:
     """Products, every problem found, and the content hash of the files read."""
     root = Path(root)
+    if not root.exists():
+        return [], [Problem(Location(str(root), 1, 1), "no such rules folder")], ""
+    single = root.is_file()
+
+    def entries():
+        for path in rule_files(root):
+            if progress:
+                progress(path)
+            rel = path.name if single else path.relative_to(root).as_posix()
+            yield rel, str(path), lambda path=path: yamlsource.read(path)[0]
+
+    return _read(entries(), None if single else root.name)
+
+
+def read_content(files: Mapping[str, layout.Content], root: str = ""
+                 ) -> tuple[list[Product], list[Problem], str]:
+    """``read_products`` for a folder given as content: relative path → text (or bytes),
+    laid out as on disk (``matcher.rulefile.layout``); files of other kinds are ignored.
+    Locations read ``<root>/<path>`` (just ``<path>`` by default)."""
+    def entries():
+        for rel, raw in layout.of_kind(files, layout.PRODUCT).items():
+            shown = f"{root}/{rel}" if root else rel
+            yield rel, shown, lambda raw=raw, shown=shown: yamlsource.decode(raw, shown)
+
+    return _read(entries(), root)
+
+
+def _read(entries, folder_root) -> tuple[list[Product], list[Problem], str]:
+    """Products from ``(rel, shown path, text getter)``; ``folder_root`` is None for a
+    single file (no folder to check the bank against)."""
     products: list[Product] = []
     problems: list[Problem] = []
-    digest = hashlib.sha256()
-    if not root.exists():
-        problems.append(Problem(Location(str(root), 1, 1), "no such rules folder"))
-        return products, problems, ""
+    texts: list[tuple[str, str]] = []
     seen: dict[str, Location] = {}
-    for path in rule_files(root):
-        if progress:
-            progress(path)
-        shown = str(path)
-        rel = path.relative_to(root).as_posix() if path != root else path.name
+    for rel, shown, text_of in entries:
         try:
-            text, _ = yamlsource.read(path)
-            digest.update(rel.encode() + b"\0" + text.encode() + b"\0")
+            text = text_of()
+            texts.append((rel, text))
             data = yamlsource.load(text, shown)
         except yamlsource.YAMLSourceError as exc:
             problems.extend(exc.problems)
@@ -83,20 +102,21 @@ def read_products(root: Path, progress: Callable[[Path], None] | None = None
         problems.extend(found)
         if product is None:
             continue
-        found = _product_checks(product, data, path, root, whole, seen)
+        folder = None if folder_root is None else rel.split("/")[0]
+        found = _product_checks(product, data, shown, folder, whole, seen)
         problems.extend(found)
         if not any(p.severity == "error" for p in found):
             products.append(product)
-    return products, problems, "sha256:" + digest.hexdigest()[:16]
+    return products, problems, layout.content_version(texts)
 
 
-def _product_checks(product: Product, data: Any, path: Path, root: Path, whole: Location,
-                    seen: dict[str, Location]) -> list[Problem]:
+def _product_checks(product: Product, data: Any, shown: str, folder: str | None,
+                    whole: Location, seen: dict[str, Location]) -> list[Problem]:
     at = data.where if hasattr(data, "where") else (lambda _k: whole)
-    problems = never_true(product.eligibility, str(path))
-    if path != root and path.parent.name != product.bank:
+    problems = never_true(product.eligibility, shown)
+    if folder is not None and folder != product.bank:
         problems.append(Problem(at("bank"), f"bank '{product.bank}' differs from its folder "
-                                            f"'{path.parent.name}'; move the file or fix bank"))
+                                            f"'{folder}'; move the file or fix bank"))
     if product.id in seen:
         problems.append(Problem(at("id"), f"duplicate product id '{product.id}' "
                                           f"(also in {seen[product.id]})"))
@@ -119,6 +139,7 @@ class Catalog:
         self.version = version
         self.root = root
         self.by_id = {p.id: p for p in products}
+        self.product_ids = tuple(self.by_id)  # one object: a rates snapshot keyed to it
         self._rules = [compiled(p) for p in products]
         self._engine = Engine(self._rules)
         # The catalog lives as long as the process: keep the collector from
@@ -137,11 +158,13 @@ class Catalog:
         return self._engine.ruleset_count
 
     def match(self, profile: Any, as_of: date | None = None,
-              approval_rates: Mapping[str, Any] | Callable[[list[str]], Mapping] | None = None,
+              approval_rates: Mapping[str, Any] | None = None,
               product_ids: Iterable[str] | None = None,
               list_limit: int | None = LIST_LIMIT) -> MatchResult:
         """Every product's answer for ``profile`` (a dict as posted, or a loaded Profile).
 
+        ``approval_rates`` maps product ids to approval rates in the enterprise's
+        segment (a snapshot read before matching; missing ones score neutrally).
         All eligible products are ranked and returned; near misses and
         incomplete products are counted in full but listed up to
         ``list_limit`` each (fewest failures / missing fields first), since
@@ -150,7 +173,7 @@ class Catalog:
         return self.match_many([profile], as_of, [approval_rates], product_ids, list_limit)[0]
 
     def match_many(self, profiles: Sequence[Any], as_of: date | None = None,
-                   approval_rates: Sequence[Mapping | Callable | None] | None = None,
+                   approval_rates: Sequence[Mapping[str, Any] | None] | None = None,
                    product_ids: Iterable[str] | None = None,
                    list_limit: int | None = LIST_LIMIT) -> list[MatchResult]:
         """``match`` for each profile (``approval_rates``: one per profile), with
@@ -186,7 +209,7 @@ class Catalog:
         return _Screen(values, total, cand, failing, fixed_failing, undecided, possible)
 
     def _result(self, profile: Any, screen: _Screen, fired: set[int],
-                approval_rates: Mapping[str, Any] | Callable[[list[str]], Mapping] | None,
+                approval_rates: Mapping[str, Any] | None,
                 list_limit: int | None) -> MatchResult:
         values, cand, failing = screen.values, screen.cand, screen.failing
         fired_mask = np.isin(cand, np.fromiter(fired, dtype=np.int64, count=len(fired)))
@@ -209,8 +232,6 @@ class Catalog:
         def explained(index: int, status: str) -> EligibilityResult:
             return EligibilityResult(self.products[index], status, values=values)
 
-        if callable(approval_rates):  # e.g. one pipelined Redis read for just these products
-            approval_rates = approval_rates([self.products[i].id for i in eligible])
         ranked = self._ranking.rank(eligible, values, approval_rates)
         listed = self._ranking.fewest_first(failing[near_mask], cand[near_mask], list_limit)
         near_results = [explained(i, INELIGIBLE) for i in listed]
@@ -232,8 +253,24 @@ class _Screen(NamedTuple):
 
 def load_catalog(path: str | Path, progress: Callable[[Path], None] | None = None) -> Catalog:
     """Read, validate and compile every rule file under ``path``; CatalogError on any error."""
-    products, problems, version = read_products(Path(path), progress)
+    return _loaded(read_products(Path(path), progress), str(path))
+
+
+def load_catalog_from_content(files: Mapping[str, layout.Content], root: str = "") -> Catalog:
+    """``load_catalog`` for a rules folder given as content (relative path → text), like
+    zen's ``create_decision(content)``: a draft is checked without writing it anywhere.
+
+        load_catalog_from_content({"icbc/jyk.yaml": text, ...})
+
+    The version is the one ``load_catalog`` gives the same files on disk. Compiling is
+    for good in this process (durable_rules never frees a ruleset): check drafts in a
+    process that exits (``matcher.authoring.validation``)."""
+    return _loaded(read_content(files, root), root or None)
+
+
+def _loaded(read: tuple[list[Product], list[Problem], str], root: str | None) -> Catalog:
+    products, problems, version = read
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise CatalogError(errors)
-    return Catalog(products, version, str(path))
+    return Catalog(products, version, root)
