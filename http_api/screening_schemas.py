@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
+from matcher.vocabulary.ids import BANK_ID_SCHEMA
+
 from .problems import PROBLEM_JSON
 from .screening_jobs import DOCUMENT
 
@@ -84,7 +86,7 @@ _BANK = {
     "in": "path",
     "name": "bank_id",
     "required": True,
-    "schema": {"type": "string", "pattern": "^[a-z0-9_]+$"},
+    "schema": {"type": "string", "pattern": BANK_ID_SCHEMA},
     "description": "the bank, as in its API key's role bank:<bank_id>",
 }
 _ID = {

@@ -14,7 +14,6 @@ pseudonymous firm ids (``screening.disclosure``); the job itself is
 from __future__ import annotations
 
 import io
-import re
 from datetime import date
 from typing import Any
 
@@ -26,7 +25,7 @@ from marshmallow import Schema, ValidationError
 
 from leads import LeadError
 from matcher.rulefile import source as yamlsource
-from matcher.rulefile.product import ID_PATTERN
+from matcher.vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
 from screening.disclosure import MIN_CELL
 
 from .auth import Principal, authenticate, protect
@@ -42,7 +41,6 @@ from .state import state
 
 bp = Blueprint("screenings", __name__, url_prefix="/v1/banks/<bank_id>/screenings")
 protect(bp)
-BANK_ID = re.compile(r"[a-z0-9_]{1,64}\Z")
 RUNNING_MAX = 2  # screenings of one bank at a time
 
 
@@ -89,7 +87,7 @@ def may_act(bank_id: str) -> Principal:
     """The caller if its key is that bank's or admin; 403 otherwise (starting, listing)."""
     principal = authenticate()
     if not BANK_ID.match(bank_id):
-        raise Problem(404, "not-found", "a bank id is lower-case letters, digits and '_'")
+        raise Problem(404, "not-found", f"a bank id is {BANK_ID_RULE}")
     if state().settings.auth and principal.role != "admin" and principal.bank != bank_id:
         raise Problem(
             403,
@@ -124,7 +122,7 @@ def _products(bank_id: str, body: dict, principal: Principal) -> tuple[list, boo
         except yamlsource.YAMLSourceError:
             data = None  # checked_draft reports where
         product_id = data.get("id") if isinstance(data, dict) else None
-        if not isinstance(product_id, str) or not ID_PATTERN.match(product_id):
+        if not isinstance(product_id, str) or not PRODUCT_ID.match(product_id):
             raise Problem(
                 422,
                 "invalid-request",
