@@ -8,6 +8,7 @@ read once per worker and kept until a newer import replaces it.
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import date
 from typing import Any
@@ -18,10 +19,12 @@ from matcher.rulefile.product import Product
 from screening.disclosure import suppress_segments
 from screening.firmbase import FirmBase, read_firms
 from screening.impact import changed_products, impact
+from screening.validate import FirmBaseError
 
 from .firm_base import current_firm_base
 
 CACHE = "loanmatch.firm_base_cache"
+log = logging.getLogger("loanmatch.screening")
 _lock = threading.Lock()
 
 
@@ -34,7 +37,11 @@ def loaded_firm_base() -> FirmBase | None:
     with _lock:
         cached = current_app.extensions.get(CACHE)
         if cached is None or cached.version != version:
-            cached = read_firms(path)
+            try:
+                cached = read_firms(path)
+            except FirmBaseError as exc:  # damaged on disk: the preview goes on without it
+                log.error("the firm base %s cannot be read: %s", version, exc)
+                return None
             current_app.extensions[CACHE] = cached
     return cached
 

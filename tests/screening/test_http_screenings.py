@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import io
 import json
+import time
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 import pytest
 
+from http_api.screening_jobs import STALE_AFTER, ScreeningJobs
 from tests.support.leads_api import (
     ADMIN,
     BANK,
@@ -388,3 +390,35 @@ def test_the_preview_shows_the_drafts_impact_on_the_firm_base(client):
     assert cities["130200"]["lost"] == TANGSHAN
     assert cities["130100"] == {"gained": None, "lost": None}  # 3 firms: suppressed
     no_secret_in(json.dumps(impact, ensure_ascii=False))
+
+
+# -- a job that cannot finish ---------------------------------------------------------------
+
+
+def test_a_screening_whose_snapshot_is_unreadable_fails_with_a_message(client, tmp_path):
+    assert upload(client).status_code == 201
+    for snapshot in (tmp_path / "var" / "firm-bases").glob("*.parquet"):
+        snapshot.write_bytes(b"PAR1 damaged on disk PAR1")
+    answer = start(client)
+    assert answer.status_code == 202
+    location = answer.headers["Location"]
+
+    def get():
+        shown = client.get(location, headers=bearer(BANK))
+        return shown.status_code, shown.get_json()
+
+    doc = wait_done(get)
+    assert doc["status"] == "failed" and "start it again" in doc["error"]
+    assert client.get(f"{location}/results.csv", headers=bearer(BANK)).status_code == 409
+    previewed = preview(client, DRAFT_WITHOUT_REGION)  # the preview goes on without it
+    assert previewed.status_code == 200 and previewed.get_json()["impact"] is None
+
+
+def test_a_job_whose_worker_stopped_shows_failed(shared_redis, key_prefix, tmp_path):
+    jobs = ScreeningJobs(shared_redis, key_prefix, tmp_path)
+    job_id = jobs.create("hbbank", {"products": [PRODUCT]})
+    assert jobs.get(job_id, "hbbank")["status"] == "queued"
+    shared_redis.hset(jobs.key(job_id), "beat", time.time() - STALE_AFTER - 1)
+    shown = jobs.get(job_id, "hbbank")
+    assert shown["status"] == "failed" and "stopped" in shown["error"]
+    assert jobs.get(job_id, "natbank") is None
