@@ -18,7 +18,6 @@ from http_api.screening_jobs import STALE_AFTER, ScreeningJobs
 from tests.support.leads_api import (
     ADMIN,
     BANK,
-    CONSENT,
     NATIONAL,
     OTHER_BANK,
     PORTAL,
@@ -35,6 +34,7 @@ from tests.support.screening_api import (
     TANGSHAN,
     eligible_consenting,
     firm_rows,
+    invited_application,
     jsonl,
     secrets_of,
     wait_done,
@@ -148,16 +148,7 @@ def test_a_bank_screens_downloads_invites_and_the_firm_applies(client):
     n = found[invitation["id"]]
 
     lead = client.post(
-        "/v1/leads",
-        headers=bearer(PORTAL),
-        json={
-            "profile": profile(n + 1),
-            "product_id": PRODUCT,
-            "requested_amount": 500000,
-            "requested_term_months": 12,
-            "consent": dict(CONSENT),
-            "invitation_id": invitation["id"],
-        },
+        "/v1/leads", headers=bearer(PORTAL), json=invited_application(n + 1, invitation["id"])
     )
     assert lead.status_code == 201, lead.get_json()
     assert lead.get_json()["status"] == "routed"  # routed like any other lead
@@ -274,15 +265,7 @@ def test_invitations_name_only_firms_the_screening_listed(client):
 
 
 def test_a_lead_with_an_unknown_invitation_is_422_and_makes_no_lead(client):
-    body = {
-        "profile": profile(1),
-        "product_id": PRODUCT,
-        "requested_amount": 500000,
-        "requested_term_months": 12,
-        "consent": dict(CONSENT),
-        "invitation_id": "0" * 32,
-    }
-    answer = client.post("/v1/leads", headers=bearer(PORTAL), json=body)
+    answer = client.post("/v1/leads", headers=bearer(PORTAL), json=invited_application(1, "0" * 32))
     assert answer.status_code == 422 and "invitation" in answer.get_json()["detail"]
     assert client.get("/v1/banks/hbbank/leads", headers=bearer(BANK)).get_json()["total"] == 0
 

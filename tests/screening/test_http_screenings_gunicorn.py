@@ -3,6 +3,7 @@
 The job runs in a thread of whichever worker accepted it; its progress and results are
 read by whichever worker answers the GET, from Redis and the data folder.
 """
+
 from __future__ import annotations
 
 import io
@@ -16,15 +17,19 @@ from tests.support.gunicorn_instance import Instance, call
 from tests.support.leads_api import (
     ADMIN,
     BANK,
-    CONSENT,
     KEYS,
     OTHER_BANK,
     PORTAL,
     PRODUCT,
-    profile,
     write_rules,
 )
-from tests.support.screening_api import eligible_consenting, firm_rows, jsonl, secrets_of
+from tests.support.screening_api import (
+    eligible_consenting,
+    firm_rows,
+    invited_application,
+    jsonl,
+    secrets_of,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -89,15 +94,7 @@ def test_a_screening_through_gunicorn_from_upload_to_lead(instance):
     status, listed, _ = call(base, "/v1/firms/firm-000/invitations", PORTAL)
     (invitation,) = listed["invitations"]
     assert invitation["bank"] == "hbbank" and invitation["status"] == "sent"
-    body = {
-        "profile": profile(1),
-        "product_id": PRODUCT,
-        "requested_amount": 500000,
-        "requested_term_months": 12,
-        "consent": dict(CONSENT),
-        "invitation_id": invitation["id"],
-    }
-    status, lead, _ = call(base, "/v1/leads", PORTAL, body)
+    status, lead, _ = call(base, "/v1/leads", PORTAL, invited_application(1, invitation["id"]))
     assert status == 201, lead
     status, shown, _ = call(base, location + "/invitations", BANK)
     applied = {i["id"]: i for i in shown["invitations"]}[invitation["id"]]

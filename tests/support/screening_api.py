@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import time
 
-from tests.support.leads_api import credit_code
+from tests.support.leads_api import CONSENT, PRODUCT, credit_code, profile
 
 TANGSHAN, SMALL, BEIJING = 20, 3, 7
 
@@ -70,3 +70,15 @@ def wait_done(get, seconds: float = 60.0) -> dict:
             return doc
         time.sleep(0.1)
     raise AssertionError(f"the screening did not finish in {seconds} s: {doc}")
+
+
+def invited_application(n: int, invitation_id: str) -> dict:
+    """Enterprise ``n``'s application for hbbank's tax loan, answering an invitation."""
+    return {
+        "profile": profile(n),
+        "product_id": PRODUCT,
+        "requested_amount": 500000,
+        "requested_term_months": 12,
+        "consent": dict(CONSENT),
+        "invitation_id": invitation_id,
+    }
