@@ -9,6 +9,7 @@ fixed seed), so runs are comparable. The load tool is ``wrk`` when installed
 
     python bench/http.py                       # 300 and 3,000 products, 15 s per variant
     python bench/http.py --sizes 300 --duration 5
+    python bench/http.py --rate-limit-storage redis://127.0.0.1:6379   # limits shared in Redis
 """
 from __future__ import annotations
 
@@ -63,9 +64,14 @@ def make_catalog(n: int, folder: Path, profiles: int) -> tuple[Path, Path]:
     return folder / "rules", folder / "profiles.jsonl"
 
 
-def start_server(rules: Path, port: int):
+def start_server(rules: Path, port: int, rate_limit_storage: str | None = None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LOANMATCH_", "PROMETHEUS_"))}
-    env.update(LOANMATCH_RULES=str(rules), LOANMATCH_AUTH="off", LOANMATCH_RATE_LIMIT="off",
+    if rate_limit_storage:  # counted on every request, with a budget the load never reaches
+        env.update(LOANMATCH_RATE_LIMIT="100000000/minute",
+                   LOANMATCH_RATE_LIMIT_STORAGE=rate_limit_storage)
+    else:
+        env.update(LOANMATCH_RATE_LIMIT="off")
+    env.update(LOANMATCH_RULES=str(rules), LOANMATCH_AUTH="off",
                LOANMATCH_MAX_BODY="4MiB",  # the batch of BATCH profiles below
                LOANMATCH_BIND=f"127.0.0.1:{port}", LOANMATCH_LOG_LEVEL="WARNING",
                PYTHONPATH=str(REPO))
@@ -192,20 +198,25 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--profiles", type=int, default=200, help="distinct profiles posted")
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
+    parser.add_argument("--rate-limit-storage", metavar="URL",
+                        help="count the per-key rate limit there (e.g. redis://127.0.0.1:6379) "
+                             "on every request; default: no rate limit")
     args = parser.parse_args()
     tool = ("wrk" if shutil.which("wrk") else "python") if args.tool == "auto" else args.tool
     workers = os.environ.get("LOANMATCH_WORKERS", str((os.cpu_count() or 1) + 1))
     threads = int(os.environ.get("LOANMATCH_THREADS", "1"))
     kind = f"gthread × {threads} threads" if threads > 1 else "sync"
     print(f"POST /v1/match through gunicorn ({workers} workers, {kind}, {os.cpu_count()} cores), "
-          f"load: {tool}, {args.connections} connections, {args.duration} s each")
+          f"load: {tool}, {args.connections} connections, {args.duration} s each"
+          + (f", rate limit counted in {args.rate_limit_storage.split('://')[0]}"
+             if args.rate_limit_storage else ""))
     print(f"{'products':>8}  {'request':<36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'errors':>6}")
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"loanmatch-bench-{size}-") as folder:
             rules, profiles = make_catalog(size, Path(folder), args.profiles)
             port = free_port()
-            process, ready_in = start_server(rules, port)
+            process, ready_in = start_server(rules, port, args.rate_limit_storage)
             try:
                 memory = pss_mib(process.pid)
                 for query, label in VARIANTS.items():

@@ -111,10 +111,21 @@ def _surrogate_at(node: Any, pointer: str) -> str | None:
     return None
 
 
+_DEFAULTS: dict[int, tuple[Schema, dict]] = {}
+
+
 def read_options(schema: Schema) -> dict:
-    """The query string loaded through ``schema``; 422 naming each bad parameter."""
+    """The query string loaded through ``schema``; 422 naming each bad parameter.
+    Without a query string (most calls) the schema's defaults, loaded once."""
+    kept = None if request.args else _DEFAULTS.get(id(schema))
+    if kept is not None:
+        return dict(kept[1])
     try:
-        return schema.load(request.args.to_dict())
+        options = schema.load(request.args.to_dict())
+        if not request.args and not any(callable(f.load_default)
+                                        for f in schema.fields.values()):
+            _DEFAULTS[id(schema)] = (schema, dict(options))  # the schema too: its id stays its own
+        return options
     except ValidationError as exc:
         raise Problem(422, "invalid-options",
                       "invalid query parameters; see errors",

@@ -2,23 +2,13 @@
 and the standard encoder spends about a millisecond on it, a tenth of a request."""
 from __future__ import annotations
 
-from datetime import date, datetime
-from decimal import Decimal
 from typing import Any, cast
 
 import orjson
 from flask import Response
 from flask.json.provider import DefaultJSONProvider
 
-
-def _default(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return str(value)  # as Flask's own provider does: exact, never a drifting float
-    if isinstance(value, (date, datetime)):
-        return value.isoformat()
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+from matcher.results.document import json_default as _default
 
 
 class OrjsonProvider(DefaultJSONProvider):

@@ -24,7 +24,7 @@ err = Console(stderr=True)
 
 LAZY = {
     "parse": "product_catalog.parse_command:parse",
-    "synth": "product_catalog.synth:synth",
+    "synth": "loanmatch_cli.synth_command:synth",
     "serve": "loanmatch_cli.serve_command:serve_command",
     "test": "loanmatch_cli.scenario_command:test",
     "diff": "loanmatch_cli.diff_command:diff",

@@ -18,6 +18,7 @@ from .engine.compiler import TooComplex, compiled
 from .engine.durable import Engine
 from .engine.prefilter import RegionIndex
 from .engine.triage import Triage
+from .results.document import EntryPieces
 from .results.ranking import Ranking
 from .results.result import (ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult, MatchResult,
                               entry_template)
@@ -146,7 +147,8 @@ class Catalog:
         # re-scanning its million objects on every full collection (p99 spikes),
         # and from touching their pages after a fork (copy-on-write sharing).
         self._triage = Triage(products)
-        self._ranking = Ranking(products, [entry_template(p) for p in products])
+        templates = [entry_template(p) for p in products]
+        self._ranking = Ranking(products, templates, EntryPieces(products, templates))
         gc.collect()
         gc.freeze()
 
@@ -197,27 +199,27 @@ class Catalog:
     def _screen(self, values: dict, wanted: set[str] | None, total: int) -> _Screen:
         """What is known before any rule runs: the candidates (region pre-filter) and
         their failing top-level conditions (triage)."""
-        candidates = self._regions.candidates(values)
+        cand = self._regions.candidate_array(values)
         if wanted is not None:
-            candidates = [i for i in candidates if self.products[i].id in wanted]
-        cand = np.fromiter(candidates, dtype=np.int64, count=len(candidates))
-        failing, fixed_failing, undecided = self._triage.counts(values)
-        failing, fixed_failing, undecided = failing[cand], fixed_failing[cand], undecided[cand]
+            cand = cand[[self.products[i].id in wanted for i in cand.tolist()]]
+        failing, fixed_failing, undecided, codes = self._triage.screen(values, cand)
         # A product with a failing top-level condition cannot be eligible; durable_rules
         # decides among the others, and skips every ruleset that holds none of them.
         possible = set(cand[failing == 0].tolist())
-        return _Screen(values, total, cand, failing, fixed_failing, undecided, possible)
+        return _Screen(values, total, cand, failing, fixed_failing, undecided, possible, codes)
 
     def _result(self, profile: Any, screen: _Screen, fired: set[int],
                 approval_rates: Mapping[str, Any] | None,
                 list_limit: int | None) -> MatchResult:
         values, cand, failing = screen.values, screen.cand, screen.failing
-        fired_mask = np.isin(cand, np.fromiter(fired, dtype=np.int64, count=len(fired)))
+        hit = np.zeros(len(self.products), dtype=bool)
+        hit[np.fromiter(fired, dtype=np.intp, count=len(fired))] = True
+        fired_mask = hit[cand]
         rest = ~fired_mask
         ruled_out = rest & ((screen.fixed_failing > 0) | (failing > NEAR_MISS_LIMIT))
         open_ = rest & ~ruled_out & (failing == 0)
         near_mask = rest & ~ruled_out & (failing > 0)
-        eligible = cand[fired_mask].tolist()
+        eligible = cand[fired_mask]
         incomplete = cand[open_ & screen.undecided].tolist()
         for index in cand[open_ & ~screen.undecided].tolist():
             # every top-level condition holds, yet durable_rules did not fire: never
@@ -230,7 +232,8 @@ class Catalog:
                   INELIGIBLE: total - len(eligible) - len(incomplete), "near_misses": near_count}
 
         def explained(index: int, status: str) -> EligibilityResult:
-            return EligibilityResult(self.products[index], status, values=values)
+            return EligibilityResult(self.products[index], status, values=values,
+                                     top_outcomes=self._triage.top_outcomes(screen.codes, index))
 
         ranked = self._ranking.rank(eligible, values, approval_rates)
         listed = self._ranking.fewest_first(failing[near_mask], cand[near_mask], list_limit)
@@ -249,6 +252,7 @@ class _Screen(NamedTuple):
     fixed_failing: np.ndarray
     undecided: np.ndarray  # a top-level condition is unknown: cannot fire, may be incomplete
     possible: set[int]
+    codes: np.ndarray  # every top-level condition's outcome (Triage.top_outcomes)
 
 
 def load_catalog(path: str | Path, progress: Callable[[Path], None] | None = None) -> Catalog:

@@ -24,9 +24,8 @@ LAYERS = (
     ("leads",),  # beside the matcher: uses its lower layers, never the reverse
     ("http_api", "loanmatch_cli", "service", "workbench", "screening"),
 )
-# Known upward imports, each to be removed (never add one): the `synth` click command
-# lives in product_catalog but writes screening's firm base; it belongs in the CLI layer.
-KNOWN = {("product_catalog.synth", "screening.synth")}
+# Known upward imports, each to be removed (never add one).
+KNOWN: set[tuple[str, str]] = set()
 PACKAGES = ("matcher", "leads", "product_catalog", "http_api", "loanmatch_cli", "workbench",
             "screening")
 

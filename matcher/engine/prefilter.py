@@ -13,9 +13,14 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any, Mapping, Sequence
 
+import numpy as np
+
 from ..rulefile.condition import Criterion, top_level
 from ..rulefile.product import Product
 from ..vocabulary.fields import BOOLEAN, ENUM, FIELDS
+
+_KEPT = 8192  # region codes whose candidates are kept (any six digits may be posted)
+
 
 class RegionIndex:
     def __init__(self, products: Sequence[Product]):
@@ -29,6 +34,18 @@ class RegionIndex:
                 for prefix in prefixes:
                     self.by_prefix[prefix].append(index)
         self.size = len(products)
+        self._arrays: dict[str | None, np.ndarray] = {}
+
+    def candidate_array(self, values: Mapping[str, Any]) -> np.ndarray:
+        """``candidates`` as an array, kept per region code (a few thousand exist); read-only."""
+        region = values.get("region_code")
+        found = self._arrays.get(region)
+        if found is None:
+            found = np.array(self.candidates(values), dtype=np.int64)
+            found.flags.writeable = False
+            if len(self._arrays) < _KEPT:
+                self._arrays[region] = found
+        return found
 
     def candidates(self, values: Mapping[str, Any]) -> list[int]:
         """Indexes of the products this profile could match, ascending."""

@@ -23,9 +23,9 @@ from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from ..rulefile.condition import Node, fields_used, top_level
+from ..rulefile.condition import FAIL, PASS, UNKNOWN, Node, fields_used, top_level
 from ..rulefile.product import Product
-from .vector import FAIL_CODE, UNKNOWN_CODE, Forest
+from .vector import FAIL_CODE, PASS_CODE, UNKNOWN_CODE, Forest
 
 # Failing on these is no near miss: an enterprise cannot move or change trade to qualify.
 FIXED_FIELDS = frozenset({"region_code", "province_code", "city_code", "industry_code",
@@ -68,6 +68,11 @@ class Triage:
         bit = np.concatenate([np.arange(fixed_count),
                               self._fixed_words * 64 + np.arange(len(distinct) - fixed_count)])
         row_bit = bit[row_condition].astype(np.intp)
+        # Each product's top-level conditions, in order, as bits: what a result lists
+        # about a product is read from the codes of its conditions, not evaluated again.
+        order = np.argsort(row_product, kind="stable")
+        self._bits_of = np.split(row_bit[order], np.cumsum(np.bincount(
+            row_product, minlength=len(products)))[:-1]) if len(products) else []
         # Where each bit's condition is in what the forest answers; padding bits never fail.
         self._tested = np.zeros(words * 64, dtype=np.intp)
         self._tested[bit] = distinct % span
@@ -100,16 +105,39 @@ class Triage:
         (a field it needs is missing). A product without either is eligible by the
         reference's logic, since its eligibility is the ``all`` of those conditions:
         the catalog checks durable_rules' answers against that."""
+        return self.screen(values)[:3]
+
+    def screen(self, values: Mapping[str, Any], among: np.ndarray | None = None
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """``counts``, and every condition's code for ``top_outcomes``; with ``among``
+        (ascending product places), the counts of those products only."""
         codes = self._forest.evaluate(values)[self._tested]
+        sets = self._sets if among is None else self._sets[:, among]
         failed = (codes == FAIL_CODE) & self._real
-        counts = np.bitwise_count(self._sets & _words(failed)[:, None])
+        counts = np.bitwise_count(sets & _words(failed)[:, None])
         fixed_failing = counts[:self._fixed_words].sum(axis=0, dtype=self._sum_dtype)
         failing = fixed_failing + counts[self._fixed_words:].sum(axis=0, dtype=self._sum_dtype)
         failing, fixed_failing = failing.astype(np.int32), fixed_failing.astype(np.int32)
         if len(self._repeat_product):
             hit = failed[self._repeat_bit]
-            np.add.at(failing, self._repeat_product[hit], 1)
-            np.add.at(fixed_failing, self._repeat_product[hit & self._repeat_fixed], 1)
+            product = self._repeat_product
+            if among is not None:  # a repeat counts where its product is among those asked
+                place = np.searchsorted(among, product)
+                hit &= (place < len(among)) & (among[np.minimum(place, len(among) - 1)] == product)
+                product = place
+            np.add.at(failing, product[hit], 1)
+            np.add.at(fixed_failing, product[hit & self._repeat_fixed], 1)
         unknown = (codes == UNKNOWN_CODE) & self._real
-        undecided = np.bitwise_or.reduce(self._sets & _words(unknown)[:, None], axis=0) != 0
-        return failing, fixed_failing, undecided
+        if unknown.any():
+            undecided = np.bitwise_or.reduce(sets & _words(unknown)[:, None], axis=0) != 0
+        else:  # every condition decided: a full profile, the common case
+            undecided = np.zeros(sets.shape[1], dtype=bool)
+        return failing, fixed_failing, undecided, codes
+
+    def top_outcomes(self, codes: np.ndarray, product: int) -> list[str]:
+        """The outcomes of a product's top-level conditions (``screen``'s codes), in order."""
+        return _OUTCOMES[codes[self._bits_of[product]]].tolist()
+
+
+_OUTCOMES = np.empty(3, dtype=object)  # by code
+_OUTCOMES[[FAIL_CODE, UNKNOWN_CODE, PASS_CODE]] = [FAIL, UNKNOWN, PASS]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from ..rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node, combine
 from ..rulefile.operators import OPS
@@ -114,7 +114,8 @@ def unpassed_of(rows: list[list]) -> list[list]:
     return [row for row in rows if row[2] != PASS and row[4]]
 
 
-def unpassed_rows(node: Node, values: Mapping[str, Any]) -> list[list]:
+def unpassed_rows(node: Node, values: Mapping[str, Any],
+                  known: Sequence[str] | None = None) -> list[list]:
     """The relevant rows of ``trace`` that did not pass, without making the others.
 
     A product's eligibility is nearly always ``all`` of a dozen criteria, most of
@@ -122,15 +123,18 @@ def unpassed_rows(node: Node, values: Mapping[str, Any]) -> list[list]:
     that passes has no relevant one (an ``any`` that passed makes its failures
     irrelevant, an ``all`` that passed has none), so only the top-level parts that
     did not pass are traced. When the whole fails, its undecided rows stop mattering,
-    exactly as ``trace`` marks them."""
+    exactly as ``trace`` marks them. ``known``: the top-level parts' outcomes when
+    the caller has them already (the catalog's triage)."""
     if isinstance(node, Criterion) or node.kind != "all":
         rows: list[list] = []
         trace(node, values, rows)
         return unpassed_of(rows)
     outcomes, kept = [], []
-    for child in node.children:
-        if isinstance(child, Criterion):
-            outcome = child.outcome(values)
+    for number, child in enumerate(node.children):
+        if known is not None and known[number] == PASS:
+            outcome = PASS
+        elif isinstance(child, Criterion):
+            outcome = child.outcome(values) if known is None else known[number]
             if outcome != PASS:
                 kept.append([child, child.op, outcome, values.get(child.field), True])
         else:

@@ -58,7 +58,7 @@ def _speed(product: Product) -> float:
     return 1.0 / (1.0 + (max(days, 1) - 1) / 7.0)
 
 
-def _fixed_parts(product: Product) -> tuple[float, float, float]:
+def fixed_parts(product: Product) -> tuple[float, float, float]:
     """The parts that depend on the product alone: rate, speed, priority."""
     return (round(_rate(product), 4), round(_speed(product), 4),
             round((product.terms.priority + 100) / 200, 4))
@@ -113,15 +113,20 @@ def _bounds(pairs: list[tuple[Any, Any]]) -> tuple[list[float], list[float], lis
 @dataclass(eq=False)
 class Ranked:
     """Eligible products best first: their places in the catalog, scores, and the
-    parts of each score (``fixed``: rate, speed, priority, as ``_fixed_parts``)."""
+    parts of each score (``fixed``: rate, speed, priority, as ``fixed_parts``)."""
 
     order: np.ndarray
     scores: list[float]
     amount_fit: list[float]
     term_fit: list[float]
     approval: list[float]
-    fixed: list[tuple[float, float, float]]
     ranking: Ranking
+
+    @property
+    def fixed(self) -> list[tuple[float, float, float]]:
+        """Each product's rate, speed and priority parts (only the breakdowns read them:
+        the document's pieces carry them already)."""
+        return self.ranking.fixed[self.order].tolist()
 
     @property
     def products(self) -> list[Product]:
@@ -138,7 +143,8 @@ class Ranked:
         return [{"amount_fit": amount_fit, "term_fit": term_fit, "rate": rate, "speed": speed,
                  "priority": priority, "approval": approval}
                 for amount_fit, term_fit, approval, (rate, speed, priority)
-                in zip(self.amount_fit[:top], self.term_fit, self.approval, self.fixed)]
+                in zip(self.amount_fit[:top], self.term_fit, self.approval,
+                       self.ranking.fixed[self.order[:top]].tolist())]
 
     def __eq__(self, other: object) -> bool:  # as lists of results compare (not arrays)
         return (isinstance(other, Ranked) and self.products == other.products
@@ -152,23 +158,21 @@ class Ranking:
     ``shown``, one object per product, is handed back in rank order (the catalog
     gives the result document's per-product templates), so the document is built
     without reaching through 200 products, cold in memory after the engine ran:
-    that costs about as much as building their entries.
+    that costs about as much as building their entries. ``pieces`` are the same
+    entries as bytes, for the products in this order (``document.EntryPieces``).
     """
 
-    def __init__(self, products: Sequence[Product], shown: Sequence[Any] | None = None):
-        self.products = np.empty(len(products), dtype=object)
-        self.products[:] = products
-        self.shown = None
-        if shown is not None:
-            self.shown = np.empty(len(products), dtype=object)
-            self.shown[:] = shown
+    def __init__(self, products: Sequence[Product], shown: Sequence[Any] | None = None,
+                 pieces: Any = None):
+        self.products = _objects(products)
+        self.shown = None if shown is None else _objects(shown)
+        self.pieces = pieces
         self._ids = np.array([p.id for p in products], dtype=object)
         terms = [p.terms for p in products]
         amount = _bounds([(t.amount_min, t.amount_max) for t in terms])
         term = _bounds([(t.term_min, t.term_max) for t in terms])
-        fixed = [_fixed_parts(p) for p in products]
-        self._fixed = np.empty(len(products), dtype=object)
-        self._fixed[:] = fixed
+        fixed = [fixed_parts(p) for p in products]
+        self.fixed = _objects(fixed)
         weighted = [[WEIGHTS[k] * part for k, part in zip(PARTS[2:5], parts)] for parts in fixed]
         # Equal scores: the lower rate, then the id (order_key); equal keys share a
         # rank so that the stable sort keeps the products' given order, as sorted() does.
@@ -185,7 +189,8 @@ class Ranking:
     def rank(self, indexes: Sequence[int], values: Mapping[str, Any],
              approval_rates: Mapping[str, Any] | None = None) -> Ranked:
         """The products at ``indexes`` (places in the catalog), scored and sorted."""
-        at = np.fromiter(indexes, dtype=np.intp, count=len(indexes))
+        at = indexes if isinstance(indexes, np.ndarray) else np.fromiter(
+            indexes, dtype=np.intp, count=len(indexes))
         table = np.ascontiguousarray(np.take(self._table, at, axis=0).T)
         low, high, divisor = table[0:2], table[2:4], table[4:6]
         asked = np.array([[_asked(values.get("requested_amount"))],
@@ -213,13 +218,24 @@ class Ranking:
         amount_fit, term_fit = fit[:, ranked].tolist()
         return Ranked(order, total[ranked].tolist(), amount_fit, term_fit,
                       approval[ranked].tolist() if approval_rates else [NEUTRAL] * len(at),
-                      self._fixed[order].tolist(), self)
+                      self)
 
     def fewest_first(self, counts: np.ndarray, indexes: np.ndarray,
                      limit: int | None) -> list[int]:
         """The first ``limit`` of ``indexes`` by count, then by product id (near
         misses: fewest failed conditions first); as sorted() on (count, id) would."""
-        return indexes[np.lexsort((self._id_rank[indexes], counts))][:limit].tolist()
+        key = counts.astype(np.int64) * len(self._id_rank) + self._id_rank[indexes]
+        if limit is not None and limit < len(key):  # only the first few need ordering
+            first = np.argpartition(key, limit)[:limit]
+            return indexes[first[np.argsort(key[first])]].tolist()
+        return indexes[np.argsort(key)].tolist()
+
+
+def _objects(items: Sequence[Any]) -> np.ndarray:
+    """A 1-d array of the objects themselves (never unpacked, even if they are tuples)."""
+    array = np.empty(len(items), dtype=object)
+    array[:] = items
+    return array
 
 
 def _dense_rank(keys: list) -> np.ndarray:

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from itertools import repeat
-from typing import Any, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping
 
 from ..rulefile.condition import FAIL, PASS
 from ..rulefile.product import Product
@@ -35,8 +35,9 @@ def entry_template(product: Product) -> tuple:
     return found
 
 
-def _entries(items: Iterable[tuple], values: Mapping[str, Any], explain: str,
-             lang: str | None) -> list[dict]:
+def entries(items: Iterable[tuple], values: Mapping[str, Any], explain: str,
+            lang: str | None, rows: Callable[[list[CriterionOutcome]], Any] | None = None
+            ) -> list[dict]:
     """Entries of the document, one per item ``(template, status, score,
     score_breakdown, result)``; ``result`` is walked for the explanation, and is
     needed for an eligible product only with ``explain="all"``.
@@ -44,9 +45,13 @@ def _entries(items: Iterable[tuple], values: Mapping[str, Any], explain: str,
     The entry, its terms and regions are new containers, so a caller that adds or
     replaces keys never edits the template. The terms' ranges and collateral list
     are shared, as ``Terms.to_dict`` has always shared them: copying them too
-    costs about as much as the rest of the entry, and they are read-only."""
+    costs about as much as the rest of the entry, and they are read-only. ``rows``
+    writes a list of outcomes (by default, a list of their dicts)."""
+    if rows is None:
+        def rows(outcomes: list[CriterionOutcome]) -> list[dict]:
+            return [o.to_dict(lang, values) for o in outcomes]
     out = []
-    for (scored, unscored, terms, regions), status, score, score_breakdown, result in items:
+    for (scored, unscored, terms, regions, *_), status, score, score_breakdown, result in items:
         if score is None:
             entry = unscored.copy()
         else:
@@ -58,15 +63,15 @@ def _entries(items: Iterable[tuple], values: Mapping[str, Any], explain: str,
         if regions:
             entry["regions"] = list(regions)
         if status == INELIGIBLE:
-            entry["failed"] = [o.to_dict(lang, values) for o in result.failed]
+            entry["failed"] = rows(result.failed)
         elif status == INCOMPLETE:
             entry["missing_fields"] = result.missing_fields
         if explain == "all":
-            entry["criteria"] = [o.to_dict(lang, values) for o in result.outcomes]
+            entry["criteria"] = rows(result.outcomes)
         elif explain == "failed" and status == ELIGIBLE:
             entry["criteria"] = []  # every criterion that decides an eligible product passed
         elif explain == "failed":
-            entry["criteria"] = [o.to_dict(lang, values) for o in result.unpassed]
+            entry["criteria"] = rows(result.unpassed)
         out.append(entry)
     return out
 
@@ -81,6 +86,8 @@ class EligibilityResult:
     score: float | None = None
     score_breakdown: Mapping[str, float] | None = None
     values: Mapping[str, Any] | None = None  # to explain lazily: explain=none never walks
+    top_outcomes: list[str] | None = field(  # of the top-level conditions, when known already
+        default=None, repr=False, compare=False)
 
     _rows: list[list] | None = field(default=None, init=False, repr=False, compare=False)
     _unpassed: list[CriterionOutcome] | None = field(
@@ -106,7 +113,8 @@ class EligibilityResult:
         if self.outcomes_ is not None:
             return [o for o in self.outcomes_ if o.outcome != PASS and o.relevant]
         if self._unpassed is None:
-            rows = (unpassed_rows(self.product.eligibility, self.values or {})
+            rows = (unpassed_rows(self.product.eligibility, self.values or {},
+                                  self.top_outcomes)
                     if self._rows is None else unpassed_of(self._rows))
             self._unpassed = [CriterionOutcome(*row) for row in rows]
         return self._unpassed
@@ -120,13 +128,14 @@ class EligibilityResult:
         return missing_fields(self.unpassed)
 
     def to_dict(self, values: Mapping[str, Any], explain: str = "all",
-                lang: str | None = None) -> dict:
+                lang: str | None = None,
+                rows: Callable[[list[CriterionOutcome]], Any] | None = None) -> dict:
         score = breakdown_ = None
         if self.score is not None:
             score = float(self.score)
             breakdown_ = {k: float(v) for k, v in (self.score_breakdown or {}).items()}
         item = (entry_template(self.product), self.status, score, breakdown_, self)
-        return _entries((item,), values, explain, lang)[0]
+        return entries((item,), values, explain, lang, rows)[0]
 
 
 @dataclass
@@ -156,17 +165,25 @@ class MatchResult:
         if explain not in EXPLAIN_LEVELS:
             raise ValueError(f"explain must be one of {', '.join(EXPLAIN_LEVELS)}")
         values = self.values
+        return self.document(self.match_entries(explain, lang, top),
+                             [r.to_dict(values, explain, lang) for r in self.near_misses],
+                             [r.to_dict(values, explain, lang) for r in self.incomplete])
+
+    def document(self, matches: Any, near_misses: Any, incomplete: Any) -> dict:
+        """The document around its three lists of entries (``to_dict``, and
+        ``document.to_json`` with entries it wrote itself)."""
+        values = self.values
         return {
             "catalog_version": self.catalog_version,
             "as_of": self.as_of.isoformat(),
             "profile": {k: plain(values[k]) for k in DERIVED_SHOWN if k in values},
-            "matches": self._match_entries(explain, lang, top),
-            "near_misses": [r.to_dict(values, explain, lang) for r in self.near_misses],
-            "incomplete": [r.to_dict(values, explain, lang) for r in self.incomplete],
+            "matches": matches,
+            "near_misses": near_misses,
+            "incomplete": incomplete,
             "summary": dict(self.counts),
         }
 
-    def _match_entries(self, explain: str, lang: str | None, top: int | None) -> list[dict]:
+    def match_entries(self, explain: str, lang: str | None, top: int | None) -> list[dict]:
         if explain == "all" or "matches" in self.__dict__:
             # walked for every criterion, or handed out (and perhaps changed): from the results
             matches = self.matches if top is None else self.matches[:top]
@@ -176,7 +193,7 @@ class MatchResult:
         if shown is None:  # a ranking made without the catalog's templates
             shown = [entry_template(p) for p in r.products[:top]]
         items = zip(shown, repeat(ELIGIBLE), r.scores, r.breakdowns(top), repeat(None))
-        return _entries(items, self.values, explain, lang)
+        return entries(items, self.values, explain, lang)
 
 
 # Derived values echoed back so the portal can show what the decision used.

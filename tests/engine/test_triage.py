@@ -53,6 +53,13 @@ def assert_triage_agrees(products, values_list) -> tuple[int, int, int]:
         want_failing, want_fixed = expected_failures(products, values)
         assert failing.tolist() == want_failing, values
         assert fixed.tolist() == want_fixed, values
+        codes = triage.screen(values)[3]
+        among = np.arange(0, len(products), 3)  # some products only: the same counts for them
+        part = triage.screen(values, among)
+        assert [x.tolist() for x in part[:3]] == [
+            x[among].tolist() for x in (failing, fixed, undecided)], values
+        assert [triage.top_outcomes(codes, n) for n in range(len(products))] == [
+            [evaluate(node, values) for node in top_level(p.eligibility)] for p in products]
         seen[0] += sum(want_failing)
         seen[1] += sum(want_fixed)
         seen[2] += sum(evaluate(node, values) == UNKNOWN

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from matcher.catalog import load_catalog
+from matcher.results.document import dumps
 from service import create_app
 
 PRODUCTS = {
@@ -109,6 +110,21 @@ def test_match_returns_the_core_document(client, rules):
     assert response.mimetype == "application/json"
     assert response.get_json() == expected
     assert [m["product_id"] for m in expected["matches"]] != []
+
+
+@pytest.mark.parametrize("query", ["", "?explain=none&top=2", "?explain=failed&lang=en&top=1",
+                                   "?explain=all&lang=zh"])
+def test_match_answers_the_bytes_of_the_document(client, rules, query):
+    catalog = load_catalog(rules)
+    options = dict(part.split("=") for part in query[1:].split("&") if part)
+    for profile in (TANGSHAN, {k: v for k, v in TANGSHAN.items() if k != "tax_credit_rating"},
+                    {}):
+        response = client.post(f"/v1/match{query or '?'}&as_of={AS_OF}", json=profile)
+        expected = catalog.match(profile, as_of=date(2026, 12, 1)).to_dict(
+            options.get("explain", "failed"), options.get("lang"),
+            int(options["top"]) if "top" in options else None)
+        assert response.status_code == 200 and response.mimetype == "application/json"
+        assert response.data == dumps(expected)
 
 
 def test_match_ranks_eligible_and_reports_near_misses(client):

@@ -17,8 +17,8 @@ from matcher.vocabulary.fields import (BOOLEAN, CODE, DATE, ENUM, FIELDS, INTEGE
                                        POSTED_FIELDS, RATIO, STRING)
 from matcher.vocabulary.profile import load_profile
 from product_catalog.banks import bank_name
-from product_catalog.synth import (CatalogDirError, synth, synth_catalog, synth_profiles,
-                                   write_catalog)
+from loanmatch_cli.synth_command import synth
+from product_catalog.synth import CatalogDirError, synth_catalog, synth_profiles, write_catalog
 
 REPO = Path(__file__).resolve().parents[2]
 EVALUATION_DATE = date(2026, 12, 1)
