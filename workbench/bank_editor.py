@@ -101,7 +101,7 @@ def lint(bank_id: str, product_id: str):
     gained = [r for r in rows if r["status"] == "eligible" and r["before"] != "eligible"]
     lost = [r for r in rows if r["status"] != "eligible" and r["before"] == "eligible"]
     html = render_template("_preview_rows.html", rows=rows, summary=answer.data["summary"],
-                           gained=gained, lost=lost)
+                           gained=gained, lost=lost, impact=answer.data.get("impact"))
     return jsonify(errors=[], preview_html=html)
 
 

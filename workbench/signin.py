@@ -70,14 +70,6 @@ def signout():
     return response
 
 
-@bp.get("/screening")
-@signed_in
-def screening():
-    """Screenings and invitations (issue 14) will be listed here once the ``screening``
-    package serves them; until then the page says so."""
-    return render_template("screening.html")
-
-
 @bp.get("/<path:rest>")
 def unknown(rest: str):
     """A page the workbench does not have: its own 404 page, not the API's JSON."""
