@@ -118,15 +118,20 @@ class _Exact(mf.Decimal):
         number = Decimal(value)
         return int(number) if number == number.to_integral_value() else str(number)
 
+    @staticmethod
+    def _number(value: object, wanted: str) -> Decimal:
+        """The posted value as a ``Decimal``, or the field's error naming what it wants."""
+        number = _to_decimal(value)
+        if number is None:
+            raise ValidationError(f"must be {wanted}, {_got(value)}")
+        return number
+
 
 class Money(_Exact):
     """Yuan: ``int`` when whole, else a ``Decimal`` in fen; never a float."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        number = _to_decimal(value)
-        if number is None:
-            raise ValidationError(f"must be an amount in yuan (a number such as 120000 or "
-                                  f"\"120000.50\"), {_got(value)}")
+        number = self._number(value, 'an amount in yuan (a number such as 120000 or "120000.50")')
         if number == number.to_integral_value():
             return int(number)
         if number.normalize().as_tuple().exponent < -2:
@@ -141,11 +146,7 @@ class Ratio(_Exact):
     """A decimal fraction (80% is 0.8) as ``Decimal``."""
 
     def _deserialize(self, value, attr, data, **kwargs):
-        number = _to_decimal(value)
-        if number is None:
-            raise ValidationError(f"must be a decimal ratio such as 0.35 (35%), "
-                                  f"{_got(value)}")
-        return number
+        return self._number(value, "a decimal ratio such as 0.35 (35%)")
 
 
 class WholeNumber(mf.Integer):
