@@ -8,9 +8,10 @@ must not cross a fork, and gunicorn forks its workers after building the app
 connection, and must be started once, by the gunicorn master before it forks
 (``start_embedded``, called from ``service:app``); see ``leads/embedded.py``.
 
-Ranking reads approval rates through ``approval_rates``, a snapshot taken before matching; it never starts the
-embedded server, and after a failure it stops asking for a few seconds, so a Redis
-that is down or slow costs matching nothing but neutral approval scores.
+Ranking reads approval rates through ``approval_rates``, a snapshot taken before
+matching; it never starts the embedded server, and after a failure it stops asking for
+a few seconds, so a Redis that is down or slow costs matching nothing but neutral
+approval scores.
 
 Branch files are read when the app is built (a broken one stops the start) and read
 again when one changes (checked every few seconds, on lead requests): caps can be
