@@ -39,6 +39,7 @@ from .admin import actor
 from .auth import Principal, authenticate, protect
 from .inputs import read_body, read_json, read_options
 from .ownership import bank_name_findings, keep_platform_terms, require_own_prefix
+from .preview_impact import draft_impact
 from .problems import Problem, field_errors
 from .reload import now
 from .rules_schemas import PreviewOptionsSchema, PreviewRequestSchema, PublishRequestSchema
@@ -314,6 +315,22 @@ def retire(bank_id: str, product_id: str):
         200 if live else 202
 
 
+def checked_draft(bank_id: str, product_id: str, text: str, principal: Principal):
+    """(its file's path, the Product) of a draft checked as publishing checks it, written
+    nowhere; 422 with ``path:line:column`` errors otherwise."""
+    reloader = state().reloader
+    target = (_product_file(reloader.root, bank_id, product_id)
+              or _new_file(reloader.root, bank_id, product_id))
+    rel = target.relative_to(reloader.root).as_posix()
+    text = _owned(text, _read_draft(text, rel, bank_id, product_id), rel, bank_id, product_id,
+                  principal)
+    findings, product, _ = _check_in_context(rel, {rel: text}, product_id, scenarios=False)
+    if findings or product is None:
+        raise _refused(findings or [Finding(rel, 1, 1, "the draft did not load")],
+                       "the draft has problems; see errors")
+    return rel, product
+
+
 @bp.post("/<product_id>/preview")
 def preview(bank_id: str, product_id: str):
     """Each profile's answer from a draft, which is neither written nor compiled."""
@@ -325,17 +342,7 @@ def preview(bank_id: str, product_id: str):
     except ValidationError as exc:
         raise Problem(422, "invalid-request", "the preview request cannot be read; see errors",
                       errors=field_errors(exc.normalized_messages())) from None
-    reloader = state().reloader
-    target = (_product_file(reloader.root, bank_id, product_id)
-              or _new_file(reloader.root, bank_id, product_id))
-    rel = target.relative_to(reloader.root).as_posix()
-    text = body["rule_file"]
-    text = _owned(text, _read_draft(text, rel, bank_id, product_id), rel, bank_id, product_id,
-                  principal)
-    findings, product, _ = _check_in_context(rel, {rel: text}, product_id, scenarios=False)
-    if findings or product is None:
-        raise _refused(findings or [Finding(rel, 1, 1, "the draft did not load")],
-                       "the draft has problems; see errors")
+    rel, product = checked_draft(bank_id, product_id, body["rule_file"], principal)
     results, summary = [], {ELIGIBLE: 0, INELIGIBLE: 0, INCOMPLETE: 0, "invalid": 0}
     for index, data in enumerate(body["profiles"]):
         try:
@@ -354,6 +361,8 @@ def preview(bank_id: str, product_id: str):
         answer = EligibilityResult(product, status, outcomes)
         results.append({"index": index, "as_of": profile.as_of.isoformat(),
                         "result": answer.to_dict(values, options["explain"], options.get("lang"))})
-    return jsonify(product_id=product_id, bank=bank_id, file=f"{reloader.shown_root}/{rel}",
-                   evaluator="reference", live_version=state().catalog.version,
-                   results=results, summary=summary)
+    live = state().catalog.by_id.get(product_id)
+    return jsonify(product_id=product_id, bank=bank_id,
+                   file=f"{state().reloader.shown_root}/{rel}", evaluator="reference",
+                   live_version=state().catalog.version, results=results, summary=summary,
+                   impact=draft_impact(live, product, options.get("as_of")))

@@ -18,6 +18,8 @@ from . import (
     admin,
     bank_versions,
     editing,
+    firm_base,
+    invitations,
     leads,
     logs,
     match,
@@ -29,6 +31,7 @@ from . import (
     reexec,
     reload,  # hot reload
     replay,  # POST /v1/match?catalog_version=
+    screenings,
 )
 from .jsonio import OrjsonProvider
 from .settings import Settings
@@ -73,6 +76,9 @@ def build_app(
         leads,
         editing,
         bank_versions,
+        firm_base,
+        screenings,
+        invitations,
     ):  # the API blueprints, in this order
         app.register_blueprint(api.bp)
     app.register_blueprint(openapi.bp)

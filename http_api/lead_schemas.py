@@ -61,6 +61,9 @@ class LeadRequestSchema(_Strict):
     consent = fields.Nested(ConsentSchema, required=True)
     contact = fields.Nested(ContactSchema, metadata={
         "description": "whom the bank should call; shown to the bank once it accepts"})
+    invitation_id = fields.String(validate=validate.Length(min=1, max=64), metadata={
+        "description": "the bank's invitation the enterprise answers (GET "
+                       "/v1/firms/{firm_id}/invitations); the invitation then shows applied"})
 
 
 class StatusChangeSchema(_Strict):

@@ -174,6 +174,11 @@ def create_lead():
     catalog = state().catalog
     key = request.headers.get("Idempotency-Key")
     body, product, profile = read_application(read_json(), catalog, key)
+    invitation = body.get("invitation_id")
+    if invitation is not None:  # imported here: invitations build on this module's store
+        from .invitations import check_invitation, invitations
+
+        check_invitation(invitation, product.id)
     _eligible(catalog, product, profile)
     service = lead_service()
     service.refresh_branches()
@@ -185,6 +190,8 @@ def create_lead():
         matched_criteria=_matched(catalog, product, profile), catalog_version=catalog.version,
         portal=principal.key_id, idempotency_key=key,
         ceilings={"amount_max": product.terms.amount_max, "term_max": product.terms.term_max})
+    if invitation is not None:
+        invitations().applied(invitation, made.lead["id"])
     response = jsonify(_shown(made.lead))
     response.status_code = 201
     response.headers["Location"] = url_for(".get_lead", lead_id=made.lead["id"])

@@ -31,6 +31,7 @@ from . import schemas as S
 from .lead_schemas import LEAD_OPERATIONS
 from .problems import PROBLEM_JSON
 from .rules_schemas import RULES_OPERATIONS, add_replay
+from .screening_schemas import SCREENING_OPERATIONS
 
 bp = Blueprint("docs", __name__)
 ASSETS = Path(__file__).resolve().parent / "static"
@@ -139,6 +140,7 @@ OPERATIONS.update(LEAD_OPERATIONS)  # the leads endpoints, described in lead_sch
 # catalog_version replay on the match endpoints: described in rules_schemas.
 OPERATIONS.update(RULES_OPERATIONS)
 add_replay(OPERATIONS)
+OPERATIONS.update(SCREENING_OPERATIONS)  # firm base, screenings, invitations
 
 
 # The groups of the reference, in the order a portal meets them.
@@ -152,6 +154,8 @@ TAGS = [
     {"name": "editing", "description": "Bank staff: preview, publish and retire their "
                                        "products; their versions and diffs "
                                        "(docs/bank-staff.md)"},
+    {"name": "screening", "description": "Banks: which firms on the platform qualify, "
+                                         "invitations to them (docs/screening.md)"},
     {"name": "admin", "description": "Operators: the live catalog, reloads, versions"},
     {"name": "operations", "description": "Health, readiness, metrics"},
     {"name": "documentation", "description": "This reference"},

@@ -192,6 +192,9 @@ class PreviewDocumentSchema(_Doc):
     live_version = fields.String(required=True)
     results = fields.List(fields.Nested(PreviewItemSchema), required=True)
     summary = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
+    impact = fields.Dict(allow_none=True, metadata={
+        "description": "null without a firm base; else firm_base_version, as_of, change, "
+                       "gained, lost and segments (cells under 5 firms null)"})
 
 
 # --- operations ------------------------------------------------------------------------

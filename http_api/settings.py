@@ -19,6 +19,7 @@ from matcher.vocabulary.ids import BANK_ID_RULE, BANK_ID_TEXT
 
 DEFAULT_RATE_LIMIT = "600/minute"
 DEFAULT_MAX_BODY = 1024 * 1024  # 1 MiB: a 1,000-profile batch of compact profiles fits
+DEFAULT_MAX_FIRM_UPLOAD = "256MiB"  # a firm base of about a million firms as Parquet
 MIN_KEY_LENGTH = 16
 ROLES = ("portal", "admin")
 _BANK_ROLE = re.compile(rf"bank:({BANK_ID_TEXT})\Z")
@@ -66,6 +67,7 @@ class Settings:
     watch: float | None = 1.0      # None: no folder scans
     replay_cache: int = 2
     publish_interval: float | None = 10.0  # None: banks publish without a pause
+    max_firm_upload: int = 256 * 1024 ** 2  # POST /v1/admin/firms
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> "Settings":
@@ -99,7 +101,9 @@ class Settings:
             rate_limit_storage=get("LOANMATCH_RATE_LIMIT_STORAGE", ""),
             cors_origins=tuple(o.strip() for o in get("LOANMATCH_CORS_ORIGINS").split(",")
                                if o.strip()),
-            max_body=_size(get("LOANMATCH_MAX_BODY", str(DEFAULT_MAX_BODY))),
+            max_body=_size(get("LOANMATCH_MAX_BODY", str(DEFAULT_MAX_BODY)), "LOANMATCH_MAX_BODY"),
+            max_firm_upload=_size(get("LOANMATCH_MAX_FIRM_UPLOAD", DEFAULT_MAX_FIRM_UPLOAD),
+                                  "LOANMATCH_MAX_FIRM_UPLOAD"),
             proxy_hops=_whole(get("LOANMATCH_PROXY_HOPS", "0"), "LOANMATCH_PROXY_HOPS"),
             log_level=level,
             log_json=_switch(get("LOANMATCH_LOG_JSON", "on"), "LOANMATCH_LOG_JSON"),
@@ -162,10 +166,10 @@ def _check_rate(text: str) -> None:
                       f"or '20/second;600/minute' (or 'off')")
 
 
-def _size(text: str) -> int:
+def _size(text: str, name: str) -> int:
     match = _SIZE.match(text)
     if not match or int(match.group(1)) <= 0:
-        raise ConfigError(f"LOANMATCH_MAX_BODY: {text!r} is not a size such as 1048576 or 1MiB")
+        raise ConfigError(f"{name}: {text!r} is not a size such as 1048576 or 1MiB")
     return int(match.group(1)) * _SIZE_UNITS[match.group(2).lower()]
 
 

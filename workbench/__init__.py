@@ -11,8 +11,7 @@ Modules: ``signin`` (home, sign-in/out), ``portal`` (playground, report page),
 numbers and SVG), ``report`` (the report's data, shared with ``loanmatch report``),
 ``profile_form`` (the profile form from the vocabulary), ``security`` and
 ``sessions`` (sign-in sessions, CSRF, headers), ``apiclient``, ``i18n``, ``config``.
-Screenings and invitations (the ``screening`` package) get their pages at
-``/ui/screening`` once that package serves them.
+``screening`` (a bank's screenings and invitations at ``/ui/screening``).
 """
 from __future__ import annotations
 
@@ -28,11 +27,12 @@ def install(app, env: Mapping[str, str] | None = None) -> None:
     Raises ``config.WorkbenchConfigError`` naming the variable that cannot be used.
     """
     from .config import WorkbenchConfig
-    from .security import EXTENSION
+    from .security import EXTENSION, headers_outside_views
     config = WorkbenchConfig.from_env(os.environ if env is None else env)
     if not config.enabled:
         return
     app.extensions[EXTENSION] = config
-    from . import admin, bank, bank_editor, bank_leads, portal, signin  # noqa: F401
-    for module in (signin, portal, bank, bank_leads, admin):  # bank_editor's views: bank.bp
+    from . import admin, bank, bank_editor, bank_leads, portal, screening, signin  # noqa: F401
+    for module in (signin, portal, bank, bank_leads, screening, admin):  # bank_editor's views: bank.bp
         app.register_blueprint(module.bp)
+    app.after_request(headers_outside_views)

@@ -48,7 +48,9 @@ def call(method: str, path: str, *, body: Any = None, query: Mapping[str, Any] |
         headers["Authorization"] = f"Bearer {key}"
     data = None
     if body is not None:
-        data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+        # ASCII escapes: text the page could not encode (a lone surrogate) reaches the API,
+        # which answers it with its own 400, instead of failing here.
+        data = json.dumps(body).encode("ascii")
         headers["Content-Type"] = "application/json"
     builder = EnvironBuilder(path=path, method=method, headers=Headers(headers), data=data,
                              query_string={k: v for k, v in (query or {}).items()

@@ -6,7 +6,9 @@ unknown one a 404.
 """
 from __future__ import annotations
 
-from flask import abort, render_template
+import re
+
+from flask import abort, render_template, request
 
 from http_api.readable import render
 from http_api.state import state
@@ -17,6 +19,7 @@ from .pages import blueprint
 from .security import signed_in
 
 bp = blueprint("workbench_bank", "/ui/bank/<bank_id>")
+VERSION = re.compile(r"sha256:[0-9a-f]{8,64}\Z")
 
 
 def _leads_this_month(bank_id: str) -> dict[str, int] | None:
@@ -76,4 +79,8 @@ def product(bank_id: str, product_id: str):
 @signed_in
 def history(bank_id: str):
     view.owner(bank_id)
-    return render_template("bank_history.html", bank=bank_id, changes=view.history(bank_id))
+    # Only a catalog version is echoed from the address: no text of a link's choosing.
+    published = request.args.get("published", "")
+    return render_template("bank_history.html", bank=bank_id, changes=view.history(bank_id),
+                           published=published if VERSION.match(published) else None,
+                           unchanged=request.args.get("unchanged") == "1")

@@ -9,15 +9,18 @@ API runs only as part of a publish, run here through the same check the publish 
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
+from typing import NoReturn
 
-from flask import abort, jsonify, redirect, render_template, request, url_for
+from flask import abort, jsonify, make_response, redirect, render_template, request, url_for
 
 from matcher.rulefile import source as yamlsource
 from matcher.catalog import CatalogError
 from matcher.authoring.diff import diff_catalogs
 
 from http_api.editing import _check_in_context, _read_draft
+from http_api.inputs import read_json
 from http_api.problems import Problem
 from http_api.rules_schemas import PREVIEW_LIMIT
 
@@ -30,11 +33,33 @@ from .security import signed_in
 PREVIEW_BASE = PREVIEW_LIMIT  # base profiles previewed as you type: as many as the API takes
 
 
+def _posted() -> Mapping:
+    """The editor's JSON object (read as the API reads bodies: a lone surrogate or a body
+    that is not an object is a 400 saying so, never a 500), or the form."""
+    if not request.is_json:
+        return request.form
+    try:
+        data = read_json()
+    except Problem as problem:
+        _refuse(problem.description or "")
+    if not isinstance(data, dict):
+        _refuse('send a JSON object such as {"rule_file": "…"}')
+    return data
+
+
+def _refuse(message: str) -> NoReturn:
+    """A 400 the editor's script shows as it shows the server's other answers."""
+    abort(make_response(jsonify(error=message, errors=[], html=render_template(
+        "_message.html", error=message)), 400))
+
+
 def _draft() -> str:
-    data = request.get_json(silent=True) if request.is_json else request.form
-    text = (data or {}).get("rule_file")
+    text = _posted().get("rule_file")
     if not isinstance(text, str) or not text.strip():
-        abort(400, description="rule_file: the draft is empty")
+        message = "rule_file: send the draft as text"
+        if request.is_json:
+            _refuse(message)
+        abort(400, description=message)
     return text
 
 
@@ -76,7 +101,7 @@ def lint(bank_id: str, product_id: str):
     gained = [r for r in rows if r["status"] == "eligible" and r["before"] != "eligible"]
     lost = [r for r in rows if r["status"] != "eligible" and r["before"] == "eligible"]
     html = render_template("_preview_rows.html", rows=rows, summary=answer.data["summary"],
-                           gained=gained, lost=lost)
+                           gained=gained, lost=lost, impact=answer.data.get("impact"))
     return jsonify(errors=[], preview_html=html)
 
 
@@ -123,13 +148,15 @@ def _scenario_list(path: Path) -> list[tuple[str, int]]:
 def preview_own(bank_id: str, product_id: str):
     """The draft against one profile the person typed in (JSON, as posted to /v1/match)."""
     _product_or_404(bank_id, product_id)
-    body = request.get_json(silent=True) or {}
+    body = _posted()
     draft = body.get("rule_file")
     text = draft if isinstance(draft, str) else ""
     try:
         profile = json.loads(body.get("profile") or "")
     except (TypeError, ValueError) as exc:
         return jsonify(html=render_template("_message.html", error=f"JSON: {exc}"))
+    except RecursionError:  # "[[[[…" deeper than Python parses
+        return jsonify(html=render_template("_message.html", error="JSON: nested too deeply"))
     if not isinstance(profile, dict):
         return jsonify(html=render_template("_message.html", error="JSON: {…}"))
     answer = _preview(bank_id, product_id, text, [profile])
@@ -187,7 +214,8 @@ def publish(bank_id: str, product_id: str):
     answer = call("PUT", f"/v1/banks/{bank_id}/products/{product_id}", body={"rule_file": text})
     if answer.ok:
         return redirect(url_for(".history", bank_id=bank_id, published=answer.data.get(
-            "catalog_version"), live="1" if answer.data.get("live") else "0"), 303)
+            "catalog_version"), live="1" if answer.data.get("live") else "0",
+            unchanged=None if answer.data.get("changed", True) else "1"), 303)
     return render_template("bank_review.html", product=product, bank=bank_id, draft=text,
                            errors=_line_errors(answer.errors) or [
                                {"line": 1, "column": None, "message": answer.detail}],

@@ -59,8 +59,14 @@ def leads(bank_id: str):
         except NotFound:
             continue
     return render_template("bank_leads.html", bank=bank_id, rows=rows, status_text=status_text,
-                           claimed=request.args.get("claimed"), region_name=region_name,
+                           claimed=_claimed(), region_name=region_name,
                            choice=choice_text)
+
+
+def _claimed() -> int | None:
+    """How many the last claim took, from the address: a count, never a text a link chose."""
+    text = request.args.get("claimed", "")
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 6 else None
 
 
 @bp.post("/claim")
@@ -104,9 +110,11 @@ def change(bank_id: str, lead_id: str):
     status = form.get("status", "")
     details: dict = {}
     if status == "approved":
+        term = form.get("term_months", "")
+        # ASCII digits only: "²" passes str.isdigit() but not int() (it was a 500).
         details = {"amount": _yuan(form.get("amount")), "rate_pct": form.get("rate_pct") or None,
-                   "term_months": int(form["term_months"]) if form.get("term_months", "")
-                   .isdigit() else form.get("term_months") or None}
+                   "term_months": int(term) if term.isascii() and term.isdigit()
+                   else term or None}
     elif status == "declined":
         details = {"reason": form.get("reason") or None}
     elif status == "disbursed":

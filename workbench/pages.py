@@ -43,9 +43,10 @@ def field_label(name: str) -> str:
 
 
 def _lang_url(code: str) -> str:
-    # The page's own path wins over a query argument of the same name.
-    values: dict[str, Any] = {**request.args.to_dict(), **(request.view_args or {}),
-                              "lang": code}
+    # The page's own path wins over a query argument of the same name; url_for's own
+    # parameters (endpoint, _external, _anchor, _scheme…) never come from the address.
+    args = {k: v for k, v in request.args.items() if not k.startswith("_") and k != "endpoint"}
+    values: dict[str, Any] = {**args, **(request.view_args or {}), "lang": code}
     return url_for(request.endpoint or "workbench.home", **values)
 
 

@@ -9,6 +9,7 @@ is the API's to judge, and its 422 messages are shown at their fields too.
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -136,7 +137,11 @@ def to_profile(form: Mapping[str, str], lang: str = "zh") -> tuple[dict, dict, d
                 else:
                     profile[name] = yuan
             elif kind == F.RATIO:
-                profile[name] = float(number / 100)  # a ratio, not money: JSON number text
+                ratio = float(number / 100)  # a ratio, not money: JSON number text
+                if math.isfinite(ratio):
+                    profile[name] = ratio
+                else:  # past what a float holds: said at the field, not as "JSON Infinity"
+                    errors[name] = "数值过大" if zh else "the number is too large"
             elif number != number.to_integral_value():
                 errors[name] = "请输入整数" if zh else "enter a whole number"
             else:

@@ -17,12 +17,14 @@ import click
 def render_report(profile: dict, result: dict, lang: str = "zh") -> str:
     """The report's HTML for a profile and its ``to_dict(explain="all")`` result."""
     from jinja2 import Environment, PackageLoader, select_autoescape
+    from markupsafe import Markup
 
     from .i18n import pick, t
     from .report import report_data
     env = Environment(loader=PackageLoader("workbench", "templates"),
                       autoescape=select_autoescape(["html"]))
-    css = (Path(__file__).parent / "static" / "report.css").read_text(encoding="utf-8")
+    # Our own packaged stylesheet, not anyone's text: escaping it would break its quotes.
+    css = Markup((Path(__file__).parent / "static" / "report.css").read_text(encoding="utf-8"))
     template = env.get_template("report.html")
     return template.render(lang=lang, t=lambda key: t(key, lang),
                            pick=lambda text: pick(text, lang), standalone=True,

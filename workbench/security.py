@@ -108,7 +108,7 @@ def _check_csrf() -> None:
         abort(400, description="csrf")
 
 
-def _headers(response: Response) -> Response:
+def _security_headers(response: Response) -> None:
     cfg = config()
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -118,6 +118,18 @@ def _headers(response: Response) -> Response:
     response.headers["Referrer-Policy"] = "same-origin"
     if "'none'" in cfg.frame_ancestors:
         response.headers["X-Frame-Options"] = "DENY"
+
+
+def headers_outside_views(response: Response) -> Response:
+    """An answer under ``/ui`` that no workbench view made (a 405, the ``/ui`` → ``/ui/``
+    redirect: routing's own) gets the same security headers as the pages."""
+    if request.blueprint is None and (request.path == "/ui" or request.path.startswith("/ui/")):
+        _security_headers(response)
+    return response
+
+
+def _headers(response: Response) -> Response:
+    _security_headers(response)
     if request.endpoint != "workbench.static":
         response.headers["Cache-Control"] = "no-store"
     if g.get("wb_drop_cookie"):

@@ -23,7 +23,9 @@ bp = blueprint("workbench", "/ui", static_folder="static", static_url_path="/sta
 def _next_url() -> str:
     """Where to go after signing in: a workbench page of this app only."""
     wanted = request.values.get("next", "")
-    if wanted.startswith("/ui") and not wanted.startswith("//") and "\\" not in wanted:
+    # Printable only: a CR/LF would be refused in the Location header (a 500), not sent.
+    if (wanted.startswith("/ui") and not wanted.startswith("//") and "\\" not in wanted
+            and wanted.isprintable()):
         return request.script_root + wanted
     return url_for(".home")
 
@@ -45,6 +47,8 @@ def signin():
         else:  # authentication off: the API's local operator, no key to keep
             principal, key = identify(), ""
         if principal is not None:
+            if g.get("wb_session") is not None:  # signing in again: the old id stops working
+                sessions().end(g.wb_session)
             session, cookie = sessions().create(key, principal.role)
             response = redirect(_next_url(), 303)
             set_cookie(response, COOKIE, cookie, config().session_seconds)
@@ -64,14 +68,6 @@ def signout():
     response = redirect(url_for(".signin"), 303)
     drop_cookie(response, COOKIE)
     return response
-
-
-@bp.get("/screening")
-@signed_in
-def screening():
-    """Screenings and invitations (issue 14) will be listed here once the ``screening``
-    package serves them; until then the page says so."""
-    return render_template("screening.html")
 
 
 @bp.get("/<path:rest>")

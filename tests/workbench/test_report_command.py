@@ -22,6 +22,8 @@ def test_report_command_writes_the_report(tmp_path):
     assert 'id="size-class">小型企业<' in html
     assert "2026-12-01" in html and "sha256:" in html
     assert "<style>" in html and "@page" in html  # prints alone, offline
+    style = html.split("<style>", 1)[1].split("</style>", 1)[0]
+    assert '"PingFang SC"' in style and "&#34;" not in style  # <style> is not HTML-escaped
     assert "<script" not in html and "http://" not in html and "https://" not in html
     top = html.split('id="matched"', 1)[1].split("<td>", 3)[2]
     assert top.split("</td>")[0].strip() in done.output  # "top: <name>" names the same
@@ -37,3 +39,4 @@ def test_report_command_names_the_problem(tmp_path):
     done = CliRunner().invoke(main, ["report", "--profile", str(tmp_path / "none.json"),
                                      "--out", str(tmp_path / "r.html"), "--rules", str(RULES)])
     assert done.exit_code == 2 and "none.json" in done.output
+
