@@ -63,8 +63,8 @@ class BatchOptionsSchema(MatchOptionsSchema):
                             metadata={"description": "per-criterion detail (default none: "
                                                      "a pre-screen wants the verdicts)"})
     top = fields.Integer(load_default=10, validate=validate.Range(min=1), metadata={
-        "description": "eligible products listed per profile (default 10: a pre-screen of "
-                       "1,000 profiles with every eligible product would be ~100 MB); the "
+        "description": "eligible products listed per profile (default 10: listing every "
+                       "eligible product would make a large batch's answer huge); the "
                        "summary still counts them all"})
 
 

@@ -55,6 +55,16 @@ def default_rules() -> str:
     return os.environ.get("LOANMATCH_RULES", "rules")
 
 
+def as_of_date(value: str | None) -> date | None:
+    """The ``--as-of`` option's date; ``None`` (meaning today) when it was not given."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
+
+
 @contextmanager
 def file_progress(label: str, total: int):
     """A progress bar on stderr while many files are read; yields a per-file callback."""
@@ -132,12 +142,7 @@ def load_for_cli(rules: str):
 def match(profile_file, rules, as_of, fmt, explain, lang):
     """Match profiles against every product and print ranked results."""
     from matcher.vocabulary.profile import ProfileError
-    when = None
-    if as_of:
-        try:
-            when = date.fromisoformat(as_of)
-        except ValueError:
-            raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
+    when = as_of_date(as_of)
     catalog = load_for_cli(rules or default_rules())
     entries = _read_profiles(profile_file)
     if not entries:

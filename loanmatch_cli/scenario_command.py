@@ -12,18 +12,9 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from .main import default_rules, file_progress
+from .main import as_of_date, default_rules, file_progress
 
 err = Console(stderr=True, soft_wrap=True)
-
-
-def _date(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
 
 
 @click.command()
@@ -44,7 +35,7 @@ def _date(value: str | None) -> date | None:
 @click.option("--coverage", is_flag=True, help="list criteria that no scenario makes fail")
 def test(path, product_file, generate_all, base, fallback, fit, as_of, force, coverage):
     """Run the scenario files under PATH (default: rules/), or one scenario file."""
-    when = _date(as_of)
+    when = as_of_date(as_of)
     if product_file:
         sys.exit(_generate_one(Path(product_file), base, when, fit, force))
     root = Path(path or default_rules())

@@ -37,21 +37,22 @@ def print_table(doc: dict, console: Console) -> None:
                       _amount(m["terms"]), f"{rate}%" if rate is not None else "-",
                       f"{m['score']:.2f}")
     console.print(table)
-    if doc["near_misses"]:
-        near = Table(title="Near misses: what would change the answer")
-        near.add_column("product")
-        near.add_column("failed")
-        for m in doc["near_misses"]:
-            reasons = "; ".join(_text(f["message"]) for f in m["failed"])
-            near.add_row(f"{m['name']} ({m['product_id']})", reasons)
-        console.print(near)
-    if doc["incomplete"]:
-        inc = Table(title="Incomplete: state these fields to decide")
-        inc.add_column("product")
-        inc.add_column("missing fields")
-        for m in doc["incomplete"]:
-            inc.add_row(f"{m['name']} ({m['product_id']})", ", ".join(m["missing_fields"]))
-        console.print(inc)
+    _by_product(console, doc["near_misses"], "Near misses: what would change the answer",
+                "failed", lambda m: "; ".join(_text(f["message"]) for f in m["failed"]))
+    _by_product(console, doc["incomplete"], "Incomplete: state these fields to decide",
+                "missing fields", lambda m: ", ".join(m["missing_fields"]))
+
+
+def _by_product(console, entries, title: str, column: str, detail) -> None:
+    """A two-column table, product and ``detail(entry)``; nothing when there are no entries."""
+    if not entries:
+        return
+    table = Table(title=title)
+    table.add_column("product")
+    table.add_column(column)
+    for m in entries:
+        table.add_row(f"{m['name']} ({m['product_id']})", detail(m))
+    console.print(table)
 
 
 def _text(message) -> str:

@@ -20,6 +20,8 @@ import click
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from loanmatch_cli.main import as_of_date
+
 err = Console(stderr=True, soft_wrap=True)
 SHOWN_PROBLEMS = 20
 
@@ -30,12 +32,7 @@ def _fail(message: str) -> NoReturn:
 
 
 def _as_of(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
+    return as_of_date(text) or date.today()
 
 
 @contextmanager

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -42,14 +41,9 @@ def render_report(profile: dict, result: dict, lang: str = "zh") -> str:
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
 def report(profile_file, out_file, rules, as_of, lang):
     """Write the enterprise report (企业画像与融资匹配报告) for one profile as HTML."""
-    from loanmatch_cli.main import default_rules, err, load_for_cli
+    from loanmatch_cli.main import as_of_date, default_rules, err, load_for_cli
     from matcher.vocabulary.profile import ProfileError
-    when = None
-    if as_of:
-        try:
-            when = date.fromisoformat(as_of)
-        except ValueError:
-            raise click.BadParameter("use YYYY-MM-DD", param_hint="--as-of") from None
+    when = as_of_date(as_of)
     try:
         profile = json.loads(Path(profile_file).read_text(encoding="utf-8-sig"))
     except OSError as exc:

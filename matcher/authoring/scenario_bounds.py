@@ -15,7 +15,8 @@ from typing import Any, Iterator, Mapping
 
 from ..rulefile.condition import Criterion, Group, Node
 from ..vocabulary import fields as F
-from ..vocabulary.profile import DIVISIONS, PROVINCES, months_between
+from ..vocabulary.posted import DIVISIONS, PROVINCES
+from ..vocabulary.profile import months_between
 from ..vocabulary.regions import CITIES
 from ..vocabulary.sizeclass import LEVELS, _candidate_rules
 
