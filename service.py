@@ -7,11 +7,13 @@ returns a Flask app; ``service:app`` builds one on first access, which under gun
 ``loanmatch serve`` (``loanmatch_cli.serve_command``) runs gunicorn with
 ``http_api.gunicorn_conf``.
 """
+
 from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, Any, Mapping
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -32,6 +34,7 @@ def create_app(config: Mapping[str, Any] | None = None):
     """
     from http_api.factory import build_app
     from http_api.settings import Settings
+
     overrides = dict(config or {})
     catalog = overrides.pop("catalog", None)
     env = {k: v for k, v in os.environ.items() if k.startswith("LOANMATCH_")}
@@ -48,6 +51,7 @@ def __getattr__(name: str):
     from http_api.settings import ConfigError, Settings
     from http_api.working_copy import catch_up_at_boot
     from matcher.catalog import CatalogError
+
     global app
     try:
         # Another instance may have published while this one was down: boot into it.
@@ -59,6 +63,7 @@ def __getattr__(name: str):
     # Under preload_app this runs in the gunicorn master: the embedded Redis (no
     # LOANMATCH_REDIS_URL) starts here, once, and the forked workers share it.
     from http_api.lead_service import EXTENSION as LEADS
+
     if LEADS in app.extensions:
         app.extensions[LEADS].start_embedded()
     return app

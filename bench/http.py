@@ -11,6 +11,7 @@ fixed seed), so runs are comparable. The load tool is ``wrk`` when installed
     python bench/http.py --sizes 300 --duration 5
     python bench/http.py --rate-limit-storage redis://127.0.0.1:6379   # limits shared in Redis
 """
+
 from __future__ import annotations
 
 import os
@@ -60,6 +61,7 @@ def free_port() -> int:
 
 def make_catalog(n: int, folder: Path, profiles: int) -> tuple[Path, Path]:
     from product_catalog.synth import synth_catalog, synth_profiles, write_catalog
+
     write_catalog(folder, synth_catalog(n, seed=1), synth_profiles(profiles, seed=1))
     return folder / "rules", folder / "profiles.jsonl"
 
@@ -67,18 +69,27 @@ def make_catalog(n: int, folder: Path, profiles: int) -> tuple[Path, Path]:
 def start_server(rules: Path, port: int, rate_limit_storage: str | None = None):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LOANMATCH_", "PROMETHEUS_"))}
     if rate_limit_storage:  # counted on every request, with a budget the load never reaches
-        env.update(LOANMATCH_RATE_LIMIT="100000000/minute",
-                   LOANMATCH_RATE_LIMIT_STORAGE=rate_limit_storage)
+        env.update(
+            LOANMATCH_RATE_LIMIT="100000000/minute", LOANMATCH_RATE_LIMIT_STORAGE=rate_limit_storage
+        )
     else:
         env.update(LOANMATCH_RATE_LIMIT="off")
-    env.update(LOANMATCH_RULES=str(rules), LOANMATCH_AUTH="off",
-               LOANMATCH_MAX_BODY="4MiB",  # the batch of BATCH profiles below
-               LOANMATCH_BIND=f"127.0.0.1:{port}", LOANMATCH_LOG_LEVEL="WARNING",
-               PYTHONPATH=str(REPO))
+    env.update(
+        LOANMATCH_RULES=str(rules),
+        LOANMATCH_AUTH="off",
+        LOANMATCH_MAX_BODY="4MiB",  # the batch of BATCH profiles below
+        LOANMATCH_BIND=f"127.0.0.1:{port}",
+        LOANMATCH_LOG_LEVEL="WARNING",
+        PYTHONPATH=str(REPO),
+    )
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py",
-                                "service:app"], cwd=REPO, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service:app"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     while time.monotonic() - started < 600:
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited: {process.stderr.read().decode()[-2000:]}")
@@ -104,8 +115,9 @@ def pss_mib(pid: int) -> float | None:
     """Proportional set size of master and workers: pages shared after fork count once."""
     try:
         import psutil
+
         parent = psutil.Process(pid)
-        return sum(p.memory_full_info().pss for p in [parent, *parent.children()]) / 2 ** 20
+        return sum(p.memory_full_info().pss for p in [parent, *parent.children()]) / 2**20
     except (ImportError, AttributeError, OSError):
         return None
 
@@ -115,10 +127,23 @@ def run_wrk(url: str, profiles: Path, seconds: int, connections: int) -> dict:
         script.write(WRK_SCRIPT)
     try:
         out = subprocess.run(
-            ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency",
-             "--timeout", "30s", "-s", script.name, url],
+            [
+                "wrk",
+                f"-t{min(2, connections)}",
+                f"-c{connections}",
+                f"-d{seconds}s",
+                "--latency",
+                "--timeout",
+                "30s",
+                "-s",
+                script.name,
+                url,
+            ],
             env={**os.environ, "LOANMATCH_BENCH_PROFILES": str(profiles)},
-            capture_output=True, text=True, check=True).stdout
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
     finally:
         os.unlink(script.name)
 
@@ -129,10 +154,13 @@ def run_wrk(url: str, profiles: Path, seconds: int, connections: int) -> dict:
 
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     socket_errors = re.search(r"Socket errors: (.*)", out)
-    return {"rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "p50": ms("50"), "p99": ms("99"),
-            "errors": int(errors.group(1)) if errors else 0,
-            "socket_errors": socket_errors.group(1) if socket_errors else ""}
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket_errors.group(1) if socket_errors else "",
+    }
 
 
 def _client(args) -> list[float]:
@@ -146,8 +174,7 @@ def _client(args) -> list[float]:
         connection.request("POST", path, body.encode("utf-8"), {"Content-Type": "application/json"})
         response = connection.getresponse()
         response.read()
-        latencies.append((time.perf_counter() - started) * 1000 if response.status == 200
-                         else -1.0)
+        latencies.append((time.perf_counter() - started) * 1000 if response.status == 200 else -1.0)
     return latencies
 
 
@@ -161,8 +188,13 @@ def run_python(port: int, path: str, profiles: Path, seconds: int, connections: 
     done = sorted(x for part in parts for x in part if x >= 0)
     errors = sum(1 for part in parts for x in part if x < 0)
     pick = lambda q: done[min(len(done) - 1, int(q * len(done)))] if done else float("nan")  # noqa: E731
-    return {"rps": (len(done) + errors) / elapsed, "p50": pick(0.50), "p99": pick(0.99),
-            "errors": errors, "socket_errors": ""}
+    return {
+        "rps": (len(done) + errors) / elapsed,
+        "p50": pick(0.50),
+        "p99": pick(0.99),
+        "errors": errors,
+        "socket_errors": "",
+    }
 
 
 BATCH = 1000  # profiles in one POST /v1/match/batch (the API's limit)
@@ -173,9 +205,11 @@ def run_batch(port: int, profiles: Path, repeats: int = 3) -> dict:
     explain=none), the median of a few, after one warm-up call."""
     import json
     import statistics
+
     lines = profiles.read_text(encoding="utf-8").splitlines()
-    body = json.dumps({"profiles": [json.loads(lines[i % len(lines)]) for i in range(BATCH)]},
-                      ensure_ascii=False).encode("utf-8")
+    body = json.dumps(
+        {"profiles": [json.loads(lines[i % len(lines)]) for i in range(BATCH)]}, ensure_ascii=False
+    ).encode("utf-8")
     seconds = []
     for attempt in range(repeats + 1):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=600)
@@ -198,20 +232,29 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--profiles", type=int, default=200, help="distinct profiles posted")
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
-    parser.add_argument("--rate-limit-storage", metavar="URL",
-                        help="count the per-key rate limit there (e.g. redis://127.0.0.1:6379) "
-                             "on every request; default: no rate limit")
+    parser.add_argument(
+        "--rate-limit-storage",
+        metavar="URL",
+        help="count the per-key rate limit there (e.g. redis://127.0.0.1:6379) "
+        "on every request; default: no rate limit",
+    )
     args = parser.parse_args()
     tool = ("wrk" if shutil.which("wrk") else "python") if args.tool == "auto" else args.tool
     workers = os.environ.get("LOANMATCH_WORKERS", str((os.cpu_count() or 1) + 1))
     threads = int(os.environ.get("LOANMATCH_THREADS", "1"))
     kind = f"gthread × {threads} threads" if threads > 1 else "sync"
-    print(f"POST /v1/match through gunicorn ({workers} workers, {kind}, {os.cpu_count()} cores), "
-          f"load: {tool}, {args.connections} connections, {args.duration} s each"
-          + (f", rate limit counted in {args.rate_limit_storage.split('://')[0]}"
-             if args.rate_limit_storage else ""))
-    print(f"{'products':>8}  {'request':<36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
-          f"{'errors':>6}")
+    print(
+        f"POST /v1/match through gunicorn ({workers} workers, {kind}, {os.cpu_count()} cores), "
+        f"load: {tool}, {args.connections} connections, {args.duration} s each"
+        + (
+            f", rate limit counted in {args.rate_limit_storage.split('://')[0]}"
+            if args.rate_limit_storage
+            else ""
+        )
+    )
+    print(
+        f"{'products':>8}  {'request':<36} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6}"
+    )
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"loanmatch-bench-{size}-") as folder:
             rules, profiles = make_catalog(size, Path(folder), args.profiles)
@@ -222,16 +265,26 @@ def main() -> None:
                 for query, label in VARIANTS.items():
                     path = "/v1/match" + query
                     if tool == "wrk":
-                        r = run_wrk(f"http://127.0.0.1:{port}{path}", profiles, args.duration,
-                                    args.connections)
+                        r = run_wrk(
+                            f"http://127.0.0.1:{port}{path}",
+                            profiles,
+                            args.duration,
+                            args.connections,
+                        )
                     else:
                         r = run_python(port, path, profiles, args.duration, args.connections)
-                    print(f"{size:>8}  {label:<36} {r['rps']:>8.1f} {r['p50']:>8.1f} "
-                          f"{r['p99']:>8.1f} {r['errors']:>6} {r['socket_errors']}", flush=True)
+                    print(
+                        f"{size:>8}  {label:<36} {r['rps']:>8.1f} {r['p50']:>8.1f} "
+                        f"{r['p99']:>8.1f} {r['errors']:>6} {r['socket_errors']}",
+                        flush=True,
+                    )
                 b = run_batch(port, profiles)
-                print(f"{size:>8}  {f'batch of {BATCH} (top=10, explain=none)':<36} "
-                      f"{b['seconds']:>7.2f}s  (median of 3; {b['body'] / 2**20:.1f} MiB in, "
-                      f"{b['bytes'] / 2**20:.1f} MiB out)", flush=True)
+                print(
+                    f"{size:>8}  {f'batch of {BATCH} (top=10, explain=none)':<36} "
+                    f"{b['seconds']:>7.2f}s  (median of 3; {b['body'] / 2**20:.1f} MiB in, "
+                    f"{b['bytes'] / 2**20:.1f} MiB out)",
+                    flush=True,
+                )
                 shown = f", {memory:.0f} MiB PSS, master and workers" if memory else ""
                 print(f"{'':>8}  (ready in {ready_in:.1f} s{shown})", flush=True)
             finally:

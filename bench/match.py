@@ -6,6 +6,7 @@ Each catalog size runs in its own process (durable_rules cannot free a ruleset,
 and RSS after load should be that size's alone). Printed figures are from one
 run on one machine: compare the ratios, not the absolute numbers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,9 +37,9 @@ def _percentile(values, q):
 def run_size(size: int, n_profiles: int, seed: int, queue) -> None:
     from matcher.catalog import Catalog
     from matcher.rulefile.condition import PASS, evaluate
-    from matcher.vocabulary.profile import load_profile
     from matcher.rulefile.product import read_product
     from matcher.rulefile.source import Location
+    from matcher.vocabulary.profile import load_profile
     from product_catalog.synth import AS_OF, synth_catalog, synth_profiles
 
     as_of = AS_OF
@@ -64,8 +65,11 @@ def run_size(size: int, n_profiles: int, seed: int, queue) -> None:
         t1 = time.perf_counter()
         fired = catalog._engine.eligible(profile.values)
         t2 = time.perf_counter()
-        expected = {i for i, p in enumerate(catalog.products)
-                    if evaluate(p.eligibility, profile.values) == PASS}
+        expected = {
+            i
+            for i, p in enumerate(catalog.products)
+            if evaluate(p.eligibility, profile.values) == PASS
+        }
         t3 = time.perf_counter()
         if fired != expected:
             raise SystemExit(f"durable_rules and the reference disagree at {size} products")
@@ -73,14 +77,21 @@ def run_size(size: int, n_profiles: int, seed: int, queue) -> None:
         full.append((t1 - t0) * 1000)
         decide.append((t2 - t1) * 1000)
         reference.append((t3 - t2) * 1000)
-    queue.put({
-        "products": size, "rulesets": catalog.ruleset_count, "build_s": round(build_s, 2),
-        "rss_mb": round(rss_after, 1), "catalog_mb": round(rss_after - rss_before, 1),
-        "full_median": statistics.median(full), "full_p99": _percentile(full, 0.99),
-        "decide_median": statistics.median(decide),
-        "ref_median": statistics.median(reference), "ref_p99": _percentile(reference, 0.99),
-        "match_rate": eligible / (size * len(profiles)),
-    })
+    queue.put(
+        {
+            "products": size,
+            "rulesets": catalog.ruleset_count,
+            "build_s": round(build_s, 2),
+            "rss_mb": round(rss_after, 1),
+            "catalog_mb": round(rss_after - rss_before, 1),
+            "full_median": statistics.median(full),
+            "full_p99": _percentile(full, 0.99),
+            "decide_median": statistics.median(decide),
+            "ref_median": statistics.median(reference),
+            "ref_p99": _percentile(reference, 0.99),
+            "match_rate": eligible / (size * len(profiles)),
+        }
+    )
 
 
 def main() -> None:
@@ -91,8 +102,10 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print one JSON line per size")
     args = parser.parse_args()
     ctx = mp.get_context("spawn")
-    header = (f"{'products':>8} {'rulesets':>8} {'build s':>8} {'RSS MB':>7} {'full ms':>8} "
-              f"{'p99':>7} {'durable':>8} {'ref ms':>7} {'full/ref':>8} {'match %':>7}")
+    header = (
+        f"{'products':>8} {'rulesets':>8} {'build s':>8} {'RSS MB':>7} {'full ms':>8} "
+        f"{'p99':>7} {'durable':>8} {'ref ms':>7} {'full/ref':>8} {'match %':>7}"
+    )
     if not args.json:
         print(f"loanmatch bench/match.py · {args.profiles} profiles per size · seed {args.seed}")
         print(header)
@@ -105,14 +118,18 @@ def main() -> None:
         if args.json:
             print(json.dumps(row))
             continue
-        print(f"{row['products']:>8} {row['rulesets']:>8} {row['build_s']:>8.2f} "
-              f"{row['rss_mb']:>7.0f} {row['full_median']:>8.2f} {row['full_p99']:>7.2f} "
-              f"{row['decide_median']:>8.2f} {row['ref_median']:>7.2f} "
-              f"{row['full_median'] / row['ref_median']:>8.2f} {100 * row['match_rate']:>7.1f}")
+        print(
+            f"{row['products']:>8} {row['rulesets']:>8} {row['build_s']:>8.2f} "
+            f"{row['rss_mb']:>7.0f} {row['full_median']:>8.2f} {row['full_p99']:>7.2f} "
+            f"{row['decide_median']:>8.2f} {row['ref_median']:>7.2f} "
+            f"{row['full_median'] / row['ref_median']:>8.2f} {100 * row['match_rate']:>7.1f}"
+        )
     if not args.json:
-        print("full = profile validation + durable_rules decision + explanations + ranking + "
-              "to_dict; durable = the engine's decision alone; ref = plain-Python tree walk "
-              "deciding every product")
+        print(
+            "full = profile validation + durable_rules decision + explanations + ranking + "
+            "to_dict; durable = the engine's decision alone; ref = plain-Python tree walk "
+            "deciding every product"
+        )
 
 
 if __name__ == "__main__":

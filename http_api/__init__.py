@@ -21,6 +21,7 @@ and operations); docs/bank-staff.md. Checking a folder (``matcher.authoring.vali
 and the folder on disk (``matcher.authoring.rulefiles``) are not HTTP and live in
 ``matcher``.
 """
+
 from __future__ import annotations
 
 from importlib import metadata

@@ -5,6 +5,7 @@ What catalog this process serves and whether a rules change is waiting on errors
 if good, put live the same way the watcher does), and the versions that went live
 (``/versions``), whose ids ``POST /v1/match?catalog_version=`` replays.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -32,14 +33,20 @@ def catalog_info():
     service = state()
     catalog = service.catalog
     status = service.reloader.status()
-    return jsonify(version=catalog.version, rules=catalog.root, products=len(catalog),
-                   rulesets=catalog.ruleset_count,
-                   banks=dict(sorted(Counter(p.bank for p in catalog.products).items())),
-                   loaded_at=service.loaded_at.isoformat(timespec="seconds"),
-                   live_version=status.get("version", catalog.version),
-                   pending=status.get("pending"), checked_at=status.get("checked_at"),
-                   watching=status.get("watching"), reloads=status.get("reloads", 0),
-                   shared=status.get("shared"))
+    return jsonify(
+        version=catalog.version,
+        rules=catalog.root,
+        products=len(catalog),
+        rulesets=catalog.ruleset_count,
+        banks=dict(sorted(Counter(p.bank for p in catalog.products).items())),
+        loaded_at=service.loaded_at.isoformat(timespec="seconds"),
+        live_version=status.get("version", catalog.version),
+        pending=status.get("pending"),
+        checked_at=status.get("checked_at"),
+        watching=status.get("watching"),
+        reloads=status.get("reloads", 0),
+        shared=status.get("shared"),
+    )
 
 
 @bp.post("/reload")
@@ -65,5 +72,9 @@ def versions():
     except VersionError as exc:
         raise Problem(500, "internal-error", str(exc)) from None
     live = state().catalog.version
-    return jsonify(live=live, versions=[
-        {k: v for k, v in r.to_dict().items() if k != "files"} for r in reversed(records)])
+    return jsonify(
+        live=live,
+        versions=[
+            {k: v for k, v in r.to_dict().items() if k != "files"} for r in reversed(records)
+        ],
+    )

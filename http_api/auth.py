@@ -11,6 +11,7 @@ Roles: ``portal`` reads matches and products; ``admin`` also reaches ``/v1/admin
 later: guard them with ``require_bank``). With ``LOANMATCH_AUTH=off`` every caller
 is the local operator with every role.
 """
+
 from __future__ import annotations
 
 import functools
@@ -70,14 +71,21 @@ def authenticate(role: str | None = None) -> Principal:
     principal = identify()
     if principal is None:
         presented = request.headers.get("Authorization")
-        detail = ("send your API key as 'Authorization: Bearer <key>'" if not presented
-                  else "the API key is not valid (expected 'Authorization: Bearer <key>')")
-        raise Problem(401, "unauthorized", detail,
-                      headers={"WWW-Authenticate": 'Bearer realm="loanmatch"'})
+        detail = (
+            "send your API key as 'Authorization: Bearer <key>'"
+            if not presented
+            else "the API key is not valid (expected 'Authorization: Bearer <key>')"
+        )
+        raise Problem(
+            401, "unauthorized", detail, headers={"WWW-Authenticate": 'Bearer realm="loanmatch"'}
+        )
     request.environ[ENVIRON_ROLE] = principal.role
     if role is not None and state().settings.auth and principal.role != role:
-        raise Problem(403, "forbidden", f"this endpoint needs the {role} role; "
-                                        f"this key has the {principal.role} role")
+        raise Problem(
+            403,
+            "forbidden",
+            f"this endpoint needs the {role} role; this key has the {principal.role} role",
+        )
     g.principal = principal
     return principal
 
@@ -87,6 +95,7 @@ def protect(blueprint: Blueprint, role: str | None = None) -> None:
 
     A CORS preflight (OPTIONS) carries no credentials by design, so it passes.
     """
+
     @blueprint.before_request
     def _authenticate():
         if request.method != "OPTIONS":
@@ -99,13 +108,19 @@ def require_bank(view=None, *, argument: str = "bank_id"):
     Admin keys are refused too: a bank's leads are for the bank. With auth off the
     local operator passes.
     """
+
     def decorate(func):
         @functools.wraps(func)
         def wrapper(*args, **kwargs):
             principal = authenticate()
             if state().settings.auth and principal.bank != kwargs.get(argument):
-                raise Problem(403, "forbidden", f"only the key of bank "
-                                                f"'{kwargs.get(argument)}' may use this endpoint")
+                raise Problem(
+                    403,
+                    "forbidden",
+                    f"only the key of bank '{kwargs.get(argument)}' may use this endpoint",
+                )
             return func(*args, **kwargs)
+
         return wrapper
+
     return decorate(view) if view is not None else decorate

@@ -14,9 +14,9 @@ and ``matcher.results.explain.walk``), not durable_rules: a draft lives for one 
 ruleset compiled for it would stay in the worker for good. The differential tests
 hold the two evaluators to the same answers.
 """
+
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -30,8 +30,8 @@ from matcher.catalog import rule_files
 from matcher.results.explain import walk
 from matcher.results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
 from matcher.rulefile import source as yamlsource
-from matcher.rulefile.layout import digest, read_folder, scenario_names
 from matcher.rulefile.condition import FAIL, PASS, evaluate
+from matcher.rulefile.layout import digest, read_folder, scenario_names
 from matcher.vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
 from matcher.vocabulary.profile import ProfileError, load_profile
 
@@ -62,11 +62,17 @@ def _scope(bank_id: str, product_id: str, missing: int = 422) -> Principal:
     """
     principal = authenticate()
     if state().settings.auth and principal.role != "admin" and principal.bank != bank_id:
-        raise Problem(403, "forbidden", f"only the key of bank '{bank_id}' or an admin key "
-                                        f"may change the products of bank '{bank_id}'")
+        raise Problem(
+            403,
+            "forbidden",
+            f"only the key of bank '{bank_id}' or an admin key "
+            f"may change the products of bank '{bank_id}'",
+        )
     if not BANK_ID.match(bank_id) or not PRODUCT_ID.match(product_id):
-        detail = (f"a bank id is {BANK_ID_RULE}; a product id lower-case letters, digits, "
-                  f"'_' and '-', at most 64 characters")
+        detail = (
+            f"a bank id is {BANK_ID_RULE}; a product id lower-case letters, digits, "
+            f"'_' and '-', at most 64 characters"
+        )
         if missing == 404:
             raise Problem(404, "not-found", f"no such product: {detail}")
         raise Problem(422, "invalid-request", f"the address names no product: {detail}")
@@ -76,9 +82,12 @@ def _scope(bank_id: str, product_id: str, missing: int = 422) -> Principal:
 def _refused(findings: list[Finding], detail: str | None = None) -> Problem:
     shown = state().reloader.shown_root
     errors = [f.to_dict(shown) for f in findings]
-    return Problem(422, "invalid-request", detail or (
-        f"the rule file was not published: {len(errors)} problem(s); see errors"),
-        errors=errors)
+    return Problem(
+        422,
+        "invalid-request",
+        detail or (f"the rule file was not published: {len(errors)} problem(s); see errors"),
+        errors=errors,
+    )
 
 
 def _yaml_body() -> bytes:
@@ -90,8 +99,16 @@ def _decode(raw: bytes, rel: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise _refused([Finding(rel, line, 1, "the file is not UTF-8 (save it as UTF-8; "
-                                              "GBK/GB2312 is not accepted)")]) from None
+        raise _refused(
+            [
+                Finding(
+                    rel,
+                    line,
+                    1,
+                    "the file is not UTF-8 (save it as UTF-8; GBK/GB2312 is not accepted)",
+                )
+            ]
+        ) from None
 
 
 def _read_draft(text: str, rel: str, bank_id: str, product_id: str) -> Any:
@@ -99,33 +116,44 @@ def _read_draft(text: str, rel: str, bank_id: str, product_id: str) -> Any:
     try:
         data = yamlsource.load(text, rel)
     except yamlsource.YAMLSourceError as exc:
-        raise _refused([Finding(rel, p.location.line, p.location.column, p.message)
-                        for p in exc.problems]) from None
+        raise _refused(
+            [Finding(rel, p.location.line, p.location.column, p.message) for p in exc.problems]
+        ) from None
     if not isinstance(data, yamlsource.YDict):
-        raise _refused([Finding(rel, 1, 1, "a product file holds a mapping with id, bank, "
-                                           "name and eligibility")])
+        raise _refused(
+            [
+                Finding(
+                    rel, 1, 1, "a product file holds a mapping with id, bank, name and eligibility"
+                )
+            ]
+        )
     wrong = []
     for key, wanted in (("bank", bank_id), ("id", product_id)):
         if data.get(key) != wanted:
             where = data.where(key)
             said = f"'{data.get(key)}'" if key in data else "missing"
-            wrong.append(Finding(rel, where.line, where.column,
-                                 f"{key} is {said}, but this is the address of "
-                                 f"{key} '{wanted}'"))
+            wrong.append(
+                Finding(
+                    rel,
+                    where.line,
+                    where.column,
+                    f"{key} is {said}, but this is the address of {key} '{wanted}'",
+                )
+            )
     if wrong:
         raise _refused(wrong)
     return data
 
 
-def _owned(text: str, data: Any, rel: str, bank_id: str, product_id: str,
-           principal: Principal) -> str:
+def _owned(
+    text: str, data: Any, rel: str, bank_id: str, product_id: str, principal: Principal
+) -> str:
     """The draft as it may be written: bank_name as registered, the platform's settings
     kept (see ``ownership``)."""
     findings = bank_name_findings(data, rel, bank_id, principal)
     if findings:
         raise _refused(findings)
-    return keep_platform_terms(text, data, rel, principal,
-                               state().catalog.by_id.get(product_id))
+    return keep_platform_terms(text, data, rel, principal, state().catalog.by_id.get(product_id))
 
 
 def _product_file(root: Path, bank_id: str, product_id: str) -> Path | None:
@@ -142,18 +170,24 @@ def _product_file(root: Path, bank_id: str, product_id: str) -> Path | None:
 
 def _new_file(root: Path, bank_id: str, product_id: str) -> Path:
     """``icbc-jingying-kuaidai`` of icbc → ``icbc/jingying-kuaidai.yaml``, as the repo does."""
-    slug = product_id[len(bank_id) + 1:] if product_id.startswith(bank_id + "-") else product_id
+    slug = product_id[len(bank_id) + 1 :] if product_id.startswith(bank_id + "-") else product_id
     for name in (slug, product_id):
         path = root / bank_id / f"{name}.yaml"
         if name and not path.exists():
             return path
-    raise _refused([Finding(f"{bank_id}/{slug}.yaml", 1, 1, f"both {slug}.yaml and "
-                                                            f"{product_id}.yaml hold other "
-                                                            f"products; rename one")])
+    raise _refused(
+        [
+            Finding(
+                f"{bank_id}/{slug}.yaml",
+                1,
+                1,
+                f"both {slug}.yaml and {product_id}.yaml hold other products; rename one",
+            )
+        ]
+    )
 
 
-def _check_in_context(rel: str, files: dict[str, str | bytes], product_id: str,
-                      scenarios: bool):
+def _check_in_context(rel: str, files: dict[str, str | bytes], product_id: str, scenarios: bool):
     """The draft's own problems when ``files`` replace theirs in the live folder, the
     Product in ``rel``, and what was checked (for the reload, which then need not
     check it again).
@@ -179,15 +213,22 @@ def _publish_body() -> tuple[bytes, str | None]:
     if request.mimetype in YAML_TYPES:
         return _yaml_body(), None
     if request.mimetype != "application/json":
-        raise Problem(415, "unsupported-media-type",
-                      f"send the rule file as 'Content-Type: application/yaml', or "
-                      f"{{rule_file, scenarios}} as application/json "
-                      f"(got {request.mimetype or 'no Content-Type'})")
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            f"send the rule file as 'Content-Type: application/yaml', or "
+            f"{{rule_file, scenarios}} as application/json "
+            f"(got {request.mimetype or 'no Content-Type'})",
+        )
     try:
         body = _publish_request.load(read_json())
     except ValidationError as exc:
-        raise Problem(422, "invalid-request", "the publish request cannot be read; see errors",
-                      errors=field_errors(exc.normalized_messages())) from None
+        raise Problem(
+            422,
+            "invalid-request",
+            "the publish request cannot be read; see errors",
+            errors=field_errors(exc.normalized_messages()),
+        ) from None
     return body["rule_file"].encode("utf-8"), body.get("scenarios")
 
 
@@ -197,28 +238,47 @@ def _scenarios_name(text: str, rel: str, product_id: str) -> None:
     try:
         data = yamlsource.load(text, rel)
     except yamlsource.YAMLSourceError as exc:
-        raise _refused([Finding(p.location.path, p.location.line, p.location.column, p.message)
-                        for p in exc.problems]) from None
+        raise _refused(
+            [
+                Finding(p.location.path, p.location.line, p.location.column, p.message)
+                for p in exc.problems
+            ]
+        ) from None
     named = data.get("product") if isinstance(data, dict) else None
     if named != product_id:
         where = data.where("product") if hasattr(data, "where") else None
-        raise _refused([Finding(rel, where.line if where else 1, where.column if where else 1,
-                                f"the scenarios name product {named!r}; a scenario file "
-                                f"published with '{product_id}' must test '{product_id}'")])
+        raise _refused(
+            [
+                Finding(
+                    rel,
+                    where.line if where else 1,
+                    where.column if where else 1,
+                    f"the scenarios name product {named!r}; a scenario file "
+                    f"published with '{product_id}' must test '{product_id}'",
+                )
+            ]
+        )
 
 
 def _throttle(principal: Principal, bank_id: str) -> None:
     """One bank's changes at most every LOANMATCH_PUBLISH_INTERVAL seconds (429); a
     refused draft or one that changes nothing is not a change and is not counted."""
     service = state()
-    claim(service.reloader.state_dir, bank_id, service.settings.publish_interval,
-          admin=principal.role == "admin" or not service.settings.auth)
+    claim(
+        service.reloader.state_dir,
+        bank_id,
+        service.settings.publish_interval,
+        admin=principal.role == "admin" or not service.settings.auth,
+    )
 
 
 def _decided(answer: dict | None) -> tuple[bool, dict]:
     live = answer is not None and answer["outcome"] in ("reloaded", "unchanged")
-    return live, {"live": live, "catalog_version": (answer or {}).get(
-        "version", state().catalog.version), "reload": answer}
+    return live, {
+        "live": live,
+        "catalog_version": (answer or {}).get("version", state().catalog.version),
+        "reload": answer,
+    }
 
 
 @bp.put("/<product_id>")
@@ -232,16 +292,20 @@ def publish(bank_id: str, product_id: str):
     if reloader.owns():
         reloader.record_current()  # so the version this edit replaces can be replayed
     with rules_lock(reloader.state_dir):
-        target = (_product_file(reloader.root, bank_id, product_id)
-                  or _new_file(reloader.root, bank_id, product_id))
+        target = _product_file(reloader.root, bank_id, product_id) or _new_file(
+            reloader.root, bank_id, product_id
+        )
         rel = target.relative_to(reloader.root).as_posix()
         sent = _decode(raw, rel)
-        body = _owned(sent, _read_draft(sent, rel, bank_id, product_id), rel, bank_id,
-                      product_id, principal)
+        body = _owned(
+            sent, _read_draft(sent, rel, bank_id, product_id), rel, bank_id, product_id, principal
+        )
         raw = raw if body == sent else body.encode("utf-8")
         files: dict[str, str | bytes] = {rel: raw}  # the bytes to be written
-        tests = next((t for t in scenario_names(rel) if (reloader.root / t).is_file()),
-                     scenario_names(rel)[0])
+        tests = next(
+            (t for t in scenario_names(rel) if (reloader.root / t).is_file()),
+            scenario_names(rel)[0],
+        )
         if scenarios is not None:
             _scenarios_name(scenarios, tests, product_id)
             files[tests] = scenarios
@@ -252,8 +316,11 @@ def publish(bank_id: str, product_id: str):
         writes = {target: raw}
         if scenarios is not None:
             writes[reloader.root / tests] = scenarios.encode("utf-8")
-        writes = {path: data for path, data in writes.items()
-                  if not path.is_file() or path.read_bytes() != data}
+        writes = {
+            path: data
+            for path, data in writes.items()
+            if not path.is_file() or path.read_bytes() != data
+        }
         changed = bool(writes)
         request_id = None
         if changed:
@@ -262,12 +329,21 @@ def publish(bank_id: str, product_id: str):
             for path, data in writes.items():
                 write_atomically(path, data)
             request_id = reloader.ask(who, checked)
-    answer = reloader.wait(request_id) if request_id else {
-        "outcome": "unchanged", "version": state().catalog.version, "errors": []}
+    answer = (
+        reloader.wait(request_id)
+        if request_id
+        else {"outcome": "unchanged", "version": state().catalog.version, "errors": []}
+    )
     live, doc = _decided(answer)
     status = (201 if created else 200) if live else 202
-    return jsonify(product_id=product_id, bank=bank_id, file=f"{reloader.shown_root}/{rel}",
-                   created=created, changed=changed, **doc), status
+    return jsonify(
+        product_id=product_id,
+        bank=bank_id,
+        file=f"{reloader.shown_root}/{rel}",
+        created=created,
+        changed=changed,
+        **doc,
+    ), status
 
 
 @bp.delete("/<product_id>")
@@ -281,18 +357,24 @@ def retire(bank_id: str, product_id: str):
     with rules_lock(reloader.state_dir):
         target = _product_file(reloader.root, bank_id, product_id)
         if target is None:
-            raise Problem(404, "not-found", f"bank '{bank_id}' has no rule file for product "
-                                            f"'{product_id}'")
+            raise Problem(
+                404, "not-found", f"bank '{bank_id}' has no rule file for product '{product_id}'"
+            )
         _throttle(principal, bank_id)
         stamp = now().strftime("%Y%m%dT%H%M%S%fZ")
         shelf = reloader.state_dir / "retired" / bank_id
         shelf.mkdir(parents=True, exist_ok=True)
         stem = target.name[: -len(target.suffix)]
         moved: list[tuple[Path, Path]] = []
-        for path in (target, *(reloader.root / t for t in scenario_names(
-                target.relative_to(reloader.root).as_posix()))):
+        for path in (
+            target,
+            *(
+                reloader.root / t
+                for t in scenario_names(target.relative_to(reloader.root).as_posix())
+            ),
+        ):
             if path.is_file():
-                rest = path.name[len(stem):]
+                rest = path.name[len(stem) :]
                 destination = shelf / f"{stem}.{stamp}{rest}"
                 shutil.move(str(path), destination)
                 moved.append((path, destination))
@@ -306,28 +388,37 @@ def retire(bank_id: str, product_id: str):
                 shutil.move(str(destination), original)
             again = reloader.ask(who)
         reloader.wait(again)  # the folder is as it was: its pending errors clear
-        raise Problem(409, "conflict",
-                      f"'{product_id}' was not retired: the catalog without it does not "
-                      f"pass its checks; nothing changed", errors=answer.get("errors", []))
+        raise Problem(
+            409,
+            "conflict",
+            f"'{product_id}' was not retired: the catalog without it does not "
+            f"pass its checks; nothing changed",
+            errors=answer.get("errors", []),
+        )
     live, doc = _decided(answer)
     retired = [d.relative_to(reloader.state_dir).as_posix() for _, d in moved]
-    return jsonify(product_id=product_id, bank=bank_id, retired=retired, **doc), \
-        200 if live else 202
+    return jsonify(
+        product_id=product_id, bank=bank_id, retired=retired, **doc
+    ), 200 if live else 202
 
 
 def checked_draft(bank_id: str, product_id: str, text: str, principal: Principal):
     """(its file's path, the Product) of a draft checked as publishing checks it, written
     nowhere; 422 with ``path:line:column`` errors otherwise."""
     reloader = state().reloader
-    target = (_product_file(reloader.root, bank_id, product_id)
-              or _new_file(reloader.root, bank_id, product_id))
+    target = _product_file(reloader.root, bank_id, product_id) or _new_file(
+        reloader.root, bank_id, product_id
+    )
     rel = target.relative_to(reloader.root).as_posix()
-    text = _owned(text, _read_draft(text, rel, bank_id, product_id), rel, bank_id, product_id,
-                  principal)
+    text = _owned(
+        text, _read_draft(text, rel, bank_id, product_id), rel, bank_id, product_id, principal
+    )
     findings, product, _ = _check_in_context(rel, {rel: text}, product_id, scenarios=False)
     if findings or product is None:
-        raise _refused(findings or [Finding(rel, 1, 1, "the draft did not load")],
-                       "the draft has problems; see errors")
+        raise _refused(
+            findings or [Finding(rel, 1, 1, "the draft did not load")],
+            "the draft has problems; see errors",
+        )
     return rel, product
 
 
@@ -340,8 +431,12 @@ def preview(bank_id: str, product_id: str):
     try:
         body = _preview_request.load(read_json())
     except ValidationError as exc:
-        raise Problem(422, "invalid-request", "the preview request cannot be read; see errors",
-                      errors=field_errors(exc.normalized_messages())) from None
+        raise Problem(
+            422,
+            "invalid-request",
+            "the preview request cannot be read; see errors",
+            errors=field_errors(exc.normalized_messages()),
+        ) from None
     rel, product = checked_draft(bank_id, product_id, body["rule_file"], principal)
     results, summary = [], {ELIGIBLE: 0, INELIGIBLE: 0, INCOMPLETE: 0, "invalid": 0}
     for index, data in enumerate(body["profiles"]):
@@ -349,8 +444,9 @@ def preview(bank_id: str, product_id: str):
             profile = load_profile(data, as_of=options.get("as_of"))
         except ProfileError as exc:
             summary["invalid"] += 1
-            results.append({"index": index, "errors": field_errors(
-                exc.errors, base=("profiles", index))})
+            results.append(
+                {"index": index, "errors": field_errors(exc.errors, base=("profiles", index))}
+            )
             continue
         values = dict(profile.values)
         verdict = evaluate(product.eligibility, values)
@@ -359,10 +455,21 @@ def preview(bank_id: str, product_id: str):
         walk(product.eligibility, values, outcomes)
         summary[status] += 1
         answer = EligibilityResult(product, status, outcomes)
-        results.append({"index": index, "as_of": profile.as_of.isoformat(),
-                        "result": answer.to_dict(values, options["explain"], options.get("lang"))})
+        results.append(
+            {
+                "index": index,
+                "as_of": profile.as_of.isoformat(),
+                "result": answer.to_dict(values, options["explain"], options.get("lang")),
+            }
+        )
     live = state().catalog.by_id.get(product_id)
-    return jsonify(product_id=product_id, bank=bank_id,
-                   file=f"{state().reloader.shown_root}/{rel}", evaluator="reference",
-                   live_version=state().catalog.version, results=results, summary=summary,
-                   impact=draft_impact(live, product, options.get("as_of")))
+    return jsonify(
+        product_id=product_id,
+        bank=bank_id,
+        file=f"{state().reloader.shown_root}/{rel}",
+        evaluator="reference",
+        live_version=state().catalog.version,
+        results=results,
+        summary=summary,
+        impact=draft_impact(live, product, options.get("as_of")),
+    )

@@ -9,8 +9,9 @@ own hooks authenticate.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Mapping
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
@@ -46,7 +47,7 @@ ALLOWED_HEADERS = ["Authorization", "Content-Type", "X-Request-ID"]
 
 
 def build_app(
-    settings: Settings, catalog: "Catalog | None" = None, env: "Mapping[str, str] | None" = None
+    settings: Settings, catalog: Catalog | None = None, env: Mapping[str, str] | None = None
 ) -> Flask:
     """The WSGI app for ``settings``; compiles the catalog unless one is given.
 
@@ -60,7 +61,7 @@ def build_app(
     app = Flask(__name__, static_folder=None)
     app.json = OrjsonProvider(app)  # Chinese as-is, the documents' own key order
     app.config["MAX_CONTENT_LENGTH"] = settings.max_body
-    service = ServiceState(settings, catalog, datetime.now(timezone.utc))
+    service = ServiceState(settings, catalog, datetime.now(UTC))
     app.extensions[EXTENSION] = service
 
     problems.install(app)

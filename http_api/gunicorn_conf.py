@@ -19,6 +19,7 @@ workers while the old ones finish their requests. The control socket (``gunicorn
 lives in the instance's data folder, so instances on one host never share one. Every
 value can be overridden from the environment or the gunicorn command line.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -37,7 +38,7 @@ preload_app = True
 timeout = int(os.environ.get("LOANMATCH_TIMEOUT", 60))  # a 1,000-profile batch at 3,000 products
 graceful_timeout = 30
 keepalive = 5
-max_requests = 20000          # a worker is re-forked from the preloaded master: cheap
+max_requests = 20000  # a worker is re-forked from the preloaded master: cheap
 max_requests_jitter = 2000
 limit_request_line = 8190
 logger_class = "http_api.logs.GunicornJsonLogger"
@@ -81,6 +82,7 @@ if os.environ.get("LOANMATCH_METRICS_TMP") == os.environ["PROMETHEUS_MULTIPROC_D
 
 def on_starting(server):
     from http_api.reexec import handoff
+
     if handoff() is not None:
         return  # a re-exec: the old workers still count, and their counts are this run's
     folder = os.environ["PROMETHEUS_MULTIPROC_DIR"]
@@ -91,15 +93,17 @@ def on_starting(server):
 
 def when_ready(server):
     from http_api.reload import start_in_master
+
     start_in_master(server)
 
 
 def post_worker_init(worker):
     from http_api.gunicorn_errors import install
+
     install()  # a header over the limit gets a problem+json 431, not gunicorn's HTML
 
 
 def child_exit(server, worker):
     from prometheus_client import multiprocess
-    multiprocess.mark_process_dead(worker.pid)
 
+    multiprocess.mark_process_dead(worker.pid)

@@ -4,6 +4,7 @@ Each failure has its own status so a portal can tell its own bug from a user's
 data: 415 the call is not JSON, 413 it is too big, 400 it is not parseable JSON,
 422 it parses but says something the API cannot accept (with every field's path).
 """
+
 from __future__ import annotations
 
 import json
@@ -16,13 +17,13 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from .problems import Problem, field_errors
 
-
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _is_json(mimetype: str) -> bool:
-    return mimetype == "application/json" or (mimetype.startswith("application/")
-                                              and mimetype.endswith("+json"))
+    return mimetype == "application/json" or (
+        mimetype.startswith("application/") and mimetype.endswith("+json")
+    )
 
 
 def _reject_constant(name: str) -> Any:
@@ -43,8 +44,11 @@ def read_body(accepted: bool, wanted: str) -> bytes:
     the content type, ``wanted`` naming it), 413 over the limit."""
     if not accepted:
         shown = request.mimetype or "no Content-Type"
-        raise Problem(415, "unsupported-media-type",
-                      f"send the body with 'Content-Type: {wanted}' (got {shown})")
+        raise Problem(
+            415,
+            "unsupported-media-type",
+            f"send the body with 'Content-Type: {wanted}' (got {shown})",
+        )
     limit = current_app.config["MAX_CONTENT_LENGTH"]
     try:
         raw = request.get_data(cache=False)
@@ -53,9 +57,12 @@ def read_body(accepted: bool, wanted: str) -> bytes:
         if request.content_length is None and limit is not None and len(raw) >= limit:
             raise RequestEntityTooLarge()
     except RequestEntityTooLarge:
-        raise Problem(413, "body-too-large",
-                      f"the body is over the limit of {limit} bytes (LOANMATCH_MAX_BODY)",
-                      limit=limit) from None
+        raise Problem(
+            413,
+            "body-too-large",
+            f"the body is over the limit of {limit} bytes (LOANMATCH_MAX_BODY)",
+            limit=limit,
+        ) from None
     return raw
 
 
@@ -67,24 +74,32 @@ def read_json() -> Any:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise Problem(400, "invalid-json",
-                      f"the body is not UTF-8 (byte {exc.start}); JSON is sent as UTF-8") from None
+        raise Problem(
+            400, "invalid-json", f"the body is not UTF-8 (byte {exc.start}); JSON is sent as UTF-8"
+        ) from None
     try:
-        document = json.loads(text, parse_constant=_reject_constant,
-                              object_pairs_hook=_no_duplicates)
+        document = json.loads(
+            text, parse_constant=_reject_constant, object_pairs_hook=_no_duplicates
+        )
     except json.JSONDecodeError as exc:
-        raise Problem(400, "invalid-json", f"malformed JSON at line {exc.lineno} column "
-                                           f"{exc.colno}: {exc.msg}") from None
+        raise Problem(
+            400,
+            "invalid-json",
+            f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}",
+        ) from None
     except (ValueError, RecursionError) as exc:
         message = str(exc) if isinstance(exc, ValueError) else "nested too deeply"
         raise Problem(400, "invalid-json", f"malformed JSON: {message}") from None
     if "\\u" in text:  # only a \uXXXX escape can make a lone surrogate
         pointer = _surrogate_at(document, "")
         if pointer is not None:
-            raise Problem(400, "invalid-json",
-                          f"the string at '{pointer or '/'}' holds a lone surrogate (an unpaired "
-                          f"\\uD800-\\uDFFF escape), which is not Unicode; send valid text",
-                          pointer=pointer)
+            raise Problem(
+                400,
+                "invalid-json",
+                f"the string at '{pointer or '/'}' holds a lone surrogate (an unpaired "
+                f"\\uD800-\\uDFFF escape), which is not Unicode; send valid text",
+                pointer=pointer,
+            )
     return document
 
 
@@ -122,11 +137,13 @@ def read_options(schema: Schema) -> dict:
         return dict(kept[1])
     try:
         options = schema.load(request.args.to_dict())
-        if not request.args and not any(callable(f.load_default)
-                                        for f in schema.fields.values()):
+        if not request.args and not any(callable(f.load_default) for f in schema.fields.values()):
             _DEFAULTS[id(schema)] = (schema, dict(options))  # the schema too: its id stays its own
         return options
     except ValidationError as exc:
-        raise Problem(422, "invalid-options",
-                      "invalid query parameters; see errors",
-                      errors=field_errors(exc.normalized_messages(), location="query")) from None
+        raise Problem(
+            422,
+            "invalid-options",
+            "invalid query parameters; see errors",
+            errors=field_errors(exc.normalized_messages(), location="query"),
+        ) from None

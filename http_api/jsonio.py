@@ -1,5 +1,6 @@
 """JSON responses through orjson: a ranked result of ~200 products is tens of kilobytes,
 and the standard encoder spends about a millisecond on it, a tenth of a request."""
+
 from __future__ import annotations
 
 from typing import Any, cast

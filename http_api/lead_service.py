@@ -17,22 +17,31 @@ Branch files are read when the app is built (a broken one stops the start) and r
 again when one changes (checked every few seconds, on lead requests): caps can be
 raised without a restart. A broken edit is logged and the branches before it stay.
 """
+
 from __future__ import annotations
 
 import logging
 import os
 import threading
 import time
+from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import redis
 from flask import current_app
 
-from leads import (Branch, BranchFileError, LeadError, LeadStore, StoreUnavailable, connect,
-                   load_branches)
-from leads import embedded
+from leads import (
+    Branch,
+    BranchFileError,
+    LeadError,
+    LeadStore,
+    StoreUnavailable,
+    connect,
+    embedded,
+    load_branches,
+)
 from leads.outcomes import ApprovalRates
 from matcher.rulefile import layout
 
@@ -49,8 +58,9 @@ class LeadService:
         self.settings = settings
         self._branch_stamp = _stamp(Path(settings.rules))
         self._next_branch_check = time.monotonic() + BRANCH_CHECK
-        self.branches = dict(branches if branches is not None
-                             else load_branches(Path(settings.rules)))
+        self.branches = dict(
+            branches if branches is not None else load_branches(Path(settings.rules))
+        )
         self._lock = threading.Lock()
         self._store: LeadStore | None = None
         self._pid: int | None = None
@@ -81,9 +91,12 @@ class LeadService:
             if self._store is None or self._pid != pid:
                 client = connect(self.settings.redis_url, self.data_dir)
                 self._store = LeadStore(
-                    client, self.branches, prefix=self.settings.redis_prefix,
+                    client,
+                    self.branches,
+                    prefix=self.settings.redis_prefix,
                     dedup_window=timedelta(days=self.settings.lead_dedup_days),
-                    visibility_timeout=timedelta(seconds=self.settings.lead_visibility_timeout))
+                    visibility_timeout=timedelta(seconds=self.settings.lead_visibility_timeout),
+                )
                 self._pid = pid
             return self._store
 
@@ -135,8 +148,10 @@ class LeadService:
         try:
             branches = load_branches(Path(self.settings.rules))
         except BranchFileError as err:
-            log.error("leads: branch files changed but do not load; the previous ones stay "
-                      "in use:\n%s", err)
+            log.error(
+                "leads: branch files changed but do not load; the previous ones stay in use:\n%s",
+                err,
+            )
             return
         self.set_branches(branches)
         log.info("leads: branch files read again: %s", ", ".join(sorted(branches)) or "none")
@@ -158,7 +173,8 @@ class LeadService:
         self._next_overflow = now + self.settings.overflow_every
         try:
             moved = self.store().route_overflow_if_due(
-                timedelta(seconds=self.settings.overflow_every))
+                timedelta(seconds=self.settings.overflow_every)
+            )
         except StoreUnavailable:
             raise  # the request itself cannot be served either
         except Exception:  # noqa: BLE001 - maintenance must not break a lead request
@@ -213,4 +229,3 @@ def _stamp(rules: Path) -> tuple:
             continue
         found.append((str(path), info.st_mtime_ns, info.st_size))
     return tuple(found)
-

@@ -13,10 +13,12 @@ API knows portals only by key). Another bank's or portal's lead is a 404, never 
 this module reads requests, says who is asking, and maps ``LeadError`` to problems.
 See docs/leads.md for the flow with curl.
 """
+
 from __future__ import annotations
 
 import logging
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, Flask, current_app, jsonify, request, url_for
 from marshmallow import ValidationError
@@ -81,45 +83,64 @@ def lead_service() -> LeadService:
 
 # -- errors ------------------------------------------------------------------------------
 
+
 def _lead_problem(err: LeadError):
     if isinstance(err, StoreUnavailable):
         lead_service().unavailable(err)
         wait = err.retry_after
-        return problem_response(503, "leads cannot be served right now (the lead store is "
-                                     f"unavailable); retry in {wait} s",
-                                type_=TYPE_PREFIX + "store-unavailable",
-                                headers={"Retry-After": str(wait)}, retry_after=wait)
+        return problem_response(
+            503,
+            f"leads cannot be served right now (the lead store is unavailable); retry in {wait} s",
+            type_=TYPE_PREFIX + "store-unavailable",
+            headers={"Retry-After": str(wait)},
+            retry_after=wait,
+        )
     if isinstance(err, NotFound):
         return problem_response(404, str(err), type_=TYPE_PREFIX + "not-found")
     if isinstance(err, NotAllowed):
         return problem_response(403, str(err), type_=TYPE_PREFIX + "forbidden")
     if isinstance(err, DuplicateLead) and not _applied_through_caller(err.existing_id):
         # Another portal's application: the dedup holds, but its lead stays unnamed.
-        return problem_response(409, "this enterprise already applied for this product "
-                                     "within the duplicate window (through another portal)",
-                                type_=TYPE_PREFIX + "duplicate-lead")
+        return problem_response(
+            409,
+            "this enterprise already applied for this product "
+            "within the duplicate window (through another portal)",
+            type_=TYPE_PREFIX + "duplicate-lead",
+        )
     if isinstance(err, DuplicateLead):
-        return problem_response(409, str(err), type_=TYPE_PREFIX + "duplicate-lead",
-                                headers={"Location": url_for(".get_lead",
-                                                             lead_id=err.existing_id)},
-                                lead_id=err.existing_id)
+        return problem_response(
+            409,
+            str(err),
+            type_=TYPE_PREFIX + "duplicate-lead",
+            headers={"Location": url_for(".get_lead", lead_id=err.existing_id)},
+            lead_id=err.existing_id,
+        )
     if isinstance(err, InvalidTransition):
-        return problem_response(409, str(err), type_=TYPE_PREFIX + "invalid-transition",
-                                current=err.current)
+        return problem_response(
+            409, str(err), type_=TYPE_PREFIX + "invalid-transition", current=err.current
+        )
     if isinstance(err, IdempotencyConflict):
-        return problem_response(422, str(err), type_=TYPE_PREFIX + "idempotency-key-reused",
-                                lead_id=err.existing_id)
+        return problem_response(
+            422, str(err), type_=TYPE_PREFIX + "idempotency-key-reused", lead_id=err.existing_id
+        )
     if isinstance(err, InvalidInput):
         field = _FIELD_NAMES.get(err.field, err.field)
         location = "query" if field in ("consumer", "count") else "body"
         message = str(err).split(": ", 1)[-1]
-        return problem_response(422, f"{field}: {message}", type_=TYPE_PREFIX + "invalid-request",
-                                errors=field_errors(_nested(field, message), location))
+        return problem_response(
+            422,
+            f"{field}: {message}",
+            type_=TYPE_PREFIX + "invalid-request",
+            errors=field_errors(_nested(field, message), location),
+        )
     if isinstance(err, NoBranch):
         return problem_response(422, str(err), type_=TYPE_PREFIX + "no-branch")
     log.error("leads: %s: %s", type(err).__name__, err)  # ConfigError: an operator must act
-    return problem_response(500, "an unexpected error; it was logged under this request id",
-                            type_=TYPE_PREFIX + "internal-error")
+    return problem_response(
+        500,
+        "an unexpected error; it was logged under this request id",
+        type_=TYPE_PREFIX + "internal-error",
+    )
 
 
 bp.register_error_handler(LeadError, _lead_problem)
@@ -136,6 +157,7 @@ def _applied_through_caller(lead_id: str) -> bool:
     except LeadError:
         return False
 
+
 # The library's names for what this API calls otherwise.
 _FIELD_NAMES = {"amount": "requested_amount", "term_months": "requested_term_months"}
 
@@ -151,11 +173,16 @@ def _nested(dotted: str, message: str) -> dict:
 
 
 def _invalid(errors: Mapping) -> Problem:
-    return Problem(422, "invalid-request", "the request cannot be accepted; see errors",
-                   errors=field_errors(errors))
+    return Problem(
+        422,
+        "invalid-request",
+        "the request cannot be accepted; see errors",
+        errors=field_errors(errors),
+    )
 
 
 # -- who is asking ------------------------------------------------------------------------
+
 
 def _viewer(principal: Principal) -> dict[str, Any]:
     """The store's ``bank=`` / ``portal=`` / ``admin=`` for this caller."""
@@ -167,6 +194,7 @@ def _viewer(principal: Principal) -> dict[str, Any]:
 
 
 # -- the portal applies -------------------------------------------------------------------
+
 
 @bp.post("/v1/leads")
 def create_lead():
@@ -184,12 +212,19 @@ def create_lead():
     service.refresh_branches()
     service.route_overflow_if_due()  # queued leads take freed capacity before new ones
     made = service.store().create(
-        profile=profile, product_id=product.id, bank=product.bank,
-        amount=body["requested_amount"], term_months=body["requested_term_months"],
-        consent=body["consent"], contact=body.get("contact"),
-        matched_criteria=_matched(catalog, product, profile), catalog_version=catalog.version,
-        portal=principal.key_id, idempotency_key=key,
-        ceilings={"amount_max": product.terms.amount_max, "term_max": product.terms.term_max})
+        profile=profile,
+        product_id=product.id,
+        bank=product.bank,
+        amount=body["requested_amount"],
+        term_months=body["requested_term_months"],
+        consent=body["consent"],
+        contact=body.get("contact"),
+        matched_criteria=_matched(catalog, product, profile),
+        catalog_version=catalog.version,
+        portal=principal.key_id,
+        idempotency_key=key,
+        ceilings={"amount_max": product.terms.amount_max, "term_max": product.terms.term_max},
+    )
     if invitation is not None:
         invitations().applied(invitation, made.lead["id"])
     response = jsonify(_shown(made.lead))
@@ -214,25 +249,48 @@ def _eligible(catalog, product, profile) -> None:
     incomplete = [r for r in result.incomplete if r.product.id == product.id]
     if incomplete:
         fields = incomplete[0].missing_fields
-        raise Problem(422, "invalid-profile", f"the profile does not say enough to decide "
-                                              f"{product.id}: it needs {', '.join(fields)}",
-                      title="Not eligible yet", missing_fields=fields,
-                      errors=with_messages(field_errors({"profile": {
-                          f: ["needed by the product"] for f in fields}})))
+        raise Problem(
+            422,
+            "invalid-profile",
+            f"the profile does not say enough to decide {product.id}: it needs {', '.join(fields)}",
+            title="Not eligible yet",
+            missing_fields=fields,
+            errors=with_messages(
+                field_errors({"profile": {f: ["needed by the product"] for f in fields}})
+            ),
+        )
     failed = _failed(product, profile.values)
     if not failed:  # the product is limited to regions the rules do not spell out
-        raise Problem(422, "invalid-profile", f"{product.id} is not offered in region "
-                                              f"{profile.values['region_code']}",
-                      title="Not eligible", failed=[], errors=field_errors(
-                          {"profile": {"region_code": [f"{product.id} is offered in "
-                                                       f"{', '.join(product.regions)} only"]}}))
+        raise Problem(
+            422,
+            "invalid-profile",
+            f"{product.id} is not offered in region {profile.values['region_code']}",
+            title="Not eligible",
+            failed=[],
+            errors=field_errors(
+                {
+                    "profile": {
+                        "region_code": [
+                            f"{product.id} is offered in {', '.join(product.regions)} only"
+                        ]
+                    }
+                }
+            ),
+        )
     names = ", ".join(f["field"] for f in failed)
-    raise Problem(422, "invalid-profile", f"the enterprise is not eligible for {product.id}: "
-                                          f"it fails {len(failed)} criteria ({names})",
-                  title="Not eligible", failed=failed, errors=[
-                      {**error, "message": f["message"]} if isinstance(f["message"], Mapping)
-                      else error for f in failed for error in field_errors(
-                          {"profile": {f["field"]: [_text(f)]}})])
+    raise Problem(
+        422,
+        "invalid-profile",
+        f"the enterprise is not eligible for {product.id}: "
+        f"it fails {len(failed)} criteria ({names})",
+        title="Not eligible",
+        failed=failed,
+        errors=[
+            {**error, "message": f["message"]} if isinstance(f["message"], Mapping) else error
+            for f in failed
+            for error in field_errors({"profile": {f["field"]: [_text(f)]}})
+        ],
+    )
 
 
 def _failed(product, values: Mapping[str, Any]) -> list[dict]:
@@ -256,21 +314,27 @@ def _matched(catalog, product, profile) -> list[dict]:
         if outcome.outcome != "pass" or not outcome.relevant:
             continue
         item = outcome.to_dict(None, profile.values)
-        shown.append({k: item[k] for k in ("field", "op", "expected", "label", "source")
-                      if k in item})
+        shown.append(
+            {k: item[k] for k in ("field", "op", "expected", "label", "source") if k in item}
+        )
     return shown
 
 
 # -- banks claim --------------------------------------------------------------------------
+
 
 @bp.get("/v1/banks/<bank_id>/leads")
 @require_bank
 def list_leads(bank_id: str):
     """The bank's leads, newest first; reading only (GET and HEAD never claim)."""
     if "consumer" in request.args:  # a client of the old GET that claimed
-        raise Problem(422, "invalid-options", f"GET lists leads without claiming them; to "
-                                              f"claim, POST /v1/banks/{bank_id}/leads/claim"
-                                              f"?consumer=…")
+        raise Problem(
+            422,
+            "invalid-options",
+            f"GET lists leads without claiming them; to "
+            f"claim, POST /v1/banks/{bank_id}/leads/claim"
+            f"?consumer=…",
+        )
     query = read_options(_list_query)
     _known_bank(bank_id)
     total, leads = lead_service().store().bank_leads(bank_id, query["count"], query["offset"])
@@ -298,6 +362,7 @@ def _known_bank(bank_id: str) -> LeadService:
 
 # -- one lead -----------------------------------------------------------------------------
 
+
 @bp.get("/v1/leads/<lead_id>")
 def get_lead(lead_id: str):
     viewer = _viewer(authenticate())
@@ -315,14 +380,27 @@ def change_status(lead_id: str):
     viewer = _viewer(principal)
     if viewer.get("admin"):
         if state().settings.auth:
-            raise Problem(403, "forbidden", "an admin key does not decide leads: the owning "
-                                            "bank's key does, or the portal's to withdraw")
+            raise Problem(
+                403,
+                "forbidden",
+                "an admin key does not decide leads: the owning "
+                "bank's key does, or the portal's to withdraw",
+            )
         # Authentication off: the local operator acts for whichever party may move.
         owner = store.parties(lead_id)
-        viewer = {"portal": owner["portal"]} if body["status"] == "withdrawn" \
+        viewer = (
+            {"portal": owner["portal"]}
+            if body["status"] == "withdrawn"
             else {"bank": owner["bank"]}
-    lead = store.transition(lead_id, viewer.get("bank"), body["status"], body.get("details"),
-                            actor=principal.key_id, portal=viewer.get("portal"))
+        )
+    lead = store.transition(
+        lead_id,
+        viewer.get("bank"),
+        body["status"],
+        body.get("details"),
+        actor=principal.key_id,
+        portal=viewer.get("portal"),
+    )
     return jsonify(_shown(lead))
 
 
@@ -334,6 +412,7 @@ def lead_events(lead_id: str):
 
 
 # -- statistics ---------------------------------------------------------------------------
+
 
 @bp.get("/v1/stats")
 def stats():

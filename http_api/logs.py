@@ -5,6 +5,7 @@ a warning from the matcher, the traceback of an unexpected error. The id is the
 caller's ``X-Request-ID`` when it looks like an id (so a portal can follow its own
 request through), else one we make. API keys are never part of any line.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,7 +14,7 @@ import os
 import re
 import sys
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
 
@@ -56,10 +57,14 @@ class JsonFormatter(logging.Formatter):
     """One JSON object a line: ts, level, logger, message, request_id and any extras."""
 
     def format(self, record: logging.LogRecord) -> str:
-        doc = {"ts": datetime.fromtimestamp(record.created, timezone.utc)
-                             .isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-               "level": record.levelname.lower(), "logger": record.name,
-               "message": record.getMessage()}
+        doc = {
+            "ts": datetime.fromtimestamp(record.created, UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
         for key, value in vars(record).items():
             if key not in _STANDARD and not key.startswith("_") and value is not None:
                 doc[key] = value
@@ -122,8 +127,6 @@ class GunicornJsonLogger(_GunicornLogger):
             "pid": os.getpid(),
         }
         try:
-            self.access_log.info("%s %s %s", fields["method"], fields["path"], status,
-                                 extra=fields)
+            self.access_log.info("%s %s %s", fields["method"], fields["path"], status, extra=fields)
         except Exception:  # a log line must never break a response
             self.error_log.exception("access log failed")
-

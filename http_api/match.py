@@ -5,9 +5,11 @@ CLI and the API can be compared line by line. A bad profile is a 422 listing eve
 field problem at its JSON Pointer; in a batch each bad profile gets its own errors
 at its index and the others are still answered.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from flask import Blueprint, current_app, jsonify
 
@@ -30,8 +32,9 @@ _match_options = MatchOptionsSchema()
 _batch_options = BatchOptionsSchema()
 
 
-def run_match(data: Any, options: Mapping[str, Any], endpoint: str,
-              product_ids: list[str] | None = None) -> MatchResult:
+def run_match(
+    data: Any, options: Mapping[str, Any], endpoint: str, product_ids: list[str] | None = None
+) -> MatchResult:
     """The catalog's answer for one posted profile; ProfileError when it is invalid.
 
     Eligible products are ranked with the approval rates of past leads in the
@@ -41,8 +44,11 @@ def run_match(data: Any, options: Mapping[str, Any], endpoint: str,
         profile = load_profile(data, as_of=options.get("as_of"))
         catalog = state().catalog
         rates = ranking_rates(catalog.product_ids)
-        result = catalog.match(profile, product_ids=product_ids, approval_rates=(
-            rates.for_profile(profile.values) if rates is not None else None))
+        result = catalog.match(
+            profile,
+            product_ids=product_ids,
+            approval_rates=(rates.for_profile(profile.values) if rates is not None else None),
+        )
     except ProfileError:
         metrics().profiles.labels(endpoint, "invalid").inc()
         raise
@@ -52,9 +58,14 @@ def run_match(data: Any, options: Mapping[str, Any], endpoint: str,
 
 
 def invalid_profile(exc: ProfileError) -> Problem:
-    return Problem(422, "invalid-profile", exc.lines()[0] if len(exc.lines()) == 1 else
-                   f"the profile has {len(exc.lines())} problems; see errors",
-                   errors=field_errors(exc.errors))
+    return Problem(
+        422,
+        "invalid-profile",
+        exc.lines()[0]
+        if len(exc.lines()) == 1
+        else f"the profile has {len(exc.lines())} problems; see errors",
+        errors=field_errors(exc.errors),
+    )
 
 
 @bp.post("")
@@ -68,7 +79,8 @@ def match():
     # the document's bytes, assembled (``document.to_json``): the same as jsonify(to_dict())
     return current_app.response_class(
         to_json(result, options["explain"], options.get("lang"), options.get("top")),
-        mimetype=current_app.json.mimetype)
+        mimetype=current_app.json.mimetype,
+    )
 
 
 def _batch_profiles(data: Any) -> list:
@@ -76,22 +88,30 @@ def _batch_profiles(data: Any) -> list:
         raise _batch_problem({"_schema": ['the body must be an object {"profiles": [...]}']})
     unknown = [key for key in data if key != "profiles"]
     if unknown:
-        raise _batch_problem({key: ["unknown field; the body holds only profiles"]
-                              for key in unknown})
+        raise _batch_problem(
+            {key: ["unknown field; the body holds only profiles"] for key in unknown}
+        )
     profiles = data.get("profiles")
     if profiles is None:
         raise _batch_problem({"profiles": ["required: a list of profiles"]})
     if not isinstance(profiles, list):
         raise _batch_problem({"profiles": ["must be a list of profiles"]})
     if len(profiles) > BATCH_LIMIT:
-        raise _batch_problem({"profiles": [f"at most {BATCH_LIMIT} profiles in one call, "
-                                           f"got {len(profiles)}; split the list"]})
+        raise _batch_problem(
+            {
+                "profiles": [
+                    f"at most {BATCH_LIMIT} profiles in one call, "
+                    f"got {len(profiles)}; split the list"
+                ]
+            }
+        )
     return profiles
 
 
 def _batch_problem(errors: dict) -> Problem:
-    return Problem(422, "invalid-request", "the batch cannot be read; see errors",
-                   errors=field_errors(errors))
+    return Problem(
+        422, "invalid-request", "the batch cannot be read; see errors", errors=field_errors(errors)
+    )
 
 
 @bp.post("/batch")
@@ -108,17 +128,31 @@ def batch():
             where.append(index)
         except ProfileError as exc:
             metrics().profiles.labels("batch", "invalid").inc()
-            results[index] = {"index": index, "errors": field_errors(
-                exc.errors, base=("profiles", index))}
+            results[index] = {
+                "index": index,
+                "errors": field_errors(exc.errors, base=("profiles", index)),
+            }
     catalog = state().catalog
     rates = ranking_rates(catalog.product_ids)
-    answers = catalog.match_many(loaded, approval_rates=[
-        rates.for_profile(p.values) if rates is not None else None for p in loaded])
+    answers = catalog.match_many(
+        loaded,
+        approval_rates=[rates.for_profile(p.values) if rates is not None else None for p in loaded],
+    )
     for index, result in zip(where, answers):
         metrics().profiles.labels("batch", "matched").inc()
         metrics().count_match(result.counts)
-        results[index] = {"index": index, "result": result.to_dict(
-            explain=options["explain"], lang=options.get("lang"), top=options.get("top"))}
-    return jsonify(catalog_version=catalog.version, results=results,
-                   summary={"profiles": len(profiles), "matched": len(loaded),
-                            "invalid": len(profiles) - len(loaded)})
+        results[index] = {
+            "index": index,
+            "result": result.to_dict(
+                explain=options["explain"], lang=options.get("lang"), top=options.get("top")
+            ),
+        }
+    return jsonify(
+        catalog_version=catalog.version,
+        results=results,
+        summary={
+            "profiles": len(profiles),
+            "matched": len(loaded),
+            "invalid": len(profiles) - len(loaded),
+        },
+    )

@@ -8,14 +8,20 @@ gunicorn the counts of every worker are summed through ``PROMETHEUS_MULTIPROC_DI
 (``gunicorn.conf.py`` sets it); the catalog figures are read from the catalog
 itself at scrape time, identical in every worker since it was compiled before fork.
 """
+
 from __future__ import annotations
 
 import os
 import time
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
-from prometheus_client import (CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Histogram,
-                               generate_latest)
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+)
 from prometheus_client.core import GaugeMetricFamily, InfoMetricFamily
 
 from .state import ServiceState, state
@@ -32,13 +38,19 @@ class CatalogCollector:
 
     def collect(self):
         catalog = self.service.catalog
-        yield GaugeMetricFamily("loanmatch_catalog_products", "Products in the loaded catalog",
-                                value=len(catalog))
-        yield GaugeMetricFamily("loanmatch_catalog_loaded_timestamp_seconds",
-                                "When the catalog was compiled (Unix time)",
-                                value=self.service.loaded_at.timestamp())
-        yield InfoMetricFamily("loanmatch_catalog", "The loaded catalog's content version",
-                               value={"version": catalog.version})
+        yield GaugeMetricFamily(
+            "loanmatch_catalog_products", "Products in the loaded catalog", value=len(catalog)
+        )
+        yield GaugeMetricFamily(
+            "loanmatch_catalog_loaded_timestamp_seconds",
+            "When the catalog was compiled (Unix time)",
+            value=self.service.loaded_at.timestamp(),
+        )
+        yield InfoMetricFamily(
+            "loanmatch_catalog",
+            "The loaded catalog's content version",
+            value={"version": catalog.version},
+        )
 
 
 class Metrics:
@@ -48,14 +60,25 @@ class Metrics:
         self.catalog = CatalogCollector(service)
         self.registry.register(self.catalog)
         self.latency = Histogram(
-            "loanmatch_http_request_duration_seconds", "Time to answer a request",
-            ["endpoint", "method", "status"], buckets=LATENCY_BUCKETS, registry=self.registry)
+            "loanmatch_http_request_duration_seconds",
+            "Time to answer a request",
+            ["endpoint", "method", "status"],
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
         self.profiles = Counter(
-            "loanmatch_profiles_total", "Profiles received, by endpoint and outcome "
-            "(matched or invalid)", ["endpoint", "outcome"], registry=self.registry)
+            "loanmatch_profiles_total",
+            "Profiles received, by endpoint and outcome (matched or invalid)",
+            ["endpoint", "outcome"],
+            registry=self.registry,
+        )
         self.answers = Counter(
-            "loanmatch_product_answers_total", "Product answers given in matches, by status "
-            "(eligible, ineligible, incomplete, near_miss)", ["status"], registry=self.registry)
+            "loanmatch_product_answers_total",
+            "Product answers given in matches, by status "
+            "(eligible, ineligible, incomplete, near_miss)",
+            ["status"],
+            registry=self.registry,
+        )
 
     def count_match(self, summary: dict) -> None:
         for status in ("eligible", "ineligible", "incomplete"):
@@ -68,6 +91,7 @@ class Metrics:
         if not self.multiprocess:
             return generate_latest(self.registry)
         from prometheus_client import multiprocess
+
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
         registry.register(self.catalog)
@@ -86,8 +110,9 @@ def install(app: Flask, service: ServiceState) -> Metrics:
     def _observe(response):
         started = g.pop("_started", None)
         if started is not None:
-            metrics.latency.labels(request.endpoint or "unmatched", request.method,
-                                   str(response.status_code)).observe(time.perf_counter() - started)
+            metrics.latency.labels(
+                request.endpoint or "unmatched", request.method, str(response.status_code)
+            ).observe(time.perf_counter() - started)
         return response
 
     app.register_blueprint(bp)
@@ -106,8 +131,12 @@ def healthz():
 @bp.get("/readyz")
 def readyz():
     service = state()
-    checks = {"catalog": {"ok": len(service.catalog) > 0,
-                          "detail": f"{len(service.catalog)} products, {service.catalog.version}"}}
+    checks = {
+        "catalog": {
+            "ok": len(service.catalog) > 0,
+            "detail": f"{len(service.catalog)} products, {service.catalog.version}",
+        }
+    }
     for name, check in service.readiness.items():
         try:
             ok, detail = check()
@@ -120,5 +149,8 @@ def readyz():
 
 @bp.get("/metrics")
 def prometheus():
-    return Response(metrics().exposition(), content_type=CONTENT_TYPE_LATEST,
-                    headers={"Cache-Control": "no-store"})
+    return Response(
+        metrics().exposition(),
+        content_type=CONTENT_TYPE_LATEST,
+        headers={"Cache-Control": "no-store"},
+    )

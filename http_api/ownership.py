@@ -6,6 +6,7 @@ the bank, and a bank's product ids start with its own id, so that no bank can pu
 product in another bank's name, rank it first, or take another bank's ids. A bank's draft
 keeps the live value of every platform-owned setting; only an admin key changes one.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -26,13 +27,16 @@ PLATFORM_TERMS = {"priority": 0}
 def require_own_prefix(bank_id: str, product_id: str) -> None:
     """A product id names its bank first (``icbc-…``): 422 otherwise."""
     if not product_id.startswith(bank_id + "-"):
-        raise Problem(422, "invalid-request",
-                      f"product ids of bank '{bank_id}' start with '{bank_id}-' "
-                      f"(got '{product_id}')")
+        raise Problem(
+            422,
+            "invalid-request",
+            f"product ids of bank '{bank_id}' start with '{bank_id}-' (got '{product_id}')",
+        )
 
 
-def bank_name_findings(data: yamlsource.YDict, rel: str, bank_id: str,
-                       principal: Principal) -> list[Finding]:
+def bank_name_findings(
+    data: yamlsource.YDict, rel: str, bank_id: str, principal: Principal
+) -> list[Finding]:
     """``bank_name`` must be the registry's name of the bank (a bank key may not name an
     unregistered bank at all)."""
     stated = data.get("bank_name")
@@ -41,18 +45,31 @@ def bank_name_findings(data: yamlsource.YDict, rel: str, bank_id: str,
     where = data.where("bank_name")
     registered = BANKS.get(bank_id)
     if registered is not None and stated != registered.name:
-        return [Finding(rel, where.line, where.column,
-                        f"bank_name of '{bank_id}' is '{registered.name}' (the bank "
-                        f"registry's name); use it or leave bank_name out")]
+        return [
+            Finding(
+                rel,
+                where.line,
+                where.column,
+                f"bank_name of '{bank_id}' is '{registered.name}' (the bank "
+                f"registry's name); use it or leave bank_name out",
+            )
+        ]
     if registered is None and principal.bank is not None:
-        return [Finding(rel, where.line, where.column,
-                        f"bank '{bank_id}' is not in the bank registry, so its name is the "
-                        f"platform's to set; leave bank_name out")]
+        return [
+            Finding(
+                rel,
+                where.line,
+                where.column,
+                f"bank '{bank_id}' is not in the bank registry, so its name is the "
+                f"platform's to set; leave bank_name out",
+            )
+        ]
     return []
 
 
-def keep_platform_terms(text: str, data: yamlsource.YDict, rel: str,
-                        principal: Principal, live: Product | None) -> str:
+def keep_platform_terms(
+    text: str, data: yamlsource.YDict, rel: str, principal: Principal, live: Product | None
+) -> str:
     """The draft to write: a bank's draft with the live platform-owned settings.
 
     A bank key stating another value than the live one is refused with 403; a draft
@@ -69,10 +86,13 @@ def keep_platform_terms(text: str, data: yamlsource.YDict, rel: str,
             if stated[key] != current or type(stated[key]) is not type(current):
                 where = stated.where(key)
                 finding = Finding(rel, where.line, where.column, f"terms.{key} is platform-owned")
-                raise Problem(403, "forbidden",
-                              f"terms.{key} is set by the platform (now {current}); a bank's "
-                              f"key may not change it: leave it out or keep {current}",
-                              errors=[finding.to_dict(state().reloader.shown_root)])
+                raise Problem(
+                    403,
+                    "forbidden",
+                    f"terms.{key} is set by the platform (now {current}); a bank's "
+                    f"key may not change it: leave it out or keep {current}",
+                    errors=[finding.to_dict(state().reloader.shown_root)],
+                )
         elif current != default:
             text = _insert_term(text, data, rel, key, current)
     return text
@@ -92,8 +112,13 @@ def _insert_term(text: str, data: yamlsource.YDict, rel: str, key: str, value: A
             lines.insert(first.line - 1, f"{indent}{line}\n")
             return "".join(lines)
     where = data.where_key("terms")
-    raise Problem(422, "invalid-request",
-                  f"terms.{key} is {value} (set by the platform); write terms as a block "
-                  f"with '{line}' in it",
-                  errors=[Finding(rel, where.line, where.column,
-                                  f"state '{line}' in terms").to_dict(state().reloader.shown_root)])
+    raise Problem(
+        422,
+        "invalid-request",
+        f"terms.{key} is {value} (set by the platform); write terms as a block with '{line}' in it",
+        errors=[
+            Finding(rel, where.line, where.column, f"state '{line}' in terms").to_dict(
+                state().reloader.shown_root
+            )
+        ],
+    )

@@ -4,11 +4,13 @@ A portal developer reads ``detail`` and ``errors`` to fix the call; an operator
 quotes ``request_id`` to find the log line. Nothing else leaves the process: an
 unexpected exception is logged with its traceback and answered with a fixed text.
 """
+
 from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 from flask import Flask, Response, g, has_request_context, request
 from werkzeug.exceptions import HTTPException
@@ -19,9 +21,20 @@ log = logging.getLogger("loanmatch.http")
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:loanmatch:problem:"
 # The problem types of this API; anything else is "about:blank" with the HTTP status title.
-TYPES = ("invalid-json", "invalid-profile", "invalid-request", "invalid-options",
-         "unsupported-media-type", "body-too-large", "unauthorized", "forbidden",
-         "rate-limited", "not-found", "conflict", "internal-error")
+TYPES = (
+    "invalid-json",
+    "invalid-profile",
+    "invalid-request",
+    "invalid-options",
+    "unsupported-media-type",
+    "body-too-large",
+    "unauthorized",
+    "forbidden",
+    "rate-limited",
+    "not-found",
+    "conflict",
+    "internal-error",
+)
 
 _DETAILS = {
     405: "this resource does not answer that method; see the Allow header",
@@ -32,8 +45,16 @@ _DETAILS = {
 class Problem(HTTPException):
     """An HTTP error the API answers on purpose, with its type and extension members."""
 
-    def __init__(self, status: int, slug: str, detail: str, *, title: str | None = None,
-                 headers: Mapping[str, str] | None = None, **extensions: Any):
+    def __init__(
+        self,
+        status: int,
+        slug: str,
+        detail: str,
+        *,
+        title: str | None = None,
+        headers: Mapping[str, str] | None = None,
+        **extensions: Any,
+    ):
         assert slug in TYPES, slug
         super().__init__(description=detail)
         self.code = status
@@ -43,13 +64,17 @@ class Problem(HTTPException):
         self.extensions = extensions
 
     def get_response(self, environ=None, scope=None) -> Response:
-        return problem_response(self.code or 500, self.description or "",
-                                type_=TYPE_PREFIX + self.slug,
-                                title=self.title, headers=self.extra_headers, **self.extensions)
+        return problem_response(
+            self.code or 500,
+            self.description or "",
+            type_=TYPE_PREFIX + self.slug,
+            title=self.title,
+            headers=self.extra_headers,
+            **self.extensions,
+        )
 
 
-def field_errors(errors: Mapping[Any, Any], location: str = "body",
-                 base: tuple = ()) -> list[dict]:
+def field_errors(errors: Mapping[Any, Any], location: str = "body", base: tuple = ()) -> list[dict]:
     """A marshmallow-style nested error dict as a flat list, one entry per message.
 
     ``{"bank_relationships": {1: ["…"]}}`` → ``[{"location": "body", "pointer":
@@ -66,10 +91,14 @@ def field_errors(errors: Mapping[Any, Any], location: str = "body",
             for item in node:
                 walk(item, path)
         else:
-            out.append({"location": location,
-                        "pointer": "".join("/" + _escape(str(p)) for p in path),
-                        "field": ".".join(str(p) for p in path[len(base):]),
-                        "detail": str(node)})
+            out.append(
+                {
+                    "location": location,
+                    "pointer": "".join("/" + _escape(str(p)) for p in path),
+                    "field": ".".join(str(p) for p in path[len(base) :]),
+                    "detail": str(node),
+                }
+            )
 
     walk(errors, tuple(base))
     return out
@@ -79,19 +108,28 @@ def _escape(segment: str) -> str:
     return segment.replace("~", "~0").replace("/", "~1")
 
 
-def problem_response(status: int, detail: str, *, type_: str = "about:blank",
-                     title: str | None = None,
-                     headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
-                     **extensions: Any) -> Response:
-    doc: dict[str, Any] = {"type": type_, "title": title or HTTP_STATUS_CODES.get(status, "Error"),
-                           "status": status, "detail": detail}
+def problem_response(
+    status: int,
+    detail: str,
+    *,
+    type_: str = "about:blank",
+    title: str | None = None,
+    headers: Mapping[str, str] | Iterable[tuple[str, str]] = (),
+    **extensions: Any,
+) -> Response:
+    doc: dict[str, Any] = {
+        "type": type_,
+        "title": title or HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
     if has_request_context():
         doc["instance"] = request.script_root + request.path
         if getattr(g, "request_id", None):
             doc["request_id"] = g.request_id
     doc.update(extensions)
     response = Response(json.dumps(doc, ensure_ascii=False), status=status, mimetype=PROBLEM_JSON)
-    for name, value in (headers.items() if isinstance(headers, Mapping) else headers):
+    for name, value in headers.items() if isinstance(headers, Mapping) else headers:
         response.headers[name] = value
     return response
 
@@ -110,8 +148,14 @@ def _from_http(exc: HTTPException) -> Response:
 def _unexpected(exc: Exception) -> Response:
     if isinstance(exc, HTTPException):  # raised by a library as a plain HTTP error
         return _from_http(exc)
-    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.path,
-              exc_info=exc, extra={"request_id": getattr(g, "request_id", None)})
+    log.error(
+        "unhandled %s on %s %s",
+        type(exc).__name__,
+        request.method,
+        request.path,
+        exc_info=exc,
+        extra={"request_id": getattr(g, "request_id", None)},
+    )
     return problem_response(500, _DETAILS[500], type_=TYPE_PREFIX + "internal-error")
 
 

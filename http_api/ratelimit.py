@@ -10,6 +10,7 @@ instance; while that Redis is down each worker counts in its memory.
 ``LOANMATCH_RATE_LIMIT_STORAGE`` names another store (``redis://…``, or ``memory://``
 for per-worker counts).
 """
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,8 @@ from limits.errors import ConfigurationError
 
 from .auth import identify
 from .lead_service import EXTENSION as LEADS
-from .ratelimit_store import SCHEME
 from .problems import Problem
+from .ratelimit_store import SCHEME
 from .settings import ConfigError, Settings
 
 EXEMPT_BLUEPRINTS = frozenset({"ops", "docs"})
@@ -35,8 +36,11 @@ def _limit_key() -> str:
 
 
 def _exempt() -> bool:
-    return request.method == "OPTIONS" or request.blueprint in EXEMPT_BLUEPRINTS \
+    return (
+        request.method == "OPTIONS"
+        or request.blueprint in EXEMPT_BLUEPRINTS
         or request.endpoint is None
+    )
 
 
 def _lead_client(app: Flask):
@@ -54,27 +58,41 @@ def install(app: Flask, settings: Settings) -> Limiter | None:
     options: dict[str, Any] = {}
     if not storage:
         storage = f"{SCHEME}://"
-        options = {"client": lambda: _lead_client(app),
-                   "key_prefix": f"{settings.redis_prefix}ratelimit"}
+        options = {
+            "client": lambda: _lead_client(app),
+            "key_prefix": f"{settings.redis_prefix}ratelimit",
+        }
     try:
         limiter = Limiter(
-            key_func=_limit_key, app=app, storage_uri=storage, storage_options=options,
+            key_func=_limit_key,
+            app=app,
+            storage_uri=storage,
+            storage_options=options,
             application_limits=[ApplicationLimit(settings.rate_limit, key_function=_limit_key)],
-            strategy="fixed-window", headers_enabled=False, key_prefix="loanmatch",
+            strategy="fixed-window",
+            headers_enabled=False,
+            key_prefix="loanmatch",
             # A rate-limit store that is down must not stop matching: count in memory.
-            in_memory_fallback_enabled=True, swallow_errors=True)
+            in_memory_fallback_enabled=True,
+            swallow_errors=True,
+        )
     except ConfigurationError as exc:
-        raise ConfigError(f"LOANMATCH_RATE_LIMIT_STORAGE: {exc} (use memory:// or "
-                          f"redis://host:port)") from None
+        raise ConfigError(
+            f"LOANMATCH_RATE_LIMIT_STORAGE: {exc} (use memory:// or redis://host:port)"
+        ) from None
     limiter.request_filter(_exempt)
 
     def too_many(exc: RateLimitExceeded):
         current = limiter.current_limit
         wait = math.ceil(current.window[0] - time.time()) if current else 1
         wait = max(1, wait)
-        return Problem(429, "rate-limited",
-                       f"more than {exc.description} for this key; retry in {wait} s",
-                       headers={"Retry-After": str(wait)}, retry_after=wait).get_response()
+        return Problem(
+            429,
+            "rate-limited",
+            f"more than {exc.description} for this key; retry in {wait} s",
+            headers={"Retry-After": str(wait)},
+            retry_after=wait,
+        ).get_response()
 
     app.register_error_handler(RateLimitExceeded, too_many)
     return limiter

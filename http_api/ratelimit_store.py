@@ -9,10 +9,12 @@ scripts on it. When that Redis is not running or does not answer, a call raises 
 flask-limiter falls back to counting in the worker's memory until Redis answers again:
 matching never waits for the rate limiter.
 """
+
 from __future__ import annotations
 
 import os
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import redis
 from limits.storage import RedisStorage
@@ -24,9 +26,14 @@ SCHEME = "loanmatch-leads"
 class LeadRedisStorage(RedisStorage):
     STORAGE_SCHEME = [SCHEME]
 
-    def __init__(self, uri: str, client: Callable[[], Any] | None = None,
-                 key_prefix: str = RedisStorage.PREFIX, wrap_exceptions: bool = False,
-                 **options: Any) -> None:
+    def __init__(
+        self,
+        uri: str,
+        client: Callable[[], Any] | None = None,
+        key_prefix: str = RedisStorage.PREFIX,
+        wrap_exceptions: bool = False,
+        **options: Any,
+    ) -> None:
         Storage.__init__(self, uri, wrap_exceptions=wrap_exceptions)
         self.key_prefix = key_prefix
         self.target_server = "redis"
@@ -65,9 +72,11 @@ class LeadRedisStorage(RedisStorage):
 
     lua_moving_window = property(lambda self: self._script(self.SCRIPT_MOVING_WINDOW))
     lua_acquire_moving_window = property(
-        lambda self: self._script(self.SCRIPT_ACQUIRE_MOVING_WINDOW))
+        lambda self: self._script(self.SCRIPT_ACQUIRE_MOVING_WINDOW)
+    )
     lua_clear_keys = property(lambda self: self._script(self.SCRIPT_CLEAR_KEYS))
     lua_incr_expire = property(lambda self: self._script(self.SCRIPT_INCR_EXPIRE))
     lua_sliding_window = property(lambda self: self._script(self.SCRIPT_SLIDING_WINDOW))
     lua_acquire_sliding_window = property(
-        lambda self: self._script(self.SCRIPT_ACQUIRE_SLIDING_WINDOW))
+        lambda self: self._script(self.SCRIPT_ACQUIRE_SLIDING_WINDOW)
+    )

@@ -5,6 +5,7 @@ page as in a match explanation. Negations are pushed down (De Morgan), as the
 explainer does, so every line reads as a positive requirement: ``not: industry
 prefix [K, J]`` is shown as "行业不得属于房地产业、金融业", not "not: 行业属于…".
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -35,11 +36,19 @@ def render(node: Node, lang: str | None = None, negated: bool = False) -> dict[s
         return render(node.children[0], lang, not negated)
     if isinstance(node, Group):
         kind = node.kind if not negated else ("any" if node.kind == "all" else "all")
-        return {"kind": kind, "text": _pick(GROUP_TEXT[kind], lang),
-                "children": [render(child, lang, negated) for child in node.children]}
+        return {
+            "kind": kind,
+            "text": _pick(GROUP_TEXT[kind], lang),
+            "children": [render(child, lang, negated) for child in node.children],
+        }
     op, shown, text = requirement(node, negated)
-    out: dict[str, Any] = {"kind": "criterion", "field": shown.field, "op": op,
-                           "value": plain(shown.value), "text": _pick(text, lang)}
+    out: dict[str, Any] = {
+        "kind": "criterion",
+        "field": shown.field,
+        "op": op,
+        "value": plain(shown.value),
+        "text": _pick(text, lang),
+    }
     if shown.label:
         out["label"] = _pick({"zh": shown.label.get("zh"), "en": shown.label.get("en")}, lang)
     if shown.source:

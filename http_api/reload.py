@@ -22,6 +22,7 @@ a request file (with who asked) under the state folder and wait for the master's
 answer in ``status.json``. The rules folder is written and scanned under one file lock
 (``rulefiles.rules_lock``), so a change made through the API is attributed to its key.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,15 +35,20 @@ import tempfile
 import threading
 import time
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matcher.authoring.changes import scenarios_to_run
 from matcher.authoring.rulefiles import fingerprint, manifest, rules_lock, stage, write_atomically
 from matcher.authoring.scenario import scenario_files
-from matcher.authoring.validation import (Checked, Finding, Validation, check_scenarios,
-                                          lint_products)
+from matcher.authoring.validation import (
+    Checked,
+    Finding,
+    Validation,
+    check_scenarios,
+    lint_products,
+)
 from matcher.authoring.versions import VersionStore, capture
 from matcher.catalog import Catalog
 from matcher.rulefile.layout import digest, read_folder
@@ -56,14 +62,14 @@ if TYPE_CHECKING:
     from .state import ServiceState
 
 log = logging.getLogger("loanmatch.reload")
-TICK = 0.2            # seconds between looks for reload requests
-WAIT = 20.0           # seconds an API call waits for its change to be decided
-HANDLED_KEPT = 100    # answers kept in status.json for the workers that asked
-FOLLOW = 1.0          # seconds between looks at the shared catalog when the folder is not watched
+TICK = 0.2  # seconds between looks for reload requests
+WAIT = 20.0  # seconds an API call waits for its change to be decided
+HANDLED_KEPT = 100  # answers kept in status.json for the workers that asked
+FOLLOW = 1.0  # seconds between looks at the shared catalog when the folder is not watched
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def versions_folder(settings) -> Path:
@@ -75,7 +81,7 @@ def versions_folder(settings) -> Path:
 class Reloader(Following):
     """Decides rule changes for one app; acts in the process that owns it, asks from others."""
 
-    def __init__(self, app: "Flask", service: "ServiceState"):
+    def __init__(self, app: Flask, service: ServiceState):
         settings = service.settings
         self.app = app
         self.service = service
@@ -84,7 +90,7 @@ class Reloader(Following):
         self.state_dir = Path(settings.data_dir) / "rules-state"  # lock, requests, retired
         self.versions_dir = versions_folder(settings)
         self.owner_pid = os.getpid()
-        self.server = None            # the gunicorn arbiter, when the master owns us
+        self.server = None  # the gunicorn arbiter, when the master owns us
         self.interval: float | None = None
         self.reloads = 0
         self._lock = threading.Lock()
@@ -95,11 +101,11 @@ class Reloader(Following):
         self._pending: dict | None = None
         self._checked_at: datetime | None = None
         self._handled: dict[str, dict] = {}
-        self.shared = None            # http_api.shared_catalog.SharedCatalog, once connected
-        self._sharing = False         # follow and publish the shared catalog (when watching)
+        self.shared = None  # http_api.shared_catalog.SharedCatalog, once connected
+        self._sharing = False  # follow and publish the shared catalog (when watching)
         self._base = Base.load(self.state_dir)
         self._carry: list[dict] = []  # requests to answer after a publish lost a race
-        self._unshared = False        # live here, not yet published (Redis was down)
+        self._unshared = False  # live here, not yet published (Redis was down)
         self._next_live: str | None = None  # decided; the master re-executes into it
         self._went_live = False
         self._redis_complaint = 0.0
@@ -246,45 +252,66 @@ class Reloader(Following):
             self._pending, self._contents = None, contents
             if base.version == previous:
                 return {**answer, "outcome": "unchanged", "version": previous, "errors": []}
-            self._go_live(copy, lint_products(copy)[0], base.version,
-                          head.actor if head else "shared catalog", 0.0)
+            self._go_live(
+                copy,
+                lint_products(copy)[0],
+                base.version,
+                head.actor if head else "shared catalog",
+                0.0,
+            )
             return {**answer, "outcome": "reloaded", "version": base.version, "errors": []}
         if contents:
             products, verdict = lint_products(copy)
         else:
-            products, verdict = [], Validation(False, findings=[Finding(
-                ".", 1, None, "the rules folder is missing or empty")])
+            products, verdict = (
+                [],
+                Validation(
+                    False, findings=[Finding(".", 1, None, "the rules folder is missing or empty")]
+                ),
+            )
         if verdict.ok:
             tests = self._scenarios_to_run(copy, contents, products)
             content = read_folder(copy)  # the child gets what it needs as content
             done = _already_run(requests, digest(content))
-            verdict.findings = check_scenarios(content, products,
-                                               [t for t in tests if t not in done],
-                                               root=str(copy))
+            verdict.findings = check_scenarios(
+                content, products, [t for t in tests if t not in done], root=str(copy)
+            )
             verdict.ok = not verdict.findings
         if not verdict.ok:
             if head is not None:  # the shared version goes live; the local edit waits
                 self._go_live_shared(head, Path(tempfile.mkdtemp(dir=tmp, prefix=".head-")))
             return self._refuse(verdict.findings)
         version = verdict.version or ""  # a verdict that passed names its version
-        if self._sharing and contents != base.tree and not self._publish(
-                copy, contents, version, ", ".join(actors)):
+        if (
+            self._sharing
+            and contents != base.tree
+            and not self._publish(copy, contents, version, ", ".join(actors))
+        ):
             return None
         self._pending, self._contents = None, contents
         if verdict.version == previous:
             return {**answer, "outcome": "unchanged", "version": previous, "errors": []}
-        self._go_live(copy, products, version, ", ".join(actors),
-                      time.monotonic() - started)
+        self._go_live(copy, products, version, ", ".join(actors), time.monotonic() - started)
         return {**answer, "outcome": "reloaded", "version": verdict.version, "errors": []}
 
     def _refuse(self, findings: list[Finding]) -> dict:
         previous = self._next_live or self.service.catalog.version
-        self._pending = {"detected_at": now().isoformat(),
-                         "errors": [f.to_dict(self.shown_root) for f in findings]}
-        log.warning("rules change rejected, still serving %s: %s", previous,
-                    "; ".join(e["text"] for e in self._pending["errors"][:5]))
-        return {"previous_version": previous, "at": now().isoformat(), "outcome": "rejected",
-                "version": previous, "errors": self._pending["errors"]}
+        self._pending = {
+            "detected_at": now().isoformat(),
+            "errors": [f.to_dict(self.shown_root) for f in findings],
+        }
+        log.warning(
+            "rules change rejected, still serving %s: %s",
+            previous,
+            "; ".join(e["text"] for e in self._pending["errors"][:5]),
+        )
+        return {
+            "previous_version": previous,
+            "at": now().isoformat(),
+            "outcome": "rejected",
+            "version": previous,
+            "errors": self._pending["errors"],
+        }
 
     def _scenarios_to_run(self, copy: Path, contents: dict[str, str], products) -> list[str]:
         """The scenario files a change can affect (``changes.scenarios_to_run``)."""
@@ -292,8 +319,7 @@ class Reloader(Following):
         gone = set(self.service.catalog.by_id) - {p.id for p in products}
         return scenarios_to_run(every, self._contents, contents, gone)
 
-    def _go_live(self, copy: Path, products, version: str, actor: str,
-                 checked_in: float) -> None:
+    def _go_live(self, copy: Path, products, version: str, actor: str, checked_in: float) -> None:
         """Record ``version`` and serve it: under gunicorn by re-executing the master
         (``reexec_master``, on the SIGHUP that ``check`` sends); else compiled here."""
         try:
@@ -304,37 +330,60 @@ class Reloader(Following):
         self._went_live = True
         if self.server is not None:
             self._next_live = version
-            log.info("catalog %s decided, by %s, checked in %.2f s; the master re-executes "
-                     "to serve it", version, actor, checked_in)
+            log.info(
+                "catalog %s decided, by %s, checked in %.2f s; the master re-executes to serve it",
+                version,
+                actor,
+                checked_in,
+            )
             return
         compiling = time.monotonic()
         catalog = Catalog(products, version, str(self.root))
         self.service.catalog, self.service.loaded_at = catalog, now()
         self.app.extensions.pop("loanmatch.openapi", None)  # examples name products
-        log.info("catalog %s live (%d products), by %s; checked in %.2f s, compiled in %.2f s",
-                 version, len(catalog), actor, checked_in, time.monotonic() - compiling)
+        log.info(
+            "catalog %s live (%d products), by %s; checked in %.2f s, compiled in %.2f s",
+            version,
+            len(catalog),
+            actor,
+            checked_in,
+            time.monotonic() - compiling,
+        )
 
     # --- status -----------------------------------------------------------------------
     def _status_doc(self) -> dict:
         catalog = self.service.catalog
-        return {"owner_pid": self.owner_pid, "version": self._next_live or catalog.version,
-                "products": len(catalog),
-                "loaded_at": self.service.loaded_at.isoformat(timespec="seconds"),
-                "checked_at": self._checked_at and self._checked_at.isoformat(timespec="seconds"),
-                "watching": self.interval, "reloads": self.reloads,
-                "shared": {"seq": self._base.seq, "version": self._base.version,
-                           "unpublished": self._unshared} if self._sharing else None,
-                "pending": self._pending, "handled": self._handled}
+        return {
+            "owner_pid": self.owner_pid,
+            "version": self._next_live or catalog.version,
+            "products": len(catalog),
+            "loaded_at": self.service.loaded_at.isoformat(timespec="seconds"),
+            "checked_at": self._checked_at and self._checked_at.isoformat(timespec="seconds"),
+            "watching": self.interval,
+            "reloads": self.reloads,
+            "shared": {
+                "seq": self._base.seq,
+                "version": self._base.version,
+                "unpublished": self._unshared,
+            }
+            if self._sharing
+            else None,
+            "pending": self._pending,
+            "handled": self._handled,
+        }
 
     def _write_status(self) -> None:
         self._folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(self._folder / "status.json",
-                         json.dumps(self._status_doc(), ensure_ascii=False).encode())
+        write_atomically(
+            self._folder / "status.json",
+            json.dumps(self._status_doc(), ensure_ascii=False).encode(),
+        )
 
     def _resume(self) -> None:
         """After a re-exec of this process: keep the answers, counts and pending errors
         of the image before, and its view of which files passed."""
         from .reexec import handoff
+
         doc = handoff()
         try:
             before = json.loads((self._folder / "status.json").read_text(encoding="utf-8"))
@@ -351,13 +400,20 @@ class Reloader(Following):
         """The arbiter's SIGHUP: re-execute the master into the decided version (or the
         live one, when an operator sent it). Runs in the arbiter's main thread."""
         from .reexec import reexec
+
         with self._lock:  # a check under way finishes first
             version = self._next_live or self.service.catalog.version
             self._next_live = version
             self._write_status()
-            reexec(self.server, self.state_dir, {
-                "version": version, "fallback": self.service.catalog.version,
-                "contents": self._contents})
+            reexec(
+                self.server,
+                self.state_dir,
+                {
+                    "version": version,
+                    "fallback": self.service.catalog.version,
+                    "contents": self._contents,
+                },
+            )
 
     # --- the watcher ------------------------------------------------------------------
     def start(self, interval: float | None, share: bool = True) -> None:
@@ -396,20 +452,22 @@ def _already_run(requests: list[dict], found: str) -> frozenset[str]:
     for request in requests:
         checked = request.get("checked")
         if isinstance(checked, dict) and isinstance(checked.get("tests"), list):
-            done |= Checked(str(checked.get("digest")), tuple(map(str, checked["tests"]))
-                            ).covers(found)
+            done |= Checked(str(checked.get("digest")), tuple(map(str, checked["tests"]))).covers(
+                found
+            )
     return done
 
 
-def install(app: "Flask", service: "ServiceState") -> None:
+def install(app: Flask, service: ServiceState) -> None:
     """Give the app its ``Reloader`` (idle until ``watch`` or a gunicorn master starts it)."""
     service.reloader = Reloader(app, service)
 
 
-def watch(app: "Flask", server=None, share: bool = True) -> Reloader:
+def watch(app: Flask, server=None, share: bool = True) -> Reloader:
     """Start watching in this process (an embedding app without gunicorn); returns the
     Reloader. ``share`` follows and publishes the shared catalog in Redis."""
     from .state import EXTENSION
+
     found = app.extensions[EXTENSION].reloader
     found.server = server
     found.record_current()
@@ -426,16 +484,22 @@ def start_in_master(server) -> None:
     """
     from .reexec import adopt
     from .state import EXTENSION
+
     if not server.cfg.preload_app:
         server.log.warning("hot reload needs preload_app; rules are read once per worker")
         return
     app = server.app.wsgi()
     if EXTENSION not in getattr(app, "extensions", {}):
-        server.log.info("%s is not loanmatch's service:app: no rules watcher in the master",
-                        getattr(server.app, "app_uri", None) or "the app")
+        server.log.info(
+            "%s is not loanmatch's service:app: no rules watcher in the master",
+            getattr(server.app, "app_uri", None) or "the app",
+        )
         return
     found = watch(app, server)
     server.handle_hup = found.reexec_master
     adopt(server)
-    server.log.info("watching %s for rule changes (%s)", found.root,
-                    f"every {found.interval:g} s" if found.interval else "on request only")
+    server.log.info(
+        "watching %s for rule changes (%s)",
+        found.root,
+        f"every {found.interval:g} s" if found.interval else "on request only",
+    )

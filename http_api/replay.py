@@ -12,6 +12,7 @@ version pushed out of the cache stays in memory; a gunicorn worker that has comp
 ``RECYCLE_FACTOR`` times its cache size stops gracefully after answering, and the
 master forks a fresh one, so replays cannot grow a worker without bound.
 """
+
 from __future__ import annotations
 
 import logging
@@ -47,10 +48,10 @@ class ReplayCache:
     def __init__(self, size: int):
         self.size = size
         self.compiled = 0
-        self._catalogs: OrderedDict[str, "Catalog"] = OrderedDict()
+        self._catalogs: OrderedDict[str, Catalog] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, version: str, store, elsewhere=None) -> "Catalog | None":
+    def get(self, version: str, store, elsewhere=None) -> Catalog | None:
         """The catalog of ``version``, or None when neither the store keeps it nor
         ``elsewhere(version)`` (the shared catalog of several instances) has its files."""
         with self._lock:  # one compile at a time: two threads asking compile it once
@@ -65,8 +66,11 @@ class ReplayCache:
             self._catalogs[version] = catalog
             while len(self._catalogs) > self.size:
                 dropped, _ = self._catalogs.popitem(last=False)
-                log.info("replay catalog %s dropped from the cache (its memory is not "
-                         "returned until this worker is replaced)", dropped)
+                log.info(
+                    "replay catalog %s dropped from the cache (its memory is not "
+                    "returned until this worker is replaced)",
+                    dropped,
+                )
             return catalog
 
     @property
@@ -75,8 +79,11 @@ class ReplayCache:
 
 
 def _not_kept(version: str, why: str) -> Problem:
-    return Problem(404, "not-found", f"catalog version '{version}' is {why}; a result can be "
-                                     f"replayed while its version is kept")
+    return Problem(
+        404,
+        "not-found",
+        f"catalog version '{version}' is {why}; a result can be replayed while its version is kept",
+    )
 
 
 def _replay() -> None:
@@ -84,16 +91,21 @@ def _replay() -> None:
         return
     authenticate()  # who may match may replay; nobody learns which versions exist without a key
     wanted = request.args.get(PARAMETER, "").strip()
-    request.args = ImmutableMultiDict([(k, v) for k, v in request.args.items(multi=True)
-                                       if k != PARAMETER])
+    request.args = ImmutableMultiDict(
+        [(k, v) for k, v in request.args.items(multi=True) if k != PARAMETER]
+    )
     service = state()
     if wanted == service.catalog.version:
         return  # the live catalog: nothing to replay
     if not VERSION.match(wanted):
-        raise Problem(422, "invalid-options", "invalid query parameters; see errors",
-                      errors=field_errors({PARAMETER: ["a catalog version such as "
-                                                       "sha256:0123456789abcdef"]},
-                                          location="query"))
+        raise Problem(
+            422,
+            "invalid-options",
+            "invalid query parameters; see errors",
+            errors=field_errors(
+                {PARAMETER: ["a catalog version such as sha256:0123456789abcdef"]}, location="query"
+            ),
+        )
     cache: ReplayCache = current_app.extensions[EXTENSION]
     if cache.size == 0:
         raise _not_kept(wanted, "not replayed here (LOANMATCH_REPLAY_CACHE=0)")
@@ -109,10 +121,14 @@ def _replay() -> None:
         raise _not_kept(wanted, "not recorded or no longer kept")
     setattr(g, REPLAY_CATALOG, catalog)
     if cache.worn_out and not service.reloader.owns():
+
         @after_this_request
         def _recycle(response):  # a gunicorn worker: finish this answer, then be replaced
-            log.info("worker %d compiled %d replay catalogs; stopping gracefully",
-                     os.getpid(), cache.compiled)
+            log.info(
+                "worker %d compiled %d replay catalogs; stopping gracefully",
+                os.getpid(),
+                cache.compiled,
+            )
             os.kill(os.getpid(), signal.SIGTERM)
             return response
 
@@ -124,12 +140,14 @@ def _from_shared(service, store):
 
     def find(version: str):
         from .shared_catalog import SharedCatalog
+
         try:
             shared = SharedCatalog.connect(service.settings)
             return shared.snapshot(version, store.directory / "shared-snapshots")
         except Exception as exc:  # noqa: BLE001 - Redis down: the version is not found here
             log.warning("replay of %s: the shared catalog did not answer (%s)", version, exc)
             return None
+
     return find
 
 

@@ -5,6 +5,7 @@ Kept apart from ``schemas`` as the leads' are in ``lead_schemas``: ``openapi`` m
 endpoints. A rule-file error is shaped like every other API error (location, pointer,
 field, detail) and adds where it is in the file: ``path``, ``line``, ``column``.
 """
+
 from __future__ import annotations
 
 from marshmallow import EXCLUDE, RAISE, Schema, fields, validate
@@ -22,13 +23,16 @@ VERSION_PATTERN = "^sha256:[0-9a-f]{16}$"
 
 # --- requests --------------------------------------------------------------------------
 
+
 class PreviewOptionsSchema(Schema):
     class Meta:
         unknown = RAISE
 
     as_of = fields.Date(metadata={"description": "evaluation date, YYYY-MM-DD (default today)"})
-    lang = fields.String(validate=validate.OneOf(S.LANGS), metadata={
-        "description": "message language; without it every message has zh and en"})
+    lang = fields.String(
+        validate=validate.OneOf(S.LANGS),
+        metadata={"description": "message language; without it every message has zh and en"},
+    )
     explain = fields.String(load_default="all", validate=validate.OneOf(EXPLAIN_LEVELS))
 
 
@@ -36,26 +40,39 @@ class PublishRequestSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    rule_file = fields.String(required=True, validate=validate.Length(min=1), metadata={
-        "description": "the rule file, YAML text"})
-    scenarios = fields.String(validate=validate.Length(min=1), metadata={
-        "description": "its scenario file (<slug>.test.yaml), YAML text: published with "
-                       "it, checked against it"})
+    rule_file = fields.String(
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "the rule file, YAML text"},
+    )
+    scenarios = fields.String(
+        validate=validate.Length(min=1),
+        metadata={
+            "description": "its scenario file (<slug>.test.yaml), YAML text: published with "
+            "it, checked against it"
+        },
+    )
 
 
 class PreviewRequestSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    rule_file = fields.String(required=True, validate=validate.Length(min=1), metadata={
-        "description": "the draft rule file, YAML text as it would be published"})
-    profiles = fields.List(fields.Dict(), required=True,
-                           validate=validate.Length(min=1, max=PREVIEW_LIMIT), metadata={
-                               "description": f"1 to {PREVIEW_LIMIT} profiles, as posted "
-                                              f"to /v1/match"})
+    rule_file = fields.String(
+        required=True,
+        validate=validate.Length(min=1),
+        metadata={"description": "the draft rule file, YAML text as it would be published"},
+    )
+    profiles = fields.List(
+        fields.Dict(),
+        required=True,
+        validate=validate.Length(min=1, max=PREVIEW_LIMIT),
+        metadata={"description": f"1 to {PREVIEW_LIMIT} profiles, as posted to /v1/match"},
+    )
 
 
 # --- documents -------------------------------------------------------------------------
+
 
 class _Doc(Schema):
     class Meta:
@@ -72,8 +89,10 @@ class RuleErrorSchema(S.FieldErrorSchema):
 
 
 class RuleProblemSchema(S.ProblemSchema):
-    errors = fields.List(fields.Nested(RuleErrorSchema), metadata={
-        "description": "422: every problem, at path:line:column in the rule files"})
+    errors = fields.List(
+        fields.Nested(RuleErrorSchema),
+        metadata={"description": "422: every problem, at path:line:column in the rule files"},
+    )
 
 
 class PendingSchema(_Doc):
@@ -82,26 +101,47 @@ class PendingSchema(_Doc):
 
 
 class SharedStatusSchema(_Doc):
-    seq = fields.Integer(required=True, metadata={
-        "description": "the shared version this rules folder was last equal to (0: none yet)"})
+    seq = fields.Integer(
+        required=True,
+        metadata={
+            "description": "the shared version this rules folder was last equal to (0: none yet)"
+        },
+    )
     version = fields.String(required=True)
-    unpublished = fields.Boolean(required=True, metadata={
-        "description": "a change live here is waiting for Redis to be published"})
+    unpublished = fields.Boolean(
+        required=True,
+        metadata={"description": "a change live here is waiting for Redis to be published"},
+    )
 
 
 class CatalogStatusSchema(S.CatalogInfoSchema):
-    live_version = fields.String(metadata={
-        "description": "the version new workers serve (differs from version only while "
-                       "this worker is being replaced)"})
-    pending = fields.Nested(PendingSchema, allow_none=True, metadata={
-        "description": "a change on disk that was refused, with its errors; null when none"})
+    live_version = fields.String(
+        metadata={
+            "description": "the version new workers serve (differs from version only while "
+            "this worker is being replaced)"
+        }
+    )
+    pending = fields.Nested(
+        PendingSchema,
+        allow_none=True,
+        metadata={
+            "description": "a change on disk that was refused, with its errors; null when none"
+        },
+    )
     checked_at = fields.String(allow_none=True)
-    watching = fields.Float(allow_none=True, metadata={
-        "description": "seconds between looks at the rules folder; null: not watched"})
+    watching = fields.Float(
+        allow_none=True,
+        metadata={"description": "seconds between looks at the rules folder; null: not watched"},
+    )
     reloads = fields.Integer()
-    shared = fields.Nested(SharedStatusSchema, allow_none=True, metadata={
-        "description": "the shared catalog (several instances) this folder follows; null "
-                       "when not followed (an app without a watching reloader)"})
+    shared = fields.Nested(
+        SharedStatusSchema,
+        allow_none=True,
+        metadata={
+            "description": "the shared catalog (several instances) this folder follows; null "
+            "when not followed (an app without a watching reloader)"
+        },
+    )
 
 
 class ReloadAnswerSchema(_Doc):
@@ -115,9 +155,13 @@ class ReloadAnswerSchema(_Doc):
 class VersionSchema(_Doc):
     version = fields.String(required=True)
     recorded_at = fields.String(required=True)
-    actor = fields.String(allow_none=True, metadata={
-        "description": "the API key's role and id for a change made through the API; "
-                       "watcher for an edit on disk; startup"})
+    actor = fields.String(
+        allow_none=True,
+        metadata={
+            "description": "the API key's role and id for a change made through the API; "
+            "watcher for an edit on disk; startup"
+        },
+    )
     previous = fields.String(allow_none=True)
     added = fields.List(fields.String())
     removed = fields.List(fields.String())
@@ -133,19 +177,26 @@ class VersionListSchema(_Doc):
 class BankVersionListSchema(_Doc):
     bank = fields.String(required=True)
     live = fields.String(required=True)
-    versions = fields.List(fields.Nested(VersionSchema), required=True, metadata={
-        "description": "the versions that touched this bank's files (only those files)"})
+    versions = fields.List(
+        fields.Nested(VersionSchema),
+        required=True,
+        metadata={"description": "the versions that touched this bank's files (only those files)"},
+    )
 
 
 class ProductChangeSchema(_Doc):
     product_id = fields.String(required=True)
     file = fields.String(required=True, metadata={"description": "bank/slug"})
-    status = fields.String(required=True, validate=validate.OneOf(("added", "removed",
-                                                                   "changed")))
+    status = fields.String(required=True, validate=validate.OneOf(("added", "removed", "changed")))
     changes = fields.List(fields.String(), required=True)
-    lines = fields.List(fields.String(), required=True, metadata={
-        "description": "as loanmatch diff prints them: "
-                       "icbc/jingying-kuaidai: tax_paid_12m >= 20000 → >= 10000"})
+    lines = fields.List(
+        fields.String(),
+        required=True,
+        metadata={
+            "description": "as loanmatch diff prints them: "
+            "icbc/jingying-kuaidai: tax_paid_12m >= 20000 → >= 10000"
+        },
+    )
 
 
 class BankDiffSchema(_Doc):
@@ -158,9 +209,13 @@ class BankDiffSchema(_Doc):
 class _Change(_Doc):
     product_id = fields.String(required=True)
     bank = fields.String(required=True)
-    live = fields.Boolean(required=True, metadata={
-        "description": "false: written, but the folder has errors elsewhere or the check "
-                       "did not finish; see reload"})
+    live = fields.Boolean(
+        required=True,
+        metadata={
+            "description": "false: written, but the folder has errors elsewhere or the check "
+            "did not finish; see reload"
+        },
+    )
     catalog_version = fields.String(required=True)
     reload = fields.Nested(ReloadAnswerSchema, allow_none=True)
 
@@ -172,8 +227,11 @@ class PublishedSchema(_Change):
 
 
 class RetiredSchema(_Change):
-    retired = fields.List(fields.String(), required=True, metadata={
-        "description": "where the files went, under the rules state folder"})
+    retired = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "where the files went, under the rules state folder"},
+    )
 
 
 class PreviewItemSchema(_Doc):
@@ -187,58 +245,105 @@ class PreviewDocumentSchema(_Doc):
     product_id = fields.String(required=True)
     bank = fields.String(required=True)
     file = fields.String(required=True)
-    evaluator = fields.String(required=True, metadata={
-        "description": "reference: the draft is evaluated without durable_rules"})
+    evaluator = fields.String(
+        required=True,
+        metadata={"description": "reference: the draft is evaluated without durable_rules"},
+    )
     live_version = fields.String(required=True)
     results = fields.List(fields.Nested(PreviewItemSchema), required=True)
     summary = fields.Dict(keys=fields.String(), values=fields.Integer(), required=True)
-    impact = fields.Dict(allow_none=True, metadata={
-        "description": "null without a firm base; else firm_base_version, as_of, change, "
-                       "gained, lost and segments (cells under 5 firms null)"})
+    impact = fields.Dict(
+        allow_none=True,
+        metadata={
+            "description": "null without a firm base; else firm_base_version, as_of, change, "
+            "gained, lost and segments (cells under 5 firms null)"
+        },
+    )
 
 
 # --- operations ------------------------------------------------------------------------
+
 
 def _json(schema) -> dict:
     return {"content": {"application/json": {"schema": schema}}}
 
 
-_SHARED = {"400": "InvalidJSON", "401": "Unauthorized", "403": "Forbidden",
-           "413": "BodyTooLarge", "415": "UnsupportedMediaType", "429": "RateLimited",
-           "500": "InternalError"}
-_OWN = {
-    "404": {"description": "no such product of this bank",
-            "content": {PROBLEM_JSON: {"schema": S.ProblemSchema}}},
-    "422": {"description": "the rule file was not accepted: every problem at "
-                           "path:line:column (nothing was written)",
-            "content": {PROBLEM_JSON: {"schema": RuleProblemSchema}}},
-    "409": {"description": "not retired: the catalog without this product does not pass "
-                           "its checks (errors at path:line:column); nothing changed",
-            "content": {PROBLEM_JSON: {"schema": RuleProblemSchema}}},
+_SHARED = {
+    "400": "InvalidJSON",
+    "401": "Unauthorized",
+    "403": "Forbidden",
+    "413": "BodyTooLarge",
+    "415": "UnsupportedMediaType",
+    "429": "RateLimited",
+    "500": "InternalError",
 }
-_IDS = [{"in": "path", "name": "bank_id", "required": True,
-         "schema": {"type": "string", "pattern": BANK_ID_SCHEMA},
-         "description": "the bank, as in its API key's role bank:<bank_id>"},
-        {"in": "path", "name": "product_id", "required": True,
-         "schema": {"type": "string", "pattern": PRODUCT_ID_SCHEMA},
-         "description": "the product id (the file's id)"}]
-_YAML = {"required": True, "description": "the rule file (docs/rules.md) as YAML; or, as "
-                                          "JSON, the rule file and its scenario file",
-         "content": {**{t: {"schema": {"type": "string"}}
-                        for t in ("application/yaml", "text/yaml")},
-                     "application/json": {"schema": PublishRequestSchema}}}
+_OWN = {
+    "404": {
+        "description": "no such product of this bank",
+        "content": {PROBLEM_JSON: {"schema": S.ProblemSchema}},
+    },
+    "422": {
+        "description": "the rule file was not accepted: every problem at "
+        "path:line:column (nothing was written)",
+        "content": {PROBLEM_JSON: {"schema": RuleProblemSchema}},
+    },
+    "409": {
+        "description": "not retired: the catalog without this product does not pass "
+        "its checks (errors at path:line:column); nothing changed",
+        "content": {PROBLEM_JSON: {"schema": RuleProblemSchema}},
+    },
+}
+_IDS = [
+    {
+        "in": "path",
+        "name": "bank_id",
+        "required": True,
+        "schema": {"type": "string", "pattern": BANK_ID_SCHEMA},
+        "description": "the bank, as in its API key's role bank:<bank_id>",
+    },
+    {
+        "in": "path",
+        "name": "product_id",
+        "required": True,
+        "schema": {"type": "string", "pattern": PRODUCT_ID_SCHEMA},
+        "description": "the product id (the file's id)",
+    },
+]
+_YAML = {
+    "required": True,
+    "description": "the rule file (docs/rules.md) as YAML; or, as "
+    "JSON, the rule file and its scenario file",
+    "content": {
+        **{t: {"schema": {"type": "string"}} for t in ("application/yaml", "text/yaml")},
+        "application/json": {"schema": PublishRequestSchema},
+    },
+}
 
 
-def _op(summary: str, description: str, tag: str, responses: dict, errors: str, *,
-        ids: bool = False, bank: bool = False, query=None, body=None) -> dict:
+def _op(
+    summary: str,
+    description: str,
+    tag: str,
+    responses: dict,
+    errors: str,
+    *,
+    ids: bool = False,
+    bank: bool = False,
+    query=None,
+    body=None,
+) -> dict:
     params = list(_IDS) if ids else list(_IDS[:1]) if bank else []
     if isinstance(query, list):  # parameters spelled out
         params += query
     elif query is not None:
         params.append({"in": "query", "schema": query})
-    op = {"summary": summary, "description": description, "tags": [tag],
-          "parameters": params,
-          "responses": {**responses, **{c: _OWN.get(c) or _SHARED[c] for c in errors.split()}}}
+    op = {
+        "summary": summary,
+        "description": description,
+        "tags": [tag],
+        "parameters": params,
+        "responses": {**responses, **{c: _OWN.get(c) or _SHARED[c] for c in errors.split()}},
+    }
     if body is not None:
         op["requestBody"] = body
     return op
@@ -246,77 +351,145 @@ def _op(summary: str, description: str, tag: str, responses: dict, errors: str, 
 
 _KEYED = "401 403 429 500"
 _DIFF_QUERY = [
-    {"in": "query", "name": "from", "required": True, "schema": {"type": "string"},
-     "description": "the older version: sha256:… or a unique prefix", "example": "sha256:a7a5"},
-    {"in": "query", "name": "to", "required": False, "schema": {"type": "string"},
-     "description": "the newer version (default: live)"}]
+    {
+        "in": "query",
+        "name": "from",
+        "required": True,
+        "schema": {"type": "string"},
+        "description": "the older version: sha256:… or a unique prefix",
+        "example": "sha256:a7a5",
+    },
+    {
+        "in": "query",
+        "name": "to",
+        "required": False,
+        "schema": {"type": "string"},
+        "description": "the newer version (default: live)",
+    },
+]
 RULES_OPERATIONS = {
-    "admin.catalog_info": {"get": _op(
-        "The catalog this process serves, and any rules change waiting on errors (admin)",
-        "Version, size, banks, load time; pending lists a refused change's errors at "
-        "path:line:column while the last good version keeps serving.", "admin",
-        {"200": {"description": "OK", **_json(CatalogStatusSchema)}}, _KEYED)},
-    "admin.reload_now": {"post": _op(
-        "Check the rules folder now and put it live if it passes (admin)",
-        "Lint and every scenario first; a good change is served by fresh workers within "
-        "seconds, a bad one is refused (outcome rejected, with its errors). 202: the "
-        "check is still running; see GET /v1/admin/catalog.", "admin",
-        {"200": {"description": "the decision", **_json(ReloadAnswerSchema)},
-         "202": {"description": "not decided yet", **_json(ReloadAnswerSchema)}}, _KEYED)},
-    "admin.versions": {"get": _op(
-        "The catalog versions that went live, newest first (admin)",
-        "Who made each change and which files it touched; a kept version can be replayed "
-        "with POST /v1/match?catalog_version=.", "admin",
-        {"200": {"description": "OK", **_json(VersionListSchema)}}, _KEYED)},
-    "editing.preview": {"post": _op(
-        "Try a draft rule file against profiles without publishing it",
-        "Each profile's answer from the draft alone, evaluated by the reference evaluator "
-        "(nothing is written or compiled). The draft is linted in the catalog's context "
-        "first (422 with path:line:column).", "editing",
-        {"200": {"description": "OK", **_json(PreviewDocumentSchema)}},
-        "400 413 415 422 " + _KEYED, ids=True, query=PreviewOptionsSchema,
-        body={"required": True, **_json(PreviewRequestSchema)})},
-    "editing.publish": {"put": _op(
-        "Publish a product's rule file (that bank's key, or admin)",
-        "The body is the YAML file (or JSON {rule_file, scenarios} to publish its "
-        "scenario file with it); its bank and id must be the address's. It is linted "
-        "in the context of the whole catalog and its scenarios run before anything is "
-        "written; a refused draft changes nothing (422). 201 created / 200 replaced and "
-        "live on every instance within seconds; 202 written but not live yet (see reload). "
-        "A bank key changes its products at most every LOANMATCH_PUBLISH_INTERVAL seconds "
-        "(429 with Retry-After; a refused or unchanged draft does not count).", "editing",
-        {"200": {"description": "replaced (or unchanged) and live", **_json(PublishedSchema)},
-         "201": {"description": "created and live", **_json(PublishedSchema)},
-         "202": {"description": "written, not live yet", **_json(PublishedSchema)}},
-        "400 413 415 422 " + _KEYED, ids=True, body=_YAML)},
-    "editing.retire": {"delete": _op(
-        "Retire a product (that bank's key, or admin)",
-        "Its rule and scenario files move out of the rules folder to the retired area, "
-        "time-stamped (nothing is lost), and the catalog reloads without it. When the "
-        "catalog without it does not pass its checks (another product's scenarios name "
-        "it), the files are put back and the answer is 409. Counts against the bank's "
-        "LOANMATCH_PUBLISH_INTERVAL like a publish (429 with Retry-After).", "editing",
-        {"200": {"description": "retired and out of the catalog", **_json(RetiredSchema)},
-         "202": {"description": "moved, catalog not reloaded yet", **_json(RetiredSchema)}},
-        "404 409 " + _KEYED, ids=True)},
-    "bank_versions.bank_versions": {"get": _op(
-        "The catalog versions that changed this bank's products (that bank's key, or admin)",
-        "Newest first, each with who made it and this bank's files it added, removed or "
-        "modified; another bank's key is refused.", "editing",
-        {"200": {"description": "OK", **_json(BankVersionListSchema)}},
-        "404 " + _KEYED, bank=True)},
-    "bank_versions.bank_diff": {"get": _op(
-        "What changed in this bank's products between two versions, criterion by criterion",
-        "from and to are recorded versions (sha256:… or a unique prefix; to defaults to "
-        "the live one); 404 when one is not recorded or its files were pruned.", "editing",
-        {"200": {"description": "OK", **_json(BankDiffSchema)}},
-        "404 422 " + _KEYED, bank=True, query=_DIFF_QUERY)},
+    "admin.catalog_info": {
+        "get": _op(
+            "The catalog this process serves, and any rules change waiting on errors (admin)",
+            "Version, size, banks, load time; pending lists a refused change's errors at "
+            "path:line:column while the last good version keeps serving.",
+            "admin",
+            {"200": {"description": "OK", **_json(CatalogStatusSchema)}},
+            _KEYED,
+        )
+    },
+    "admin.reload_now": {
+        "post": _op(
+            "Check the rules folder now and put it live if it passes (admin)",
+            "Lint and every scenario first; a good change is served by fresh workers within "
+            "seconds, a bad one is refused (outcome rejected, with its errors). 202: the "
+            "check is still running; see GET /v1/admin/catalog.",
+            "admin",
+            {
+                "200": {"description": "the decision", **_json(ReloadAnswerSchema)},
+                "202": {"description": "not decided yet", **_json(ReloadAnswerSchema)},
+            },
+            _KEYED,
+        )
+    },
+    "admin.versions": {
+        "get": _op(
+            "The catalog versions that went live, newest first (admin)",
+            "Who made each change and which files it touched; a kept version can be replayed "
+            "with POST /v1/match?catalog_version=.",
+            "admin",
+            {"200": {"description": "OK", **_json(VersionListSchema)}},
+            _KEYED,
+        )
+    },
+    "editing.preview": {
+        "post": _op(
+            "Try a draft rule file against profiles without publishing it",
+            "Each profile's answer from the draft alone, evaluated by the reference evaluator "
+            "(nothing is written or compiled). The draft is linted in the catalog's context "
+            "first (422 with path:line:column).",
+            "editing",
+            {"200": {"description": "OK", **_json(PreviewDocumentSchema)}},
+            "400 413 415 422 " + _KEYED,
+            ids=True,
+            query=PreviewOptionsSchema,
+            body={"required": True, **_json(PreviewRequestSchema)},
+        )
+    },
+    "editing.publish": {
+        "put": _op(
+            "Publish a product's rule file (that bank's key, or admin)",
+            "The body is the YAML file (or JSON {rule_file, scenarios} to publish its "
+            "scenario file with it); its bank and id must be the address's. It is linted "
+            "in the context of the whole catalog and its scenarios run before anything is "
+            "written; a refused draft changes nothing (422). 201 created / 200 replaced and "
+            "live on every instance within seconds; 202 written but not live yet (see reload). "
+            "A bank key changes its products at most every LOANMATCH_PUBLISH_INTERVAL seconds "
+            "(429 with Retry-After; a refused or unchanged draft does not count).",
+            "editing",
+            {
+                "200": {
+                    "description": "replaced (or unchanged) and live",
+                    **_json(PublishedSchema),
+                },
+                "201": {"description": "created and live", **_json(PublishedSchema)},
+                "202": {"description": "written, not live yet", **_json(PublishedSchema)},
+            },
+            "400 413 415 422 " + _KEYED,
+            ids=True,
+            body=_YAML,
+        )
+    },
+    "editing.retire": {
+        "delete": _op(
+            "Retire a product (that bank's key, or admin)",
+            "Its rule and scenario files move out of the rules folder to the retired area, "
+            "time-stamped (nothing is lost), and the catalog reloads without it. When the "
+            "catalog without it does not pass its checks (another product's scenarios name "
+            "it), the files are put back and the answer is 409. Counts against the bank's "
+            "LOANMATCH_PUBLISH_INTERVAL like a publish (429 with Retry-After).",
+            "editing",
+            {
+                "200": {"description": "retired and out of the catalog", **_json(RetiredSchema)},
+                "202": {"description": "moved, catalog not reloaded yet", **_json(RetiredSchema)},
+            },
+            "404 409 " + _KEYED,
+            ids=True,
+        )
+    },
+    "bank_versions.bank_versions": {
+        "get": _op(
+            "The catalog versions that changed this bank's products (that bank's key, or admin)",
+            "Newest first, each with who made it and this bank's files it added, removed or "
+            "modified; another bank's key is refused.",
+            "editing",
+            {"200": {"description": "OK", **_json(BankVersionListSchema)}},
+            "404 " + _KEYED,
+            bank=True,
+        )
+    },
+    "bank_versions.bank_diff": {
+        "get": _op(
+            "What changed in this bank's products between two versions, criterion by criterion",
+            "from and to are recorded versions (sha256:… or a unique prefix; to defaults to "
+            "the live one); 404 when one is not recorded or its files were pruned.",
+            "editing",
+            {"200": {"description": "OK", **_json(BankDiffSchema)}},
+            "404 422 " + _KEYED,
+            bank=True,
+            query=_DIFF_QUERY,
+        )
+    },
 }
 
-_REPLAY = {"in": "query", "name": "catalog_version", "required": False,
-           "schema": {"type": "string", "pattern": VERSION_PATTERN},
-           "description": "replay against this recorded catalog version (a result's "
-                          "catalog_version) while it is kept; 404 when it is not"}
+_REPLAY = {
+    "in": "query",
+    "name": "catalog_version",
+    "required": False,
+    "schema": {"type": "string", "pattern": VERSION_PATTERN},
+    "description": "replay against this recorded catalog version (a result's "
+    "catalog_version) while it is kept; 404 when it is not",
+}
 
 
 def add_replay(operations: dict) -> None:
@@ -324,6 +497,10 @@ def add_replay(operations: dict) -> None:
     for endpoint in ("match.match", "match.batch"):
         operation = operations[endpoint]["post"]
         operation["parameters"].append(dict(_REPLAY))
-        operation["responses"].setdefault("404", {
-            "description": "the catalog version is not recorded, or no longer kept",
-            "content": {PROBLEM_JSON: {"schema": S.ProblemSchema}}})
+        operation["responses"].setdefault(
+            "404",
+            {
+                "description": "the catalog version is not recorded, or no longer kept",
+                "content": {PROBLEM_JSON: {"schema": S.ProblemSchema}},
+            },
+        )

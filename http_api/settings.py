@@ -6,12 +6,13 @@ a misconfigured service must refuse to start with a message naming the variable
 first request, and tests build apps from plain dicts without touching the process
 environment.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping
 
 from limits import parse_many
 
@@ -24,8 +25,16 @@ MIN_KEY_LENGTH = 16
 ROLES = ("portal", "admin")
 _BANK_ROLE = re.compile(rf"bank:({BANK_ID_TEXT})\Z")
 _SIZE = re.compile(r"([0-9]+)\s*(|b|k|kb|kib|m|mb|mib)\Z", re.IGNORECASE)
-_SIZE_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1000, "kib": 1024, "m": 1024 ** 2,
-               "mb": 1000 ** 2, "mib": 1024 ** 2}
+_SIZE_UNITS = {
+    "": 1,
+    "b": 1,
+    "k": 1024,
+    "kb": 1000,
+    "kib": 1024,
+    "m": 1024**2,
+    "mb": 1000**2,
+    "mib": 1024**2,
+}
 
 
 class ConfigError(ValueError):
@@ -34,7 +43,7 @@ class ConfigError(ValueError):
 
 @dataclass(frozen=True)
 class ApiKey:
-    role: str          # "portal", "admin" or "bank:<bank_id>"
+    role: str  # "portal", "admin" or "bank:<bank_id>"
     secret: bytes = field(repr=False)
 
     @property
@@ -63,15 +72,16 @@ class Settings:
     lead_visibility_timeout: int = 300
     overflow_every: int = 60
     # Rule changes (see reload_settings below)
-    versions_dir: str = ""         # "": <data_dir>/catalog-versions
-    watch: float | None = 1.0      # None: no folder scans
+    versions_dir: str = ""  # "": <data_dir>/catalog-versions
+    watch: float | None = 1.0  # None: no folder scans
     replay_cache: int = 2
     publish_interval: float | None = 10.0  # None: banks publish without a pause
-    max_firm_upload: int = 256 * 1024 ** 2  # POST /v1/admin/firms
+    max_firm_upload: int = 256 * 1024**2  # POST /v1/admin/firms
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> "Settings":
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Settings from ``env`` (the process environment, or a test's dict)."""
+
         def get(name: str, default: str = "") -> str:
             value = env.get(name)
             return default if value is None else str(value).strip()
@@ -82,7 +92,8 @@ class Settings:
             raise ConfigError(
                 "no API keys: set LOANMATCH_API_KEYS to comma-separated role:key pairs "
                 "(roles: portal, admin, bank:<bank_id>), or set LOANMATCH_AUTH=off to serve "
-                "without authentication on a machine of your own")
+                "without authentication on a machine of your own"
+            )
         rate = get("LOANMATCH_RATE_LIMIT", DEFAULT_RATE_LIMIT)
         if rate.lower() in ("off", "none", "0"):
             rate_limit = None
@@ -91,19 +102,23 @@ class Settings:
             rate_limit = rate
         level = get("LOANMATCH_LOG_LEVEL", "INFO").upper()
         if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-            raise ConfigError(f"LOANMATCH_LOG_LEVEL: use DEBUG, INFO, WARNING or ERROR, "
-                              f"not {level!r}")
+            raise ConfigError(
+                f"LOANMATCH_LOG_LEVEL: use DEBUG, INFO, WARNING or ERROR, not {level!r}"
+            )
         return cls(
             rules=get("LOANMATCH_RULES") or default_rules(),
             auth=auth,
             api_keys=keys,
             rate_limit=rate_limit,
             rate_limit_storage=get("LOANMATCH_RATE_LIMIT_STORAGE", ""),
-            cors_origins=tuple(o.strip() for o in get("LOANMATCH_CORS_ORIGINS").split(",")
-                               if o.strip()),
+            cors_origins=tuple(
+                o.strip() for o in get("LOANMATCH_CORS_ORIGINS").split(",") if o.strip()
+            ),
             max_body=_size(get("LOANMATCH_MAX_BODY", str(DEFAULT_MAX_BODY)), "LOANMATCH_MAX_BODY"),
-            max_firm_upload=_size(get("LOANMATCH_MAX_FIRM_UPLOAD", DEFAULT_MAX_FIRM_UPLOAD),
-                                  "LOANMATCH_MAX_FIRM_UPLOAD"),
+            max_firm_upload=_size(
+                get("LOANMATCH_MAX_FIRM_UPLOAD", DEFAULT_MAX_FIRM_UPLOAD),
+                "LOANMATCH_MAX_FIRM_UPLOAD",
+            ),
             proxy_hops=_whole(get("LOANMATCH_PROXY_HOPS", "0"), "LOANMATCH_PROXY_HOPS"),
             log_level=level,
             log_json=_switch(get("LOANMATCH_LOG_JSON", "on"), "LOANMATCH_LOG_JSON"),
@@ -133,8 +148,9 @@ def parse_api_keys(text: str) -> tuple[ApiKey, ...]:
             role, _, secret = item.partition(":")
         where = f"LOANMATCH_API_KEYS entry {number} (role {role!r})"
         if role not in ROLES and not _BANK_ROLE.match(role):
-            raise ConfigError(f"{where}: role must be portal, admin or bank:<bank_id> "
-                              f"(bank id in {BANK_ID_RULE})")
+            raise ConfigError(
+                f"{where}: role must be portal, admin or bank:<bank_id> (bank id in {BANK_ID_RULE})"
+            )
         if len(secret) < MIN_KEY_LENGTH:
             raise ConfigError(f"{where}: the key must be at least {MIN_KEY_LENGTH} characters")
         if any(c.isspace() for c in secret) or not secret.isascii():
@@ -162,8 +178,10 @@ def _check_rate(text: str) -> None:
             return
     except ValueError:
         pass
-    raise ConfigError(f"LOANMATCH_RATE_LIMIT: {text!r} is not a rate such as '600/minute' "
-                      f"or '20/second;600/minute' (or 'off')")
+    raise ConfigError(
+        f"LOANMATCH_RATE_LIMIT: {text!r} is not a rate such as '600/minute' "
+        f"or '20/second;600/minute' (or 'off')"
+    )
 
 
 def _size(text: str, name: str) -> int:
@@ -183,12 +201,15 @@ def lead_settings(get) -> dict:
     """The leads' settings (Redis, dedup window, redelivery), from ``get(name, default)``."""
     url = get("LOANMATCH_REDIS_URL") or None
     if url is not None and not url.startswith(("redis://", "rediss://", "unix://")):
-        raise ConfigError("LOANMATCH_REDIS_URL: use redis://[:password@]host:port/db, "
-                          "rediss://… for TLS, or unix:///path/redis.sock")
+        raise ConfigError(
+            "LOANMATCH_REDIS_URL: use redis://[:password@]host:port/db, "
+            "rediss://… for TLS, or unix:///path/redis.sock"
+        )
     prefix = get("LOANMATCH_REDIS_PREFIX", "loanmatch:")
     if not prefix or any(c.isspace() for c in prefix):
-        raise ConfigError(f"LOANMATCH_REDIS_PREFIX: use non-empty text without spaces, "
-                          f"not {prefix!r}")
+        raise ConfigError(
+            f"LOANMATCH_REDIS_PREFIX: use non-empty text without spaces, not {prefix!r}"
+        )
 
     def positive(name: str, default: str) -> int:
         value = _whole(get(name, default), name)
@@ -214,15 +235,15 @@ def _seconds_or_off(get, name: str, default: str, low: float, high: float) -> fl
     except ValueError:
         value = -1.0
     if value is not None and not low <= value <= high:
-        raise ConfigError(f"{name}: use seconds between {low:g} and {high:g}, or off, "
-                          f"not {text!r}")
+        raise ConfigError(f"{name}: use seconds between {low:g} and {high:g}, or off, not {text!r}")
     return value
 
 
 def reload_settings(get) -> dict:
     """Hot reload, replay and publishing settings, from ``get(name, default)``."""
-    return dict(versions_dir=get("LOANMATCH_VERSIONS_DIR"),
-                watch=_seconds_or_off(get, "LOANMATCH_WATCH", "1", 0.1, 3600),
-                replay_cache=_whole(get("LOANMATCH_REPLAY_CACHE", "2"), "LOANMATCH_REPLAY_CACHE"),
-                publish_interval=_seconds_or_off(get, "LOANMATCH_PUBLISH_INTERVAL", "10",
-                                                 0.01, 86400))
+    return dict(
+        versions_dir=get("LOANMATCH_VERSIONS_DIR"),
+        watch=_seconds_or_off(get, "LOANMATCH_WATCH", "1", 0.1, 3600),
+        replay_cache=_whole(get("LOANMATCH_REPLAY_CACHE", "2"), "LOANMATCH_REPLAY_CACHE"),
+        publish_interval=_seconds_or_off(get, "LOANMATCH_PUBLISH_INTERVAL", "10", 0.01, 86400),
+    )

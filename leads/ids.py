@@ -5,6 +5,7 @@ written in Crockford base32 (26 characters, no I, L, O or U). Guessing another
 lead's id means guessing 80 random bits, which is what keeps a bank from probing
 for leads it was not sent (besides the ownership check).
 """
+
 from __future__ import annotations
 
 import re

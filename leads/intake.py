@@ -7,13 +7,15 @@ the enterprise's consent (granted, when, to which text), and whom the bank shoul
 call (optional: the profile says who the enterprise is, not who handles the
 application). ``InvalidInput`` names the field; nothing is written before these pass.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Mapping
+from typing import Any
 
 from matcher.vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
 
@@ -39,13 +41,28 @@ class Application:
     fingerprint: str  # of the request, to tell a retry from a reused Idempotency-Key
 
 
-def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
-                      term_months: Any, consent: Any, matched_criteria: Any,
-                      catalog_version: Any, portal: Any, idempotency_key: Any,
-                      now: datetime, contact: Any = None,
-                      ceilings: Mapping[str, int | None] | None = None) -> Application:
-    _check_names(product_id=product_id, bank=bank, portal=portal,
-                 catalog_version=catalog_version, idempotency_key=idempotency_key)
+def check_application(
+    profile: Any,
+    product_id: Any,
+    bank: Any,
+    amount: Any,
+    term_months: Any,
+    consent: Any,
+    matched_criteria: Any,
+    catalog_version: Any,
+    portal: Any,
+    idempotency_key: Any,
+    now: datetime,
+    contact: Any = None,
+    ceilings: Mapping[str, int | None] | None = None,
+) -> Application:
+    _check_names(
+        product_id=product_id,
+        bank=bank,
+        portal=portal,
+        catalog_version=catalog_version,
+        idempotency_key=idempotency_key,
+    )
     for name, value in (("amount", amount), ("term_months", term_months)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise InvalidInput(name, "must be a whole number >= 1")
@@ -59,8 +76,9 @@ def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
     credit_code = credit_code.strip().upper()
     region = profile.get("region_code")
     if not isinstance(region, str) or not _REGION.match(region):
-        raise InvalidInput("profile.region_code",
-                           "a 6-digit region code is required to route a lead")
+        raise InvalidInput(
+            "profile.region_code", "a 6-digit region code is required to route a lead"
+        )
     if not isinstance(matched_criteria, (list, tuple)):
         raise InvalidInput("matched_criteria", "must be a list")
     consent_record = _check_consent(consent, now)
@@ -68,12 +86,18 @@ def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
     industry = profile.get("industry_code") or ""
     size_class = profile.get("size_class") or ""
     record = {
-        "bank": bank, "product_id": product_id, "portal": portal,
-        "requested_amount": str(amount), "requested_term_months": str(term_months),
-        "catalog_version": catalog_version, "profile": dumps(profile),
-        "consent": dumps(consent_record), "matched_criteria": dumps(matched_criteria),
+        "bank": bank,
+        "product_id": product_id,
+        "portal": portal,
+        "requested_amount": str(amount),
+        "requested_term_months": str(term_months),
+        "catalog_version": catalog_version,
+        "profile": dumps(profile),
+        "consent": dumps(consent_record),
+        "matched_criteria": dumps(matched_criteria),
         "contact": dumps(contact_record),
-        "credit_code": credit_code, "region_code": region,
+        "credit_code": credit_code,
+        "region_code": region,
         # The masked summary's fields; derived by the matcher, or from the codes here.
         "province_code": profile.get("province_code") or region[:2] + "0000",
         "city_code": profile.get("city_code") or region[:4] + "00",
@@ -82,19 +106,30 @@ def check_application(profile: Any, product_id: Any, bank: Any, amount: Any,
         "size_class": size_class,
         "segment": segment(size_class or None, region),
         # The product's terms when applied for: a decision is bounded by them (bounds.py).
-        **{name: str(value) for name, value in (ceilings or {}).items()
-           if name in ("amount_max", "term_max") and isinstance(value, int)},
+        **{
+            name: str(value)
+            for name, value in (ceilings or {}).items()
+            if name in ("amount_max", "term_max") and isinstance(value, int)
+        },
     }
-    request = {"profile": record["profile"], "product_id": product_id, "bank": bank,
-               "amount": amount, "term_months": term_months, "consent": consent_record,
-               "contact": contact_record}
+    request = {
+        "profile": record["profile"],
+        "product_id": product_id,
+        "bank": bank,
+        "amount": amount,
+        "term_months": term_months,
+        "consent": consent_record,
+        "contact": contact_record,
+    }
     fingerprint = hashlib.sha256(dumps(request).encode()).hexdigest()
     return Application(record, credit_code, region, fingerprint)
 
 
 def _check_names(**names: Any) -> None:
-    for name, pattern, rule in (("product_id", PRODUCT_ID, "lower case letters, digits, '-' or '_'"),
-                                ("bank", BANK_ID, BANK_ID_RULE)):
+    for name, pattern, rule in (
+        ("product_id", PRODUCT_ID, "lower case letters, digits, '-' or '_'"),
+        ("bank", BANK_ID, BANK_ID_RULE),
+    ):
         if not isinstance(names[name], str) or not pattern.match(names[name]):
             raise InvalidInput(name, f"must be {rule}")
     for name in ("portal", "catalog_version"):
@@ -131,8 +166,9 @@ def consent_problems(consent: Any, now: datetime) -> list[tuple[str, str]]:
         return [("consent", "must be an object with granted, at and version")]
     problems = []
     if consent.get("granted") is not True:
-        problems.append(("consent.granted", "the enterprise must consent before its "
-                                            "application goes to a bank"))
+        problems.append(
+            ("consent.granted", "the enterprise must consent before its application goes to a bank")
+        )
     at = consent.get("at")
     moment = at if isinstance(at, datetime) else _iso_datetime(at)
     if moment is None:
@@ -142,8 +178,12 @@ def consent_problems(consent: Any, now: datetime) -> list[tuple[str, str]]:
     elif moment > now + CONSENT_CLOCK_SKEW:
         problems.append(("consent.at", f"{moment.isoformat()} is in the future"))
     elif moment.date() < CONSENT_FLOOR:
-        problems.append(("consent.at", f"{moment.isoformat()} is before "
-                                       f"{CONSENT_FLOOR.isoformat()}: not a real consent"))
+        problems.append(
+            (
+                "consent.at",
+                f"{moment.isoformat()} is before {CONSENT_FLOOR.isoformat()}: not a real consent",
+            )
+        )
     version = consent.get("version")
     if not isinstance(version, str) or not version.strip():
         problems.append(("consent.version", "must name the version of the consent text"))

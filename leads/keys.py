@@ -17,6 +17,7 @@ inspect one bank's delivery stream, overflow queue and cap counters together.
     <p>outcomes:<product>            hash    decided / approved counters per segment
     <p>overflow:due                  string  held while one process routes the queues
 """
+
 from __future__ import annotations
 
 import hashlib

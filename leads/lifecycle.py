@@ -10,20 +10,23 @@ disburses; the portal that created the lead withdraws it. Every move appends an
 event to the lead's audit trail in the same Lua script that changes the status
 (``scripts/transition.lua``), so the trail cannot miss a change.
 """
+
 from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any
 
 import redis
 
 from matcher.vocabulary.fields import MONEY_MAX
 
-from .bounds import FIELDS as BOUND_FIELDS, LeadBounds
+from .bounds import FIELDS as BOUND_FIELDS
+from .bounds import LeadBounds
 from .clock import SHANGHAI, Clock, iso, to_ms
 from .errors import InvalidInput, InvalidTransition, NotAllowed, NotFound
 from .ids import is_lead_id
@@ -77,8 +80,9 @@ class Change:
 _UNBOUNDED = LeadBounds()
 
 
-def check_change(status: str, details: Mapping[str, Any] | None, today: date,
-                 bounds: LeadBounds = _UNBOUNDED) -> Change:
+def check_change(
+    status: str, details: Mapping[str, Any] | None, today: date, bounds: LeadBounds = _UNBOUNDED
+) -> Change:
     """Validate what a move to ``status`` carries, within what the lead allows
     (``bounds``); ``InvalidInput`` names the bad detail."""
     details = dict(details or {})
@@ -86,8 +90,9 @@ def check_change(status: str, details: Mapping[str, Any] | None, today: date,
     for name in details:
         if name not in expected and name != "note":
             allowed = ", ".join((*expected, "note"))
-            raise InvalidInput(f"details.{name}", f"not expected when a lead becomes {status}; "
-                                                  f"expected {allowed}")
+            raise InvalidInput(
+                f"details.{name}", f"not expected when a lead becomes {status}; expected {allowed}"
+            )
     for name in expected:
         if details.get(name) is None:
             raise InvalidInput(f"details.{name}", f"required when a lead becomes {status}")
@@ -105,8 +110,9 @@ def check_change(status: str, details: Mapping[str, Any] | None, today: date,
         term = _whole(details["term_months"], "details.term_months", 1)
         bounds.check_amount(amount)
         bounds.check_term(term)
-        stored.update(approved_amount=str(amount), approved_rate_pct=str(rate),
-                      approved_term_months=str(term))
+        stored.update(
+            approved_amount=str(amount), approved_rate_pct=str(rate), approved_term_months=str(term)
+        )
         shown.update(amount=amount, rate_pct=str(rate), term_months=term)
     elif status == "declined":
         reason = details["reason"]
@@ -142,8 +148,10 @@ def _rate(value: Any) -> Decimal:
     except InvalidOperation:
         rate = None
     if not isinstance(rate, Decimal) or not rate.is_finite() or not 0 < rate < 100:
-        raise InvalidInput("details.rate_pct", "must be an annual rate in percent, above 0 and "
-                                               f"below 100; got {value!r}")
+        raise InvalidInput(
+            "details.rate_pct",
+            f"must be an annual rate in percent, above 0 and below 100; got {value!r}",
+        )
     return rate
 
 
@@ -164,40 +172,62 @@ class Lifecycle:
         self.scripts = scripts
         self.clock = clock
 
-    def transition(self, lead_id: str, bank: str | None, new_status: str,
-                   details: Mapping[str, Any] | None, actor: str,
-                   portal: str | None) -> dict[str, Any]:
+    def transition(
+        self,
+        lead_id: str,
+        bank: str | None,
+        new_status: str,
+        details: Mapping[str, Any] | None,
+        actor: str,
+        portal: str | None,
+    ) -> dict[str, Any]:
         if (bank is None) == (portal is None):
             raise ValueError("transition needs exactly one of bank= and portal=")
         if new_status not in STATUSES:
-            raise InvalidInput("status", f"unknown status {new_status!r}; one of "
-                                         + ", ".join(STATUSES))
+            raise InvalidInput(
+                "status", f"unknown status {new_status!r}; one of " + ", ".join(STATUSES)
+            )
         moves = BANK_MOVES if bank is not None else PORTAL_MOVES
         if new_status not in moves:
             who = "a bank" if bank is not None else "the portal"
             raise NotAllowed(f"{who} cannot set a lead's status to {new_status}")
         now = self.clock()
         owner = self._owner(lead_id, bank, portal)
-        change = check_change(new_status, details, now.astimezone(SHANGHAI).date(),
-                              LeadBounds.of(owner))
+        change = check_change(
+            new_status, details, now.astimezone(SHANGHAI).date(), LeadBounds.of(owner)
+        )
         args: list[Any] = [
-            lead_id, new_status, " ".join(ALLOWED_FROM[new_status]), to_ms(now), iso(now),
-            actor or bank or portal, json.dumps(change.details, ensure_ascii=False),
-            uuid.uuid4().hex, GROUP, change.ceiling_field, change.amount,
+            lead_id,
+            new_status,
+            " ".join(ALLOWED_FROM[new_status]),
+            to_ms(now),
+            iso(now),
+            actor or bank or portal,
+            json.dumps(change.details, ensure_ascii=False),
+            uuid.uuid4().hex,
+            GROUP,
+            change.ceiling_field,
+            change.amount,
         ]
         for name, value in change.stored.items():
             args += [name, value]
-        keys = [self.keys.lead(lead_id), self.keys.events(lead_id),
-                self.keys.stream(owner["bank"]), self.keys.overflow(owner["bank"]),
-                self.keys.outcomes(owner["product_id"]), self.keys.outcomes_version()]
+        keys = [
+            self.keys.lead(lead_id),
+            self.keys.events(lead_id),
+            self.keys.stream(owner["bank"]),
+            self.keys.overflow(owner["bank"]),
+            self.keys.outcomes(owner["product_id"]),
+            self.keys.outcomes_version(),
+        ]
         result = self.scripts.transition(keys=keys, args=args)
         if result[0] == "missing":
             raise NotFound(f"no lead {lead_id}")
         if result[0] == "invalid":
             raise InvalidTransition(lead_id, result[1], new_status)
         if result[0] == "exceeds":
-            raise InvalidInput("details.amount",
-                               f"{change.amount} exceeds the approved amount {result[1]}")
+            raise InvalidInput(
+                "details.amount", f"{change.amount} exceeds the approved amount {result[1]}"
+            )
         lead = parse(result[2:])
         return bank_view(lead) if bank is not None else full_view(lead)
 
@@ -206,9 +236,17 @@ class Lifecycle:
 
         Both never change after creation, so reading them before the script is safe.
         """
-        found = self.client.hmget(self.keys.lead(lead_id), "bank", "portal", "product_id",
-                                  *BOUND_FIELDS) if is_lead_id(lead_id) else [None]
-        if found[0] is None or (bank is not None and found[0] != bank) or (
-                portal is not None and found[1] != portal):
+        found = (
+            self.client.hmget(
+                self.keys.lead(lead_id), "bank", "portal", "product_id", *BOUND_FIELDS
+            )
+            if is_lead_id(lead_id)
+            else [None]
+        )
+        if (
+            found[0] is None
+            or (bank is not None and found[0] != bank)
+            or (portal is not None and found[1] != portal)
+        ):
             raise NotFound(f"no lead {lead_id}")
         return {"bank": found[0], "product_id": found[2], **dict(zip(BOUND_FIELDS, found[3:]))}

@@ -4,6 +4,7 @@ Listing is what a bank's dashboard or a ``HEAD`` probe does: it must never claim
 (claiming moves the delivery stream; see ``delivery.py``). Each lead is shown as
 ``masking.bank_view`` shows it: masked until the bank accepts it.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,8 +18,9 @@ from .record import parse
 LIST_MAX = 100
 
 
-def bank_leads(client: redis.Redis, keys: Keys, bank: str, count: int = 20,
-               offset: int = 0) -> tuple[int, list[dict[str, Any]]]:
+def bank_leads(
+    client: redis.Redis, keys: Keys, bank: str, count: int = 20, offset: int = 0
+) -> tuple[int, list[dict[str, Any]]]:
     """(how many leads the bank has, up to ``count`` of them from ``offset``, newest first)."""
     pipe = client.pipeline(transaction=False)
     pipe.zcard(keys.index(bank))

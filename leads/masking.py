@@ -8,17 +8,18 @@ from the profile, so a field added to the profile later stays hidden by default.
 After ``accepted`` the bank sees the full profile, the contact and the consent it
 was given under. The portal that created the lead always sees it in full.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from matcher.vocabulary.fields import FIELDS
 
 from .record import moment
 
 # Read from the lead record's own fields, which ``store.create`` copies from the profile.
-SUMMARY_FIELDS = ("industry_code", "industry_section", "province_code", "city_code",
-                  "size_class")
+SUMMARY_FIELDS = ("industry_code", "industry_section", "province_code", "city_code", "size_class")
 
 
 def bank_view(lead: Mapping[str, Any]) -> dict[str, Any]:
@@ -55,8 +56,13 @@ def full_view(lead: Mapping[str, Any]) -> dict[str, Any]:
         consent=lead.get("consent"),
         catalog_version=lead.get("catalog_version"),
         accepted=_part(lead, "accepted"),
-        approved=_part(lead, "approved", amount="approved_amount",
-                       rate_pct="approved_rate_pct", term_months="approved_term_months"),
+        approved=_part(
+            lead,
+            "approved",
+            amount="approved_amount",
+            rate_pct="approved_rate_pct",
+            term_months="approved_term_months",
+        ),
         declined=_part(lead, "declined", reason="declined_reason"),
         disbursed=_part(lead, "disbursed", amount="disbursed_amount", date="disbursed_on"),
         withdrawn=_part(lead, "withdrawn"),

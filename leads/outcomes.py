@@ -14,10 +14,12 @@ leads for a segment's own record to count as much as the prior. Counts are kept
 by ``scripts/transition.lua`` when a bank approves or declines; a lead decides
 once, so a disbursement or a later withdrawal does not count again.
 """
+
 from __future__ import annotations
 
 import threading
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 import redis
 
@@ -47,8 +49,7 @@ class Outcomes:
     before the GET is seen by it.
     """
 
-    def __init__(self, client: redis.Redis, keys: Keys, alpha: float = ALPHA,
-                 beta: float = BETA):
+    def __init__(self, client: redis.Redis, keys: Keys, alpha: float = ALPHA, beta: float = BETA):
         if alpha <= 0 or beta <= 0:
             raise ValueError("the Beta prior needs alpha > 0 and beta > 0")
         self.client = client
@@ -76,8 +77,10 @@ class Outcomes:
                 pipe = self.client.pipeline(transaction=False)
                 for product_id in missing:
                     pipe.hgetall(self.keys.outcomes(product_id))
-                read = {product_id: {k: int(v) for k, v in found.items()}
-                        for product_id, found in zip(missing, pipe.execute())}
+                read = {
+                    product_id: {k: int(v) for k, v in found.items()}
+                    for product_id, found in zip(missing, pipe.execute())
+                }
                 with self._lock:
                     counts.update(read)  # read after the GET: at least as new as its version
             with self._lock:
@@ -85,8 +88,13 @@ class Outcomes:
                     self._covered = product_ids
         return ApprovalRates(counts, self.alpha, self.beta)
 
-    def approval_rates(self, product_ids: Iterable[str], size_class: str | None,
-                       province_code: str | None, recheck: bool = True) -> dict[str, float]:
+    def approval_rates(
+        self,
+        product_ids: Iterable[str],
+        size_class: str | None,
+        province_code: str | None,
+        recheck: bool = True,
+    ) -> dict[str, float]:
         """Smoothed approval rates in [0, 1] of many products for one segment."""
         products = list(dict.fromkeys(product_ids))
         rates = self.snapshot(products, recheck).segment(size_class, province_code)
@@ -102,8 +110,9 @@ class Outcomes:
                 self._version, self._counts, self._covered = version, {}, None
             return self._counts
 
-    def approval_rate(self, product_id: str, size_class: str | None,
-                      province_code: str | None) -> float:
+    def approval_rate(
+        self, product_id: str, size_class: str | None, province_code: str | None
+    ) -> float:
         return self.approval_rates([product_id], size_class, province_code)[product_id]
 
 
@@ -111,8 +120,9 @@ class ApprovalRates:
     """Every product's decided and approved counts at one outcomes version: plain data,
     read before a match, so the matcher ranks without calling back into leads."""
 
-    def __init__(self, counts: Mapping[str, Mapping[str, int]], alpha: float = ALPHA,
-                 beta: float = BETA):
+    def __init__(
+        self, counts: Mapping[str, Mapping[str, int]], alpha: float = ALPHA, beta: float = BETA
+    ):
         self.counts = counts  # entries are only ever added, never changed (see Outcomes)
         self.alpha = alpha
         self.beta = beta

@@ -5,21 +5,36 @@ stream entry, amounts) without decoding JSON; the profile, consent and matched
 criteria are JSON text inside it, written once. JSON numbers come back as ``int``
 or ``Decimal`` (never float), so a money amount read back is exact.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .clock import from_ms, iso
 
 # Stored as decimal text, read back as int.
-_INT_FIELDS = frozenset({
-    "requested_amount", "requested_term_months", "approved_amount", "approved_term_months",
-    "disbursed_amount", "created_ms", "routed_ms", "accepted_ms", "approved_ms", "declined_ms",
-    "disbursed_ms", "withdrawn_ms", "decided_ms", "claimed_ms",
-})
+_INT_FIELDS = frozenset(
+    {
+        "requested_amount",
+        "requested_term_months",
+        "approved_amount",
+        "approved_term_months",
+        "disbursed_amount",
+        "created_ms",
+        "routed_ms",
+        "accepted_ms",
+        "approved_ms",
+        "declined_ms",
+        "disbursed_ms",
+        "withdrawn_ms",
+        "decided_ms",
+        "claimed_ms",
+    }
+)
 _DECIMAL_FIELDS = frozenset({"approved_rate_pct"})
 _JSON_FIELDS = frozenset({"profile", "consent", "matched_criteria", "contact"})
 

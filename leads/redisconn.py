@@ -7,12 +7,14 @@ developer's ``serve`` needs nothing installed; ``embedded.py`` explains who star
 and stops that server when gunicorn forks. Production runs a real Redis: its
 configuration (AOF, fsync, password, TLS) is in ``docs/leads.md``.
 """
+
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 import redis
 from redis import exceptions as rex
@@ -53,9 +55,13 @@ def connect(url: str | None, data_dir: Path, *, timeout: float = 2.0) -> redis.R
 
 
 def client_options(timeout: float) -> dict:
-    return dict(decode_responses=True, socket_timeout=timeout,
-                socket_connect_timeout=timeout, health_check_interval=30,
-                retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.25), retries=1))
+    return dict(
+        decode_responses=True,
+        socket_timeout=timeout,
+        socket_connect_timeout=timeout,
+        health_check_interval=30,
+        retry=Retry(ExponentialWithJitterBackoff(base=0.05, cap=0.25), retries=1),
+    )
 
 
 def unavailable(err: Exception) -> StoreUnavailable | None:

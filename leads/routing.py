@@ -15,12 +15,14 @@ still used its slot. A lead created while older ones wait may take a freed slot
 first if ``route_overflow`` has not run yet: run it periodically (every minute)
 and after changing caps.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import redis
 
@@ -52,8 +54,14 @@ def candidate_tiers(branches: Sequence[Branch], region_code: str) -> list[list[B
 
 
 class Router:
-    def __init__(self, client: redis.Redis, keys: Keys, scripts, clock: Clock,
-                 branches: Mapping[str, Sequence[Branch]]):
+    def __init__(
+        self,
+        client: redis.Redis,
+        keys: Keys,
+        scripts,
+        clock: Clock,
+        branches: Mapping[str, Sequence[Branch]],
+    ):
         self.client = client
         self.keys = keys
         self.scripts = scripts
@@ -73,8 +81,14 @@ class Router:
             rendered.append([])
             for branch in tier:
                 cap_keys.append(self.keys.cap(bank, branch.id, day))
-                rendered[-1].append({"id": branch.id, "w": branch.weight,
-                                     "cap": branch.daily_cap, "k": len(cap_keys)})
+                rendered[-1].append(
+                    {
+                        "id": branch.id,
+                        "w": branch.weight,
+                        "cap": branch.daily_cap,
+                        "k": len(cap_keys),
+                    }
+                )
         return RoutePlan(tuple(cap_keys), json.dumps(rendered, separators=(",", ":")))
 
     def route_overflow(self, bank: str, page: int = 500) -> int:
@@ -108,8 +122,9 @@ class Router:
                 routed += outcome == "routed"
             start += len(lead_ids) - removed
 
-    def _route_queued(self, bank: str, lead_id: str, region: str, now: datetime,
-                      full: set[str]) -> str:
+    def _route_queued(
+        self, bank: str, lead_id: str, region: str, now: datetime, full: set[str]
+    ) -> str:
         try:
             plan = self.plan(bank, region, now)
         except NoBranch:
@@ -118,10 +133,17 @@ class Router:
             return "waiting"
         if plan.tiers_json in full:
             return "full"
-        keys = [self.keys.lead(lead_id), self.keys.events(lead_id), self.keys.stream(bank),
-                self.keys.overflow(bank), self.keys.wrr(bank), *plan.cap_keys]
-        result = self.scripts.route(keys=keys, args=[
-            lead_id, to_ms(now), iso(now), plan.tiers_json, CAP_TTL_MS, GROUP])
+        keys = [
+            self.keys.lead(lead_id),
+            self.keys.events(lead_id),
+            self.keys.stream(bank),
+            self.keys.overflow(bank),
+            self.keys.wrr(bank),
+            *plan.cap_keys,
+        ]
+        result = self.scripts.route(
+            keys=keys, args=[lead_id, to_ms(now), iso(now), plan.tiers_json, CAP_TTL_MS, GROUP]
+        )
         if result[0] == "full":
             full.add(plan.tiers_json)
         return result[0]
@@ -130,6 +152,9 @@ class Router:
         """Leads routed to each of the bank's branches on the Beijing day of ``day`` (today)."""
         key_day = day_key(day or self.clock())
         branches = self.branches.get(bank, ())
-        counts = self.client.mget([self.keys.cap(bank, b.id, key_day) for b in branches]) \
-            if branches else []
+        counts = (
+            self.client.mget([self.keys.cap(bank, b.id, key_day) for b in branches])
+            if branches
+            else []
+        )
         return {b.id: int(n or 0) for b, n in zip(branches, counts)}

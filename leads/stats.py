@@ -16,6 +16,7 @@ Definitions, for every group (all leads, each bank, product and creation month):
                             accepted straight from the queue); None before any did
   median_hours_to_decision  from creation to approval or decline; None before any decision
 """
+
 from __future__ import annotations
 
 import statistics
@@ -29,8 +30,18 @@ from .keys import Keys
 from .lifecycle import STATUSES
 
 PAGE = 1000
-_FIELDS = ("bank", "product_id", "status", "requested_amount", "approved_amount",
-           "disbursed_amount", "created_ms", "routed_ms", "accepted_ms", "decided_ms")
+_FIELDS = (
+    "bank",
+    "product_id",
+    "status",
+    "requested_amount",
+    "approved_amount",
+    "disbursed_amount",
+    "created_ms",
+    "routed_ms",
+    "accepted_ms",
+    "decided_ms",
+)
 
 
 @dataclass
@@ -66,12 +77,14 @@ class _Tally:
             "amount_disbursed": self.disbursed,
             "pickup_rate": round(self.accepted / self.reached, 4) if self.reached else None,
             "median_hours_to_decision": round(statistics.median(self.decision_hours), 2)
-            if self.decision_hours else None,
+            if self.decision_hours
+            else None,
         }
 
 
-def compute_stats(client: redis.Redis, keys: Keys, clock: Clock,
-                  bank: str | None = None) -> dict[str, Any]:
+def compute_stats(
+    client: redis.Redis, keys: Keys, clock: Clock, bank: str | None = None
+) -> dict[str, Any]:
     """Statistics of every lead (``bank`` None, for an admin) or of one bank's leads."""
     total = _Tally()
     groups: dict[str, dict[str, _Tally]] = {"by_bank": {}, "by_product": {}, "by_month": {}}
@@ -90,19 +103,27 @@ def compute_stats(client: redis.Redis, keys: Keys, clock: Clock,
                 continue  # indexed but gone: only if someone deleted the record by hand
             lead = _typed(dict(zip(_FIELDS, values)))
             total.add(lead)
-            for group, key in (("by_bank", lead["bank"]), ("by_product", lead["product_id"]),
-                               ("by_month", month_key(lead["created_ms"]))):
+            for group, key in (
+                ("by_bank", lead["bank"]),
+                ("by_product", lead["product_id"]),
+                ("by_month", month_key(lead["created_ms"])),
+            ):
                 groups[group].setdefault(key, _Tally()).add(lead)
     return {
         "as_of": iso(clock()),
         "bank": bank,
         "total": total.report(),
-        **{name: {key: tally.report() for key, tally in sorted(tallies.items())}
-           for name, tallies in groups.items()},
+        **{
+            name: {key: tally.report() for key, tally in sorted(tallies.items())}
+            for name, tallies in groups.items()
+        },
     }
 
 
 def _typed(values: dict[str, str | None]) -> dict[str, Any]:
-    return {name: (int(value) if value not in (None, "") else None)
-            if name.endswith(("_ms", "_amount")) else value
-            for name, value in values.items()}
+    return {
+        name: (int(value) if value not in (None, "") else None)
+        if name.endswith(("_ms", "_amount"))
+        else value
+        for name, value in values.items()
+    }

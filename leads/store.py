@@ -16,10 +16,12 @@ moves only leads routed to that bank; anything else is ``NotFound``),
     store.claim("icbc", consumer="officer-7", count=10)
     store.transition(made.lead["id"], "icbc", "accepted", actor="icbc-key-3")
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import redis
 
@@ -40,18 +42,26 @@ from .redisconn import guarded
 from .routing import CAP_TTL_MS, Router
 from .stats import compute_stats
 
+
 class CreateResult(NamedTuple):
-    lead: dict[str, Any]   # the portal's (full) view of the lead
-    created: bool          # False when an Idempotency-Key replayed an earlier create
+    lead: dict[str, Any]  # the portal's (full) view of the lead
+    created: bool  # False when an Idempotency-Key replayed an earlier create
 
 
 class LeadStore:
-    def __init__(self, client: redis.Redis, branches: Mapping[str, Sequence[Branch]], *,
-                 prefix: str = DEFAULT_PREFIX, dedup_window: timedelta = timedelta(days=30),
-                 idempotency_ttl: timedelta = timedelta(hours=24),
-                 visibility_timeout: timedelta = timedelta(minutes=5),
-                 clock: Clock = system_clock, prior_alpha: float = ALPHA,
-                 prior_beta: float = BETA):
+    def __init__(
+        self,
+        client: redis.Redis,
+        branches: Mapping[str, Sequence[Branch]],
+        *,
+        prefix: str = DEFAULT_PREFIX,
+        dedup_window: timedelta = timedelta(days=30),
+        idempotency_ttl: timedelta = timedelta(hours=24),
+        visibility_timeout: timedelta = timedelta(minutes=5),
+        clock: Clock = system_clock,
+        prior_alpha: float = ALPHA,
+        prior_beta: float = BETA,
+    ):
         redisconn.check_client(client)
         self.client = client
         self.keys = Keys(prefix)
@@ -67,11 +77,22 @@ class LeadStore:
     # -- the portal ---------------------------------------------------------------------
 
     @guarded
-    def create(self, *, profile: Mapping[str, Any], product_id: str, bank: str, amount: int,
-               term_months: int, consent: Mapping[str, Any], matched_criteria: Sequence[Any],
-               catalog_version: str, portal: str, idempotency_key: str | None = None,
-               contact: Mapping[str, str] | None = None,
-               ceilings: Mapping[str, int | None] | None = None) -> CreateResult:
+    def create(
+        self,
+        *,
+        profile: Mapping[str, Any],
+        product_id: str,
+        bank: str,
+        amount: int,
+        term_months: int,
+        consent: Mapping[str, Any],
+        matched_criteria: Sequence[Any],
+        catalog_version: str,
+        portal: str,
+        idempotency_key: str | None = None,
+        contact: Mapping[str, str] | None = None,
+        ceilings: Mapping[str, int | None] | None = None,
+    ) -> CreateResult:
         """Make a lead of an eligible enterprise's application and route it to a branch.
 
         ``profile`` is the validated profile with its derived fields (a mapping, or the
@@ -86,20 +107,50 @@ class LeadStore:
         Lead, first event, routing, indexes and keys are written by one Lua script.
         """
         now = self.clock()
-        application = check_application(profile, product_id, bank, amount, term_months,
-                                        consent, matched_criteria, catalog_version, portal,
-                                        idempotency_key, now, contact, ceilings)
+        application = check_application(
+            profile,
+            product_id,
+            bank,
+            amount,
+            term_months,
+            consent,
+            matched_criteria,
+            catalog_version,
+            portal,
+            idempotency_key,
+            now,
+            contact,
+            ceilings,
+        )
         plan = self.router.plan(bank, application.region_code, now)
         lead_id = new_lead_id(to_ms(now))
         idem_key = self.keys.idempotency(portal, idempotency_key or "")
-        keys = [self.keys.lead(lead_id), self.keys.events(lead_id), idem_key,
-                self.keys.dedup(product_id, application.credit_code), self.keys.stream(bank),
-                self.keys.overflow(bank), self.keys.wrr(bank), self.keys.index(),
-                self.keys.index(bank), *plan.cap_keys]
-        args = [lead_id, to_ms(now), iso(now), _ms(self.dedup_window),
-                "1" if idempotency_key else "0", _ms(self.idempotency_ttl),
-                application.fingerprint, dumps(application.record), plan.tiers_json,
-                CAP_TTL_MS, portal, GROUP]
+        keys = [
+            self.keys.lead(lead_id),
+            self.keys.events(lead_id),
+            idem_key,
+            self.keys.dedup(product_id, application.credit_code),
+            self.keys.stream(bank),
+            self.keys.overflow(bank),
+            self.keys.wrr(bank),
+            self.keys.index(),
+            self.keys.index(bank),
+            *plan.cap_keys,
+        ]
+        args = [
+            lead_id,
+            to_ms(now),
+            iso(now),
+            _ms(self.dedup_window),
+            "1" if idempotency_key else "0",
+            _ms(self.idempotency_ttl),
+            application.fingerprint,
+            dumps(application.record),
+            plan.tiers_json,
+            CAP_TTL_MS,
+            portal,
+            GROUP,
+        ]
         result = self.scripts.create(keys=keys, args=args)
         outcome, found_id = result[0], result[1]
         if outcome == "duplicate":
@@ -110,24 +161,36 @@ class LeadStore:
             return CreateResult(full_view(parse(result[2:])), True)
         # "replay": an Idempotency-Key seen before, or this very call re-sent by redis-py
         # after a lost reply (then the lead is ours, just made).
-        return CreateResult(full_view(parse(self.client.hgetall(self.keys.lead(found_id)))),
-                            found_id == lead_id)
+        return CreateResult(
+            full_view(parse(self.client.hgetall(self.keys.lead(found_id)))), found_id == lead_id
+        )
 
     # -- reading ------------------------------------------------------------------------
 
     @guarded
-    def lead(self, lead_id: str, *, bank: str | None = None, portal: str | None = None,
-             admin: bool = False) -> dict[str, Any]:
+    def lead(
+        self,
+        lead_id: str,
+        *,
+        bank: str | None = None,
+        portal: str | None = None,
+        admin: bool = False,
+    ) -> dict[str, Any]:
         """One lead as the caller may see it: a bank before accepting gets the masked summary."""
         _one_viewer(bank, portal, admin)
-        found = parse(self.client.hgetall(self.keys.lead(lead_id))) if is_lead_id(lead_id) \
-            else {}
+        found = parse(self.client.hgetall(self.keys.lead(lead_id))) if is_lead_id(lead_id) else {}
         _check_owner(lead_id, found.get("bank"), found.get("portal"), bank, portal)
         return bank_view(found) if bank is not None else full_view(found)
 
     @guarded
-    def events(self, lead_id: str, *, bank: str | None = None, portal: str | None = None,
-               admin: bool = False) -> list[dict[str, Any]]:
+    def events(
+        self,
+        lead_id: str,
+        *,
+        bank: str | None = None,
+        portal: str | None = None,
+        admin: bool = False,
+    ) -> list[dict[str, Any]]:
         """The lead's audit trail, oldest first: ``{at, status, from, actor, details}``."""
         _one_viewer(bank, portal, admin)
         if not is_lead_id(lead_id):
@@ -143,8 +206,11 @@ class LeadStore:
     def parties(self, lead_id: str) -> dict[str, str]:
         """The lead's ``bank`` and ``portal`` (an operator acting for either: local use with
         authentication off); ``NotFound`` when there is no such lead."""
-        found = self.client.hmget(self.keys.lead(lead_id), "bank", "portal") \
-            if is_lead_id(lead_id) else [None, None]
+        found = (
+            self.client.hmget(self.keys.lead(lead_id), "bank", "portal")
+            if is_lead_id(lead_id)
+            else [None, None]
+        )
         if found[0] is None:
             raise NotFound(f"no lead {lead_id}")
         return {"bank": found[0], "portal": found[1]}
@@ -165,15 +231,23 @@ class LeadStore:
         return leads
 
     @guarded
-    def bank_leads(self, bank: str, count: int = 20, offset: int = 0
-                   ) -> tuple[int, list[dict[str, Any]]]:
+    def bank_leads(
+        self, bank: str, count: int = 20, offset: int = 0
+    ) -> tuple[int, list[dict[str, Any]]]:
         """The bank's leads newest first, as it may see them, without claiming any."""
         return bank_leads(self.client, self.keys, bank, count, offset)
 
     @guarded
-    def transition(self, lead_id: str, bank: str | None, new_status: str,
-                   details: Mapping[str, Any] | None = None, actor: str = "", *,
-                   portal: str | None = None) -> dict[str, Any]:
+    def transition(
+        self,
+        lead_id: str,
+        bank: str | None,
+        new_status: str,
+        details: Mapping[str, Any] | None = None,
+        actor: str = "",
+        *,
+        portal: str | None = None,
+    ) -> dict[str, Any]:
         """Move a lead on: ``bank`` for the owning bank's moves, or ``bank=None, portal=...``
         for the portal's withdrawal. ``actor`` (the API key's identity) goes into the event.
 
@@ -200,8 +274,9 @@ class LeadStore:
         """``route_all_overflow`` at most once per ``every`` across every process sharing this
         Redis (a lease key taken with SET NX PX), so request handlers can call it freely;
         None when another call ran it within ``every``."""
-        if not self.client.set(self.keys.overflow_due(), iso(self.clock()), nx=True,
-                               px=max(1, _ms(every))):
+        if not self.client.set(
+            self.keys.overflow_due(), iso(self.clock()), nx=True, px=max(1, _ms(every))
+        ):
             return None
         return {bank: self.router.route_overflow(bank) for bank in self.router.branches}
 
@@ -217,13 +292,17 @@ class LeadStore:
     # -- outcomes, statistics, health ---------------------------------------------------
 
     @guarded
-    def approval_rates(self, product_ids: Iterable[str], size_class: str | None,
-                       province_code: str | None, recheck: bool = True) -> dict[str, float]:
+    def approval_rates(
+        self,
+        product_ids: Iterable[str],
+        size_class: str | None,
+        province_code: str | None,
+        recheck: bool = True,
+    ) -> dict[str, float]:
         return self.outcomes.approval_rates(product_ids, size_class, province_code, recheck)
 
     @guarded
-    def approval_snapshot(self, product_ids: Sequence[str], recheck: bool = True
-                          ) -> ApprovalRates:
+    def approval_snapshot(self, product_ids: Sequence[str], recheck: bool = True) -> ApprovalRates:
         """Every listed product's outcome counts as data, for a match to rank with."""
         return self.outcomes.snapshot(product_ids, recheck)
 
@@ -232,8 +311,9 @@ class LeadStore:
         self.outcomes.refresh()
 
     @guarded
-    def approval_rate(self, product_id: str, size_class: str | None,
-                      province_code: str | None) -> float:
+    def approval_rate(
+        self, product_id: str, size_class: str | None, province_code: str | None
+    ) -> float:
         return self.outcomes.approval_rate(product_id, size_class, province_code)
 
     @guarded
@@ -263,8 +343,16 @@ def _one_viewer(bank: str | None, portal: str | None, admin: bool) -> None:
         raise ValueError("say who is asking: exactly one of bank=, portal=, admin=True")
 
 
-def _check_owner(lead_id: str, owner_bank: str | None, owner_portal: str | None,
-                 bank: str | None, portal: str | None) -> None:
-    if owner_bank is None or (bank is not None and bank != owner_bank) or (
-            portal is not None and portal != owner_portal):
+def _check_owner(
+    lead_id: str,
+    owner_bank: str | None,
+    owner_portal: str | None,
+    bank: str | None,
+    portal: str | None,
+) -> None:
+    if (
+        owner_bank is None
+        or (bank is not None and bank != owner_bank)
+        or (portal is not None and portal != owner_portal)
+    ):
         raise NotFound(f"no lead {lead_id}")

@@ -4,6 +4,7 @@ Exit 0 whatever the differences (a diff is a report, not a check); exit 2 with
 one clear line when an argument can be neither read as a folder nor found among
 the recorded versions.
 """
+
 from __future__ import annotations
 
 import sys
@@ -23,13 +24,15 @@ def resolve(argument: str, store) -> Path:
     if path.exists():
         return path
     from matcher.authoring.versions import VersionError
+
     try:
         version = store.resolve(argument)
     except VersionError as exc:
         raise click.ClickException(str(exc)) from None
     if version is None:
-        raise click.ClickException(f"{argument}: no such folder, and no recorded version in "
-                                   f"{store.directory} matches it")
+        raise click.ClickException(
+            f"{argument}: no such folder, and no recorded version in {store.directory} matches it"
+        )
     snapshot = store.snapshot_path(version)
     if snapshot is None:
         raise click.ClickException(f"{version} was recorded but its files have been pruned")
@@ -39,8 +42,12 @@ def resolve(argument: str, store) -> Path:
 @click.command()
 @click.argument("old")
 @click.argument("new")
-@click.option("--versions-dir", default=None, type=click.Path(),
-              help="recorded versions (default: $LOANMATCH_VERSIONS_DIR or var/catalog-versions)")
+@click.option(
+    "--versions-dir",
+    default=None,
+    type=click.Path(),
+    help="recorded versions (default: $LOANMATCH_VERSIONS_DIR or var/catalog-versions)",
+)
 @server_option
 @bank_option
 def diff(old, new, versions_dir, server, bank):
@@ -54,6 +61,7 @@ def diff(old, new, versions_dir, server, bank):
     from matcher.authoring.diff import diff_catalogs
     from matcher.authoring.versions import VersionStore
     from matcher.catalog import CatalogError
+
     store = VersionStore(versions_dir)
     try:
         old_root, new_root = resolve(old, store), resolve(new, store)
@@ -70,8 +78,9 @@ def diff(old, new, versions_dir, server, bank):
 def remote_diff(old: str, new: str, server: str, bank: str | None) -> None:
     """The server's criterion-level diff of one bank's products."""
     if not bank:
-        err.print("[red]error:[/] --server needs --bank BANK (whose products to compare)",
-                  highlight=False)
+        err.print(
+            "[red]error:[/] --server needs --bank BANK (whose products to compare)", highlight=False
+        )
         sys.exit(2)
     try:
         doc = get_json(server, f"/v1/banks/{bank}/versions/diff", {"from": old, "to": new})
@@ -86,8 +95,9 @@ def report(old: str, new: str, products: list[tuple[str, list[str]]]) -> None:
     for _, lines in products:
         for line in lines:
             click.echo(line)
-    counts = {s: sum(1 for status, _ in products if status == s)
-              for s in ("changed", "added", "removed")}
+    counts = {
+        s: sum(1 for status, _ in products if status == s) for s in ("changed", "added", "removed")
+    }
     summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n) or "no differences"
     err.print(f"{old} {'→'} {new}: {summary}", highlight=False)
     sys.exit(0)

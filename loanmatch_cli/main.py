@@ -3,6 +3,7 @@
 Subcommands live beside the code they drive and are imported only when
 called, so ``loanmatch lint`` does not pay for Flask or the parser.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -68,8 +69,14 @@ def as_of_date(value: str | None) -> date | None:
 @contextmanager
 def file_progress(label: str, total: int):
     """A progress bar on stderr while many files are read; yields a per-file callback."""
-    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TextColumn("{task.fields[name]}"), console=err, transient=True) as bar:
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[name]}"),
+        console=err,
+        transient=True,
+    ) as bar:
         task = bar.add_task(label, total=total, name="")
         yield lambda path: bar.update(task, advance=1, name=Path(path).name)
 
@@ -86,10 +93,13 @@ def lint(directory):
     """Check every rule file under DIRECTORY (default: rules/)."""
     from matcher.authoring.lint import lint as run_lint
     from matcher.catalog import rule_files
+
     root = Path(directory or default_rules())
     if not root.exists():
-        err.print(f"[red]error:[/] {root}: no such folder "
-                  "(give the rules folder, e.g. `loanmatch lint rules/`)")
+        err.print(
+            f"[red]error:[/] {root}: no such folder "
+            "(give the rules folder, e.g. `loanmatch lint rules/`)"
+        )
         sys.exit(2)
     with file_progress("linting", len(rule_files(root))) as step:
         report = run_lint(root, step)
@@ -118,6 +128,7 @@ def _read_profiles(stream) -> list[tuple[int, object]]:
 
 def load_for_cli(rules: str):
     from matcher.catalog import CatalogError, load_catalog, rule_files
+
     root = Path(rules)
     if not root.exists():
         err.print(f"[red]error:[/] {root}: no such rules folder (use --rules DIR)")
@@ -131,17 +142,27 @@ def load_for_cli(rules: str):
 
 
 @main.command()
-@click.option("--profile", "profile_file", required=True, type=click.File("r", encoding="utf-8"),
-              help="JSON profile or JSON Lines file; '-' reads standard input.")
+@click.option(
+    "--profile",
+    "profile_file",
+    required=True,
+    type=click.File("r", encoding="utf-8"),
+    help="JSON profile or JSON Lines file; '-' reads standard input.",
+)
 @click.option("--rules", default=None, type=click.Path(), help="rules folder (default: rules/)")
 @click.option("--as-of", "as_of", default=None, help="evaluation date, YYYY-MM-DD (default: today)")
 @click.option("--format", "fmt", type=click.Choice(["json", "table"]), default="json")
-@click.option("--explain", type=click.Choice(["none", "failed", "all"]), default="failed",
-              help="per-criterion detail: failed (default: what did not pass), all, or none")
+@click.option(
+    "--explain",
+    type=click.Choice(["none", "failed", "all"]),
+    default="failed",
+    help="per-criterion detail: failed (default: what did not pass), all, or none",
+)
 @click.option("--lang", type=click.Choice(["zh", "en"]), default=None)
 def match(profile_file, rules, as_of, fmt, explain, lang):
     """Match profiles against every product and print ranked results."""
     from matcher.vocabulary.profile import ProfileError
+
     when = as_of_date(as_of)
     catalog = load_for_cli(rules or default_rules())
     entries = _read_profiles(profile_file)
@@ -165,19 +186,26 @@ def match(profile_file, rules, as_of, fmt, explain, lang):
         doc = result.to_dict(explain=explain, lang=lang)
         if fmt == "table":
             from .table import output_console, print_table
+
             print_table(doc, output_console())
         else:
             click.echo(json.dumps(doc, ensure_ascii=False, indent=None if many else 2))
     if many:
-        err.print(f"matched {len(entries) - failures} of {len(entries)} profiles against "
-                  f"{len(catalog)} products", highlight=False)
+        err.print(
+            f"matched {len(entries) - failures} of {len(entries)} profiles against "
+            f"{len(catalog)} products",
+            highlight=False,
+        )
     sys.exit(1 if failures else 0)
 
 
 @main.command()
-@click.option("--versions-dir", default=None, type=click.Path(),
-              help="where versions are recorded "
-                   "(default: $LOANMATCH_VERSIONS_DIR or var/catalog-versions)")
+@click.option(
+    "--versions-dir",
+    default=None,
+    type=click.Path(),
+    help="where versions are recorded (default: $LOANMATCH_VERSIONS_DIR or var/catalog-versions)",
+)
 @server_option
 @bank_option
 def versions(versions_dir, server, bank):
@@ -193,6 +221,7 @@ def versions(versions_dir, server, bank):
         where = f"on {server}" + (f" for bank {bank}" if bank else "")
     else:
         from matcher.authoring.versions import VersionStore
+
         store = VersionStore(versions_dir)
         records, where = store.list(), f"in {store.directory}"
     for r in records:

@@ -3,6 +3,7 @@
 Output reads like a test runner's: one ``path:line: message`` per failure on
 stdout (editors jump to it), a one-line summary on stderr, exit 1 on any failure.
 """
+
 from __future__ import annotations
 
 import sys
@@ -19,18 +20,35 @@ err = Console(stderr=True, soft_wrap=True)
 
 @click.command()
 @click.argument("path", default=None, required=False, type=click.Path())
-@click.option("--generate", "product_file", default=None, type=click.Path(),
-              metavar="PRODUCT_FILE",
-              help="write PRODUCT_FILE's covering scenarios beside it (<slug>.test.yaml)")
-@click.option("--generate-all", is_flag=True,
-              help="write scenarios for every product under PATH that has none")
-@click.option("--base", default=None,
-              help="base profile name in _profiles/ (default: the product id)")
-@click.option("--fallback-base", "fallback", multiple=True,
-              help="with --generate-all: bases to fit for products without their own")
+@click.option(
+    "--generate",
+    "product_file",
+    default=None,
+    type=click.Path(),
+    metavar="PRODUCT_FILE",
+    help="write PRODUCT_FILE's covering scenarios beside it (<slug>.test.yaml)",
+)
+@click.option(
+    "--generate-all",
+    is_flag=True,
+    help="write scenarios for every product under PATH that has none",
+)
+@click.option(
+    "--base", default=None, help="base profile name in _profiles/ (default: the product id)"
+)
+@click.option(
+    "--fallback-base",
+    "fallback",
+    multiple=True,
+    help="with --generate-all: bases to fit for products without their own",
+)
 @click.option("--fit", is_flag=True, help="adjust the base where the product refuses it")
-@click.option("--as-of", "as_of", default=None,
-              help="evaluation date written in the file, YYYY-MM-DD (default: today)")
+@click.option(
+    "--as-of",
+    "as_of",
+    default=None,
+    help="evaluation date written in the file, YYYY-MM-DD (default: today)",
+)
 @click.option("--force", is_flag=True, help="overwrite existing scenario files")
 @click.option("--coverage", is_flag=True, help="list criteria that no scenario makes fail")
 def test(path, product_file, generate_all, base, fallback, fit, as_of, force, coverage):
@@ -48,8 +66,9 @@ def test(path, product_file, generate_all, base, fallback, fit, as_of, force, co
 
 
 def _run(root: Path, coverage: bool) -> int:
-    from matcher.catalog import CatalogError, load_catalog, rule_files
     from matcher.authoring.scenario import run_scenarios, scenario_files
+    from matcher.catalog import CatalogError, load_catalog, rule_files
+
     files = None
     if root.is_file():  # one scenario file: rules/<bank>/<slug>.test.yaml
         files, root = [root], root.parent.parent
@@ -59,8 +78,11 @@ def _run(root: Path, coverage: bool) -> int:
     except CatalogError as exc:
         for problem in exc.problems:
             click.echo(str(problem))
-        err.print(f"the rules do not load ({len(exc.problems)} problem(s)); "
-                  "no scenario was run", style="red", highlight=False)
+        err.print(
+            f"the rules do not load ({len(exc.problems)} problem(s)); no scenario was run",
+            style="red",
+            highlight=False,
+        )
         return 1
     todo = files or scenario_files(root)
     with file_progress("scenarios", len(todo)) as step:
@@ -69,24 +91,36 @@ def _run(root: Path, coverage: bool) -> int:
         if not result.ok:
             click.echo(str(result) + (f"\n    in scenario: {result.name}" if result.name else ""))
     if report.untested:
-        err.print(f"warning: no scenarios for {', '.join(report.untested)}", style="yellow",
-                  highlight=False)
+        err.print(
+            f"warning: no scenarios for {', '.join(report.untested)}",
+            style="yellow",
+            highlight=False,
+        )
     gaps = sum(len(v) for v in report.uncovered.values())
     if gaps and coverage:
         for pid, described in sorted(report.uncovered.items()):
             for text in described:
-                err.print(f"not covered: {pid}: {text} never fails", style="yellow",
-                          highlight=False)
+                err.print(
+                    f"not covered: {pid}: {text} never fails", style="yellow", highlight=False
+                )
     elif gaps:
-        err.print(f"{gaps} criteria never fail in any scenario (--coverage lists them)",
-                  style="yellow", highlight=False)
+        err.print(
+            f"{gaps} criteria never fail in any scenario (--coverage lists them)",
+            style="yellow",
+            highlight=False,
+        )
     err.print(report.summary(), style="green" if report.ok else "red", highlight=False)
     return 0 if report.ok else 1
 
 
 def _generate_one(product_file: Path, base, when, fit, force) -> int:
-    from matcher.authoring.scenario_generate import (GenerateError, generate_file, scenario_path,
-                                                     write)
+    from matcher.authoring.scenario_generate import (
+        GenerateError,
+        generate_file,
+        scenario_path,
+        write,
+    )
+
     target = scenario_path(product_file)
     if target.exists() and not force:
         err.print(f"[red]error:[/] {target} exists (use --force to overwrite it)")
@@ -99,14 +133,18 @@ def _generate_one(product_file: Path, base, when, fit, force) -> int:
     write(generated, target)
     for note in generated.notes:
         err.print(f"not covered: {note}", style="yellow", highlight=False)
-    err.print(f"wrote {target}: {len(generated.scenarios)} scenarios; check it with "
-              f"`loanmatch test {target}`", highlight=False)
+    err.print(
+        f"wrote {target}: {len(generated.scenarios)} scenarios; check it with "
+        f"`loanmatch test {target}`",
+        highlight=False,
+    )
     return 0
 
 
 def _generate_all(root: Path, when: date, force: bool, fallback: tuple[str, ...]) -> int:
-    from matcher.catalog import CatalogError
     from matcher.authoring.scenario_generate import generate_all
+    from matcher.catalog import CatalogError
+
     try:
         report = generate_all(root, when, force, fallback)
     except CatalogError as exc:
@@ -119,6 +157,9 @@ def _generate_all(root: Path, when: date, force: bool, fallback: tuple[str, ...]
             err.print(f"{pid}: not written: {what}", style="yellow", highlight=False)
         else:
             click.echo(f"{pid}: {path or ''} {what}".replace("  ", " "))
-    err.print(f"{len(report) - missed} of {len(report)} products have scenarios",
-              style="green" if not missed else "yellow", highlight=False)
+    err.print(
+        f"{len(report) - missed} of {len(report)} products have scenarios",
+        style="green" if not missed else "yellow",
+        highlight=False,
+    )
     return 0 if not missed else 1

@@ -3,6 +3,7 @@
 gunicorn runs in a fresh process (``execvpe``), so this command imports neither
 Flask nor the catalog itself.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,17 +18,26 @@ def _bind(host: str, port: int) -> str:
 
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="address to listen on (0.0.0.0 for every interface)")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="address to listen on (0.0.0.0 for every interface)",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--rules", default=None, type=click.Path(file_okay=False),
-              help="rules folder (default: $LOANMATCH_RULES, else rules/)")
+@click.option(
+    "--rules",
+    default=None,
+    type=click.Path(file_okay=False),
+    help="rules folder (default: $LOANMATCH_RULES, else rules/)",
+)
 def serve_command(host: str, port: int, rules: str | None):
     """Serve the HTTP API with gunicorn (settings: LOANMATCH_* variables).
 
     Needs API keys in LOANMATCH_API_KEYS, or LOANMATCH_AUTH=off on your own machine.
     """
     from http_api.settings import ConfigError, Settings
+
     env = dict(os.environ)
     if rules:
         env["LOANMATCH_RULES"] = rules
@@ -37,20 +47,31 @@ def serve_command(host: str, port: int, rules: str | None):
         click.echo(f"error: {exc}", err=True)
         sys.exit(2)
     if not Path(settings.rules).is_dir():
-        click.echo(f"error: {settings.rules}: no such rules folder (use --rules DIR or "
-                   f"LOANMATCH_RULES)", err=True)
+        click.echo(
+            f"error: {settings.rules}: no such rules folder (use --rules DIR or LOANMATCH_RULES)",
+            err=True,
+        )
         sys.exit(2)
     env["LOANMATCH_RULES"] = str(Path(settings.rules).resolve())
     env["LOANMATCH_BIND"] = _bind(host, port)
     here = str(Path(__file__).resolve().parents[1])  # so a clone serves without `pip install`
     env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
     if not settings.auth:
-        click.echo("warning: LOANMATCH_AUTH=off: serving without API keys (local use only)",
-                   err=True)
-    click.echo(f"serving http://{env['LOANMATCH_BIND']}/ (docs at /docs) with rules "
-               f"{settings.rules}", err=True)
-    argv = [sys.executable, "-m", "gunicorn", "--config", "python:http_api.gunicorn_conf",
-            "service:app"]
+        click.echo(
+            "warning: LOANMATCH_AUTH=off: serving without API keys (local use only)", err=True
+        )
+    click.echo(
+        f"serving http://{env['LOANMATCH_BIND']}/ (docs at /docs) with rules {settings.rules}",
+        err=True,
+    )
+    argv = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--config",
+        "python:http_api.gunicorn_conf",
+        "service:app",
+    ]
     sys.stdout.flush()
     sys.stderr.flush()
     os.execvpe(argv[0], argv, env)

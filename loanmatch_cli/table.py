@@ -1,4 +1,5 @@
 """``--format table``: the result document as a reader at a terminal wants it."""
+
 from __future__ import annotations
 
 from rich.console import Console
@@ -24,23 +25,41 @@ def _amount(terms: dict) -> str:
 
 def print_table(doc: dict, console: Console) -> None:
     s = doc["summary"]
-    console.print(f"catalog {doc['catalog_version']} · as of {doc['as_of']} · "
-                  f"{s['products']} products: {s['eligible']} eligible, "
-                  f"{s['near_misses']} near misses, {s['incomplete']} incomplete", highlight=False)
+    console.print(
+        f"catalog {doc['catalog_version']} · as of {doc['as_of']} · "
+        f"{s['products']} products: {s['eligible']} eligible, "
+        f"{s['near_misses']} near misses, {s['incomplete']} incomplete",
+        highlight=False,
+    )
     table = Table(title="Eligible, best first")
     for col in ("#", "product", "bank", "max amount", "rate from", "score"):
         table.add_column(col)
     for rank, m in enumerate(doc["matches"], 1):
         rate = (m["terms"].get("rate_pct") or {}).get("min")
         bank = m.get("bank_name") or m["bank"]
-        table.add_row(str(rank), f"{m['name']} ({m['product_id']})", bank,
-                      _amount(m["terms"]), f"{rate}%" if rate is not None else "-",
-                      f"{m['score']:.2f}")
+        table.add_row(
+            str(rank),
+            f"{m['name']} ({m['product_id']})",
+            bank,
+            _amount(m["terms"]),
+            f"{rate}%" if rate is not None else "-",
+            f"{m['score']:.2f}",
+        )
     console.print(table)
-    _by_product(console, doc["near_misses"], "Near misses: what would change the answer",
-                "failed", lambda m: "; ".join(_text(f["message"]) for f in m["failed"]))
-    _by_product(console, doc["incomplete"], "Incomplete: state these fields to decide",
-                "missing fields", lambda m: ", ".join(m["missing_fields"]))
+    _by_product(
+        console,
+        doc["near_misses"],
+        "Near misses: what would change the answer",
+        "failed",
+        lambda m: "; ".join(_text(f["message"]) for f in m["failed"]),
+    )
+    _by_product(
+        console,
+        doc["incomplete"],
+        "Incomplete: state these fields to decide",
+        "missing fields",
+        lambda m: ", ".join(m["missing_fields"]),
+    )
 
 
 def _by_product(console, entries, title: str, column: str, detail) -> None:

@@ -11,17 +11,26 @@ A folder can also be given as content, relative path → text (a draft, never wr
 
     catalog = load_catalog_from_content({"icbc/jyk.yaml": text})
 """
+
 from __future__ import annotations
 
-__all__ = ["load_catalog", "load_catalog_from_content", "Catalog", "CatalogError",
-           "load_profile", "ProfileError"]
+__all__ = [
+    "load_catalog",
+    "load_catalog_from_content",
+    "Catalog",
+    "CatalogError",
+    "load_profile",
+    "ProfileError",
+]
 
 
 def __getattr__(name):  # imported on first use: importing matcher compiles nothing
     if name in ("load_catalog", "load_catalog_from_content", "Catalog", "CatalogError"):
         from . import catalog
+
         return getattr(catalog, name)
     if name in ("load_profile", "ProfileError"):
         from .vocabulary import profile
+
         return getattr(profile, name)
     raise AttributeError(name)

@@ -4,13 +4,15 @@ Loading is all-or-nothing: a catalog with any error in any file is refused
 with every problem located, so a typo never takes a product silently out of
 (or into) the results.
 """
+
 from __future__ import annotations
 
 import gc
 import logging
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -20,9 +22,16 @@ from .engine.prefilter import RegionIndex
 from .engine.triage import Triage
 from .results.document import EntryPieces
 from .results.ranking import Ranking
-from .results.result import (ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult, MatchResult,
-                              entry_template)
-from .rulefile import layout, source as yamlsource
+from .results.result import (
+    ELIGIBLE,
+    INCOMPLETE,
+    INELIGIBLE,
+    EligibilityResult,
+    MatchResult,
+    entry_template,
+)
+from .rulefile import layout
+from .rulefile import source as yamlsource
 from .rulefile.checks import never_true
 from .rulefile.product import Product, read_product
 from .rulefile.source import Location, Problem
@@ -39,8 +48,9 @@ class CatalogError(ValueError):
         count = sum(1 for p in problems if p.severity == "error")
         lines = "\n".join(str(p) for p in problems[:20])
         more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
-        super().__init__(f"{count} problem(s) in the rules; run `loanmatch lint` to see "
-                         f"them all:\n{lines}{more}")
+        super().__init__(
+            f"{count} problem(s) in the rules; run `loanmatch lint` to see them all:\n{lines}{more}"
+        )
 
 
 def rule_files(root: Path) -> list[Path]:
@@ -52,8 +62,9 @@ def rule_files(root: Path) -> list[Path]:
     return layout.files_of(root, [layout.PRODUCT])
 
 
-def read_products(root: Path, progress: Callable[[Path], None] | None = None
-                  ) -> tuple[list[Product], list[Problem], str]:
+def read_products(
+    root: Path, progress: Callable[[Path], None] | None = None
+) -> tuple[list[Product], list[Problem], str]:
     """Products, every problem found, and the content hash of the files read."""
     root = Path(root)
     if not root.exists():
@@ -70,11 +81,13 @@ def read_products(root: Path, progress: Callable[[Path], None] | None = None
     return _read(entries(), None if single else root.name)
 
 
-def read_content(files: Mapping[str, layout.Content], root: str = ""
-                 ) -> tuple[list[Product], list[Problem], str]:
+def read_content(
+    files: Mapping[str, layout.Content], root: str = ""
+) -> tuple[list[Product], list[Problem], str]:
     """``read_products`` for a folder given as content: relative path → text (or bytes),
     laid out as on disk (``matcher.rulefile.layout``); files of other kinds are ignored.
     Locations read ``<root>/<path>`` (just ``<path>`` by default)."""
+
     def entries():
         for rel, raw in layout.of_kind(files, layout.PRODUCT).items():
             shown = f"{root}/{rel}" if root else rel
@@ -111,16 +124,28 @@ def _read(entries, folder_root) -> tuple[list[Product], list[Problem], str]:
     return products, problems, layout.content_version(texts)
 
 
-def _product_checks(product: Product, data: Any, shown: str, folder: str | None,
-                    whole: Location, seen: dict[str, Location]) -> list[Problem]:
+def _product_checks(
+    product: Product,
+    data: Any,
+    shown: str,
+    folder: str | None,
+    whole: Location,
+    seen: dict[str, Location],
+) -> list[Problem]:
     at = data.where if hasattr(data, "where") else (lambda _k: whole)
     problems = never_true(product.eligibility, shown)
     if folder is not None and folder != product.bank:
-        problems.append(Problem(at("bank"), f"bank '{product.bank}' differs from its folder "
-                                            f"'{folder}'; move the file or fix bank"))
+        problems.append(
+            Problem(
+                at("bank"),
+                f"bank '{product.bank}' differs from its folder "
+                f"'{folder}'; move the file or fix bank",
+            )
+        )
     if product.id in seen:
-        problems.append(Problem(at("id"), f"duplicate product id '{product.id}' "
-                                          f"(also in {seen[product.id]})"))
+        problems.append(
+            Problem(at("id"), f"duplicate product id '{product.id}' (also in {seen[product.id]})")
+        )
     else:
         seen[product.id] = at("id")
     try:
@@ -159,10 +184,14 @@ class Catalog:
     def ruleset_count(self) -> int:
         return self._engine.ruleset_count
 
-    def match(self, profile: Any, as_of: date | None = None,
-              approval_rates: Mapping[str, Any] | None = None,
-              product_ids: Iterable[str] | None = None,
-              list_limit: int | None = LIST_LIMIT) -> MatchResult:
+    def match(
+        self,
+        profile: Any,
+        as_of: date | None = None,
+        approval_rates: Mapping[str, Any] | None = None,
+        product_ids: Iterable[str] | None = None,
+        list_limit: int | None = LIST_LIMIT,
+    ) -> MatchResult:
         """Every product's answer for ``profile`` (a dict as posted, or a loaded Profile).
 
         ``approval_rates`` maps product ids to approval rates in the enterprise's
@@ -174,27 +203,36 @@ class Catalog:
         """
         return self.match_many([profile], as_of, [approval_rates], product_ids, list_limit)[0]
 
-    def match_many(self, profiles: Sequence[Any], as_of: date | None = None,
-                   approval_rates: Sequence[Mapping[str, Any] | None] | None = None,
-                   product_ids: Iterable[str] | None = None,
-                   list_limit: int | None = LIST_LIMIT) -> list[MatchResult]:
+    def match_many(
+        self,
+        profiles: Sequence[Any],
+        as_of: date | None = None,
+        approval_rates: Sequence[Mapping[str, Any] | None] | None = None,
+        product_ids: Iterable[str] | None = None,
+        list_limit: int | None = LIST_LIMIT,
+    ) -> list[MatchResult]:
         """``match`` for each profile (``approval_rates``: one per profile), with
         durable_rules run ruleset by ruleset over the whole batch, which keeps each
         ruleset's memory warm (``Engine.eligible_many``). One invalid profile raises
         its ProfileError for the batch: load them first to answer the others."""
         if approval_rates is not None and len(approval_rates) != len(profiles):
             raise ValueError(f"{len(approval_rates)} approval rates for {len(profiles)} profiles")
-        loaded = [p if isinstance(p, Profile) else load_profile(p, as_of=as_of)
-                  for p in profiles]
+        loaded = [p if isinstance(p, Profile) else load_profile(p, as_of=as_of) for p in profiles]
         wanted = None if product_ids is None else set(product_ids)
-        total = len(self.products) if wanted is None else sum(
-            1 for p in self.products if p.id in wanted)
+        total = (
+            len(self.products)
+            if wanted is None
+            else sum(1 for p in self.products if p.id in wanted)
+        )
         screens = [self._screen(dict(p.values), wanted, total) for p in loaded]
-        fired = self._engine.eligible_many([s.values for s in screens],
-                                           [s.possible for s in screens])
+        fired = self._engine.eligible_many(
+            [s.values for s in screens], [s.possible for s in screens]
+        )
         rates = approval_rates if approval_rates is not None else [None] * len(loaded)
-        return [self._result(p, s, f, r, list_limit)
-                for p, s, f, r in zip(loaded, screens, fired, rates)]
+        return [
+            self._result(p, s, f, r, list_limit)
+            for p, s, f, r in zip(loaded, screens, fired, rates)
+        ]
 
     def _screen(self, values: dict, wanted: set[str] | None, total: int) -> _Screen:
         """What is known before any rule runs: the candidates (region pre-filter) and
@@ -208,9 +246,14 @@ class Catalog:
         possible = set(cand[failing == 0].tolist())
         return _Screen(values, total, cand, failing, fixed_failing, undecided, possible, codes)
 
-    def _result(self, profile: Any, screen: _Screen, fired: set[int],
-                approval_rates: Mapping[str, Any] | None,
-                list_limit: int | None) -> MatchResult:
+    def _result(
+        self,
+        profile: Any,
+        screen: _Screen,
+        fired: set[int],
+        approval_rates: Mapping[str, Any] | None,
+        list_limit: int | None,
+    ) -> MatchResult:
         values, cand, failing = screen.values, screen.cand, screen.failing
         hit = np.zeros(len(self.products), dtype=bool)
         hit[np.fromiter(fired, dtype=np.intp, count=len(fired))] = True
@@ -228,20 +271,38 @@ class Catalog:
         near_count = int(np.count_nonzero(near_mask))
         # Products outside the enterprise's region are ineligible, and no near miss.
         total = screen.total
-        counts = {"products": total, ELIGIBLE: len(eligible), INCOMPLETE: len(incomplete),
-                  INELIGIBLE: total - len(eligible) - len(incomplete), "near_misses": near_count}
+        counts = {
+            "products": total,
+            ELIGIBLE: len(eligible),
+            INCOMPLETE: len(incomplete),
+            INELIGIBLE: total - len(eligible) - len(incomplete),
+            "near_misses": near_count,
+        }
 
         def explained(index: int, status: str) -> EligibilityResult:
-            return EligibilityResult(self.products[index], status, values=values,
-                                     top_outcomes=self._triage.top_outcomes(screen.codes, index))
+            return EligibilityResult(
+                self.products[index],
+                status,
+                values=values,
+                top_outcomes=self._triage.top_outcomes(screen.codes, index),
+            )
 
         ranked = self._ranking.rank(eligible, values, approval_rates)
         listed = self._ranking.fewest_first(failing[near_mask], cand[near_mask], list_limit)
         near_results = [explained(i, INELIGIBLE) for i in listed]
-        incomplete_results = sorted((explained(i, INCOMPLETE) for i in incomplete),
-                                    key=lambda r: (len(r.missing_fields), r.product.id))
-        return MatchResult(self.version, profile.as_of, values, ranked, near_results,
-                           incomplete_results[:list_limit], counts)
+        incomplete_results = sorted(
+            (explained(i, INCOMPLETE) for i in incomplete),
+            key=lambda r: (len(r.missing_fields), r.product.id),
+        )
+        return MatchResult(
+            self.version,
+            profile.as_of,
+            values,
+            ranked,
+            near_results,
+            incomplete_results[:list_limit],
+            counts,
+        )
 
 
 class _Screen(NamedTuple):

@@ -6,6 +6,7 @@ totals, with the share of eligibility clauses it read whole.  A sheet that
 cannot be read stops only itself: the others are still written, and the exit
 status is 1.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,9 +36,11 @@ def clause_share(parsed: list[ParsedSheet]) -> str:
 def _summary(parsed: list[ParsedSheet], failed: int) -> str:
     criteria = sum(p.criteria_count for p in parsed)
     left = sum(p.unparsed_count for p in parsed)
-    line = (f"parsed {_plural(len(parsed), 'sheet', 'sheets')}: "
-            f"{_plural(criteria, 'criterion', 'criteria')}, "
-            f"{_plural(left, 'clause', 'clauses')} left for review; {clause_share(parsed)}")
+    line = (
+        f"parsed {_plural(len(parsed), 'sheet', 'sheets')}: "
+        f"{_plural(criteria, 'criterion', 'criteria')}, "
+        f"{_plural(left, 'clause', 'clauses')} left for review; {clause_share(parsed)}"
+    )
     if failed:
         line += f"; {_plural(failed, 'sheet', 'sheets')} could not be read"
     return line
@@ -45,9 +48,14 @@ def _summary(parsed: list[ParsedSheet], failed: int) -> str:
 
 @click.command("parse")
 @click.argument("sheets", nargs=-1, required=True, type=click.Path(path_type=str))
-@click.option("--out", "out_dir", default="rules", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the rule files; each goes to <out>/<bank>/<slug>.yaml.")
+@click.option(
+    "--out",
+    "out_dir",
+    default="rules",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the rule files; each goes to <out>/<bank>/<slug>.yaml.",
+)
 def parse(sheets: tuple[str, ...], out_dir: Path) -> None:
     """Turn bank product sheets (UTF-8 text) into rule files for review.
 
@@ -63,15 +71,24 @@ def parse(sheets: tuple[str, ...], out_dir: Path) -> None:
     if files.skipped_summary():
         err.print(files.skipped_summary(), markup=False)
     if not files.sheets:
-        err.print(f"error: no sheets to parse in {' '.join(sheets)}: sheets are UTF-8 text "
-                  f"files (*.txt); give their files or the folder holding them", markup=False)
+        err.print(
+            f"error: no sheets to parse in {' '.join(sheets)}: sheets are UTF-8 text "
+            f"files (*.txt); give their files or the folder holding them",
+            markup=False,
+        )
         raise SystemExit(1)
     sheets = tuple(files.sheets)
     parsed: list[ParsedSheet] = []
     failed = 0
-    progress = Progress(TextColumn("parsing"), BarColumn(), MofNCompleteColumn(),
-                        TextColumn("{task.description}"), console=err, transient=True,
-                        disable=len(sheets) < _PROGRESS_FROM or not err.is_terminal)
+    progress = Progress(
+        TextColumn("parsing"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=len(sheets) < _PROGRESS_FROM or not err.is_terminal,
+    )
     with progress:
         task = progress.add_task("", total=len(sheets))
         for path in sheets:
@@ -86,8 +103,10 @@ def parse(sheets: tuple[str, ...], out_dir: Path) -> None:
                 err.print(f"error: {exc}", markup=False)
             except OSError as exc:
                 failed += 1
-                err.print(f"error: {path}: cannot write the rule file: {exc.strerror or exc}",
-                          markup=False)
+                err.print(
+                    f"error: {path}: cannot write the rule file: {exc.strerror or exc}",
+                    markup=False,
+                )
             else:
                 parsed.append(result)
                 for warning in result.warnings:

@@ -5,6 +5,7 @@ the author's reading (``expected_criteria.json``), and a shell glob such as
 ``sheets/*/*`` names them too.  They are skipped, and the command says so, instead of
 failing as sheets that are not.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -27,8 +28,9 @@ class SheetFiles:
             return None
         kinds = Counter(_kind(Path(p)) for p in self.skipped)
         listed = ", ".join(kind if n == 1 else f"{n} {kind}" for kind, n in kinds.most_common())
-        files = ("file that is not a sheet" if len(self.skipped) == 1
-                 else "files that are not sheets")
+        files = (
+            "file that is not a sheet" if len(self.skipped) == 1 else "files that are not sheets"
+        )
         return f"skipped {len(self.skipped)} {files} ({listed})"
 
 

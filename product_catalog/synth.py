@@ -8,38 +8,39 @@ random profile matches a few percent of the catalog (3-15%), the regime the eval
 were measured in (``docs/performance.md``). Every number comes from one seed, so a
 benchmark can be replayed exactly.
 """
+
 from __future__ import annotations
 
 import json
 import random
 import re
 import shutil
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import NamedTuple
 
 import yaml
 
 from matcher.vocabulary.creditcode import CHARSET, make_credit_code
 from matcher.vocabulary.fields import COLLATERALS, POSTED_FIELDS, PURPOSES
-
 from product_catalog.synth_tables import (  # noqa: F401 (re-exported for tests)
-                                          BANKS,
-                                          City,
-                                          NATIONAL_BANKS,
-                                          PROVINCES,
-                                          Province,
-                                          _BRANDS,
-                                          _COLLATERAL_SETS,
-                                          _EXCLUDABLE,
-                                          _INDUSTRY_ROWS,
-                                          _INDUSTRY_SHARES,
-                                          _MUNICIPALITIES,
-                                          _ORG_WEIGHTS,
-                                          _PRODUCT_HEADS,
-                                          _PRODUCT_TAILS,
-                                          _TAX_FLOORS,
-                                          )
+    _BRANDS,
+    _COLLATERAL_SETS,
+    _EXCLUDABLE,
+    _INDUSTRY_ROWS,
+    _INDUSTRY_SHARES,
+    _MUNICIPALITIES,
+    _ORG_WEIGHTS,
+    _PRODUCT_HEADS,
+    _PRODUCT_TAILS,
+    _TAX_FLOORS,
+    BANKS,
+    NATIONAL_BANKS,
+    PROVINCES,
+    City,
+    Province,
+)
 
 AS_OF = date(2026, 12, 1)  # the evaluation date the profiles' ages are drawn against
 NATIONAL_SHARE = 0.3
@@ -57,6 +58,7 @@ def _weighted(rng: random.Random, items, weights):
 
 
 # ---------------------------------------------------------------- products
+
 
 def _crit(field_name: str, op: str, value) -> dict:
     return {"field": field_name, "op": op, "value": value}
@@ -83,8 +85,12 @@ _CRITERIA: list[tuple[float, Callable[[random.Random, str], dict]]] = [
     (0.70, _age_rule),
     (0.55, lambda r, b: _crit("tax_paid_12m", ">=", r.choice(_TAX_FLOORS))),
     (0.35, lambda r, b: _crit("annual_revenue", ">=", r.choice([1, 1, 2, 2, 3, 5, 10]) * 10**6)),
-    (0.70, lambda r, b: _crit("legal_rep_age", "between",
-                              [r.choice([18, 20, 22]), r.choice([55, 60, 65])])),
+    (
+        0.70,
+        lambda r, b: _crit(
+            "legal_rep_age", "between", [r.choice([18, 20, 22]), r.choice([55, 60, 65])]
+        ),
+    ),
     (0.70, lambda r, b: _crit("overdue_current", "==", False)),
     (0.50, lambda r, b: _crit("overdue_count_24m", "<=", r.randint(1, 6))),
     (0.30, lambda r, b: _crit("credit_inquiries_3m", "<=", r.randint(3, 8))),
@@ -100,8 +106,12 @@ _CRITERIA: list[tuple[float, Callable[[random.Random, str], dict]]] = [
     (0.10, lambda r, b: _crit("enforcement_cases", "==", 0)),
     (0.08, lambda r, b: _crit("admin_penalties_24m", "<=", r.randint(0, 2))),
     (0.05, lambda r, b: _crit("invoice_months", ">=", r.choice([12, 24]))),
-    (0.08, lambda r, b: _crit("entity_type", "in",
-                              r.choice([["enterprise"], ["enterprise", "individual_business"]]))),
+    (
+        0.08,
+        lambda r, b: _crit(
+            "entity_type", "in", r.choice([["enterprise"], ["enterprise", "individual_business"]])
+        ),
+    ),
     (0.40, _industry_exclusion),
     (0.30, lambda r, b: _crit("size_class", "in", ["micro", "small"])),
     (0.06, _qualification),
@@ -170,14 +180,16 @@ def synth_catalog(n: int, seed: int = 0) -> list[dict]:
             bank = rng.choice(local)
         region = _region_rule(rng, province) if province else None
         name = rng.choice(_PRODUCT_HEADS) + rng.choice(_PRODUCT_TAILS)
-        products.append({
-            "id": f"{bank.id}-s{number:0{width}d}",
-            "bank": bank.id,
-            "bank_name": bank.name,
-            "name": f"{province.name}{name}" if province else name,
-            "terms": _terms(rng),
-            "eligibility": _eligibility(rng, bank.id, region),
-        })
+        products.append(
+            {
+                "id": f"{bank.id}-s{number:0{width}d}",
+                "bank": bank.id,
+                "bank_name": bank.name,
+                "name": f"{province.name}{name}" if province else name,
+                "terms": _terms(rng),
+                "eligibility": _eligibility(rng, bank.id, region),
+            }
+        )
     return products
 
 
@@ -224,8 +236,11 @@ def _profile(rng: random.Random) -> dict:
     region = rng.choice(city.districts)
     section, _, word, *classes = _weighted(rng, _INDUSTRY_ROWS, _INDUSTRY_SHARES)
     industry = section if rng.random() < 0.03 else rng.choice(classes)
-    entity_type = _weighted(rng, ["enterprise", "individual_business", "cooperative"],
-                            [75, 22, 3 if section != "A" else 40])
+    entity_type = _weighted(
+        rng,
+        ["enterprise", "individual_business", "cooperative"],
+        [75, 22, 3 if section != "A" else 40],
+    )
     small = entity_type != "enterprise"
     years = rng.expovariate(1 / 8)
     years = years if years < 25 else rng.uniform(10, 25)
@@ -311,8 +326,11 @@ class CatalogExists(CatalogDirError):
     """A catalog is already there: replacing it has to be asked for."""
 
 
-Written = NamedTuple("Written", [("products", int), ("banks", int), ("profiles", int),
-                                 ("out_dir", Path)])
+class Written(NamedTuple):
+    products: int
+    banks: int
+    profiles: int
+    out_dir: Path
 
 
 def _clear(out_dir: Path, replace: bool) -> None:
@@ -336,8 +354,14 @@ def _clear(out_dir: Path, replace: bool) -> None:
     shutil.rmtree(rules, ignore_errors=True)
 
 
-def write_catalog(out_dir, products: Iterable[dict], profiles: Iterable[dict], *,
-                  replace: bool = False, on_written: Callable[[], None] | None = None) -> Written:
+def write_catalog(
+    out_dir,
+    products: Iterable[dict],
+    profiles: Iterable[dict],
+    *,
+    replace: bool = False,
+    on_written: Callable[[], None] | None = None,
+) -> Written:
     """Write ``rules/<bank>/<id>.yaml`` and ``profiles.jsonl`` under ``out_dir``.
 
     An existing synthetic catalog there is replaced only when ``replace`` is true,
@@ -350,14 +374,22 @@ def write_catalog(out_dir, products: Iterable[dict], profiles: Iterable[dict], *
     banks, count = set(), 0
     for product in products:
         if not (_SAFE_NAME.fullmatch(product["bank"]) and _SAFE_NAME.fullmatch(product["id"])):
-            raise ValueError(f"product {product['id']!r} of bank {product['bank']!r}: ids must be "
-                             "lower case letters, digits, '-' or '_'")
+            raise ValueError(
+                f"product {product['id']!r} of bank {product['bank']!r}: ids must be "
+                "lower case letters, digits, '-' or '_'"
+            )
         folder = out_dir / "rules" / product["bank"]
         if product["bank"] not in banks:
             folder.mkdir(parents=True, exist_ok=True)
             banks.add(product["bank"])
-        text = yaml.dump(product, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                         default_flow_style=None, width=120)
+        text = yaml.dump(
+            product,
+            Dumper=_Dumper,
+            allow_unicode=True,
+            sort_keys=False,
+            default_flow_style=None,
+            width=120,
+        )
         (folder / f"{product['id']}.yaml").write_text(text, encoding="utf-8")
         count += 1
         if on_written:

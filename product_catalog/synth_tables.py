@@ -3,6 +3,7 @@
 Kept apart from the generator so that the generator reads as logic; every figure here is a
 share or a weight chosen to resemble the real catalog (see ``synth``'s docstring).
 """
+
 from __future__ import annotations
 
 import re
@@ -78,21 +79,84 @@ R 1 文化传媒 R8930
 D 0.5 能源 D4420 D4610
 P 0.5 职业培训 P8391
 """
-_BRANDS = ("鑫源 恒通 华盛 宏达 金鼎 瑞丰 德信 永兴 嘉禾 博远 天成 众诚 盛世 新元 海川 远航 锦程 "
-           "弘毅 同创 福润 安泰 中联 启明 长青 和悦 聚丰 昌隆 优品 蓝海 星辰").split()
-_PRODUCT_HEADS = "税 银税 纳税 经营 小微 普惠 发票 流水 科创 商户 诚信 快".split()
-_PRODUCT_TAILS = "e贷 易贷 快贷 云贷 信用贷 贷 通 融".split()
+_BRANDS = [
+    "鑫源",
+    "恒通",
+    "华盛",
+    "宏达",
+    "金鼎",
+    "瑞丰",
+    "德信",
+    "永兴",
+    "嘉禾",
+    "博远",
+    "天成",
+    "众诚",
+    "盛世",
+    "新元",
+    "海川",
+    "远航",
+    "锦程",
+    "弘毅",
+    "同创",
+    "福润",
+    "安泰",
+    "中联",
+    "启明",
+    "长青",
+    "和悦",
+    "聚丰",
+    "昌隆",
+    "优品",
+    "蓝海",
+    "星辰",
+]
+_PRODUCT_HEADS = [
+    "税",
+    "银税",
+    "纳税",
+    "经营",
+    "小微",
+    "普惠",
+    "发票",
+    "流水",
+    "科创",
+    "商户",
+    "诚信",
+    "快",
+]
+_PRODUCT_TAILS = ["e贷", "易贷", "快贷", "云贷", "信用贷", "贷", "通", "融"]
 _TAX_FLOORS = [5000, 10000, 10000, 20000, 30000, 50000, 100000, 200000]
 _EXCLUDABLE = ["B", "C25", "C26", "C30", "C31", "C32", "N", "R"]
-_COLLATERAL_SETS = [(["none"], 60), (["real_estate"], 15), (["guarantee"], 10),
-                    (["real_estate", "guarantee"], 6), (["receivables"], 5), (["equipment"], 4)]
+_COLLATERAL_SETS = [
+    (["none"], 60),
+    (["real_estate"], 15),
+    (["guarantee"], 10),
+    (["real_estate", "guarantee"], 6),
+    (["receivables"], 5),
+    (["equipment"], 4),
+]
 _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 
 
-City = NamedTuple("City", [("code", str), ("name", str), ("districts", tuple)])
-Province = NamedTuple("Province", [("code", str), ("name", str), ("population", float),
-                                   ("cities", tuple)])
-Bank = NamedTuple("Bank", [("id", str), ("name", str), ("home", "str | None"), ("weight", float)])
+class City(NamedTuple):
+    code: str
+    name: str
+    districts: tuple
+
+
+class Province(NamedTuple):
+    code: str
+    name: str
+    population: float
+    cities: tuple
+
+
+class Bank(NamedTuple):
+    id: str
+    name: str
+    home: str | None
+    weight: float
 
 
 def _read_regions() -> dict[str, Province]:

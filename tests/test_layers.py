@@ -4,6 +4,7 @@ A lower layer importing a higher one makes the lower one impossible to use, test
 alone (the catalog once called into the HTTP layer for approval rates). Every import is
 read with ``ast``, function-level ones included, so a lazy import cannot hide one.
 """
+
 from __future__ import annotations
 
 import ast
@@ -26,8 +27,15 @@ LAYERS = (
 )
 # Known upward imports, each to be removed (never add one).
 KNOWN: set[tuple[str, str]] = set()
-PACKAGES = ("matcher", "leads", "product_catalog", "http_api", "loanmatch_cli", "workbench",
-            "screening")
+PACKAGES = (
+    "matcher",
+    "leads",
+    "product_catalog",
+    "http_api",
+    "loanmatch_cli",
+    "workbench",
+    "screening",
+)
 
 
 def layer_of(module: str) -> int | None:
@@ -59,7 +67,7 @@ def imported(path: Path, text: str) -> list[tuple[int, str]]:
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
             if node.level:
-                anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join(anchor + ([base] if base else []))
             for alias in node.names:
                 sub = REPO.joinpath(*base.split("."), alias.name)
@@ -81,10 +89,16 @@ def upward_imports(files: dict[Path, str]) -> list[str]:
         own = layer_of(module_name(path))
         for line, target in imported(path, text):
             theirs = layer_of(target)
-            if (own is not None and theirs is not None and theirs > own
-                    and (module_name(path), target) not in KNOWN):
-                found.append(f"{path.relative_to(REPO)}:{line}: {module_name(path)} "
-                             f"imports {target}, a layer above it")
+            if (
+                own is not None
+                and theirs is not None
+                and theirs > own
+                and (module_name(path), target) not in KNOWN
+            ):
+                found.append(
+                    f"{path.relative_to(REPO)}:{line}: {module_name(path)} "
+                    f"imports {target}, a layer above it"
+                )
     return found
 
 
@@ -97,12 +111,15 @@ def test_every_source_module_has_a_layer():
     assert [str(p) for p in sources() if layer_of(module_name(p)) is None] == []
 
 
-@pytest.mark.parametrize("source, target", [
-    ("from ..results.result import MatchResult", "matcher.results.result"),
-    ("from ..catalog import Catalog", "matcher.catalog"),
-    ("import http_api.lead_service", "http_api.lead_service"),
-    ("def f():\n    from matcher import catalog", "matcher.catalog"),
-])
+@pytest.mark.parametrize(
+    "source, target",
+    [
+        ("from ..results.result import MatchResult", "matcher.results.result"),
+        ("from ..catalog import Catalog", "matcher.catalog"),
+        ("import http_api.lead_service", "http_api.lead_service"),
+        ("def f():\n    from matcher import catalog", "matcher.catalog"),
+    ],
+)
 def test_an_upward_import_is_reported(source, target):
     # the scan must see relative, absolute and function-level imports alike
     (problem,) = upward_imports({REPO / "matcher" / "engine" / "_layer_probe.py": source})

@@ -1,5 +1,6 @@
 """The tests mirror the packages, and no test module leans on another: shared fixtures and
 helpers live in ``tests/support``, so a test file can be read, moved or deleted alone."""
+
 from __future__ import annotations
 
 import ast
@@ -30,6 +31,9 @@ def test_no_test_module_imports_another():
 
 
 def test_test_files_live_in_a_package_folder():
-    loose = sorted(p.name for p in TESTS.glob("test_*.py") if p.name not in {
-        "test_test_layout.py", "test_layers.py"})
+    loose = sorted(
+        p.name
+        for p in TESTS.glob("test_*.py")
+        if p.name not in {"test_test_layout.py", "test_layers.py"}
+    )
     assert not loose, f"put these under tests/<package>/: {loose}"

@@ -13,10 +13,11 @@ numbers and SVG), ``report`` (the report's data, shared with ``loanmatch report`
 ``sessions`` (sign-in sessions, CSRF, headers), ``apiclient``, ``i18n``, ``config``.
 ``screening`` (a bank's screenings and invitations at ``/ui/screening``).
 """
+
 from __future__ import annotations
 
 import os
-from typing import Mapping
+from collections.abc import Mapping
 
 __all__ = ["install"]
 
@@ -28,11 +29,20 @@ def install(app, env: Mapping[str, str] | None = None) -> None:
     """
     from .config import WorkbenchConfig
     from .security import EXTENSION, headers_outside_views
+
     config = WorkbenchConfig.from_env(os.environ if env is None else env)
     if not config.enabled:
         return
     app.extensions[EXTENSION] = config
     from . import admin, bank, bank_editor, bank_leads, portal, screening, signin  # noqa: F401
-    for module in (signin, portal, bank, bank_leads, screening, admin):  # bank_editor's views: bank.bp
+
+    for module in (
+        signin,
+        portal,
+        bank,
+        bank_leads,
+        screening,
+        admin,
+    ):  # bank_editor's views: bank.bp
         app.register_blueprint(module.bp)
     app.after_request(headers_outside_views)

@@ -6,11 +6,13 @@ ranking — and a playground answer *is* ``POST /v1/match``'s. The call is a rea
 request to this app (its own app context, so nothing of the page's request leaks
 into it), carrying the page's request id so both log lines can be matched.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any
 
 from flask import current_app, g, request
 from werkzeug.datastructures import Headers
@@ -36,8 +38,14 @@ class Answer:
         return list(self.data.get("errors") or []) if isinstance(self.data, Mapping) else []
 
 
-def call(method: str, path: str, *, body: Any = None, query: Mapping[str, Any] | None = None,
-         key: str | None = None) -> Answer:
+def call(
+    method: str,
+    path: str,
+    *,
+    body: Any = None,
+    query: Mapping[str, Any] | None = None,
+    key: str | None = None,
+) -> Answer:
     """``method path`` of the API as the signed-in person (``key``: theirs by default)."""
     app = current_app._get_current_object()  # type: ignore[attr-defined]  # a LocalProxy
     if key is None:
@@ -52,11 +60,15 @@ def call(method: str, path: str, *, body: Any = None, query: Mapping[str, Any] |
         # which answers it with its own 400, instead of failing here.
         data = json.dumps(body).encode("ascii")
         headers["Content-Type"] = "application/json"
-    builder = EnvironBuilder(path=path, method=method, headers=Headers(headers), data=data,
-                             query_string={k: v for k, v in (query or {}).items()
-                                           if v is not None},
-                             base_url=request.host_url.rstrip("/") + request.script_root,
-                             environ_base={"REMOTE_ADDR": request.remote_addr or "127.0.0.1"})
+    builder = EnvironBuilder(
+        path=path,
+        method=method,
+        headers=Headers(headers),
+        data=data,
+        query_string={k: v for k, v in (query or {}).items() if v is not None},
+        base_url=request.host_url.rstrip("/") + request.script_root,
+        environ_base={"REMOTE_ADDR": request.remote_addr or "127.0.0.1"},
+    )
     try:
         environ = builder.get_environ()
     finally:

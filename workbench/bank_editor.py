@@ -6,6 +6,7 @@ API's ``PUT`` and retire its ``DELETE``, with the signed-in key. Scenarios, whic
 API runs only as part of a publish, run here through the same check the publish uses
 (``http_api.editing``'s, in a child process), without writing anything.
 """
+
 from __future__ import annotations
 
 import json
@@ -15,14 +16,13 @@ from typing import NoReturn
 
 from flask import abort, jsonify, make_response, redirect, render_template, request, url_for
 
-from matcher.rulefile import source as yamlsource
-from matcher.catalog import CatalogError
-from matcher.authoring.diff import diff_catalogs
-
 from http_api.editing import _check_in_context, _read_draft
 from http_api.inputs import read_json
 from http_api.problems import Problem
 from http_api.rules_schemas import PREVIEW_LIMIT
+from matcher.authoring.diff import diff_catalogs
+from matcher.catalog import CatalogError
+from matcher.rulefile import source as yamlsource
 
 from . import catalog_view as view
 from .apiclient import Answer, call
@@ -49,8 +49,12 @@ def _posted() -> Mapping:
 
 def _refuse(message: str) -> NoReturn:
     """A 400 the editor's script shows as it shows the server's other answers."""
-    abort(make_response(jsonify(error=message, errors=[], html=render_template(
-        "_message.html", error=message)), 400))
+    abort(
+        make_response(
+            jsonify(error=message, errors=[], html=render_template("_message.html", error=message)),
+            400,
+        )
+    )
 
 
 def _draft() -> str:
@@ -64,15 +68,25 @@ def _draft() -> str:
 
 
 def _preview(bank_id: str, product_id: str, text: str, profiles: list) -> Answer:
-    answer = call("POST", f"/v1/banks/{bank_id}/products/{product_id}/preview",
-                  body={"rule_file": text, "profiles": profiles},
-                  query={"explain": "failed", "lang": lang()})
+    answer = call(
+        "POST",
+        f"/v1/banks/{bank_id}/products/{product_id}/preview",
+        body={"rule_file": text, "profiles": profiles},
+        query={"explain": "failed", "lang": lang()},
+    )
     return answer
 
 
 def _line_errors(errors: list[dict]) -> list[dict]:
-    return [{"line": e.get("line") or 1, "column": e.get("column"), "path": e.get("path"),
-             "message": e.get("message") or e.get("detail", "")} for e in errors]
+    return [
+        {
+            "line": e.get("line") or 1,
+            "column": e.get("column"),
+            "path": e.get("path"),
+            "message": e.get("message") or e.get("detail", ""),
+        }
+        for e in errors
+    ]
 
 
 @bp.post("/products/<product_id>/lint")
@@ -88,20 +102,39 @@ def lint(bank_id: str, product_id: str):
         return jsonify(errors=_line_errors(answer.errors), preview_html="")
     if not answer.ok:
         return jsonify(errors=[], error=answer.detail or str(answer.status)), 200
-    live = _preview(bank_id, product_id, path.read_text(encoding="utf-8-sig"),
-                    [bases[n] for n in names])
-    before = {i: r.get("result", {}).get("status") for i, r in
-              enumerate(live.data["results"])} if live.ok else {}
+    live = _preview(
+        bank_id, product_id, path.read_text(encoding="utf-8-sig"), [bases[n] for n in names]
+    )
+    before = (
+        {i: r.get("result", {}).get("status") for i, r in enumerate(live.data["results"])}
+        if live.ok
+        else {}
+    )
     rows = []
     for index, item in enumerate(answer.data["results"]):
         status = item.get("result", {}).get("status", "invalid")
-        rows.append({"name": names[index], "status": status, "before": before.get(index),
-                     "failed": [c for c in item.get("result", {}).get("criteria", [])
-                                if c.get("outcome") == "fail"]})
+        rows.append(
+            {
+                "name": names[index],
+                "status": status,
+                "before": before.get(index),
+                "failed": [
+                    c
+                    for c in item.get("result", {}).get("criteria", [])
+                    if c.get("outcome") == "fail"
+                ],
+            }
+        )
     gained = [r for r in rows if r["status"] == "eligible" and r["before"] != "eligible"]
     lost = [r for r in rows if r["status"] != "eligible" and r["before"] == "eligible"]
-    html = render_template("_preview_rows.html", rows=rows, summary=answer.data["summary"],
-                           gained=gained, lost=lost, impact=answer.data.get("impact"))
+    html = render_template(
+        "_preview_rows.html",
+        rows=rows,
+        summary=answer.data["summary"],
+        gained=gained,
+        lost=lost,
+        impact=answer.data.get("impact"),
+    )
     return jsonify(errors=[], preview_html=html)
 
 
@@ -118,17 +151,31 @@ def scenarios(bank_id: str, product_id: str):
         _read_draft(text, rel, bank_id, product_id)
         findings, _, _ = _check_in_context(rel, {rel: text}, product_id, scenarios=True)
     except Problem as problem:  # the draft itself does not read: its lint errors
-        return jsonify(html=render_template("_scenario_rows.html", rows=[], lint=_line_errors(
-            problem.extensions.get("errors", []))))
+        return jsonify(
+            html=render_template(
+                "_scenario_rows.html",
+                rows=[],
+                lint=_line_errors(problem.extensions.get("errors", [])),
+            )
+        )
     lint = [f for f in findings if f.kind == "lint"]
     failed = {f.line: f.message for f in findings if f.kind == "scenario"}
-    rows = [{"name": name, "line": line, "ok": line not in failed,
-             "message": failed.get(line, "")} for name, line in listed]
-    stray = [{"name": f"line {line}", "line": line, "ok": False, "message": message}
-             for line, message in failed.items() if line not in {r["line"] for r in rows}]
-    return jsonify(html=render_template("_scenario_rows.html", rows=rows + stray,
-                                        lint=[{"line": f.line, "column": f.column,
-                                               "message": f.message} for f in lint]))
+    rows = [
+        {"name": name, "line": line, "ok": line not in failed, "message": failed.get(line, "")}
+        for name, line in listed
+    ]
+    stray = [
+        {"name": f"line {line}", "line": line, "ok": False, "message": message}
+        for line, message in failed.items()
+        if line not in {r["line"] for r in rows}
+    ]
+    return jsonify(
+        html=render_template(
+            "_scenario_rows.html",
+            rows=rows + stray,
+            lint=[{"line": f.line, "column": f.column, "message": f.message} for f in lint],
+        )
+    )
 
 
 def _scenario_list(path: Path) -> list[tuple[str, int]]:
@@ -139,8 +186,10 @@ def _scenario_list(path: Path) -> list[tuple[str, int]]:
     items = data.get("scenarios") if isinstance(data, dict) else None
     if not isinstance(items, yamlsource.YList):
         return []
-    return [(str(item.get("name", "")) if isinstance(item, dict) else "", items.where(i).line)
-            for i, item in enumerate(items)]
+    return [
+        (str(item.get("name", "")) if isinstance(item, dict) else "", items.where(i).line)
+        for i, item in enumerate(items)
+    ]
 
 
 @bp.post("/products/<product_id>/preview")
@@ -161,22 +210,37 @@ def preview_own(bank_id: str, product_id: str):
         return jsonify(html=render_template("_message.html", error="JSON: {…}"))
     answer = _preview(bank_id, product_id, text, [profile])
     if not answer.ok:
-        return jsonify(html=render_template("_message.html", error=answer.detail,
-                                            errors=answer.errors))
+        return jsonify(
+            html=render_template("_message.html", error=answer.detail, errors=answer.errors)
+        )
     item = answer.data["results"][0]
     if "errors" in item:
-        return jsonify(html=render_template("_message.html", error=t("fix_fields"),
-                                            errors=item["errors"]))
+        return jsonify(
+            html=render_template("_message.html", error=t("fix_fields"), errors=item["errors"])
+        )
     result = item["result"]
-    return jsonify(html=render_template("_preview_rows.html", rows=[{
-        "name": profile.get("name") or "—", "status": result["status"], "before": None,
-        "failed": [c for c in result.get("criteria", []) if c.get("outcome") == "fail"]}],
-        summary=answer.data["summary"], gained=[], lost=[]))
+    return jsonify(
+        html=render_template(
+            "_preview_rows.html",
+            rows=[
+                {
+                    "name": profile.get("name") or "—",
+                    "status": result["status"],
+                    "before": None,
+                    "failed": [c for c in result.get("criteria", []) if c.get("outcome") == "fail"],
+                }
+            ],
+            summary=answer.data["summary"],
+            gained=[],
+            lost=[],
+        )
+    )
 
 
 def criterion_diff(rel: str, old_text: str | None, new_text: str) -> list[str]:
     """``matcher.diff``'s criterion-level lines between the live file and the draft."""
     import tempfile
+
     with tempfile.TemporaryDirectory(prefix="wb-review-") as tmp:
         for side, text in (("old", old_text), ("new", new_text)):
             (Path(tmp) / side).mkdir()
@@ -184,8 +248,11 @@ def criterion_diff(rel: str, old_text: str | None, new_text: str) -> list[str]:
                 (Path(tmp) / side / rel).parent.mkdir(parents=True, exist_ok=True)
                 (Path(tmp) / side / rel).write_text(text, encoding="utf-8")
         try:
-            return [line for d in diff_catalogs(Path(tmp) / "old", Path(tmp) / "new")
-                    for line in d.lines()]
+            return [
+                line
+                for d in diff_catalogs(Path(tmp) / "old", Path(tmp) / "new")
+                for line in d.lines()
+            ]
         except CatalogError as exc:
             return [str(exc)]
 
@@ -202,8 +269,9 @@ def review(bank_id: str, product_id: str):
     check = _preview(bank_id, product_id, text, [first])
     errors = _line_errors(check.errors) if check.status == 422 else []
     lines = [] if errors else criterion_diff(rel, path.read_text(encoding="utf-8-sig"), text)
-    return render_template("bank_review.html", product=product, bank=bank_id, draft=text,
-                           errors=errors, lines=lines)
+    return render_template(
+        "bank_review.html", product=product, bank=bank_id, draft=text, errors=errors, lines=lines
+    )
 
 
 @bp.post("/products/<product_id>/publish")
@@ -213,13 +281,25 @@ def publish(bank_id: str, product_id: str):
     text = _draft()
     answer = call("PUT", f"/v1/banks/{bank_id}/products/{product_id}", body={"rule_file": text})
     if answer.ok:
-        return redirect(url_for(".history", bank_id=bank_id, published=answer.data.get(
-            "catalog_version"), live="1" if answer.data.get("live") else "0",
-            unchanged=None if answer.data.get("changed", True) else "1"), 303)
-    return render_template("bank_review.html", product=product, bank=bank_id, draft=text,
-                           errors=_line_errors(answer.errors) or [
-                               {"line": 1, "column": None, "message": answer.detail}],
-                           lines=[]), 422
+        return redirect(
+            url_for(
+                ".history",
+                bank_id=bank_id,
+                published=answer.data.get("catalog_version"),
+                live="1" if answer.data.get("live") else "0",
+                unchanged=None if answer.data.get("changed", True) else "1",
+            ),
+            303,
+        )
+    return render_template(
+        "bank_review.html",
+        product=product,
+        bank=bank_id,
+        draft=text,
+        errors=_line_errors(answer.errors)
+        or [{"line": 1, "column": None, "message": answer.detail}],
+        lines=[],
+    ), 422
 
 
 @bp.post("/products/<product_id>/retire")
@@ -231,5 +311,6 @@ def retire(bank_id: str, product_id: str):
     answer = call("DELETE", f"/v1/banks/{bank_id}/products/{product_id}")
     if answer.ok:
         return redirect(url_for(".products", bank_id=bank_id), 303)
-    return render_template("bank_retire.html", product=product, bank=bank_id,
-                           error=answer.detail, errors=answer.errors), answer.status
+    return render_template(
+        "bank_retire.html", product=product, bank=bank_id, error=answer.detail, errors=answer.errors
+    ), answer.status

@@ -5,6 +5,7 @@ only, not even an admin's), the same views (masked until the bank accepts: the
 leads library's ``bank_view``), and every action is ``POST /v1/leads/<id>/status``
 or the claim ``GET /v1/banks/<bank>/leads`` with the signed-in key.
 """
+
 from __future__ import annotations
 
 import re
@@ -27,8 +28,15 @@ from .security import signed_in
 
 bp = blueprint("workbench_leads", "/ui/bank/<bank_id>/leads")
 INBOX = 50  # newest leads listed
-STATUS_ZH = {"queued": "排队中", "routed": "待受理", "accepted": "已受理", "approved": "已批准",
-             "declined": "已拒绝", "disbursed": "已放款", "withdrawn": "已撤回"}
+STATUS_ZH = {
+    "queued": "排队中",
+    "routed": "待受理",
+    "accepted": "已受理",
+    "approved": "已批准",
+    "declined": "已拒绝",
+    "disbursed": "已放款",
+    "withdrawn": "已撤回",
+}
 
 
 def choice_text(value: str | None) -> str:
@@ -58,9 +66,15 @@ def leads(bank_id: str):
             rows.append(store.lead(lead_id, bank=bank_id))
         except NotFound:
             continue
-    return render_template("bank_leads.html", bank=bank_id, rows=rows, status_text=status_text,
-                           claimed=_claimed(), region_name=region_name,
-                           choice=choice_text)
+    return render_template(
+        "bank_leads.html",
+        bank=bank_id,
+        rows=rows,
+        status_text=status_text,
+        claimed=_claimed(),
+        region_name=region_name,
+        choice=choice_text,
+    )
 
 
 def _claimed() -> int | None:
@@ -73,8 +87,9 @@ def _claimed() -> int | None:
 @signed_in
 @require_bank
 def claim(bank_id: str):
-    answer = call("POST", f"/v1/banks/{bank_id}/leads/claim",
-                  query={"consumer": _consumer(), "count": 10})
+    answer = call(
+        "POST", f"/v1/banks/{bank_id}/leads/claim", query={"consumer": _consumer(), "count": 10}
+    )
     count = len(answer.data.get("leads", [])) if answer.ok else 0
     return redirect(url_for(".leads", bank_id=bank_id, claimed=count), 303)
 
@@ -85,13 +100,24 @@ def claim(bank_id: str):
 def lead(bank_id: str, lead_id: str, error: str | None = None, errors=None, status: int = 200):
     shown = call("GET", f"/v1/leads/{lead_id}")
     if not shown.ok:
-        return render_template("error.html", status=shown.status, message=shown.detail,
-                               detail="", request_id=g.get("request_id")), shown.status
+        return render_template(
+            "error.html",
+            status=shown.status,
+            message=shown.detail,
+            detail="",
+            request_id=g.get("request_id"),
+        ), shown.status
     events = call("GET", f"/v1/leads/{lead_id}/events")
-    return render_template("bank_lead.html", bank=bank_id, lead=shown.data,
-                           events=events.data.get("events", []) if events.ok else [],
-                           reasons=DECLINE_REASONS, status_text=status_text,
-                           error=error, errors=errors or []), status
+    return render_template(
+        "bank_lead.html",
+        bank=bank_id,
+        lead=shown.data,
+        events=events.data.get("events", []) if events.ok else [],
+        reasons=DECLINE_REASONS,
+        status_text=status_text,
+        error=error,
+        errors=errors or [],
+    ), status
 
 
 def _yuan(text: str | None) -> int | str | None:
@@ -112,9 +138,11 @@ def change(bank_id: str, lead_id: str):
     if status == "approved":
         term = form.get("term_months", "")
         # ASCII digits only: "²" passes str.isdigit() but not int() (it was a 500).
-        details = {"amount": _yuan(form.get("amount")), "rate_pct": form.get("rate_pct") or None,
-                   "term_months": int(term) if term.isascii() and term.isdigit()
-                   else term or None}
+        details = {
+            "amount": _yuan(form.get("amount")),
+            "rate_pct": form.get("rate_pct") or None,
+            "term_months": int(term) if term.isascii() and term.isdigit() else term or None,
+        }
     elif status == "declined":
         details = {"reason": form.get("reason") or None}
     elif status == "disbursed":
@@ -128,5 +156,10 @@ def change(bank_id: str, lead_id: str):
     answer = call("POST", f"/v1/leads/{lead_id}/status", body=body)
     if answer.ok:
         return redirect(url_for(".lead", bank_id=bank_id, lead_id=lead_id), 303)
-    return lead(bank_id=bank_id, lead_id=lead_id, error=answer.detail, errors=answer.errors,
-                status=answer.status)
+    return lead(
+        bank_id=bank_id,
+        lead_id=lead_id,
+        error=answer.detail,
+        errors=answer.errors,
+        status=answer.status,
+    )

@@ -5,6 +5,7 @@ version log, so these are read here from the same places the API writes them
 (the rules folder, ``matcher.versions``, the retired shelf), always after the
 caller passed the API's own bank check (``owner``).
 """
+
 from __future__ import annotations
 
 import shutil
@@ -12,13 +13,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from matcher.rulefile import source as yamlsource
-from matcher.authoring.diff import diff_catalogs
-from matcher.authoring.versions import VersionRecord
-
 from http_api.auth import Principal
 from http_api.editing import _product_file, _scope
 from http_api.state import state
+from matcher.authoring.diff import diff_catalogs
+from matcher.authoring.versions import VersionRecord
+from matcher.rulefile import source as yamlsource
 
 HISTORY_SHOWN = 30
 
@@ -60,15 +60,19 @@ def history(bank_id: str, limit: int = HISTORY_SHOWN) -> list[Change]:
         files = _bank_files(record, bank_id) if record.previous else []
         if not files:
             continue
-        out.append(Change(record, files, _diff_lines(store, by_version.get(record.previous),
-                                                     record, files)))
+        out.append(
+            Change(
+                record, files, _diff_lines(store, by_version.get(record.previous), record, files)
+            )
+        )
         if len(out) >= limit:
             break
     return out
 
 
-def _diff_lines(store, before: VersionRecord | None, after: VersionRecord,
-                files: list[str]) -> list[str]:
+def _diff_lines(
+    store, before: VersionRecord | None, after: VersionRecord, files: list[str]
+) -> list[str]:
     old = store.snapshot_path(before.version) if before is not None else None
     new = store.snapshot_path(after.version)
     if new is None:
@@ -95,8 +99,7 @@ def last_changes(bank_id: str) -> dict[str, VersionRecord]:
     records = store.list() if store.directory.is_dir() else []
     found: dict[str, VersionRecord] = {}
     for record in records:
-        for rel in (record.files if not record.previous else
-                    (*record.added, *record.modified)):
+        for rel in record.files if not record.previous else (*record.added, *record.modified):
             if rel.startswith(f"{bank_id}/"):
                 found[rel] = record
     return found
@@ -130,6 +133,7 @@ def scenario_file(rule_path: Path) -> Path | None:
 def base_profiles() -> dict[str, dict]:
     """The platform's base profiles (``_profiles/*.json`` in the rules folder), by name."""
     import json
+
     folder = state().reloader.root / "_profiles"
     out = {}
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:

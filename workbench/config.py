@@ -3,12 +3,13 @@
 Kept apart from ``http_api.settings`` so that the API's configuration (and its
 checks) stay exactly as they are: the workbench only adds variables.
 """
+
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
 
 from http_api.settings import ConfigError
 
@@ -33,22 +34,25 @@ class WorkbenchConfig:
     session_seconds: int = 8 * 3600
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str]) -> "WorkbenchConfig":
+    def from_env(cls, env: Mapping[str, str]) -> WorkbenchConfig:
         enabled = str(env.get("LOANMATCH_UI", "on")).strip().lower() not in ("off", "0", "no")
         ancestors = " ".join(str(env.get("LOANMATCH_FRAME_ANCESTORS", "")).split()) or "'none'"
         for source in ancestors.split():
             if not _SOURCE.match(source):
                 raise WorkbenchConfigError(
                     f"LOANMATCH_FRAME_ANCESTORS: {source!r} is not a CSP source; use 'self', "
-                    f"'none' or origins such as https://portal.example")
+                    f"'none' or origins such as https://portal.example"
+                )
         hours_text = str(env.get("LOANMATCH_UI_SESSION_HOURS", "8")).strip()
         try:
             hours = float(hours_text)
         except ValueError:
             hours = -1
         if not 0 < hours <= 24 * 30:
-            raise WorkbenchConfigError(f"LOANMATCH_UI_SESSION_HOURS: {hours_text!r} is not a "
-                                       f"number of hours between 0 and 720")
+            raise WorkbenchConfigError(
+                f"LOANMATCH_UI_SESSION_HOURS: {hours_text!r} is not a "
+                f"number of hours between 0 and 720"
+            )
         secret = str(env.get("LOANMATCH_UI_SECRET", "")).strip()
         if secret and len(secret) < 32:
             raise WorkbenchConfigError("LOANMATCH_UI_SECRET: use at least 32 random characters")

@@ -5,20 +5,35 @@ so they cannot drift from the leads. Adds what the operator's dashboard needs an
 ``leads.stats`` does not group by: distinct enterprises, cities, the approval rate
 of decided leads and the time to the first claim.
 """
+
 from __future__ import annotations
 
 import statistics
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Iterable
+from typing import Any
 
 from leads.clock import SHANGHAI, month_key, to_ms
 
 PAGE = 1000
-FIELDS = ("bank", "product_id", "status", "credit_code", "city_code", "requested_amount",
-          "approved_amount", "disbursed_amount", "created_ms", "claimed_ms", "accepted_ms",
-          "approved_ms", "declined_ms", "decided_ms")
+FIELDS = (
+    "bank",
+    "product_id",
+    "status",
+    "credit_code",
+    "city_code",
+    "requested_amount",
+    "approved_amount",
+    "disbursed_amount",
+    "created_ms",
+    "claimed_ms",
+    "accepted_ms",
+    "approved_ms",
+    "declined_ms",
+    "decided_ms",
+)
 
 
 def lead_rows(store, bank: str | None = None, since_ms: int | None = None) -> list[dict]:
@@ -38,9 +53,14 @@ def lead_rows(store, bank: str | None = None, since_ms: int | None = None) -> li
         for values in pipe.execute():
             if values[0] is None:
                 continue
-            rows.append({name: (int(v) if v not in (None, "") else None)
-                         if name.endswith(("_ms", "_amount")) else v
-                         for name, v in zip(FIELDS, values)})
+            rows.append(
+                {
+                    name: (int(v) if v not in (None, "") else None)
+                    if name.endswith(("_ms", "_amount"))
+                    else v
+                    for name, v in zip(FIELDS, values)
+                }
+            )
 
 
 def month_start_ms(now: datetime | None = None) -> int:
@@ -79,8 +99,11 @@ class Tally:
     def report(self) -> dict[str, Any]:
         decided = self.approved_leads + self.declined_leads
         return {
-            "leads": self.leads, "enterprises": len(self.enterprises),
-            "requested": self.requested, "approved": self.approved, "disbursed": self.disbursed,
+            "leads": self.leads,
+            "enterprises": len(self.enterprises),
+            "requested": self.requested,
+            "approved": self.approved,
+            "disbursed": self.disbursed,
             "approval_rate": self.approved_leads / decided if decided else None,
             "hours_to_claim": _median(self.to_claim),
             "hours_to_decision": _median(self.to_decide),
@@ -94,16 +117,23 @@ def _median(values: list[float]) -> float | None:
 def figures(rows: Iterable[dict]) -> dict[str, Any]:
     """Totals, and the same figures by month, bank and city."""
     total = Tally()
-    groups: dict[str, dict[str, Tally]] = {"month": defaultdict(Tally), "bank": defaultdict(Tally),
-                                           "city": defaultdict(Tally)}
+    groups: dict[str, dict[str, Tally]] = {
+        "month": defaultdict(Tally),
+        "bank": defaultdict(Tally),
+        "city": defaultdict(Tally),
+    }
     for row in rows:
         total.add(row)
         groups["month"][month_key(row["created_ms"])].add(row)
         groups["bank"][row["bank"] or "?"].add(row)
         groups["city"][row["city_code"] or "?"].add(row)
-    return {"total": total.report(),
-            **{name: {key: t.report() for key, t in sorted(tallies.items())}
-               for name, tallies in groups.items()}}
+    return {
+        "total": total.report(),
+        **{
+            name: {key: t.report() for key, t in sorted(tallies.items())}
+            for name, tallies in groups.items()
+        },
+    }
 
 
 def leads_by_product(rows: Iterable[dict]) -> dict[str, int]:

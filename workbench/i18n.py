@@ -4,6 +4,7 @@ The language is ``?lang=zh|en`` (remembered in a cookie), else the cookie, else
 Chinese. Words live in ``WORDS`` as (zh, en); a missing English falls back to the
 Chinese, a missing key shows the key (a test sees it).
 """
+
 from __future__ import annotations
 
 from flask import g, request
@@ -17,13 +18,16 @@ WORDS: dict[str, tuple[str, str]] = {
     "signin": ("登录", "Sign in"),
     "signout": ("退出登录", "Sign out"),
     "signin_title": ("用 API 密钥登录", "Sign in with your API key"),
-    "signin_help": ("密钥只在服务器端保存，浏览器只持有一个有时效的会话标识。",
-                    "The key stays on the server; your browser holds only an expiring "
-                    "session id."),
+    "signin_help": (
+        "密钥只在服务器端保存，浏览器只持有一个有时效的会话标识。",
+        "The key stays on the server; your browser holds only an expiring session id.",
+    ),
     "api_key": ("API 密钥", "API key"),
     "bad_key": ("密钥无效，请检查后重试。", "That key is not valid; check it and try again."),
-    "local_operator": ("以本机操作员身份进入（未启用认证）",
-                       "Continue as the local operator (authentication is off)"),
+    "local_operator": (
+        "以本机操作员身份进入（未启用认证）",
+        "Continue as the local operator (authentication is off)",
+    ),
     "signed_in_as": ("当前身份", "Signed in as"),
     "role_portal": ("平台（门户）", "portal"),
     "role_admin": ("平台运营", "operator"),
@@ -36,18 +40,24 @@ WORDS: dict[str, tuple[str, str]] = {
     "leads": ("线索", "Leads"),
     "dashboard": ("运营看板", "Dashboard"),
     "screening": ("筛查与邀约", "Screenings and invitations"),
-    "screening_banks_only": ("筛查与邀约供银行使用：请用银行的密钥登录。",
-                             "Screenings and invitations are for banks: sign in with a "
-                             "bank's key."),
-    "screening_help": ("用平台企业库筛查本行产品（不选则筛查全部产品）。",
-                       "Screen your products against the platform's firm base (none "
-                       "ticked: all of them)."),
+    "screening_banks_only": (
+        "筛查与邀约供银行使用：请用银行的密钥登录。",
+        "Screenings and invitations are for banks: sign in with a bank's key.",
+    ),
+    "screening_help": (
+        "用平台企业库筛查本行产品（不选则筛查全部产品）。",
+        "Screen your products against the platform's firm base (none ticked: all of them).",
+    ),
     "screening_start": ("开始筛查", "Start a screening"),
     "screening_none": ("还没有筛查。", "No screening yet."),
-    "screening_suppressed": ("少于5家企业的分组数字不显示（<5）。",
-                             "Segment cells under 5 firms are not shown (<5)."),
-    "screening_listed": ("家同意被联系的可申请企业（化名）",
-                         "eligible firms that agreed to be contacted (pseudonymous)"),
+    "screening_suppressed": (
+        "少于5家企业的分组数字不显示（<5）。",
+        "Segment cells under 5 firms are not shown (<5).",
+    ),
+    "screening_listed": (
+        "家同意被联系的可申请企业（化名）",
+        "eligible firms that agreed to be contacted (pseudonymous)",
+    ),
     "screening_message": ("邀约内容", "Message"),
     "screening_firms": ("企业（化名）", "Firms (pseudonymous)"),
     "screening_invite": ("发送邀约", "Send invitations"),
@@ -55,13 +65,19 @@ WORDS: dict[str, tuple[str, str]] = {
     "firm_base_impact": ("全平台企业库", "Platform firm base"),
     "language": ("语言", "Language"),
     "what_here": ("您可以在这里做什么", "What you can do here"),
-    "home_portal": ("为企业画像试算匹配结果，并生成可打印的企业报告。",
-                    "Try a firm's profile against the catalog, and print its report."),
-    "home_bank": ("维护本行产品规则（校验、场景测试、预览、发布），查看版本历史，处理线索。",
-                  "Keep your products' rules (lint, scenarios, preview, publish), see their "
-                  "history, and work your leads."),
-    "home_admin": ("查看平台运营数据与目录健康状况。",
-                   "See the platform's figures and the catalog's health."),
+    "home_portal": (
+        "为企业画像试算匹配结果，并生成可打印的企业报告。",
+        "Try a firm's profile against the catalog, and print its report.",
+    ),
+    "home_bank": (
+        "维护本行产品规则（校验、场景测试、预览、发布），查看版本历史，处理线索。",
+        "Keep your products' rules (lint, scenarios, preview, publish), see their "
+        "history, and work your leads.",
+    ),
+    "home_admin": (
+        "查看平台运营数据与目录健康状况。",
+        "See the platform's figures and the catalog's health.",
+    ),
     # playground and report
     "profile": ("企业画像", "Company profile"),
     "match": ("匹配", "Match"),
@@ -107,9 +123,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "leads_month": ("本月线索", "Leads this month"),
     "rules_in_words": ("规则说明", "Rules in words"),
     "editor": ("规则文件 (YAML)", "Rule file (YAML)"),
-    "editor_keys": ("Tab 键缩进两格；先按 Esc 再按 Tab 可离开编辑框。每次输入后自动校验。",
-                    "Tab indents two spaces; press Esc, then Tab, to leave the editor. The "
-                    "draft is checked as you type."),
+    "editor_keys": (
+        "Tab 键缩进两格；先按 Esc 再按 Tab 可离开编辑框。每次输入后自动校验。",
+        "Tab indents two spaces; press Esc, then Tab, to leave the editor. The "
+        "draft is checked as you type.",
+    ),
     "lint_ok": ("校验通过", "No problems found"),
     "problems": ("问题", "Problems"),
     "scenarios": ("场景测试", "Scenarios"),
@@ -131,8 +149,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "changes": ("条件级差异", "Criterion-level changes"),
     "no_changes": ("规则没有变化", "The rules do not change"),
     "published": ("已发布", "Published"),
-    "unchanged_publish": ("未改动：线上版本已是这份规则",
-                          "Nothing changed: the live version has these rules"),
+    "unchanged_publish": (
+        "未改动：线上版本已是这份规则",
+        "Nothing changed: the live version has these rules",
+    ),
     "who": ("发布人", "Who"),
     "when": ("时间", "When"),
     "version": ("版本", "Version"),
@@ -180,8 +200,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "not_found": ("未找到", "Not found"),
     "error": ("出错了", "Something went wrong"),
     "csrf": ("表单已过期，请返回重试。", "The form expired; go back and try again."),
-    "store_down": ("会话存储暂时不可用，请稍后重试。",
-                   "The session store is unavailable; try again shortly."),
+    "store_down": (
+        "会话存储暂时不可用，请稍后重试。",
+        "The session store is unavailable; try again shortly.",
+    ),
 }
 
 

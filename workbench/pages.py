@@ -4,16 +4,17 @@ Every workbench blueprint is made by ``blueprint`` so that each gets the same
 guard (session, CSRF, language, security headers), the same template context and
 HTML error pages — a 403 from the API's role checks is a page here, not JSON.
 """
+
 from __future__ import annotations
 
 import logging
 from typing import Any
 
 from flask import Blueprint, g, render_template, request, url_for
+from redis import RedisError
 from werkzeug.exceptions import HTTPException
 
 from leads import LeadError
-from redis import RedisError
 
 from .i18n import lang, pick, t
 from .security import csrf_token, guard
@@ -30,15 +31,24 @@ def role_kind(role: str | None) -> str | None:
 def _context() -> dict:
     principal = g.get("_principal") if g.get("wb_session") is not None else None
     role = principal.role if principal else None
-    return {"lang": lang(), "t": t, "pick": pick, "csrf_token": csrf_token,
-            "principal": principal, "role_kind": role_kind(role),
-            "bank_id": principal.bank if principal else None,
-            "lang_url": _lang_url, "money_wan": money_wan, "field_label": field_label}
+    return {
+        "lang": lang(),
+        "t": t,
+        "pick": pick,
+        "csrf_token": csrf_token,
+        "principal": principal,
+        "role_kind": role_kind(role),
+        "bank_id": principal.bank if principal else None,
+        "lang_url": _lang_url,
+        "money_wan": money_wan,
+        "field_label": field_label,
+    }
 
 
 def field_label(name: str) -> str:
     """A vocabulary field's name in the page's language."""
     from .report import field_label as label
+
     return label(name, lang())
 
 
@@ -55,7 +65,9 @@ def money_wan(yuan) -> str:
     if yuan is None:
         return "—"
     from matcher.vocabulary.fields import FIELDS
+
     from .profile_form import shown
+
     return shown(FIELDS["requested_amount"], yuan)
 
 
@@ -68,11 +80,17 @@ def _error_page(exc: Exception):
         log.warning("workbench: session or lead store unavailable: %s", exc)
         status, message, detail = 503, t("error"), t("store_down")
     else:
-        log.error("workbench: unhandled %s on %s", type(exc).__name__, request.path,
-                  exc_info=exc, extra={"request_id": g.get("request_id")})
+        log.error(
+            "workbench: unhandled %s on %s",
+            type(exc).__name__,
+            request.path,
+            exc_info=exc,
+            extra={"request_id": g.get("request_id")},
+        )
         status, message, detail = 500, t("error"), ""
-    return render_template("error.html", status=status, message=message,
-                           detail=detail, request_id=g.get("request_id")), status
+    return render_template(
+        "error.html", status=status, message=message, detail=detail, request_id=g.get("request_id")
+    ), status
 
 
 def blueprint(name: str, url_prefix: str, **options) -> Blueprint:

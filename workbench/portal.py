@@ -3,6 +3,7 @@
 Both ask ``POST /v1/match`` itself (``apiclient.call``) with the signed-in key, so
 the answer on the page is the API's answer for that profile, to the digit.
 """
+
 from __future__ import annotations
 
 from flask import render_template, request, url_for
@@ -10,17 +11,19 @@ from flask import render_template, request, url_for
 from .apiclient import call
 from .i18n import lang
 from .pages import blueprint
-from .profile_form import EXAMPLE, INPUTS, api_errors, entered_from_profile, form_groups, \
-    to_profile
+from .profile_form import EXAMPLE, INPUTS, api_errors, entered_from_profile, form_groups, to_profile
 from .report import report_data
 from .security import signed_in
 
 bp = blueprint("workbench_portal", "/ui")
 
 SCORE_PARTS = {
-    "amount_fit": ("金额匹配", "amount fit"), "term_fit": ("期限匹配", "term fit"),
-    "rate": ("利率", "rate"), "speed": ("审批速度", "approval speed"),
-    "priority": ("平台优先", "platform priority"), "approval": ("历史批准率", "approval rate"),
+    "amount_fit": ("金额匹配", "amount fit"),
+    "term_fit": ("期限匹配", "term fit"),
+    "rate": ("利率", "rate"),
+    "speed": ("审批速度", "approval speed"),
+    "priority": ("平台优先", "platform priority"),
+    "approval": ("历史批准率", "approval rate"),
 }
 
 
@@ -35,8 +38,9 @@ def _match(explain: str):
 
 
 def _form_page(template: str, **context):
-    return render_template(template, groups=form_groups(), inputs=INPUTS,
-                           score_parts=SCORE_PARTS, **context)
+    return render_template(
+        template, groups=form_groups(), inputs=INPUTS, score_parts=SCORE_PARTS, **context
+    )
 
 
 @bp.route("/playground", methods=["GET", "POST"])
@@ -50,8 +54,9 @@ def playground():
     status = 422 if errors else (answer.status if answer is not None and not answer.ok else 200)
     if answer is not None and not answer.ok and not errors:
         errors = {"_form": answer.detail}
-    return _form_page("playground.html", entered=entered, errors=errors, result=result,
-                      profile=profile), status
+    return _form_page(
+        "playground.html", entered=entered, errors=errors, result=result, profile=profile
+    ), status
 
 
 @bp.get("/report")
@@ -70,5 +75,6 @@ def report_page():
             errors = {"_form": answer.detail if answer is not None else ""}
         return _form_page("report_form.html", entered=entered, errors=errors), 422
     data = report_data(profile, answer.data, lang())
-    return render_template("report.html", standalone=False, inline_css="",
-                           back=url_for(".report_form"), **data)
+    return render_template(
+        "report.html", standalone=False, inline_css="", back=url_for(".report_form"), **data
+    )

@@ -6,15 +6,17 @@ the API is in yuan (whole yuan, integers) and decimal fractions, as the vocabula
 says. What cannot even be converted is reported here, at its field; everything else
 is the API's to judge, and its 422 messages are shown at their fields too.
 """
+
 from __future__ import annotations
 
 import json
 import math
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from matcher.vocabulary import fields as F
 
@@ -56,10 +58,14 @@ class Input:
 
     def choices(self, lang: str) -> list[tuple[str, str]]:
         if self.field.kind == F.BOOLEAN:
-            return [("true", "是" if lang == "zh" else "yes"),
-                    ("false", "否" if lang == "zh" else "no")]
-        return [(c, F.CHOICE_ZH.get(c, c) if lang == "zh" else c.replace("_", " "))
-                for c in self.field.choices]
+            return [
+                ("true", "是" if lang == "zh" else "yes"),
+                ("false", "否" if lang == "zh" else "no"),
+            ]
+        return [
+            (c, F.CHOICE_ZH.get(c, c) if lang == "zh" else c.replace("_", " "))
+            for c in self.field.choices
+        ]
 
     @property
     def example(self) -> str:
@@ -90,8 +96,11 @@ def shown(field: F.Field, value: Any) -> str:
 
 
 def entered_from_profile(profile: Mapping[str, Any]) -> dict[str, str]:
-    return {name: shown(i.field, profile.get(name)) for name, i in INPUTS.items()
-            if profile.get(name) is not None}
+    return {
+        name: shown(i.field, profile.get(name))
+        for name, i in INPUTS.items()
+        if profile.get(name) is not None
+    }
 
 
 def wan_to_yuan(amount: Decimal | str) -> int | None:
@@ -132,8 +141,11 @@ def to_profile(form: Mapping[str, str], lang: str = "zh") -> tuple[dict, dict, d
             elif kind == F.MONEY:
                 yuan = wan_to_yuan(number)
                 if yuan is None:
-                    errors[name] = ("精确到元即可（万元最多4位小数）" if zh else
-                                    "at most 4 decimals of 10k yuan (whole yuan)")
+                    errors[name] = (
+                        "精确到元即可（万元最多4位小数）"
+                        if zh
+                        else "at most 4 decimals of 10k yuan (whole yuan)"
+                    )
                 else:
                     profile[name] = yuan
             elif kind == F.RATIO:

@@ -4,10 +4,12 @@ Pure: no Flask, so the page (``/ui/report``) and ``loanmatch report`` render the
 same template from the same figures. The match result is ``MatchResult.to_dict``
 with ``explain="all"``, whether it came from ``POST /v1/match`` or the catalog.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from matcher.vocabulary import fields as F
 from matcher.vocabulary.industries import SECTIONS as INDUSTRY_SECTIONS
@@ -17,8 +19,12 @@ from .profile_form import shown
 
 # GB/T 4754-2017 sections (门类), the English capitalised as a report's cell.
 SECTIONS = {letter: (zh, en[:1].upper() + en[1:]) for letter, (zh, en) in INDUSTRY_SECTIONS.items()}
-SIZE_NAMES = {"micro": ("微型企业", "micro"), "small": ("小型企业", "small"),
-              "medium": ("中型企业", "medium"), "large": ("大型企业", "large")}
+SIZE_NAMES = {
+    "micro": ("微型企业", "micro"),
+    "small": ("小型企业", "small"),
+    "medium": ("中型企业", "medium"),
+    "large": ("大型企业", "large"),
+}
 INDICATORS_SHOWN = 12
 
 
@@ -90,24 +96,52 @@ def indicators(result: Mapping[str, Any], lang: str) -> list[dict]:
     for item in (*result.get("matches", []), *result.get("near_misses", [])):
         for criterion in item.get("criteria", []):
             name = criterion.get("field")
-            if not name or name in ("region_code", "province_code", "city_code",
-                                    "industry_code", "industry_section"):
+            if not name or name in (
+                "region_code",
+                "province_code",
+                "city_code",
+                "industry_code",
+                "industry_section",
+            ):
                 continue
-            rows.setdefault(name, {"field": name, "label": field_label(name, lang),
-                                   "value": value_text(name, criterion.get("actual"), lang)})
+            rows.setdefault(
+                name,
+                {
+                    "field": name,
+                    "label": field_label(name, lang),
+                    "value": value_text(name, criterion.get("actual"), lang),
+                },
+            )
             message = criterion.get("message")
-            text = message.get(lang) or message.get("zh") if isinstance(message, dict) \
+            text = (
+                message.get(lang) or message.get("zh")
+                if isinstance(message, dict)
                 else str(message)
-            line = tests[name].setdefault((criterion.get("outcome"), text), {
-                "outcome": criterion.get("outcome"), "message": text, "products": []})
+            )
+            line = tests[name].setdefault(
+                (criterion.get("outcome"), text),
+                {"outcome": criterion.get("outcome"), "message": text, "products": []},
+            )
             line["products"].append(item["name"])
+
     def rank(name: str) -> tuple:
         lines = tests[name].values()
-        return (min(_ORDER.get(t["outcome"], 1) for t in lines),
-                -sum(len(t["products"]) for t in lines), name)
+        return (
+            min(_ORDER.get(t["outcome"], 1) for t in lines),
+            -sum(len(t["products"]) for t in lines),
+            name,
+        )
+
     ordered = sorted(rows, key=rank)[:INDICATORS_SHOWN]
-    return [{**rows[n], "tests": sorted(tests[n].values(), key=lambda t: (
-        _ORDER.get(t["outcome"], 1), -len(t["products"])))} for n in ordered]
+    return [
+        {
+            **rows[n],
+            "tests": sorted(
+                tests[n].values(), key=lambda t: (_ORDER.get(t["outcome"], 1), -len(t["products"]))
+            ),
+        }
+        for n in ordered
+    ]
 
 
 def report_data(profile: Mapping[str, Any], result: Mapping[str, Any], lang: str) -> dict:

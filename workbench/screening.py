@@ -5,6 +5,7 @@ shows what ``/v1/banks/<bank>/screenings`` shows that key — aggregates with ce
 under 5 firms suppressed, consenting firms under the bank's pseudonyms — and sends
 invitations through its invitation endpoint. Other roles see what the page is for.
 """
+
 from __future__ import annotations
 
 import csv as csv_module
@@ -35,9 +36,13 @@ def screenings():
         return render_template("screening.html", bank=None, jobs=[], products=[], error=None)
     answer = call("GET", f"/v1/banks/{bank}/screenings")
     products = [p for p in state().catalog.products if p.bank == bank]
-    return render_template("screening.html", bank=bank, products=products,
-                           jobs=answer.data.get("screenings", []) if answer.ok else [],
-                           error=None if answer.ok else answer.detail)
+    return render_template(
+        "screening.html",
+        bank=bank,
+        products=products,
+        jobs=answer.data.get("screenings", []) if answer.ok else [],
+        error=None if answer.ok else answer.detail,
+    )
 
 
 @bp.post("/")
@@ -47,14 +52,19 @@ def start():
     if bank is None:
         abort(403)
     chosen = request.form.getlist("product_id")
-    answer = call("POST", f"/v1/banks/{bank}/screenings",
-                  body={"product_ids": chosen} if chosen else {})
+    answer = call(
+        "POST", f"/v1/banks/{bank}/screenings", body={"product_ids": chosen} if chosen else {}
+    )
     if not answer.ok:
         products = [p for p in state().catalog.products if p.bank == bank]
         listed = call("GET", f"/v1/banks/{bank}/screenings")
-        return render_template("screening.html", bank=bank, products=products,
-                               jobs=listed.data.get("screenings", []) if listed.ok else [],
-                               error=answer.detail), answer.status
+        return render_template(
+            "screening.html",
+            bank=bank,
+            products=products,
+            jobs=listed.data.get("screenings", []) if listed.ok else [],
+            error=answer.detail,
+        ), answer.status
     return redirect(url_for(".job", screening_id=answer.data["id"]), 303)
 
 
@@ -73,9 +83,14 @@ def _job_page(screening_id: str, message: str | None = None, status: int = 200):
             rows = csv_module.DictReader(io.StringIO(csv.data))
             firms = [row for _, row in zip(range(SHOWN_FIRMS), rows)]
     invited = call("GET", f"/v1/banks/{bank}/screenings/{screening_id}/invitations")
-    return render_template("screening_job.html", bank=bank, job=job, firms=firms,
-                           invitations=invited.data.get("invitations", []) if invited.ok
-                           else [], message=message), status
+    return render_template(
+        "screening_job.html",
+        bank=bank,
+        job=job,
+        firms=firms,
+        invitations=invited.data.get("invitations", []) if invited.ok else [],
+        message=message,
+    ), status
 
 
 @bp.get("/<screening_id>")
@@ -91,8 +106,11 @@ def results(screening_id: str):
     answer = call("GET", f"/v1/banks/{bank}/screenings/{screening_id}/results.csv")
     if bank is None or not answer.ok or not isinstance(answer.data, str):
         abort(404)
-    return Response(answer.data, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="screening-{screening_id[:8]}.csv"'})
+    return Response(
+        answer.data,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="screening-{screening_id[:8]}.csv"'},
+    )
 
 
 @bp.post("/<screening_id>/invitations")
@@ -101,11 +119,15 @@ def invite(screening_id: str):
     bank = _bank()
     if bank is None:
         abort(404)
-    body = {"firms": request.form.getlist("firm"), "product_id": request.form.get("product_id",
-                                                                                  ""),
-            "message": request.form.get("message", "")}
+    body = {
+        "firms": request.form.getlist("firm"),
+        "product_id": request.form.get("product_id", ""),
+        "message": request.form.get("message", ""),
+    }
     answer = call("POST", f"/v1/banks/{bank}/screenings/{screening_id}/invitations", body=body)
     if not answer.ok:
         return _job_page(screening_id, answer.detail or str(answer.status), answer.status)
-    return redirect(url_for(".job", screening_id=screening_id, sent=len(
-        answer.data.get("invitations", []))), 303)
+    return redirect(
+        url_for(".job", screening_id=screening_id, sent=len(answer.data.get("invitations", []))),
+        303,
+    )

@@ -5,14 +5,14 @@ request by ``http_api.auth.identify`` (a key taken out of ``LOANMATCH_API_KEYS``
 ends its sessions at once), and the principal is left on ``g`` where the API's
 role checks (``authenticate``, ``require_bank``) find it.
 """
+
 from __future__ import annotations
 
 import functools
 import secrets
-from typing import Callable
+from collections.abc import Callable
 
-from flask import (Blueprint, Response, abort, current_app, g, redirect, request,
-                   url_for)
+from flask import Blueprint, Response, abort, current_app, g, redirect, request, url_for
 
 from http_api.auth import Principal, identify
 from http_api.state import state
@@ -32,6 +32,7 @@ def config() -> WorkbenchConfig:
 def sessions() -> SessionStore:
     """The session store, on the lead store's Redis (embedded or ``LOANMATCH_REDIS_URL``)."""
     from http_api.leads import lead_service
+
     client = lead_service().store().client
     cfg = config()
     return SessionStore(client, state().settings.redis_prefix, cfg.secret, cfg.session_seconds)
@@ -58,13 +59,21 @@ def cookie_path() -> str:
 
 
 def set_cookie(response: Response, name: str, value: str, max_age: int) -> None:
-    response.set_cookie(name, value, max_age=max_age, path=cookie_path(), httponly=True,
-                        samesite="Strict", secure=request.is_secure)
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path=cookie_path(),
+        httponly=True,
+        samesite="Strict",
+        secure=request.is_secure,
+    )
 
 
 def drop_cookie(response: Response, name: str) -> None:
-    response.delete_cookie(name, path=cookie_path(), httponly=True, samesite="Strict",
-                           secure=request.is_secure)
+    response.delete_cookie(
+        name, path=cookie_path(), httponly=True, samesite="Strict", secure=request.is_secure
+    )
 
 
 def csrf_token() -> str:
@@ -113,7 +122,8 @@ def _security_headers(response: Response) -> None:
     response.headers["Content-Security-Policy"] = (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "connect-src 'self'; form-action 'self'; base-uri 'none'; "
-        f"frame-ancestors {cfg.frame_ancestors}")
+        f"frame-ancestors {cfg.frame_ancestors}"
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "same-origin"
     if "'none'" in cfg.frame_ancestors:
@@ -152,10 +162,16 @@ def guard(bp: Blueprint) -> None:
 
 def signed_in(view: Callable) -> Callable:
     """The view needs a session; without one, the sign-in page (coming back here after)."""
+
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
         if g.get("wb_session") is None:
-            return redirect(url_for("workbench.signin", next=request.full_path
-                                    if request.query_string else request.path))
+            return redirect(
+                url_for(
+                    "workbench.signin",
+                    next=request.full_path if request.query_string else request.path,
+                )
+            )
         return view(*args, **kwargs)
+
     return wrapper

@@ -7,6 +7,7 @@ the CSRF token under the *hash* of the id, so someone reading Redis cannot repla
 cookie. A session ends at its expiry (Redis TTL and the signature's age), on sign-out,
 or as soon as its key is no longer configured.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -43,8 +44,9 @@ class SessionStore:
     def create(self, key: str, role: str) -> tuple[Session, str]:
         """A new session, and the cookie value that names it."""
         session = Session(secrets.token_urlsafe(32), key, role, secrets.token_urlsafe(32))
-        self.client.hset(self._key(session.sid), mapping={
-            "key": key, "role": role, "csrf": session.csrf})
+        self.client.hset(
+            self._key(session.sid), mapping={"key": key, "role": role, "csrf": session.csrf}
+        )
         self.client.expire(self._key(session.sid), self.seconds)
         return session, self.signer.dumps(session.sid)
 

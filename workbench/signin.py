@@ -4,6 +4,7 @@ A key is posted once; the API's own check (``identify``) says whose it is, and t
 session that remembers it lives on the server (``sessions``). The session id is
 new at every sign-in (no fixation), and sign-out deletes it server-side.
 """
+
 from __future__ import annotations
 
 from flask import abort, g, redirect, render_template, request, url_for
@@ -12,20 +13,36 @@ from http_api.auth import identify
 from http_api.state import state
 
 from .pages import blueprint
-from .security import (PRE_COOKIE, config, drop_cookie, principal_for_key, sessions,
-                       set_cookie, signed_in)
+from .security import (
+    PRE_COOKIE,
+    config,
+    drop_cookie,
+    principal_for_key,
+    sessions,
+    set_cookie,
+    signed_in,
+)
 from .sessions import COOKIE
 
-bp = blueprint("workbench", "/ui", static_folder="static", static_url_path="/static",
-               template_folder="templates")
+bp = blueprint(
+    "workbench",
+    "/ui",
+    static_folder="static",
+    static_url_path="/static",
+    template_folder="templates",
+)
 
 
 def _next_url() -> str:
     """Where to go after signing in: a workbench page of this app only."""
     wanted = request.values.get("next", "")
     # Printable only: a CR/LF would be refused in the Location header (a 500), not sent.
-    if (wanted.startswith("/ui") and not wanted.startswith("//") and "\\" not in wanted
-            and wanted.isprintable()):
+    if (
+        wanted.startswith("/ui")
+        and not wanted.startswith("//")
+        and "\\" not in wanted
+        and wanted.isprintable()
+    ):
         return request.script_root + wanted
     return url_for(".home")
 
@@ -56,8 +73,9 @@ def signin():
             return response
         error = "bad_key"
     status = 401 if error else 200
-    return render_template("signin.html", error=error, auth=auth,
-                           next=request.values.get("next", "")), status
+    return render_template(
+        "signin.html", error=error, auth=auth, next=request.values.get("next", "")
+    ), status
 
 
 @bp.post("/signout")

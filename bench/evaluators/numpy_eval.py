@@ -4,9 +4,11 @@ The evaluator is ``matcher.engine.vector.Forest`` (its docstring says how criter
 columns); the triage of ``Catalog.match`` uses the same one for top-level
 conditions. Here it is given whole eligibility trees, one per product.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 

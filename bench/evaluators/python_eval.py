@@ -4,9 +4,11 @@ This is the oracle the others are checked against, and the figure that shows wha
 a straightforward interpreter of the rule tree costs. No pre-filtering, no
 sharing: every criterion of every product is tested, three-valued.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from matcher.rulefile.condition import evaluate
 from matcher.rulefile.product import Product

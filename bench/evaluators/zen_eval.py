@@ -34,12 +34,14 @@ and $ <= 60``). So cells are flat chains that mean the same under either reading
 (``$ != null and $ >= 18 and $ <= 60 or $ == null``), and anything that needs
 brackets goes to the field-less column, where standard expressions parse normally.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import zen
 
@@ -154,23 +156,37 @@ def decision_table(products: Sequence[Product], lenient: bool = False) -> dict:
             column = columns.setdefault(_GROUPS_COLUMN, f"c{len(columns)}")
             row[column] = " and ".join(expression(node, lenient) for node in others)
         rows.append(row)
-    inputs = [{"id": column, "name": name}
-              | ({} if name == _GROUPS_COLUMN else {"field": name})
-              for name, column in columns.items()]
+    inputs = [
+        {"id": column, "name": name} | ({} if name == _GROUPS_COLUMN else {"field": name})
+        for name, column in columns.items()
+    ]
     position = {"x": 0, "y": 0}
     table = {
-        "id": "table", "type": "decisionTableNode", "name": "products", "position": position,
-        "content": {"hitPolicy": "collect", "rules": rows, "inputs": inputs,
-                    "outputs": [{"id": "product", "name": "product", "field": "product"}],
-                    "passThrough": False, "inputField": None, "outputPath": "hits",
-                    "executionMode": "single"},
+        "id": "table",
+        "type": "decisionTableNode",
+        "name": "products",
+        "position": position,
+        "content": {
+            "hitPolicy": "collect",
+            "rules": rows,
+            "inputs": inputs,
+            "outputs": [{"id": "product", "name": "product", "field": "product"}],
+            "passThrough": False,
+            "inputField": None,
+            "outputPath": "hits",
+            "executionMode": "single",
+        },
     }
     return {
-        "nodes": [{"id": "in", "type": "inputNode", "name": "profile", "position": position},
-                  table,
-                  {"id": "out", "type": "outputNode", "name": "result", "position": position}],
-        "edges": [{"id": "e1", "sourceId": "in", "targetId": "table", "type": "edge"},
-                  {"id": "e2", "sourceId": "table", "targetId": "out", "type": "edge"}],
+        "nodes": [
+            {"id": "in", "type": "inputNode", "name": "profile", "position": position},
+            table,
+            {"id": "out", "type": "outputNode", "name": "result", "position": position},
+        ],
+        "edges": [
+            {"id": "e1", "sourceId": "in", "targetId": "table", "type": "edge"},
+            {"id": "e2", "sourceId": "table", "targetId": "out", "type": "edge"},
+        ],
     }
 
 
@@ -184,8 +200,11 @@ def context_json(values: Mapping[str, Any]) -> str:
             value = value.isoformat()
         elif isinstance(value, (list, tuple)):
             value = list(value)
-        text = literal(value) if isinstance(value, (bool, int, Decimal)) else json.dumps(
-            value, ensure_ascii=False)
+        text = (
+            literal(value)
+            if isinstance(value, (bool, int, Decimal))
+            else json.dumps(value, ensure_ascii=False)
+        )
         parts.append(f'"{name}":{text}')
     return "{" + ",".join(parts) + "}"
 
@@ -216,9 +235,12 @@ class ZenCatalog:
         """Three-valued, from the strict and the lenient table together."""
         if self._lenient is None:
             self._lenient = self._engine.create_decision(
-                json.dumps(decision_table(self._products, lenient=True)))
+                json.dumps(decision_table(self._products, lenient=True))
+            )
         context = context_json(values)
         passed = set(self._rows(self._strict, context))
         possible = set(self._rows(self._lenient, context))
-        return [PASS if i in passed else UNKNOWN if i in possible else FAIL
-                for i in range(len(self._products))]
+        return [
+            PASS if i in passed else UNKNOWN if i in possible else FAIL
+            for i in range(len(self._products))
+        ]

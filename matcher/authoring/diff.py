@@ -7,6 +7,7 @@ per product, grouped by where they stand in the tree (top level, inside ``any``,
 under ``not``) and paired by field in order, so a field that appears once on each
 side is a change of bound, never a removal plus an addition.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -35,7 +36,7 @@ class _Entry:
 
     def bound(self) -> str:
         """``>= 2``: the criterion without its field, for a change line."""
-        return self.criterion.describe()[len(self.criterion.field) + 1:]
+        return self.criterion.describe()[len(self.criterion.field) + 1 :]
 
 
 @dataclass
@@ -94,8 +95,13 @@ def _criteria_changes(old: Node, new: Node) -> list[str]:
             keyed.append(((j, 1), f"{before.text()} {ARROW} {entry.bound()}"))
         for attr in ("label", "source"):
             if getattr(c, attr) != getattr(d, attr):
-                keyed.append(((j, 2), f"{entry.text()}: {attr} {_show(getattr(c, attr))} "
-                                      f"{ARROW} {_show(getattr(d, attr))}"))
+                keyed.append(
+                    (
+                        (j, 2),
+                        f"{entry.text()}: {attr} {_show(getattr(c, attr))} "
+                        f"{ARROW} {_show(getattr(d, attr))}",
+                    )
+                )
     # A removed criterion is listed where it stood: right after the last one before it
     # that stayed, and ahead of what was added there (as a unified diff reads).
     position = {i: j for j, i in pairs.items()}
@@ -121,12 +127,19 @@ def _show(value: Any) -> str:
     return str(value)
 
 
-_TERMS = (("amount min", "amount_min"), ("amount max", "amount_max"),
-          ("term_months min", "term_min"), ("term_months max", "term_max"),
-          ("rate_pct min", "rate_min"), ("rate_pct max", "rate_max"),
-          ("collateral", "collateral"), ("channel", "channel"),
-          ("approval_days", "approval_days"), ("priority", "priority"),
-          ("illustrative", "illustrative"))
+_TERMS = (
+    ("amount min", "amount_min"),
+    ("amount max", "amount_max"),
+    ("term_months min", "term_min"),
+    ("term_months max", "term_max"),
+    ("rate_pct min", "rate_min"),
+    ("rate_pct max", "rate_max"),
+    ("collateral", "collateral"),
+    ("channel", "channel"),
+    ("approval_days", "approval_days"),
+    ("priority", "priority"),
+    ("illustrative", "illustrative"),
+)
 
 
 def _product_changes(old: Product, new: Product) -> list[str]:

@@ -1,9 +1,10 @@
 """``loanmatch lint``: every problem in a rules folder, one located line each."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from ..catalog import read_products, rule_files
 from ..rulefile.source import Problem
@@ -34,8 +35,10 @@ class LintReport:
         if self.ok:
             found = f"no errors{warned}" if self.warnings else "no problems"
             return f"{self.files} files, {self.products} products: {found}"
-        return (f"{self.files} files, {self.products} products: {len(self.errors)} error(s) in "
-                f"{bad} file(s){warned} — fix them and run `loanmatch lint` again")
+        return (
+            f"{self.files} files, {self.products} products: {len(self.errors)} error(s) in "
+            f"{bad} file(s){warned} — fix them and run `loanmatch lint` again"
+        )
 
 
 def lint(root: str | Path, progress: Callable[[Path], None] | None = None) -> LintReport:

@@ -6,6 +6,7 @@ request to reload it one step for the watcher; ``stage`` gives a check its own c
 so an edit landing meanwhile cannot change what was checked; ``write_atomically``
 means a reader sees the old file or the new one, never half of one.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -13,8 +14,8 @@ import fcntl
 import hashlib
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 from matcher.authoring.versions import write_atomically  # noqa: F401 (one atomic write for rules and versions)
 
@@ -45,8 +46,9 @@ def fingerprint(root: Path) -> str:
                 st = os.stat(os.path.join(folder, name))
             except FileNotFoundError:
                 continue
-            digest.update(f"{folder}/{name}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\n"
-                          .encode())
+            digest.update(
+                f"{folder}/{name}\0{st.st_ino}\0{st.st_size}\0{st.st_mtime_ns}\n".encode()
+            )
     return digest.hexdigest()
 
 
@@ -59,19 +61,22 @@ def manifest(root: Path) -> dict[str, str]:
             if _visible(name):
                 path = Path(folder, name)
                 with contextlib.suppress(OSError):
-                    found[path.relative_to(root).as_posix()] = \
-                        hashlib.sha256(path.read_bytes()).hexdigest()
+                    found[path.relative_to(root).as_posix()] = hashlib.sha256(
+                        path.read_bytes()
+                    ).hexdigest()
     return found
 
 
-def stage(root: Path, dest: Path, *, link: bool = False,
-          replace: dict[str, str] | None = None) -> Path:
+def stage(
+    root: Path, dest: Path, *, link: bool = False, replace: dict[str, str] | None = None
+) -> Path:
     """A copy of the rules folder at ``dest`` (hard links when ``link``), with files replaced.
 
     ``replace`` maps a path relative to the root to its new text. Links are for a
     read-only look (lint); a copy that will be compiled must be a real copy, so that
     an edit made in place meanwhile cannot change what was checked.
     """
+
     def copy(src, dst):
         if link:
             try:
@@ -80,8 +85,12 @@ def stage(root: Path, dest: Path, *, link: bool = False,
                 pass
         return shutil.copy2(src, dst)
 
-    shutil.copytree(root, dest, copy_function=copy,
-                    ignore=lambda _d, names: [n for n in names if not _visible(n)])
+    shutil.copytree(
+        root,
+        dest,
+        copy_function=copy,
+        ignore=lambda _d, names: [n for n in names if not _visible(n)],
+    )
     for rel, text in (replace or {}).items():
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -89,5 +98,3 @@ def stage(root: Path, dest: Path, *, link: bool = False,
             target.unlink()  # a hard link: never write through it into the live file
         target.write_text(text, encoding="utf-8")
     return dest
-
-

@@ -10,20 +10,22 @@ read from the reference walker, which names *every* failed criterion.
 A broken scenario file is a located failure like any other, never a traceback: the
 person reading the report is editing YAML, not Python.
 """
+
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
-
+from typing import Any
 
 from ..catalog import Catalog, load_catalog, load_catalog_from_content
 from ..results.explain import CriterionOutcome, walk
 from ..results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
-from ..rulefile import layout, source as yamlsource
+from ..rulefile import layout
+from ..rulefile import source as yamlsource
 from ..rulefile.condition import FAIL, UNKNOWN, criteria
 from ..rulefile.operators import OPS
 from ..rulefile.source import Location, Problem, YDict, YList
@@ -37,6 +39,7 @@ FILE_KEYS = ("product", "as_of", "base", "scenarios")
 SCENARIO_KEYS = ("name", "given", "expect", "failing", "missing", "as_of")
 EXPECTS = (ELIGIBLE, INELIGIBLE, INCOMPLETE)
 _BASE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*\Z")
+
 
 @dataclass(frozen=True)
 class ScenarioResult:
@@ -116,8 +119,9 @@ def show(value: Any) -> str:
     return "not stated" if value is None else str(value)
 
 
-def explain(catalog: Catalog, product_id: str, profile: Mapping[str, Any],
-            as_of: date | None) -> EligibilityResult:
+def explain(
+    catalog: Catalog, product_id: str, profile: Mapping[str, Any], as_of: date | None
+) -> EligibilityResult:
     """The product's answer through ``Catalog.match`` with every criterion's outcome.
 
     ``match`` lists only near misses; the status comes from its counts and the
@@ -126,8 +130,7 @@ def explain(catalog: Catalog, product_id: str, profile: Mapping[str, Any],
     """
     result = catalog.match(profile, as_of=as_of, product_ids=[product_id], list_limit=0)
     counts = result.counts
-    status = (ELIGIBLE if counts[ELIGIBLE] else INCOMPLETE if counts[INCOMPLETE]
-              else INELIGIBLE)
+    status = ELIGIBLE if counts[ELIGIBLE] else INCOMPLETE if counts[INCOMPLETE] else INELIGIBLE
     product = catalog.by_id[product_id]
     outcomes: list[CriterionOutcome] = []
     walk(product.eligibility, result.values, outcomes)
@@ -172,8 +175,12 @@ def _names(raw: Any, where: Location, key: str, allowed: Mapping[str, Any]) -> l
 
 
 class _Runner:
-    def __init__(self, rules_root: Path, catalog: Catalog,
-                 content: Mapping[str, layout.Content] | None = None):
+    def __init__(
+        self,
+        rules_root: Path,
+        catalog: Catalog,
+        content: Mapping[str, layout.Content] | None = None,
+    ):
         self.root = Path(rules_root)
         self.catalog = catalog
         self.content = content  # the folder as relative path → text, instead of the disk
@@ -183,21 +190,28 @@ class _Runner:
 
     def base(self, name: Any, where: Location) -> dict:
         if not isinstance(name, str) or not _BASE_NAME.match(name) or ".." in name:
-            raise _FileError(where, f"base takes the name of a file in {PROFILES_DIR}/, "
-                                    f"not {name!r}")
+            raise _FileError(
+                where, f"base takes the name of a file in {PROFILES_DIR}/, not {name!r}"
+            )
         if name not in self.bases:
             path = self.root / layout.profile_path(name)
             try:
                 data = json.loads(self._text(path, base=True))
-                self.bases[name] = data if isinstance(data, dict) else _FileError(
-                    Location(str(path), 1, 1), "a base profile holds one JSON object")
+                self.bases[name] = (
+                    data
+                    if isinstance(data, dict)
+                    else _FileError(
+                        Location(str(path), 1, 1), "a base profile holds one JSON object"
+                    )
+                )
             except FileNotFoundError:
                 self.bases[name] = _FileError(where, f"base profile '{name}' not found: {path}")
             except (ValueError, UnicodeDecodeError) as exc:
                 line = getattr(exc, "lineno", 1)
                 col = getattr(exc, "colno", 1)
-                self.bases[name] = _FileError(Location(str(path), line, col),
-                                              f"base profile is not JSON: {exc}")
+                self.bases[name] = _FileError(
+                    Location(str(path), line, col), f"base profile is not JSON: {exc}"
+                )
         found = self.bases[name]
         if isinstance(found, _FileError):
             raise found
@@ -222,8 +236,7 @@ class _Runner:
         except yamlsource.YAMLSourceError as exc:
             return [_located_failure(p) for p in exc.problems]
         except _FileError as exc:
-            return [ScenarioResult(shown, exc.where.line, "", False, exc.message,
-                                   exc.where.column)]
+            return [ScenarioResult(shown, exc.where.line, "", False, exc.message, exc.where.column)]
 
     def _text(self, path: Path, base: bool = False) -> str:
         """A file's text, from the disk or from the content given."""
@@ -240,12 +253,14 @@ class _Runner:
         shown = str(path)
         whole = Location(shown, 1, 1)
         if not isinstance(data, YDict):
-            raise _FileError(whole, "a scenario file holds a mapping with product, base "
-                                    "and scenarios")
+            raise _FileError(
+                whole, "a scenario file holds a mapping with product, base and scenarios"
+            )
         for key in data:
             if key not in FILE_KEYS:
-                raise _FileError(data.where_key(key), f"unknown key '{key}' (expected "
-                                                      f"{', '.join(FILE_KEYS)})")
+                raise _FileError(
+                    data.where_key(key), f"unknown key '{key}' (expected {', '.join(FILE_KEYS)})"
+                )
         for key in ("product", "scenarios"):
             if key not in data:
                 raise _FileError(whole, f"missing '{key}'")
@@ -256,17 +271,21 @@ class _Runner:
         scenarios = data["scenarios"]
         if not isinstance(scenarios, YList) or not scenarios:
             raise _FileError(data.where("scenarios"), "scenarios takes a non-empty list")
-        return [self.run_one(shown, pid, base, as_of, item, scenarios.where(i))
-                for i, item in enumerate(scenarios)]
+        return [
+            self.run_one(shown, pid, base, as_of, item, scenarios.where(i))
+            for i, item in enumerate(scenarios)
+        ]
 
-    def run_one(self, path: str, pid: str, base: dict, as_of: date | None, item: Any,
-                where: Location) -> ScenarioResult:
+    def run_one(
+        self, path: str, pid: str, base: dict, as_of: date | None, item: Any, where: Location
+    ) -> ScenarioResult:
         name = item.get("name", "") if isinstance(item, dict) else ""
         try:
             spec = _read_scenario(item, where)
         except _FileError as exc:
-            return ScenarioResult(path, exc.where.line, str(name), False, exc.message,
-                                  exc.where.column, pid)
+            return ScenarioResult(
+                path, exc.where.line, str(name), False, exc.message, exc.where.column, pid
+            )
         profile = dict(base)
         for key, value in spec["given"].items():
             if value is None:
@@ -281,14 +300,21 @@ class _Runner:
             bad = [k for k in exc.errors if isinstance(given, YDict) and k in given]
             if bad:  # point at the field written in this scenario
                 at, column = given.where_key(bad[0]).line, given.where_key(bad[0]).column
-            return ScenarioResult(path, at, spec["name"], False,
-                                  "the scenario's profile is invalid: " + "; ".join(exc.lines()),
-                                  column, pid)
+            return ScenarioResult(
+                path,
+                at,
+                spec["name"],
+                False,
+                "the scenario's profile is invalid: " + "; ".join(exc.lines()),
+                column,
+                pid,
+            )
         seen = self.failed_seen.setdefault(pid, set())
         seen.update(i for i, o in enumerate(answer.outcomes) if o.outcome == FAIL)
         message = verdict(answer, spec["expect"], spec["failing"], spec["missing"])
-        return ScenarioResult(path, where.line, spec["name"], message is None, message or "",
-                              None, pid)
+        return ScenarioResult(
+            path, where.line, spec["name"], message is None, message or "", None, pid
+        )
 
 
 def _load_yaml(text: str, shown: str) -> Any:
@@ -307,20 +333,27 @@ def _read_scenario(item: Any, where: Location) -> dict:
         raise _FileError(where, "a scenario is a mapping with name, given and expect")
     for key in item:
         if key not in SCENARIO_KEYS:
-            raise _FileError(item.where_key(key), f"unknown key '{key}' in a scenario "
-                                                  f"(expected {', '.join(SCENARIO_KEYS)})")
+            raise _FileError(
+                item.where_key(key),
+                f"unknown key '{key}' in a scenario (expected {', '.join(SCENARIO_KEYS)})",
+            )
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise _FileError(item.where("name") if "name" in item else where,
-                         "a scenario needs a name (what it shows, in a few words)")
+        raise _FileError(
+            item.where("name") if "name" in item else where,
+            "a scenario needs a name (what it shows, in a few words)",
+        )
     expect = item.get("expect")
     if expect not in EXPECTS:
-        raise _FileError(item.where("expect") if "expect" in item else where,
-                         f"expect takes one of {', '.join(EXPECTS)}, not {expect!r}")
+        raise _FileError(
+            item.where("expect") if "expect" in item else where,
+            f"expect takes one of {', '.join(EXPECTS)}, not {expect!r}",
+        )
     given = item.get("given") or {}
     if not isinstance(given, dict):
-        raise _FileError(item.where("given"), "given takes a mapping of profile fields "
-                                              "(null removes a field)")
+        raise _FileError(
+            item.where("given"), "given takes a mapping of profile fields (null removes a field)"
+        )
     failing = missing = []
     if "failing" in item:
         if expect != INELIGIBLE:
@@ -331,12 +364,19 @@ def _read_scenario(item: Any, where: Location) -> dict:
             raise _FileError(item.where_key("missing"), "missing applies to expect: incomplete")
         missing = _names(item["missing"], item.where("missing"), "missing", F.POSTED_FIELDS)
     as_of = _as_date(item["as_of"], item.where("as_of"), "as_of") if "as_of" in item else None
-    return {"name": name.strip(), "expect": expect, "given": _plain(given),
-            "failing": failing, "missing": missing, "as_of": as_of}
+    return {
+        "name": name.strip(),
+        "expect": expect,
+        "given": _plain(given),
+        "failing": failing,
+        "missing": missing,
+        "as_of": as_of,
+    }
 
 
-def verdict(answer: EligibilityResult, expect: str, failing: Iterable[str],
-            missing: Iterable[str]) -> str | None:
+def verdict(
+    answer: EligibilityResult, expect: str, failing: Iterable[str], missing: Iterable[str]
+) -> str | None:
     """None when the answer is what the scenario expects, else what went differently."""
     failed = answer.failed
     if answer.status != expect:
@@ -347,30 +387,40 @@ def verdict(answer: EligibilityResult, expect: str, failing: Iterable[str],
             text += ": missing " + ", ".join(answer.missing_fields)
         elif failing:  # eligible: show what the criteria expected to fail made of it
             held = [describe_outcome(o) for o in answer.outcomes if o.criterion.field in failing]
-            text += ": " + ("; ".join(held) if held else
-                            f"the product has no criterion on {', '.join(failing)}")
+            text += ": " + (
+                "; ".join(held) if held else f"the product has no criterion on {', '.join(failing)}"
+            )
         return text
     # A derived criterion also answers to its posted sources: failing [established_on]
     # is met by years_in_business failing.
-    failed_fields = {name for o in failed
-                     for name in (o.criterion.field, *SOURCES_OF.get(o.criterion.field, ()))}
+    failed_fields = {
+        name for o in failed for name in (o.criterion.field, *SOURCES_OF.get(o.criterion.field, ()))
+    }
     absent = [name for name in failing if name not in failed_fields]
     if absent:
         others = [describe_outcome(o) for o in answer.outcomes if o.criterion.field in absent]
         shown = "; ".join(others) if others else "the product has no criterion on it"
-        return (f"expected {', '.join(absent)} among the failed criteria, but {shown}"
-                f" (failed: {'; '.join(describe_outcome(o) for o in failed)})")
+        return (
+            f"expected {', '.join(absent)} among the failed criteria, but {shown}"
+            f" (failed: {'; '.join(describe_outcome(o) for o in failed)})"
+        )
     lacking = [name for name in missing if name not in answer.missing_fields]
     if lacking:
-        return (f"expected {', '.join(lacking)} among the missing fields, missing: "
-                f"{', '.join(answer.missing_fields)}")
+        return (
+            f"expected {', '.join(lacking)} among the missing fields, missing: "
+            f"{', '.join(answer.missing_fields)}"
+        )
     return None
 
 
-def run_scenarios(rules_root: Path, catalog: Catalog | None = None,
-                  progress: Callable[[Path], None] | None = None, *,
-                  files: Iterable[Path] | None = None,
-                  content: Mapping[str, layout.Content] | None = None) -> ScenarioReport:
+def run_scenarios(
+    rules_root: Path,
+    catalog: Catalog | None = None,
+    progress: Callable[[Path], None] | None = None,
+    *,
+    files: Iterable[Path] | None = None,
+    content: Mapping[str, layout.Content] | None = None,
+) -> ScenarioReport:
     """Run every scenario file under ``rules_root`` (or just ``files``) against ``catalog``.
 
     Without a catalog the rules under ``rules_root`` are loaded (``CatalogError`` when
@@ -380,9 +430,13 @@ def run_scenarios(rules_root: Path, catalog: Catalog | None = None,
     """
     rules_root = Path(rules_root)
     if catalog is None:
-        catalog = (load_catalog(rules_root) if content is None
-                   else load_catalog_from_content(
-                       content, "" if rules_root == Path("") else str(rules_root)))
+        catalog = (
+            load_catalog(rules_root)
+            if content is None
+            else load_catalog_from_content(
+                content, "" if rules_root == Path("") else str(rules_root)
+            )
+        )
     if files is not None:
         todo = list(files)
     elif content is not None:
@@ -399,12 +453,18 @@ def run_scenarios(rules_root: Path, catalog: Catalog | None = None,
         report.untested = sorted(p.id for p in catalog.products if p.id not in runner.named)
     for pid, seen in runner.failed_seen.items():
         product = catalog.by_id[pid]
-        gaps = [c.describe() for i, c in enumerate(criteria(product.eligibility))
-                if i not in seen]
+        gaps = [c.describe() for i, c in enumerate(criteria(product.eligibility)) if i not in seen]
         if gaps:
             report.uncovered[pid] = gaps
     return report
 
 
-__all__ = ["run_scenarios", "ScenarioReport", "ScenarioResult", "scenario_files", "explain",
-           "describe_outcome", "verdict"]
+__all__ = [
+    "run_scenarios",
+    "ScenarioReport",
+    "ScenarioResult",
+    "scenario_files",
+    "explain",
+    "describe_outcome",
+    "verdict",
+]

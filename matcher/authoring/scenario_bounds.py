@@ -6,12 +6,14 @@ in [A, B]`` is met at B and broken at M (the scale is ordered); ``province_code 
 scenario generator asks this module for those pairs; it knows the vocabulary, the
 size-class regulation and how derived fields come from posted ones.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 from ..rulefile.condition import Criterion, Group, Node
 from ..vocabulary import fields as F
@@ -21,18 +23,48 @@ from ..vocabulary.regions import CITIES
 from ..vocabulary.sizeclass import LEVELS, _candidate_rules
 
 REMOVED = object()  # a target meaning "the field is not stated"
-_NEGATE = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">", "in": "not_in",
-           "not_in": "in", "between": "not_between", "not_between": "between",
-           "prefix": "not_prefix", "not_prefix": "prefix", "contains": "not_contains",
-           "not_contains": "contains"}
+_NEGATE = {
+    "==": "!=",
+    "!=": "==",
+    "<": ">=",
+    ">=": "<",
+    ">": "<=",
+    "<=": ">",
+    "in": "not_in",
+    "not_in": "in",
+    "between": "not_between",
+    "not_between": "between",
+    "prefix": "not_prefix",
+    "not_prefix": "prefix",
+    "contains": "not_contains",
+    "not_contains": "contains",
+}
 _POSITIVE = {"not_between": "between", "not_prefix": "prefix", "not_contains": "contains"}
 _ORDINAL = {"tax_credit_rating", "size_class"}
 _REGION_FIELDS = ("region_code", "province_code", "city_code")
 # One real GB/T 4754-2017 class per section, for "an industry outside the list".
-_SECTION_SAMPLE = {"A": "A0111", "B": "B0610", "C": "C3311", "D": "D4411", "E": "E4710",
-                   "F": "F5212", "G": "G5430", "H": "H6110", "I": "I6510", "J": "J6620",
-                   "K": "K7040", "L": "L7212", "M": "M7320", "N": "N7610", "O": "O8010",
-                   "P": "P8310", "Q": "Q8411", "R": "R8610", "S": "S9110", "T": "T9800"}
+_SECTION_SAMPLE = {
+    "A": "A0111",
+    "B": "B0610",
+    "C": "C3311",
+    "D": "D4411",
+    "E": "E4710",
+    "F": "F5212",
+    "G": "G5430",
+    "H": "H6110",
+    "I": "I6510",
+    "J": "J6620",
+    "K": "K7040",
+    "L": "L7212",
+    "M": "M7320",
+    "N": "N7610",
+    "O": "O8010",
+    "P": "P8310",
+    "Q": "Q8411",
+    "R": "R8610",
+    "S": "S9110",
+    "T": "T9800",
+}
 AT, PAST = "at the bound", "just past the bound"
 
 
@@ -82,6 +114,7 @@ def nnf(node: Node, negated: bool = False):
 
 # --- pairs: (a value that holds or None, a value that breaks or None, (words, words)) ---
 
+
 def leaf_pairs(leaf: Leaf, values: Mapping[str, Any]) -> Iterator[tuple[Any, Any, tuple]]:
     fld = F.FIELDS[leaf.field]
     if leaf.op == "exists":
@@ -107,13 +140,19 @@ def leaf_pairs(leaf: Leaf, values: Mapping[str, Any]) -> Iterator[tuple[Any, Any
 def _years_as_months(op: str, n: Any) -> tuple[str, Any] | None:
     if isinstance(n, tuple):
         low, high = 12 * int(n[0]), 12 * int(n[1]) + 11
-        return {"between": ("between", (low, high)),
-                "not_between": ("not_between", (low, high))}.get(op)
+        return {
+            "between": ("between", (low, high)),
+            "not_between": ("not_between", (low, high)),
+        }.get(op)
     n = int(n)
     table: dict[str, tuple[str, Any]] = {
-        ">=": (">=", 12 * n), ">": (">=", 12 * n + 12), "<=": ("<=", 12 * n + 11),
-        "<": ("<=", 12 * n - 1), "==": ("between", (12 * n, 12 * n + 11)),
-        "!=": ("not_between", (12 * n, 12 * n + 11))}
+        ">=": (">=", 12 * n),
+        ">": (">=", 12 * n + 12),
+        "<=": ("<=", 12 * n + 11),
+        "<": ("<=", 12 * n - 1),
+        "==": ("between", (12 * n, 12 * n + 11)),
+        "!=": ("not_between", (12 * n, 12 * n + 11)),
+    }
     return table.get(op)
 
 
@@ -142,12 +181,24 @@ def _numeric_pairs(leaf: Leaf, fld: F.Field):
     elif op in ("in", "not_in"):
         pairs = [(v[0], max(v) + s)] if op == "in" else [(max(v) + s, v[0])]
     else:
-        pairs = {">=": [(v, v - s)], ">": [(v + s, v)], "<=": [(v, v + s)], "<": [(v - s, v)],
-                 "==": [(v, v + s), (v, v - s)], "!=": [(v + s, v)]}[op]
+        pairs = {
+            ">=": [(v, v - s)],
+            ">": [(v + s, v)],
+            "<=": [(v, v + s)],
+            "<": [(v - s, v)],
+            "==": [(v, v + s), (v, v - s)],
+            "!=": [(v + s, v)],
+        }[op]
     low = 0 if fld.name.endswith("_in_business") else fld.min_value
     for hold, broken in pairs:
-        ok = [None if x is None or (low is not None and x < low) or
-              (fld.max_value is not None and x > fld.max_value) else x for x in (hold, broken)]
+        ok = [
+            None
+            if x is None
+            or (low is not None and x < low)
+            or (fld.max_value is not None and x > fld.max_value)
+            else x
+            for x in (hold, broken)
+        ]
         if ok != [None, None]:
             yield ok[0], ok[1], (AT, PAST)
 
@@ -171,15 +222,19 @@ def _choice_pairs(leaf: Leaf, fld: F.Field):
 
 # --- codes -------------------------------------------------------------------------
 
+
 def _code_rule(leaf: Leaf) -> tuple[list[str], bool, bool]:
     """(prefixes of the posted code, whether they are allowed, whether matching is exact)."""
     values = list(leaf.value) if isinstance(leaf.value, tuple) else [leaf.value]
     if leaf.field in ("province_code", "city_code"):
-        values = [v[:2] if v.endswith("0000") else v[:4] if v.endswith("00") else v
-                  for v in values]
+        values = [v[:2] if v.endswith("0000") else v[:4] if v.endswith("00") else v for v in values]
     allowed = leaf.op in ("==", "in", "prefix")
-    exact = leaf.field in ("region_code", "industry_code") and leaf.op in ("==", "!=", "in",
-                                                                           "not_in")
+    exact = leaf.field in ("region_code", "industry_code") and leaf.op in (
+        "==",
+        "!=",
+        "in",
+        "not_in",
+    )
     return values, allowed, exact
 
 
@@ -237,19 +292,28 @@ def _code_pairs(leaf: Leaf, values: Mapping[str, Any]):
     prefixes, allowed, exact = _code_rule(leaf)
     own = values.get(posted)
     # The firm's own code, when a listed entry already covers it, needs no example.
-    examples = [own if own and (own == p if exact else own.startswith(p)) else
-                p if exact else _full(posted, p) for p in prefixes[:3]]
+    examples = [
+        own
+        if own and (own == p if exact else own.startswith(p))
+        else p
+        if exact
+        else _full(posted, p)
+        for p in prefixes[:3]
+    ]
     other = _outside(posted, prefixes, exact)
-    if not allowed and own and not any(own == p if exact else own.startswith(p)
-                                       for p in prefixes):
+    if not allowed and own and not any(own == p if exact else own.startswith(p) for p in prefixes):
         other = own  # the firm's own code already stands outside the list: keep it
     for i, code in enumerate(examples):
         first = other if i == 0 else None
-        yield (code, first, ("listed", "not listed")) if allowed else \
-            (first, code, ("not listed", "listed"))
+        yield (
+            (code, first, ("listed", "not listed"))
+            if allowed
+            else (first, code, ("not listed", "listed"))
+        )
 
 
 # --- from a target to posted fields ---------------------------------------------------
+
 
 def shift_months(day: date, months: int) -> date:
     """``day`` moved by whole months, kept on the same day of the month where it exists."""
@@ -266,14 +330,17 @@ def shift_months(day: date, months: int) -> date:
 def posted_for(name: str, target: Any, values: Mapping[str, Any], as_of: date) -> dict | None:
     """Posted fields that give the (possibly derived) field ``name`` the value ``target``."""
     if target is REMOVED:
-        return {n: None for n in removal(name, values)}
+        return dict.fromkeys(removal(name, values))
     if name in ("years_in_business", "months_in_business"):
         months = int(target)
         if months < 0:
             return None
         start = shift_months(as_of, -months)
-        return {"established_on": start.isoformat()} if months_between(start, as_of) == months \
+        return (
+            {"established_on": start.isoformat()}
+            if months_between(start, as_of) == months
             else None
+        )
     if name in _REGION_FIELDS:
         return {"region_code": target}
     if name in ("industry_code", "industry_section"):
@@ -332,8 +399,14 @@ def sample_value(name: str) -> Any:
     fld = F.FIELDS[name]
     if fld.derived or fld.personal:
         return None
-    samples = {F.MONEY: 100000, F.INTEGER: 1, F.RATIO: Decimal("0.5"), F.BOOLEAN: False,
-               F.DATE: "2020-01-01", F.LIST: ["icbc"]}
+    samples = {
+        F.MONEY: 100000,
+        F.INTEGER: 1,
+        F.RATIO: Decimal("0.5"),
+        F.BOOLEAN: False,
+        F.DATE: "2020-01-01",
+        F.LIST: ["icbc"],
+    }
     if name in ("region_code", "industry_code"):
         return "110101" if name == "region_code" else "C3311"
     if fld.choices:

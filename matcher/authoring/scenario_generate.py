@@ -13,14 +13,16 @@ its ``all`` siblings hold. Every scenario is checked against the reference
 evaluator before it is written; one that does not show what it claims is left
 out with a comment saying why, so a generated file always passes.
 """
+
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any
 
 import yaml
 
@@ -58,24 +60,35 @@ class Generated:
 
     @property
     def command(self) -> str:
-        return (f"loanmatch test --generate {self.product.path} --base {self.base}"
-                + (" --fit" if self.fit else "") + f" --as-of {self.as_of.isoformat()}")
+        return (
+            f"loanmatch test --generate {self.product.path} --base {self.base}"
+            + (" --fit" if self.fit else "")
+            + f" --as-of {self.as_of.isoformat()}"
+        )
 
     def yaml(self) -> str:
         p = self.product
-        head = [f"# Scenarios for {p.name} ({p.id}), generated from the base profile",
-                f"# {PROFILES_DIR}/{self.base}.json. Each criterion is tried at its bound "
-                "(eligible), just past it",
-                "# (ineligible) and without its field (incomplete): edit a bound in the "
-                "product and a scenario",
-                "# here fails. After an intended change, regenerate:"]
+        head = [
+            f"# Scenarios for {p.name} ({p.id}), generated from the base profile",
+            f"# {PROFILES_DIR}/{self.base}.json. Each criterion is tried at its bound "
+            "(eligible), just past it",
+            "# (ineligible) and without its field (incomplete): edit a bound in the "
+            "product and a scenario",
+            "# here fails. After an intended change, regenerate:",
+        ]
         head.append(f"#   {self.command}")
         if self.fit:
-            head.append(f"# The base profile does not qualify as it is; every scenario "
-                        f"adjusts it with: {_flow(self.fit)}")
+            head.append(
+                f"# The base profile does not qualify as it is; every scenario "
+                f"adjusts it with: {_flow(self.fit)}"
+            )
         head += [f"# not covered: {note}" for note in self.notes]
-        lines = head + [f"product: {p.id}", f"as_of: {self.as_of.isoformat()}",
-                        f"base: {self.base}", "scenarios:"]
+        lines = head + [
+            f"product: {p.id}",
+            f"as_of: {self.as_of.isoformat()}",
+            f"base: {self.base}",
+            "scenarios:",
+        ]
         for s in self.scenarios:
             lines.append(f"  - name: {json.dumps(s.name, ensure_ascii=False)}")
             if s.given:
@@ -102,8 +115,9 @@ def _yaml_value(value: Any) -> Any:
 
 def _flow(given: Mapping[str, Any]) -> str:
     data = {k: _yaml_value(v) for k, v in given.items()}
-    return yaml.safe_dump(data, default_flow_style=True, allow_unicode=True,
-                          width=1 << 20, sort_keys=False).strip()
+    return yaml.safe_dump(
+        data, default_flow_style=True, allow_unicode=True, width=1 << 20, sort_keys=False
+    ).strip()
 
 
 def _judge(product: Product, profile: Mapping[str, Any], as_of: date) -> EligibilityResult:
@@ -141,8 +155,9 @@ class _Builder:
 
     def values(self, given: Mapping[str, Any]) -> Mapping[str, Any]:
         profile = {**self.base, **given}
-        return load_profile({k: v for k, v in profile.items() if v is not None},
-                            as_of=self.as_of).values
+        return load_profile(
+            {k: v for k, v in profile.items() if v is not None}, as_of=self.as_of
+        ).values
 
     def posted(self, leaf: Leaf, target: Any, values: Mapping[str, Any]) -> dict | None:
         return posted_for(leaf.field, target, values, self.as_of)
@@ -152,16 +167,19 @@ class _Builder:
         if isinstance(node, Leaf):
             if node.outcome(values) == want:
                 return {}
-            targets = [hold if want == PASS else broken for hold, broken, _ in
-                       leaf_pairs(node, values)]
-            current = values.get("months_in_business" if node.field.endswith("_in_business")
-                                 else node.field)
+            targets = [
+                hold if want == PASS else broken for hold, broken, _ in leaf_pairs(node, values)
+            ]
+            current = values.get(
+                "months_in_business" if node.field.endswith("_in_business") else node.field
+            )
             if isinstance(current, (int, Decimal)) and not isinstance(current, bool):
                 # the nearest value that does it: 65 for an age of 70 outside [18, 65]
                 def distance(target: object, current: int | Decimal = current) -> Decimal:
                     if isinstance(target, (int, Decimal)):
                         return abs(Decimal(target) - Decimal(current))
                     return Decimal(0)
+
                 targets.sort(key=distance)
             for target in targets:
                 given = self.posted(node, target, values) if target is not None else None
@@ -198,8 +216,9 @@ class _Builder:
         return _merge(*parts)
 
 
-def generate(product: Product, base: Mapping[str, Any], base_name: str, as_of: date,
-             fit: bool = False) -> Generated:
+def generate(
+    product: Product, base: Mapping[str, Any], base_name: str, as_of: date, fit: bool = False
+) -> Generated:
     """Scenarios covering every criterion of ``product`` from the posted profile ``base``."""
     b = _Builder(product, base, as_of)
     try:
@@ -211,11 +230,15 @@ def generate(product: Product, base: Mapping[str, Any], base_name: str, as_of: d
     if first.status != ELIGIBLE:
         found = b.make(b.tree, PASS, values) if fit else None
         if not found:
-            why = "; ".join(f"{o.criterion.field} {'fails' if o.outcome == FAIL else 'unknown'}"
-                            for o in first.outcomes if o.outcome != PASS and o.relevant)
+            why = "; ".join(
+                f"{o.criterion.field} {'fails' if o.outcome == FAIL else 'unknown'}"
+                for o in first.outcomes
+                if o.outcome != PASS and o.relevant
+            )
             hint = "" if fit else " (use --fit to adjust it)"
-            raise GenerateError(f"base profile '{base_name}' is {first.status} for "
-                                f"{product.id}: {why}{hint}")
+            raise GenerateError(
+                f"base profile '{base_name}' is {first.status} for {product.id}: {why}{hint}"
+            )
         adjust = found
         b.base.update(adjust)
         values = b.values({})
@@ -230,8 +253,9 @@ def generate(product: Product, base: Mapping[str, Any], base_name: str, as_of: d
             continue
         seen.add(key)
         try:
-            message = verdict(_judge(product, {**b.base, **s.given}, as_of), s.expect,
-                              s.failing, s.missing)
+            message = verdict(
+                _judge(product, {**b.base, **s.given}, as_of), s.expect, s.failing, s.missing
+            )
         except ProfileError as exc:
             message = f"profile invalid: {'; '.join(exc.lines())}"
         if message is None:
@@ -242,8 +266,9 @@ def generate(product: Product, base: Mapping[str, Any], base_name: str, as_of: d
     return Generated(product, base_name, as_of, scenarios, notes, adjust)
 
 
-def _leaf_scenarios(b: _Builder, leaf: Leaf, context: tuple, values: Mapping[str, Any],
-                    notes: list[str]) -> list[Scenario]:
+def _leaf_scenarios(
+    b: _Builder, leaf: Leaf, context: tuple, values: Mapping[str, Any], notes: list[str]
+) -> list[Scenario]:
     label = leaf.text() + (f" ({leaf.source})" if leaf.source else "")
     iso = b.isolate(context, values)
     if iso is None:
@@ -261,23 +286,35 @@ def _leaf_scenarios(b: _Builder, leaf: Leaf, context: tuple, values: Mapping[str
     for hold, broken, what in pairs:
         if hold is not None:
             given = _merge(iso, b.posted(leaf, hold, here))
-            if given is not None and (iso or any(b.base.get(k) != _yaml_value(v)
-                                                 for k, v in given.items())):
-                out.append(Scenario(f"{label} — {what[0]}: {_shown(leaf, hold)}", ELIGIBLE,
-                                    given))
+            if given is not None and (
+                iso or any(b.base.get(k) != _yaml_value(v) for k, v in given.items())
+            ):
+                out.append(Scenario(f"{label} — {what[0]}: {_shown(leaf, hold)}", ELIGIBLE, given))
         if broken is not None:
             given = _merge(iso, b.posted(leaf, broken, here))
             if given is None:
                 notes.append(f"{label}: cannot write {_shown(leaf, broken)}")
             else:
-                out.append(Scenario(f"{label} — {what[1]}: {_shown(leaf, broken)}", INELIGIBLE,
-                                    given, failing=[leaf.original.field]))
+                out.append(
+                    Scenario(
+                        f"{label} — {what[1]}: {_shown(leaf, broken)}",
+                        INELIGIBLE,
+                        given,
+                        failing=[leaf.original.field],
+                    )
+                )
     if leaf.op != "exists":
         gone = removal(leaf.field, here)
-        given = _merge(iso, {name: None for name in gone}) if gone else None
+        given = _merge(iso, dict.fromkeys(gone)) if gone else None
         if given is not None and any(name in b.base for name in gone):
-            out.append(Scenario(f"{label} — not stated: {', '.join(gone)} removed", INCOMPLETE,
-                                given, missing=list(gone)))
+            out.append(
+                Scenario(
+                    f"{label} — not stated: {', '.join(gone)} removed",
+                    INCOMPLETE,
+                    given,
+                    missing=list(gone),
+                )
+            )
     return out
 
 
@@ -293,6 +330,7 @@ def _shown(leaf: Leaf, target: Any) -> str:
 
 
 # --- files -----------------------------------------------------------------------
+
 
 def scenario_path(product_path: Path) -> Path:
     return Path(product_path).with_name(Path(product_path).stem + SUFFIXES[0])
@@ -319,8 +357,9 @@ def write(generated: Generated, path: Path) -> Path:
     return path
 
 
-def generate_file(product_path: Path, base: str | None = None, as_of: date | None = None,
-                  fit: bool = False) -> Generated:
+def generate_file(
+    product_path: Path, base: str | None = None, as_of: date | None = None, fit: bool = False
+) -> Generated:
     """Scenarios for the product in ``product_path`` (``rules/<bank>/<slug>.yaml``).
 
     The base defaults to ``rules/_profiles/<product id>.json``.
@@ -329,16 +368,18 @@ def generate_file(product_path: Path, base: str | None = None, as_of: date | Non
     products, problems, _ = read_products(product_path)
     errors = [str(p) for p in problems if p.severity == "error"]
     if errors or not products:
-        raise GenerateError("the product does not load (run `loanmatch lint`):\n"
-                            + "\n".join(errors))
+        raise GenerateError(
+            "the product does not load (run `loanmatch lint`):\n" + "\n".join(errors)
+        )
     product = products[0]
     name = base or product.id
     data = read_base(product_path.parent.parent, name)
     return generate(product, data, name, as_of or date.today(), fit=fit)
 
 
-def generate_all(rules_root: Path, as_of: date, force: bool = False,
-                 fallback_bases: tuple[str, ...] = ()) -> list[tuple[str, Path | None, str]]:
+def generate_all(
+    rules_root: Path, as_of: date, force: bool = False, fallback_bases: tuple[str, ...] = ()
+) -> list[tuple[str, Path | None, str]]:
     """A scenario file beside every product that has none (all with ``force``).
 
     The base is ``_profiles/<product id>.json``; a product without one gets the
@@ -371,10 +412,25 @@ def generate_all(rules_root: Path, as_of: date, force: bool = False,
             report.append((product.id, None, "; ".join(failures) or "no base profile"))
             continue
         write(best, target)
-        report.append((product.id, target, f"{len(best.scenarios)} scenarios"
-                       + (f", {len(best.notes)} not covered" if best.notes else "")))
+        report.append(
+            (
+                product.id,
+                target,
+                f"{len(best.scenarios)} scenarios"
+                + (f", {len(best.notes)} not covered" if best.notes else ""),
+            )
+        )
     return report
 
 
-__all__ = ["generate", "generate_file", "generate_all", "Generated", "Scenario", "GenerateError",
-           "read_base", "write", "scenario_path"]
+__all__ = [
+    "generate",
+    "generate_file",
+    "generate_all",
+    "Generated",
+    "Scenario",
+    "GenerateError",
+    "read_base",
+    "write",
+    "scenario_path",
+]

@@ -6,13 +6,14 @@ uses the value, a reviewer reads the source.  The source's figures are read with
 sheet parser's numeral reading (2万元, 一年半, 十八周岁, 80%) in the field's unit; the
 warning comes only when the source names figures of that kind and none is the value.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
 
-from ..vocabulary import fields as F
 from ..rulefile.condition import Criterion, Node, criteria
 from ..rulefile.source import Problem
+from ..vocabulary import fields as F
 
 _COMPARED = frozenset({"==", ">=", ">", "<=", "<", "between"})
 
@@ -21,6 +22,7 @@ def _unit_kind(field: F.Field) -> str | None:
     """Which kind of written quantity (numerals.MONEY, …) states a value of ``field``."""
     from product_catalog.parser import numerals as N
     from product_catalog.parser.criteria import MONTH_FIELDS
+
     if field.kind == F.MONEY:
         return N.MONEY
     if field.kind == F.RATIO:
@@ -59,6 +61,7 @@ def _steps(op: str) -> list[int]:
 def _mismatch(c: Criterion) -> str | None:
     from product_catalog.parser.comparisons import find_bounds
     from product_catalog.parser.numerals import as_number
+
     field = F.FIELDS.get(c.field)
     if not c.source or field is None or c.op not in _COMPARED:
         return None
@@ -75,20 +78,24 @@ def _mismatch(c: Criterion) -> str | None:
     figures = [_in_field_unit(field, q) for q in named]
     if any(q.unit == "" and q.number == 0 for q in quantities):
         figures.append(Decimal(0))  # 净利润为正, 不为负: a sign is a bound at zero in any unit
-    if all(any(_agrees(field, f, v, step) for f in figures)
-           for v, step in zip(values, _steps(c.op))):
+    if all(
+        any(_agrees(field, f, v, step) for f in figures) for v, step in zip(values, _steps(c.op))
+    ):
         return None
     spans = [[q for q in b.quantities if q.kind == kind] for b in bounds]
-    written = "、".join(dict.fromkeys(c.source[qs[0].start:qs[-1].end] for qs in spans if qs))
+    written = "、".join(dict.fromkeys(c.source[qs[0].start : qs[-1].end] for qs in spans if qs))
     read = ", ".join(str(as_number(f)) for f in dict.fromkeys(figures))
     shown = f"[{values[0]}, {values[1]}]" if c.op == "between" else str(c.value)
-    return (f"source names {written} ({c.field} {read}) but value is {shown}: "
-            f"update the value or the source so that they agree")
+    return (
+        f"source names {written} ({c.field} {read}) but value is {shown}: "
+        f"update the value or the source so that they agree"
+    )
 
 
 def source_figure_warnings(node: Node, path: str) -> list[Problem]:
     """A warning at every criterion under ``node`` whose source names other figures."""
     from ..rulefile.source import Location
+
     problems = []
     for c in criteria(node):
         message = _mismatch(c)

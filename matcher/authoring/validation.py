@@ -16,6 +16,7 @@ the base profiles to the child as content on its stdin, nothing copied to disk â
 Findings carry paths relative to the checked folder, so a check of content read from
 it reads as the live folder does (``rules/icbc/jingying-kuaidai.yaml:12:7``).
 """
+
 from __future__ import annotations
 
 import base64
@@ -24,9 +25,9 @@ import logging
 import os
 import subprocess
 import sys
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
 
 import yaml
 
@@ -57,10 +58,18 @@ class Finding:
     def to_dict(self, shown_root: str, pointer: str = "") -> dict:
         """Located, and shaped like the API's other errors (location, pointer, field, detail)."""
         text = f"{self.where(shown_root)}: {self.message}"
-        return {"location": "body", "pointer": pointer, "field": pointer.strip("/"),
-                "detail": text, "path": self.where(shown_root).split(":")[0],
-                "line": self.line, "column": self.column, "message": self.message,
-                "kind": self.kind, "text": text}
+        return {
+            "location": "body",
+            "pointer": pointer,
+            "field": pointer.strip("/"),
+            "detail": text,
+            "path": self.where(shown_root).split(":")[0],
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "kind": self.kind,
+            "text": text,
+        }
 
 
 @dataclass
@@ -78,7 +87,7 @@ class Validation:
         return json.dumps(asdict(self), ensure_ascii=False)
 
     @classmethod
-    def from_json(cls, text: str) -> "Validation":
+    def from_json(cls, text: str) -> Validation:
         data = json.loads(text)
         data["findings"] = [Finding(**f) for f in data["findings"]]
         return cls(**data)
@@ -121,17 +130,25 @@ def lint_products(root: Path) -> tuple[list[Product], Validation]:
     return _verdict(*read_products(root), root)
 
 
-def lint_content(files: Mapping[str, Content], root: str = ""
-                 ) -> tuple[list[Product], Validation]:
+def lint_content(files: Mapping[str, Content], root: str = "") -> tuple[list[Product], Validation]:
     """``lint_products`` for a folder given as content (relative path â†’ text or bytes):
     nothing is copied; locations read ``<root>/<path>``, findings are relative."""
     return _verdict(*read_content(files, root), Path(root))
 
 
-def _verdict(products: list[Product], problems: list[Problem], version: str,
-             root: Path) -> tuple[list[Product], Validation]:
-    findings = [Finding(relative(p.location.path, root), p.location.line, p.location.column,
-                        _unrooted(p.message, root)) for p in problems if p.severity == "error"]
+def _verdict(
+    products: list[Product], problems: list[Problem], version: str, root: Path
+) -> tuple[list[Product], Validation]:
+    findings = [
+        Finding(
+            relative(p.location.path, root),
+            p.location.line,
+            p.location.column,
+            _unrooted(p.message, root),
+        )
+        for p in problems
+        if p.severity == "error"
+    ]
     findings.sort(key=lambda f: (f.path, f.line, f.column or 0))
     return products, Validation(not findings, version or None, len(products), findings)
 
@@ -148,18 +165,27 @@ def validate_content(files: Mapping[str, Content]) -> Validation:
     return _validated(products, verdict, Path(""), files)
 
 
-def _validated(products: list[Product], verdict: Validation, root: Path,
-               content: Mapping[str, Content] | None = None) -> Validation:
+def _validated(
+    products: list[Product],
+    verdict: Validation,
+    root: Path,
+    content: Mapping[str, Content] | None = None,
+) -> Validation:
     if not verdict.ok:
         return verdict
-    catalog = Catalog(products, verdict.version or "",
-                      None if content is not None else str(root))
+    catalog = Catalog(products, verdict.version or "", None if content is not None else str(root))
     report = run_scenarios(root, catalog, content=content)
     for result in report.results:
         if not result.ok:
-            verdict.findings.append(Finding(relative(result.path, root), result.line,
-                                            result.column, _unrooted(result.message, root),
-                                            "scenario"))
+            verdict.findings.append(
+                Finding(
+                    relative(result.path, root),
+                    result.line,
+                    result.column,
+                    _unrooted(result.message, root),
+                    "scenario",
+                )
+            )
     verdict.scenarios_passed, verdict.scenarios_failed = report.passed, report.failed
     verdict.ok = not verdict.findings
     return verdict
@@ -174,8 +200,13 @@ def scenario_product(text: Content) -> str | None:
     return data.get("product") if isinstance(data, dict) else None
 
 
-def check_scenarios(files: Mapping[str, Content], products, tests: Iterable[str],
-                    timeout: float = VALIDATION_TIMEOUT, root: str = "") -> list[Finding]:
+def check_scenarios(
+    files: Mapping[str, Content],
+    products,
+    tests: Iterable[str],
+    timeout: float = VALIDATION_TIMEOUT,
+    root: str = "",
+) -> list[Finding]:
     """Run the scenario files ``tests`` (paths relative to the folder ``files`` holds) in
     a child process, which gets just those files, the products they name (from
     ``products``, as linted; their paths under ``root``) and the base profiles, as
@@ -186,28 +217,55 @@ def check_scenarios(files: Mapping[str, Content], products, tests: Iterable[str]
     named = {scenario_product(files[rel]) for rel in tests}
     wanted = tests + [relative(p.path, Path(root)) for p in products if p.id in named]
     wanted += list(layout.of_kind(files, layout.PROFILE))
-    return validate_in_child(content={rel: files[rel] for rel in wanted if rel in files},
-                             timeout=timeout).findings
+    return validate_in_child(
+        content={rel: files[rel] for rel in wanted if rel in files}, timeout=timeout
+    ).findings
 
 
-def validate_in_child(root: Path | None = None, timeout: float = VALIDATION_TIMEOUT, *,
-                      content: Mapping[str, Content] | None = None) -> Validation:
+def validate_in_child(
+    root: Path | None = None,
+    timeout: float = VALIDATION_TIMEOUT,
+    *,
+    content: Mapping[str, Content] | None = None,
+) -> Validation:
     """``validate_folder(root)``, or ``validate_content(content)`` (sent on stdin), in a
     fresh Python process; never raises for bad rules."""
     here = str(Path(__file__).resolve().parents[2])
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
-    given = None if content is None else json.dumps({rel: base64.b64encode(
-        raw.encode("utf-8") if isinstance(raw, str) else raw).decode("ascii")
-        for rel, raw in content.items()})
+    given = (
+        None
+        if content is None
+        else json.dumps(
+            {
+                rel: base64.b64encode(raw.encode("utf-8") if isinstance(raw, str) else raw).decode(
+                    "ascii"
+                )
+                for rel, raw in content.items()
+            }
+        )
+    )
     try:
-        done = subprocess.run([sys.executable, "-m", "matcher.authoring.validation",
-                               "-" if content is not None else str(root)],
-                              input=given, capture_output=True, text=True, timeout=timeout,
-                              env=env)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "matcher.authoring.validation",
+                "-" if content is not None else str(root),
+            ],
+            input=given,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            env=env,
+        )
     except subprocess.TimeoutExpired:
-        return Validation(False, findings=[Finding(".", 1, None, f"the check did not finish in "
-                                                               f"{timeout:g} s; nothing changed")])
+        return Validation(
+            False,
+            findings=[
+                Finding(".", 1, None, f"the check did not finish in {timeout:g} s; nothing changed")
+            ],
+        )
     if done.returncode != 0 or not done.stdout.strip():
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         return Validation(False, findings=[Finding(".", 1, None, f"the check failed: {last}")])
@@ -221,8 +279,11 @@ def texts(findings: Iterable[Finding], shown_root: str) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if len(args) != 1:
-        print("usage: python -m matcher.authoring.validation RULES_DIR  (or - to read "
-              "{path: base64 content} as JSON on stdin)", file=sys.stderr)
+        print(
+            "usage: python -m matcher.authoring.validation RULES_DIR  (or - to read "
+            "{path: base64 content} as JSON on stdin)",
+            file=sys.stderr,
+        )
         return 2
     logging.disable(logging.WARNING)  # stdout carries the verdict only
     if args[0] == "-":

@@ -11,6 +11,7 @@ disk but appends a ``pruned`` event instead of forgetting that a version was liv
 Every write goes to a temporary file renamed into place, under a lock, so a crash
 or a second writer never leaves a torn log or a half-written snapshot.
 """
+
 from __future__ import annotations
 
 import builtins
@@ -22,11 +23,11 @@ import re
 import shutil
 import stat
 import tempfile
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator, Mapping
 
 from ..rulefile import layout
 
@@ -53,14 +54,23 @@ class VersionRecord:
 
     def changes_of(self, bank: str) -> dict[str, list[str]]:
         """The files of ``bank``'s folder this version added, modified and removed."""
-        return {kind: [f for f in getattr(self, kind) if f.startswith(f"{bank}/")]
-                for kind in ("added", "modified", "removed")}
+        return {
+            kind: [f for f in getattr(self, kind) if f.startswith(f"{bank}/")]
+            for kind in ("added", "modified", "removed")
+        }
 
     def to_dict(self) -> dict:
-        return {"version": self.version, "recorded_at": self.recorded_at, "actor": self.actor,
-                "previous": self.previous, "added": list(self.added),
-                "removed": list(self.removed), "modified": list(self.modified),
-                "files": dict(self.files), "kept": self.kept}
+        return {
+            "version": self.version,
+            "recorded_at": self.recorded_at,
+            "actor": self.actor,
+            "previous": self.previous,
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "modified": list(self.modified),
+            "files": dict(self.files),
+            "kept": self.kept,
+        }
 
 
 def capture(rules_root: str | Path) -> tuple[str, dict[str, bytes]]:
@@ -85,13 +95,14 @@ def version_of(files: Mapping[str, bytes], root: Path | str = "rules") -> str:
         try:
             texts.append((rel, raw.decode("utf-8-sig")))
         except UnicodeDecodeError:
-            raise VersionError(f"{Path(root) / rel}: not UTF-8; such a catalog never goes "
-                               f"live") from None
+            raise VersionError(
+                f"{Path(root) / rel}: not UTF-8; such a catalog never goes live"
+            ) from None
     return layout.content_version(texts)
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -137,8 +148,7 @@ class VersionStore:
     or ``var/catalog-versions``)."""
 
     def __init__(self, directory: str | Path | None = None):
-        self.directory = Path(directory or os.environ.get("LOANMATCH_VERSIONS_DIR")
-                              or DEFAULT_DIR)
+        self.directory = Path(directory or os.environ.get("LOANMATCH_VERSIONS_DIR") or DEFAULT_DIR)
 
     # --- reading ------------------------------------------------------------------
     def _events(self) -> list[dict]:
@@ -154,8 +164,9 @@ class VersionStore:
                 if not isinstance(event, dict) or "event" not in event:
                     raise ValueError("not an event")
             except ValueError:
-                raise VersionError(f"{path}:{number}: not a version record; the log was "
-                                   "edited by hand") from None
+                raise VersionError(
+                    f"{path}:{number}: not a version record; the log was edited by hand"
+                ) from None
             events.append(event)
         return events
 
@@ -170,11 +181,20 @@ class VersionStore:
             elif event["event"] == "pruned":
                 pruned.add(event["version"])
         # A version pruned after its last time live has no snapshot, whichever record.
-        return [VersionRecord(e["version"], e["recorded_at"], e.get("actor"), e.get("previous"),
-                              tuple(e.get("added", ())), tuple(e.get("removed", ())),
-                              tuple(e.get("modified", ())), dict(e.get("files", {})),
-                              e["version"] not in pruned)
-                for e in raw]
+        return [
+            VersionRecord(
+                e["version"],
+                e["recorded_at"],
+                e.get("actor"),
+                e.get("previous"),
+                tuple(e.get("added", ())),
+                tuple(e.get("removed", ())),
+                tuple(e.get("modified", ())),
+                dict(e.get("files", {})),
+                e["version"] not in pruned,
+            )
+            for e in raw
+        ]
 
     def latest(self) -> VersionRecord | None:
         """The version live now (the last recorded), or None before the first."""
@@ -188,11 +208,11 @@ class VersionStore:
 
     def resolve(self, text: str) -> str | None:
         """A recorded version from its full name or a unique prefix of its hex digits."""
-        hexpart = text[len("sha256:"):] if text.startswith("sha256:") else text
+        hexpart = text[len("sha256:") :] if text.startswith("sha256:") else text
         if not re.fullmatch(r"[0-9a-f]{4,16}", hexpart):
             return None
         known = {r.version for r in self.list()}
-        matches = sorted(v for v in known if v[len("sha256:"):].startswith(hexpart))
+        matches = sorted(v for v in known if v[len("sha256:") :].startswith(hexpart))
         return matches[0] if len(matches) == 1 else None
 
     # --- writing ------------------------------------------------------------------
@@ -217,8 +237,14 @@ class VersionStore:
         line = json.dumps(event, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n"
         write_atomically(path, old + line)
 
-    def record(self, rules_root: str | Path, version: str, actor: str | None = None, *,
-               files: Mapping[str, bytes] | None = None) -> VersionRecord:
+    def record(
+        self,
+        rules_root: str | Path,
+        version: str,
+        actor: str | None = None,
+        *,
+        files: Mapping[str, bytes] | None = None,
+    ) -> VersionRecord:
         """Record that ``version`` of the catalog under ``rules_root`` went live.
 
         Recording the version that is already the latest is a no-op returning that
@@ -230,8 +256,10 @@ class VersionStore:
         if files is None:
             actual, files = capture(rules_root)
             if actual != version:
-                raise VersionError(f"{rules_root} is at {actual}, not {version}: the files "
-                                   "changed after that version was loaded")
+                raise VersionError(
+                    f"{rules_root} is at {actual}, not {version}: the files "
+                    "changed after that version was loaded"
+                )
         with self._locked():
             history = self.list()
             latest = history[-1] if history else None
@@ -245,13 +273,18 @@ class VersionStore:
                     write_atomically(self._object(digest), raw)
             before = dict(latest.files) if latest else {}
             record = VersionRecord(
-                version, _now(), actor, latest.version if latest else None,
+                version,
+                _now(),
+                actor,
+                latest.version if latest else None,
                 tuple(sorted(set(manifest) - set(before))),
                 tuple(sorted(set(before) - set(manifest))),
                 tuple(sorted(p for p in manifest if p in before and before[p] != manifest[p])),
-                manifest)
-            self._append({"event": "live", **{k: v for k, v in record.to_dict().items()
-                                              if k != "kept"}})
+                manifest,
+            )
+            self._append(
+                {"event": "live", **{k: v for k, v in record.to_dict().items() if k != "kept"}}
+            )
             return record
 
     def snapshot_path(self, version: str) -> Path | None:
@@ -260,7 +293,7 @@ class VersionStore:
         record = self.get(version)
         if record is None or not record.kept:
             return None
-        folder = self.directory / "snapshots" / version[len("sha256:"):]
+        folder = self.directory / "snapshots" / version[len("sha256:") :]
         if folder.is_dir():
             return folder
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -269,8 +302,9 @@ class VersionStore:
             for rel, digest in record.files.items():
                 blob = self._object(digest)
                 if not blob.exists():
-                    raise VersionError(f"{version}: stored file {rel} is missing from "
-                                       f"{self.directory}")
+                    raise VersionError(
+                        f"{version}: stored file {rel} is missing from {self.directory}"
+                    )
                 (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(blob, tmp / rel)
             os.rename(tmp, folder)
@@ -296,12 +330,16 @@ class VersionStore:
                 if r.version not in recent:
                     recent.append(r.version)
             kept = set(recent[:keep])
-            dropped = [v for v in reversed(recent[keep:])
-                       if (record := self.get(v)) is not None and record.kept]
+            dropped = [
+                v
+                for v in reversed(recent[keep:])
+                if (record := self.get(v)) is not None and record.kept
+            ]
             for version in dropped:
                 self._append({"event": "pruned", "version": version, "recorded_at": _now()})
-                shutil.rmtree(self.directory / "snapshots" / version[len("sha256:"):],
-                              ignore_errors=True)
+                shutil.rmtree(
+                    self.directory / "snapshots" / version[len("sha256:") :], ignore_errors=True
+                )
             needed = {d for r in history if r.version in kept for d in r.files.values()}
             objects = self.directory / "objects"
             for blob in objects.glob("*/*") if objects.exists() else ():

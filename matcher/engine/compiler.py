@@ -14,10 +14,12 @@ multiplies activations and alpha-stack pressure); ``$or`` groups go last; a
 ruleset holds at most ``SHARD_WEIGHT`` alternatives so that no profile can
 push more than 64 first conditions onto the alpha stack (error 303).
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from ..rulefile.condition import Criterion, Node
 from ..rulefile.operators import NEGATION, OPS
@@ -141,11 +143,15 @@ def compile_product(eligibility: Node) -> CompiledRule:
     condition = {"$and": [{GUARD_KEY: GUARD_VALUE}, *parts]}
     count, size = groups(condition), weight(condition)
     if count > MAX_GROUPS:
-        raise TooComplex(f"{count} and/or groups in one product; durable_rules holds at most "
-                         f"{MAX_GROUPS}: simplify the nesting")
+        raise TooComplex(
+            f"{count} and/or groups in one product; durable_rules holds at most "
+            f"{MAX_GROUPS}: simplify the nesting"
+        )
     if size > SHARD_WEIGHT:
-        raise TooComplex(f"{size} alternative combinations of any/not groups; at most "
-                         f"{SHARD_WEIGHT}: split the product or simplify its 'any' groups")
+        raise TooComplex(
+            f"{size} alternative combinations of any/not groups; at most "
+            f"{SHARD_WEIGHT}: split the product or simplify its 'any' groups"
+        )
     return CompiledRule(condition, size)
 
 

@@ -8,6 +8,7 @@ so that nothing is left behind. The extension never releases the GIL and
 shares state per session id, so one lock serializes evaluations: threads get
 correct answers and lose no parallelism they could have had.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -15,7 +16,8 @@ import json
 import logging
 import threading
 import time
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import durable_rules_engine as _durable
 
@@ -68,8 +70,9 @@ class Engine:
         """
         return self.eligible_many([values], None if only is None else [only])[0]
 
-    def eligible_many(self, profiles: Sequence[Mapping[str, Any]],
-                      only: Sequence[set[int]] | None = None) -> list[set[int]]:
+    def eligible_many(
+        self, profiles: Sequence[Mapping[str, Any]], only: Sequence[set[int]] | None = None
+    ) -> list[set[int]]:
         """``eligible`` for many profiles, ruleset by ruleset.
 
         A ruleset's memory is cold when a profile reaches it after the other
@@ -104,7 +107,7 @@ class Engine:
             message = started[1]
             while message:
                 # '{"p12": {...the fact...}}': the rule name is all we need.
-                fired.add(int(message[3:message.index('"', 3)]))
+                fired.add(int(message[3 : message.index('"', 3)]))
                 message = _durable.complete_and_start_action(handle, state)
         finally:
             _durable.retract_fact(handle, fact_json)

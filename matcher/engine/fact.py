@@ -10,10 +10,12 @@ badly are rewritten into ones it handles well:
 * a hierarchical code also carries its prefixes, ``<field>__p<k>``, so that
   "does not start with K" is a plain inequality.
 """
+
 from __future__ import annotations
 
 import json
-from typing import Any, Collection, Mapping
+from collections.abc import Collection, Mapping
+from typing import Any
 
 from ..vocabulary import fields as F
 from ..vocabulary.plain import plain

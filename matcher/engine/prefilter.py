@@ -8,10 +8,12 @@ look-ups. The rest are ineligible by a criterion the enterprise cannot change,
 which is exactly what the rule would have said — durable_rules still decides
 every product that remains.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 

@@ -17,9 +17,11 @@ in words of their own, so the words' popcounts summed give both counts at once.
 A product that lists one condition twice counts it twice; the repeats are kept
 aside and added.
 """
+
 from __future__ import annotations
 
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -28,8 +30,17 @@ from ..rulefile.product import Product
 from .vector import FAIL_CODE, PASS_CODE, UNKNOWN_CODE, Forest
 
 # Failing on these is no near miss: an enterprise cannot move or change trade to qualify.
-FIXED_FIELDS = frozenset({"region_code", "province_code", "city_code", "industry_code",
-                          "industry_section", "entity_type", "established_on"})
+FIXED_FIELDS = frozenset(
+    {
+        "region_code",
+        "province_code",
+        "city_code",
+        "industry_code",
+        "industry_section",
+        "entity_type",
+        "established_on",
+    }
+)
 
 
 def _words(flags: np.ndarray) -> np.ndarray:
@@ -65,14 +76,23 @@ class Triage:
         fixed_count = int(np.count_nonzero(distinct < span))
         self._fixed_words = -(-fixed_count // 64)
         words = self._fixed_words + -(-(len(distinct) - fixed_count) // 64)
-        bit = np.concatenate([np.arange(fixed_count),
-                              self._fixed_words * 64 + np.arange(len(distinct) - fixed_count)])
+        bit = np.concatenate(
+            [
+                np.arange(fixed_count),
+                self._fixed_words * 64 + np.arange(len(distinct) - fixed_count),
+            ]
+        )
         row_bit = bit[row_condition].astype(np.intp)
         # Each product's top-level conditions, in order, as bits: what a result lists
         # about a product is read from the codes of its conditions, not evaluated again.
         order = np.argsort(row_product, kind="stable")
-        self._bits_of = np.split(row_bit[order], np.cumsum(np.bincount(
-            row_product, minlength=len(products)))[:-1]) if len(products) else []
+        self._bits_of = (
+            np.split(
+                row_bit[order], np.cumsum(np.bincount(row_product, minlength=len(products)))[:-1]
+            )
+            if len(products)
+            else []
+        )
         # Where each bit's condition is in what the forest answers; padding bits never fail.
         self._tested = np.zeros(words * 64, dtype=np.intp)
         self._tested[bit] = distinct % span
@@ -107,16 +127,17 @@ class Triage:
         the catalog checks durable_rules' answers against that."""
         return self.screen(values)[:3]
 
-    def screen(self, values: Mapping[str, Any], among: np.ndarray | None = None
-               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    def screen(
+        self, values: Mapping[str, Any], among: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """``counts``, and every condition's code for ``top_outcomes``; with ``among``
         (ascending product places), the counts of those products only."""
         codes = self._forest.evaluate(values)[self._tested]
         sets = self._sets if among is None else self._sets[:, among]
         failed = (codes == FAIL_CODE) & self._real
         counts = np.bitwise_count(sets & _words(failed)[:, None])
-        fixed_failing = counts[:self._fixed_words].sum(axis=0, dtype=self._sum_dtype)
-        failing = fixed_failing + counts[self._fixed_words:].sum(axis=0, dtype=self._sum_dtype)
+        fixed_failing = counts[: self._fixed_words].sum(axis=0, dtype=self._sum_dtype)
+        failing = fixed_failing + counts[self._fixed_words :].sum(axis=0, dtype=self._sum_dtype)
         failing, fixed_failing = failing.astype(np.int32), fixed_failing.astype(np.int32)
         if len(self._repeat_product):
             hit = failed[self._repeat_bit]

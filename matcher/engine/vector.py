@@ -26,15 +26,17 @@ product (``matcher.engine.triage``). Its answers equal ``matcher.rulefile.condit
 the products ``matcher.rulefile.product`` reads and the values ``matcher.vocabulary.profile`` loads;
 ``tests/engine/test_bench_agreement.py`` and ``tests/engine/test_triage.py`` hold it to that.
 """
+
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable, Mapping
+from collections.abc import Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
-from ..rulefile.operators import OPS, operator_problem
 from ..rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node
+from ..rulefile.operators import OPS, operator_problem
 from ..vocabulary import fields as F
 from .vector_columns import NumberLine, Vocabulary
 
@@ -113,8 +115,9 @@ class Forest:
         if op == "contains":
             return self._mask(plan, self._vocabulary(c.field, "member"), [value], False)
         if op == "prefix":
-            return self._mask(plan, self._vocabulary(c.field, "prefix"),
-                              [str(p) for p in value], False)
+            return self._mask(
+                plan, self._vocabulary(c.field, "prefix"), [str(p) for p in value], False
+            )
         members = value if op in ("in", "not_in") else [value]
         return self._mask(plan, self._vocabulary(c.field, "eq"), members, op in ("!=", "not_in"))
 
@@ -165,8 +168,9 @@ class Forest:
         for i, key in enumerate(plan.keys):  # children are always added before parents
             if key[0] in ("all", "any", "not"):
                 height[i] = 1 + max(height[c] for c in key[1])
-        order = sorted(range(len(plan.keys)),
-                       key=lambda i: (height[i], _KIND_ORDER[plan.keys[i][0]]))
+        order = sorted(
+            range(len(plan.keys)), key=lambda i: (height[i], _KIND_ORDER[plan.keys[i][0]])
+        )
         final = {old: new for new, old in enumerate(order)}
         keys = [plan.keys[i] for i in order]
         self.size = len(keys)
@@ -208,16 +212,24 @@ class Forest:
             for key in keys[start:stop]:
                 offsets.append(len(children))
                 children.extend(final[c] for c in key[1])
-            self._stages.append((kind, start, stop, np.array(children, dtype=np.intp),
-                                 np.array(offsets, dtype=np.intp)))
+            self._stages.append(
+                (
+                    kind,
+                    start,
+                    stop,
+                    np.array(children, dtype=np.intp),
+                    np.array(offsets, dtype=np.intp),
+                )
+            )
             start = stop
         for vocab in self._vocab.values():
             vocab.lay_out()
         self._number_lines = lines
         self._vocabularies = list(self._vocab.values())
         vocab_number = {id(vocab): n for n, vocab in enumerate(self._vocabularies)}
-        self._mask_vocab = np.array([vocab_number[id(self._mask_slots[k[1]])] for k in mask],
-                                    dtype=np.intp)
+        self._mask_vocab = np.array(
+            [vocab_number[id(self._mask_slots[k[1]])] for k in mask], dtype=np.intp
+        )
         self._known_fields = list(self._known)
 
     # ------------------------------------------------------------------ evaluating
@@ -239,8 +251,12 @@ class Forest:
                     if hit is not None:
                         masks[hit[0]] |= hit[1]
         known = [get(name) is not None for name in self._known_fields]
-        return (np.array(ranks, dtype=np.float64), np.array(masks, dtype=np.uint64),
-                np.array(stated, dtype=bool), np.array(known, dtype=bool))
+        return (
+            np.array(ranks, dtype=np.float64),
+            np.array(masks, dtype=np.uint64),
+            np.array(stated, dtype=bool),
+            np.array(known, dtype=bool),
+        )
 
     def evaluate(self, values: Mapping[str, Any]) -> np.ndarray:
         """Every node's outcome as 0 (FAIL), 1 (UNKNOWN) or 2 (PASS); ``roots`` picks the given."""
@@ -249,13 +265,15 @@ class Forest:
         x = ranks[self._num_slot]
         hit = (self._lo <= x) & (x <= self._hi)
         hit ^= self._num_neg
-        v[:self._num_end] = np.where(np.isnan(x), UNKNOWN_CODE, hit * PASS_CODE)
+        v[: self._num_end] = np.where(np.isnan(x), UNKNOWN_CODE, hit * PASS_CODE)
         hit = (masks[self._mask_slot] & self._mask_bits) != 0
         hit ^= self._mask_neg
-        v[self._num_end:self._mask_end] = np.where(stated[self._mask_vocab],
-                                                   hit * PASS_CODE, UNKNOWN_CODE)
-        v[self._mask_end:self._exists_end] = (known[self._exists_slot]
-                                              == self._exists_want) * PASS_CODE
+        v[self._num_end : self._mask_end] = np.where(
+            stated[self._mask_vocab], hit * PASS_CODE, UNKNOWN_CODE
+        )
+        v[self._mask_end : self._exists_end] = (
+            known[self._exists_slot] == self._exists_want
+        ) * PASS_CODE
         for kind, start, stop, children, offsets in self._stages:
             if kind == "all":
                 v[start:stop] = np.minimum.reduceat(v[children], offsets)

@@ -14,12 +14,14 @@ Both give exactly the answers of ``Criterion.holds`` on the values a loaded
 profile holds (``matcher.vocabulary.profile``): that is the contract the triage and the
 agreement tests hold them to.
 """
+
 from __future__ import annotations
 
 import math
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from typing import Any
 
 WORD = 64
@@ -95,8 +97,11 @@ class Vocabulary:
 
     def lay_out(self) -> None:
         """Each value's (mask slot, bit), for the values of words the criteria use."""
-        self.where = {value: (self.words[n // WORD], 1 << (n % WORD))
-                      for value, n in self.index.items() if n // WORD in self.words}
+        self.where = {
+            value: (self.words[n // WORD], 1 << (n % WORD))
+            for value, n in self.index.items()
+            if n // WORD in self.words
+        }
 
     def hits(self, actual: Any) -> list:
         """(mask slot, bit) of what the profile's known value matches; None for no match."""

@@ -6,11 +6,13 @@ criterion's outcome, with negations pushed down so that each line reads as a
 positive requirement ("行业不得属于房地产业、金融业" rather than "not: 行业属于…").
 The sentences themselves are ``wording``'s.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from ..rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node, combine
 from ..rulefile.operators import OPS
@@ -28,17 +30,24 @@ class CriterionOutcome:
     actual: Any
     relevant: bool = True  # False when another branch of an ``any`` decided
 
-    def __init__(self, criterion: Criterion, op: str, outcome: str, actual: Any,
-                 relevant: bool = True):
+    def __init__(
+        self, criterion: Criterion, op: str, outcome: str, actual: Any, relevant: bool = True
+    ):
         # A frozen dataclass's own __init__ sets each field through object.__setattr__,
         # twice as slow; a match explains hundreds of criteria.
-        self.__dict__.update(criterion=criterion, op=op, outcome=outcome, actual=actual,
-                             relevant=relevant)
+        self.__dict__.update(
+            criterion=criterion, op=op, outcome=outcome, actual=actual, relevant=relevant
+        )
 
     def to_dict(self, lang: str | None = None, values: Mapping[str, Any] | None = None) -> dict:
         c = self.criterion
-        out = {"field": c.field, "op": self.op, "expected": _expected(c),
-               "actual": plain(self.actual), "outcome": self.outcome}
+        out = {
+            "field": c.field,
+            "op": self.op,
+            "expected": _expected(c),
+            "actual": plain(self.actual),
+            "outcome": self.outcome,
+        }
         said = self.__dict__.get("_message")  # a near miss lists a failure twice
         if said is None or said[0] is not values:
             said = self.__dict__["_message"] = (values, *message(self, values or {}))
@@ -64,24 +73,29 @@ def _negated(node: Criterion) -> tuple[Criterion, str, bool]:
     shown = node.__dict__.get("_negated")
     if shown is None:
         if node.op == "exists":  # "not stated" is itself the requirement
-            shown = (Criterion(node.field, "exists", not node.value, node.label, node.source,
-                               node.location), "exists", False)
+            shown = (
+                Criterion(
+                    node.field, "exists", not node.value, node.label, node.source, node.location
+                ),
+                "exists",
+                False,
+            )
         else:
             shown = (node, OPS[node.op].shown_negated, True)
         node.__dict__["_negated"] = shown
     return shown
 
 
-def walk(node: Node, values: Mapping[str, Any], out: list[CriterionOutcome],
-         negated: bool = False) -> str:
+def walk(
+    node: Node, values: Mapping[str, Any], out: list[CriterionOutcome], negated: bool = False
+) -> str:
     rows: list[list] = []
     result = trace(node, values, rows, negated)
     out.extend([CriterionOutcome(*row) for row in rows])
     return result
 
 
-def trace(node: Node, values: Mapping[str, Any], rows: list[list],
-          negated: bool = False) -> str:
+def trace(node: Node, values: Mapping[str, Any], rows: list[list], negated: bool = False) -> str:
     """``walk`` with each outcome as a row ``[criterion, op, outcome, actual, relevant]``:
     a result lists only the criteria that did not pass, and need not make the rest."""
     if isinstance(node, Criterion):
@@ -114,8 +128,9 @@ def unpassed_of(rows: list[list]) -> list[list]:
     return [row for row in rows if row[2] != PASS and row[4]]
 
 
-def unpassed_rows(node: Node, values: Mapping[str, Any],
-                  known: Sequence[str] | None = None) -> list[list]:
+def unpassed_rows(
+    node: Node, values: Mapping[str, Any], known: Sequence[str] | None = None
+) -> list[list]:
     """The relevant rows of ``trace`` that did not pass, without making the others.
 
     A product's eligibility is nearly always ``all`` of a dozen criteria, most of
@@ -160,6 +175,7 @@ def missing_fields(outcomes: list[CriterionOutcome]) -> list[str]:
 
 # --- words: the sentences themselves are ``wording``'s table ---------------------------
 
+
 @lru_cache(maxsize=65536)
 def requirement(name: str, shown: str, value: Any, label: tuple) -> tuple[str, str]:
     """What a criterion asks for, in zh and en (a bank's own label wins); the same for
@@ -187,8 +203,9 @@ def _texts(c: Criterion, shown: str) -> tuple[str, str, str, str]:
     if found is None:
         label = tuple(sorted(c.label.items())) if c.label else ()
         required = requirement(c.field, shown, c.value, label)
-        unknown = W.undecided(c.field, shown, c.value, required,
-                              SOURCES_OF.get(c.field, (c.field,)), bool(label))
+        unknown = W.undecided(
+            c.field, shown, c.value, required, SOURCES_OF.get(c.field, (c.field,)), bool(label)
+        )
         found = texts[shown] = (*required, *unknown)
     return found
 
@@ -207,13 +224,23 @@ def message(o: CriterionOutcome, values: Mapping[str, Any]) -> tuple[str, str]:
     months = values.get("months_in_business") if c.field == "years_in_business" else None
     if isinstance(actual, list):
         actual = tuple(actual)
-    return _said(c.field, o.op, c.value, bool(c.label), zh_req, en_req, o.outcome == PASS,
-                 actual, months)
+    return _said(
+        c.field, o.op, c.value, bool(c.label), zh_req, en_req, o.outcome == PASS, actual, months
+    )
 
 
 @lru_cache(maxsize=65536, typed=True)
-def _said(name: str, op: str, value: Any, labelled: bool, zh_req: str, en_req: str,
-          passed: bool, actual: Any, months: Any) -> tuple[str, str]:
+def _said(
+    name: str,
+    op: str,
+    value: Any,
+    labelled: bool,
+    zh_req: str,
+    en_req: str,
+    passed: bool,
+    actual: Any,
+    months: Any,
+) -> tuple[str, str]:
     """A passed or failed criterion's sentence: the same for every firm with the same
     value, so cached."""
     if isinstance(actual, tuple):

@@ -23,12 +23,14 @@ segment's record weighs as much as the prior. The HTTP service reads it from the
 lead store for each match (``http_api/lead_service.py``); when the store is down
 or not running the part is 0.5 and the match still answers.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -60,8 +62,11 @@ def _speed(product: Product) -> float:
 
 def fixed_parts(product: Product) -> tuple[float, float, float]:
     """The parts that depend on the product alone: rate, speed, priority."""
-    return (round(_rate(product), 4), round(_speed(product), 4),
-            round((product.terms.priority + 100) / 200, 4))
+    return (
+        round(_rate(product), 4),
+        round(_speed(product), 4),
+        round((product.terms.priority + 100) / 200, 4),
+    )
 
 
 def order_key(product: Product, total: float) -> tuple:
@@ -80,7 +85,7 @@ def round_like_python(x: np.ndarray, places: int) -> np.ndarray:
     a decimal tie, so Python's exact decision is kept), and so is everything when
     anything is not finite or beyond 2^32.
     """
-    scale = 10.0 ** places
+    scale = 10.0**places
     scaled = x * scale
     if not np.abs(scaled).max(initial=0.0) < 2.0**32:  # NaN too
         return np.array([round(v, places) for v in x.ravel().tolist()]).reshape(x.shape)
@@ -140,15 +145,30 @@ class Ranked:
     def breakdowns(self, top: int | None = None) -> list[dict[str, float]]:
         """The first ``top`` products' parts by name, in PARTS order (each product's
         ``score_breakdown``): new dicts."""
-        return [{"amount_fit": amount_fit, "term_fit": term_fit, "rate": rate, "speed": speed,
-                 "priority": priority, "approval": approval}
-                for amount_fit, term_fit, approval, (rate, speed, priority)
-                in zip(self.amount_fit[:top], self.term_fit, self.approval,
-                       self.ranking.fixed[self.order[:top]].tolist())]
+        return [
+            {
+                "amount_fit": amount_fit,
+                "term_fit": term_fit,
+                "rate": rate,
+                "speed": speed,
+                "priority": priority,
+                "approval": approval,
+            }
+            for amount_fit, term_fit, approval, (rate, speed, priority) in zip(
+                self.amount_fit[:top],
+                self.term_fit,
+                self.approval,
+                self.ranking.fixed[self.order[:top]].tolist(),
+            )
+        ]
 
     def __eq__(self, other: object) -> bool:  # as lists of results compare (not arrays)
-        return (isinstance(other, Ranked) and self.products == other.products
-                and self.scores == other.scores and self.breakdowns() == other.breakdowns())
+        return (
+            isinstance(other, Ranked)
+            and self.products == other.products
+            and self.scores == other.scores
+            and self.breakdowns() == other.breakdowns()
+        )
 
 
 class Ranking:
@@ -162,8 +182,9 @@ class Ranking:
     entries as bytes, for the products in this order (``document.EntryPieces``).
     """
 
-    def __init__(self, products: Sequence[Product], shown: Sequence[Any] | None = None,
-                 pieces: Any = None):
+    def __init__(
+        self, products: Sequence[Product], shown: Sequence[Any] | None = None, pieces: Any = None
+    ):
         self.products = _objects(products)
         self.shown = None if shown is None else _objects(shown)
         self.pieces = pieces
@@ -181,20 +202,38 @@ class Ranking:
         # 0-5 low, high, low as divisor, each for (amount, term); 6-8 the fixed parts
         # weighted; 9 the tie rank (exact: far below 2^53).
         self._table = np.array(
-            [[*bounds, *w, t] for bounds, w, t in zip(
-                zip(amount[0], term[0], amount[1], term[1], amount[2], term[2]),
-                weighted, tie_rank.tolist())], dtype=float).reshape(len(products), 10)
+            [
+                [*bounds, *w, t]
+                for bounds, w, t in zip(
+                    zip(amount[0], term[0], amount[1], term[1], amount[2], term[2]),
+                    weighted,
+                    tie_rank.tolist(),
+                )
+            ],
+            dtype=float,
+        ).reshape(len(products), 10)
         self._id_rank = _dense_rank([p.id for p in products])
 
-    def rank(self, indexes: Sequence[int], values: Mapping[str, Any],
-             approval_rates: Mapping[str, Any] | None = None) -> Ranked:
+    def rank(
+        self,
+        indexes: Sequence[int],
+        values: Mapping[str, Any],
+        approval_rates: Mapping[str, Any] | None = None,
+    ) -> Ranked:
         """The products at ``indexes`` (places in the catalog), scored and sorted."""
-        at = indexes if isinstance(indexes, np.ndarray) else np.fromiter(
-            indexes, dtype=np.intp, count=len(indexes))
+        at = (
+            indexes
+            if isinstance(indexes, np.ndarray)
+            else np.fromiter(indexes, dtype=np.intp, count=len(indexes))
+        )
         table = np.ascontiguousarray(np.take(self._table, at, axis=0).T)
         low, high, divisor = table[0:2], table[2:4], table[4:6]
-        asked = np.array([[_asked(values.get("requested_amount"))],
-                          [_asked(values.get("requested_term_months"))]])
+        asked = np.array(
+            [
+                [_asked(values.get("requested_amount"))],
+                [_asked(values.get("requested_term_months"))],
+            ]
+        )
         # _fit: above the range max/asked, below it asked/min, else 1.0; 0.5 unknown
         fit = np.where(high < asked, high / asked, np.where(low > asked, asked / divisor, 1.0))
         fit[(np.isnan(low) & np.isnan(high)) | np.isnan(asked)] = NEUTRAL
@@ -216,12 +255,16 @@ class Ranking:
         ranked = np.lexsort((table[9], -total))
         order = at[ranked]
         amount_fit, term_fit = fit[:, ranked].tolist()
-        return Ranked(order, total[ranked].tolist(), amount_fit, term_fit,
-                      approval[ranked].tolist() if approval_rates else [NEUTRAL] * len(at),
-                      self)
+        return Ranked(
+            order,
+            total[ranked].tolist(),
+            amount_fit,
+            term_fit,
+            approval[ranked].tolist() if approval_rates else [NEUTRAL] * len(at),
+            self,
+        )
 
-    def fewest_first(self, counts: np.ndarray, indexes: np.ndarray,
-                     limit: int | None) -> list[int]:
+    def fewest_first(self, counts: np.ndarray, indexes: np.ndarray, limit: int | None) -> list[int]:
         """The first ``limit`` of ``indexes`` by count, then by product id (near
         misses: fewest failed conditions first); as sorted() on (count, id) would."""
         key = counts.astype(np.int64) * len(self._id_rank) + self._id_rank[indexes]
@@ -249,8 +292,9 @@ def _dense_rank(keys: list) -> np.ndarray:
     return ranks
 
 
-def score(product: Product, values: Mapping[str, Any],
-          approval_rate: Any = None) -> tuple[float, dict[str, float]]:
+def score(
+    product: Product, values: Mapping[str, Any], approval_rate: Any = None
+) -> tuple[float, dict[str, float]]:
     """One product's score and parts: the formula above, by the catalog's own code."""
     rates = None if approval_rate is None else {product.id: approval_rate}
     ranked = Ranking([product]).rank([0], values, rates)

@@ -3,13 +3,15 @@
 The same document is printed by ``loanmatch match`` and returned by
 ``POST /v1/match``; ``catalog_version`` and ``as_of`` make it replayable.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from itertools import repeat
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any
 
 from ..rulefile.condition import FAIL, PASS
 from ..rulefile.product import Product
@@ -27,17 +29,29 @@ def entry_template(product: Product) -> tuple:
     setattr); the catalog also hands them to its ranking (``Ranking.shown``)."""
     found = product.__dict__.get("_entry_template")
     if found is None:
-        head = {"product_id": product.id, "bank": product.bank,
-                "bank_name": product.bank_name, "name": product.name, "status": None}
+        head = {
+            "product_id": product.id,
+            "bank": product.bank,
+            "bank_name": product.bank_name,
+            "name": product.name,
+            "status": None,
+        }
         found = product.__dict__["_entry_template"] = (
             {**head, "score": None, "score_breakdown": None, "terms": None},
-            {**head, "terms": None}, product.terms.to_dict(), product.regions)
+            {**head, "terms": None},
+            product.terms.to_dict(),
+            product.regions,
+        )
     return found
 
 
-def entries(items: Iterable[tuple], values: Mapping[str, Any], explain: str,
-            lang: str | None, rows: Callable[[list[CriterionOutcome]], Any] | None = None
-            ) -> list[dict]:
+def entries(
+    items: Iterable[tuple],
+    values: Mapping[str, Any],
+    explain: str,
+    lang: str | None,
+    rows: Callable[[list[CriterionOutcome]], Any] | None = None,
+) -> list[dict]:
     """Entries of the document, one per item ``(template, status, score,
     score_breakdown, result)``; ``result`` is walked for the explanation, and is
     needed for an eligible product only with ``explain="all"``.
@@ -48,8 +62,10 @@ def entries(items: Iterable[tuple], values: Mapping[str, Any], explain: str,
     costs about as much as the rest of the entry, and they are read-only. ``rows``
     writes a list of outcomes (by default, a list of their dicts)."""
     if rows is None:
+
         def rows(outcomes: list[CriterionOutcome]) -> list[dict]:
             return [o.to_dict(lang, values) for o in outcomes]
+
     out = []
     for (scored, unscored, terms, regions, *_), status, score, score_breakdown, result in items:
         if score is None:
@@ -87,11 +103,13 @@ class EligibilityResult:
     score_breakdown: Mapping[str, float] | None = None
     values: Mapping[str, Any] | None = None  # to explain lazily: explain=none never walks
     top_outcomes: list[str] | None = field(  # of the top-level conditions, when known already
-        default=None, repr=False, compare=False)
+        default=None, repr=False, compare=False
+    )
 
     _rows: list[list] | None = field(default=None, init=False, repr=False, compare=False)
     _unpassed: list[CriterionOutcome] | None = field(
-        default=None, init=False, repr=False, compare=False)
+        default=None, init=False, repr=False, compare=False
+    )
 
     def _traced(self) -> list[list]:
         if self._rows is None:
@@ -113,9 +131,11 @@ class EligibilityResult:
         if self.outcomes_ is not None:
             return [o for o in self.outcomes_ if o.outcome != PASS and o.relevant]
         if self._unpassed is None:
-            rows = (unpassed_rows(self.product.eligibility, self.values or {},
-                                  self.top_outcomes)
-                    if self._rows is None else unpassed_of(self._rows))
+            rows = (
+                unpassed_rows(self.product.eligibility, self.values or {}, self.top_outcomes)
+                if self._rows is None
+                else unpassed_of(self._rows)
+            )
             self._unpassed = [CriterionOutcome(*row) for row in rows]
         return self._unpassed
 
@@ -127,9 +147,13 @@ class EligibilityResult:
     def missing_fields(self) -> list[str]:
         return missing_fields(self.unpassed)
 
-    def to_dict(self, values: Mapping[str, Any], explain: str = "all",
-                lang: str | None = None,
-                rows: Callable[[list[CriterionOutcome]], Any] | None = None) -> dict:
+    def to_dict(
+        self,
+        values: Mapping[str, Any],
+        explain: str = "all",
+        lang: str | None = None,
+        rows: Callable[[list[CriterionOutcome]], Any] | None = None,
+    ) -> dict:
         score = breakdown_ = None
         if self.score is not None:
             score = float(self.score)
@@ -153,11 +177,14 @@ class MatchResult:
         """The eligible products' results, best first (made on first use: the
         document is built from ``ranked`` directly)."""
         r = self.ranked
-        return [EligibilityResult(p, ELIGIBLE, None, s, b, self.values)
-                for p, s, b in zip(r.products, r.scores, r.breakdowns())]
+        return [
+            EligibilityResult(p, ELIGIBLE, None, s, b, self.values)
+            for p, s, b in zip(r.products, r.scores, r.breakdowns())
+        ]
 
-    def to_dict(self, explain: str = "failed", lang: str | None = None,
-                top: int | None = None) -> dict:
+    def to_dict(
+        self, explain: str = "failed", lang: str | None = None, top: int | None = None
+    ) -> dict:
         """The result document. ``explain`` is how much per-criterion detail:
         ``failed`` (default: what did not pass — a portal shows why not, and 200
         eligible products × their passed criteria is megabytes nobody reads),
@@ -165,9 +192,11 @@ class MatchResult:
         if explain not in EXPLAIN_LEVELS:
             raise ValueError(f"explain must be one of {', '.join(EXPLAIN_LEVELS)}")
         values = self.values
-        return self.document(self.match_entries(explain, lang, top),
-                             [r.to_dict(values, explain, lang) for r in self.near_misses],
-                             [r.to_dict(values, explain, lang) for r in self.incomplete])
+        return self.document(
+            self.match_entries(explain, lang, top),
+            [r.to_dict(values, explain, lang) for r in self.near_misses],
+            [r.to_dict(values, explain, lang) for r in self.incomplete],
+        )
 
     def document(self, matches: Any, near_misses: Any, incomplete: Any) -> dict:
         """The document around its three lists of entries (``to_dict``, and
@@ -197,5 +226,11 @@ class MatchResult:
 
 
 # Derived values echoed back so the portal can show what the decision used.
-DERIVED_SHOWN = ("months_in_business", "years_in_business", "size_class", "province_code",
-                 "city_code", "industry_section")
+DERIVED_SHOWN = (
+    "months_in_business",
+    "years_in_business",
+    "size_class",
+    "province_code",
+    "city_code",
+    "industry_section",
+)

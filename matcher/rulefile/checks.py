@@ -6,6 +6,7 @@ find the common cases: an operator that makes no sense for the field, a bound
 outside the field's possible values, and contradictory bounds inside one
 ``all`` group.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -14,6 +15,7 @@ from ..vocabulary import fields as F
 from .condition import Criterion, Group, Node
 from .operators import OPS
 from .source import Location, Problem
+
 
 def _interval(c: Criterion) -> tuple[Decimal | None, bool, Decimal | None, bool] | None:
     """(low, low_inclusive, high, high_inclusive) of the values the criterion admits."""
@@ -69,13 +71,20 @@ def _check_criterion(c: Criterion, problems: list[Problem], path: str) -> None:
         interval = _interval(c)
         lo, hi = _field_range(fld)
         if interval and _empty(*_intersect(interval, (lo, True, hi, True))):
-            problems.append(Problem(_where(c, path),
-                                    f"'{c.describe()}' can never be true: {c.field} is between "
-                                    f"{lo if lo is not None else '-∞'} and "
-                                    f"{hi if hi is not None else '∞'}"))
+            problems.append(
+                Problem(
+                    _where(c, path),
+                    f"'{c.describe()}' can never be true: {c.field} is between "
+                    f"{lo if lo is not None else '-∞'} and "
+                    f"{hi if hi is not None else '∞'}",
+                )
+            )
     if c.op == "not_in" and fld.kind == F.ENUM and set(fld.choices) <= set(c.value):
-        problems.append(Problem(_where(c, path),
-                                f"'{c.describe()}' excludes every value of {c.field}: never true"))
+        problems.append(
+            Problem(
+                _where(c, path), f"'{c.describe()}' excludes every value of {c.field}: never true"
+            )
+        )
 
 
 def _check_all(group: Group, problems: list[Problem], path: str) -> None:
@@ -89,16 +98,24 @@ def _check_all(group: Group, problems: list[Problem], path: str) -> None:
         if interval:
             combined = _intersect(seen.get(child.field, (None, True, None, True)), interval)
             if _empty(*combined):
-                problems.append(Problem(_where(child, path),
-                                        f"'{child.describe()}' contradicts an earlier criterion "
-                                        f"on {child.field} in the same group: never true"))
+                problems.append(
+                    Problem(
+                        _where(child, path),
+                        f"'{child.describe()}' contradicts an earlier criterion "
+                        f"on {child.field} in the same group: never true",
+                    )
+                )
             seen[child.field] = combined
         elif child.op in ("==", "in") and not fld.numeric:
             values = {child.value} if child.op == "==" else set(child.value)
             prior = allowed_sets.get(child.field)
             now = values if prior is None else prior & values
             if not now:
-                problems.append(Problem(_where(child, path),
-                                        f"'{child.describe()}' contradicts an earlier criterion "
-                                        f"on {child.field} in the same group: never true"))
+                problems.append(
+                    Problem(
+                        _where(child, path),
+                        f"'{child.describe()}' contradicts an earlier criterion "
+                        f"on {child.field} in the same group: never true",
+                    )
+                )
             allowed_sets[child.field] = now

@@ -7,13 +7,15 @@ failed. Missing data is three-valued (Kleene): a criterion on a field the
 profile does not state is UNKNOWN, ``all`` is FAIL if any part fails, else
 UNKNOWN if any part is unknown; ``any`` is the dual; ``not`` swaps PASS/FAIL.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from functools import cached_property
 from decimal import Decimal
-from typing import Any, Callable, Mapping
+from functools import cached_property
+from typing import Any
 
 from .source import Location
 
@@ -88,7 +90,7 @@ class Group:
     """``all`` / ``any`` of several nodes, or ``not`` of one."""
 
     kind: str
-    children: tuple["Node", ...]
+    children: tuple[Node, ...]
     location: Location | None = dataclass_field(default=None, compare=False)
 
     def outcome(self, values: Mapping[str, Any]) -> str:

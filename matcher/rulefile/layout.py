@@ -11,6 +11,7 @@ A bank folder is lower-case letters, digits and ``_`` and never starts with ``_`
 so the loader, lint, scenarios, the editing API and the reload agree on what a file is.
 Paths are relative to the folder, with ``/``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -20,7 +21,12 @@ from pathlib import Path
 Content = str | bytes  # a file's text, or its bytes still to be decoded as UTF-8
 
 PRODUCT, SCENARIO, BRANCHES, PROFILE, IGNORED = (
-    "product", "scenario", "branches", "profile", "ignored")
+    "product",
+    "scenario",
+    "branches",
+    "profile",
+    "ignored",
+)
 PRODUCT_SUFFIXES = (".yaml", ".yml")
 SCENARIO_SUFFIXES = (".test.yaml", ".test.yml")
 BRANCHES_FILE = "_branches.yaml"
@@ -104,8 +110,9 @@ def of_kind(files: Mapping[str, Content], wanted: str) -> dict[str, Content]:
     return {rel: files[rel] for rel in sorted(files, key=by_path) if kind(rel) == wanted}
 
 
-def read_folder(root: Path, kinds: Iterable[str] = (PRODUCT, SCENARIO, PROFILE)
-                ) -> dict[str, bytes]:
+def read_folder(
+    root: Path, kinds: Iterable[str] = (PRODUCT, SCENARIO, PROFILE)
+) -> dict[str, bytes]:
     """The folder's files of ``kinds`` as content (relative path → bytes, decoded by the
     reader so that a file that is not UTF-8 is reported where it is read)."""
     root = Path(root)

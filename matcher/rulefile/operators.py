@@ -8,6 +8,7 @@ are ``matcher.results.wording``'s, one row per operator shown here) and the scen
 messages. ``not_between``, ``not_prefix`` and ``not_contains`` are never
 written in a rule file: they are how a criterion under ``not`` is shown.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -17,8 +18,7 @@ from ..vocabulary import fields as F
 
 _NUMBERS = frozenset(F.NUMERIC_KINDS)
 _TEXT = frozenset({F.ENUM, F.CODE, F.STRING})
-_ALL = frozenset({F.MONEY, F.RATIO, F.INTEGER, F.BOOLEAN, F.ENUM, F.STRING, F.CODE, F.DATE,
-                  F.LIST})
+_ALL = frozenset({F.MONEY, F.RATIO, F.INTEGER, F.BOOLEAN, F.ENUM, F.STRING, F.CODE, F.DATE, F.LIST})
 
 
 @dataclass(frozen=True)
@@ -44,18 +44,56 @@ class Operator:
 
 
 _TABLE = (
-    Operator("==", _NUMBERS | _TEXT | {F.BOOLEAN}, "!=", "!=", "==", negation="!=",
-             bounds=(True, True, True, True)),
-    Operator("!=", _NUMBERS | _TEXT | {F.BOOLEAN}, "==", "==", "!=", negation="==",
-             durable="$neq"),
-    Operator("<", _NUMBERS, ">=", ">=", "<", negation=">=", durable="$lt",
-             bounds=(False, True, True, False)),
-    Operator("<=", _NUMBERS, ">", ">", "<=", negation=">", durable="$lte",
-             bounds=(False, True, True, True)),
-    Operator(">", _NUMBERS, "<=", "<=", ">", negation="<=", durable="$gt",
-             bounds=(True, False, False, True)),
-    Operator(">=", _NUMBERS, "<", "<", ">=", negation="<", durable="$gte",
-             bounds=(True, True, False, True)),
+    Operator(
+        "==",
+        _NUMBERS | _TEXT | {F.BOOLEAN},
+        "!=",
+        "!=",
+        "==",
+        negation="!=",
+        bounds=(True, True, True, True),
+    ),
+    Operator("!=", _NUMBERS | _TEXT | {F.BOOLEAN}, "==", "==", "!=", negation="==", durable="$neq"),
+    Operator(
+        "<",
+        _NUMBERS,
+        ">=",
+        ">=",
+        "<",
+        negation=">=",
+        durable="$lt",
+        bounds=(False, True, True, False),
+    ),
+    Operator(
+        "<=",
+        _NUMBERS,
+        ">",
+        ">",
+        "<=",
+        negation=">",
+        durable="$lte",
+        bounds=(False, True, True, True),
+    ),
+    Operator(
+        ">",
+        _NUMBERS,
+        "<=",
+        "<=",
+        ">",
+        negation="<=",
+        durable="$gt",
+        bounds=(True, False, False, True),
+    ),
+    Operator(
+        ">=",
+        _NUMBERS,
+        "<",
+        "<",
+        ">=",
+        negation="<",
+        durable="$gte",
+        bounds=(True, True, False, True),
+    ),
     Operator("between", _NUMBERS, "not_between", "not between", "between"),
     Operator("in", _NUMBERS | _TEXT, "not_in", "not in", "in", negation="not_in"),
     Operator("not_in", _NUMBERS | _TEXT, "in", "in", "not in", negation="in"),

@@ -5,12 +5,13 @@ checked against its field's type here, once, so that the compiler, the
 reference evaluator and durable_rules all see the same clean tree and never
 compare a string with a number.
 """
+
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Any
 
 from ..vocabulary import fields as F
@@ -18,8 +19,8 @@ from ..vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
 from ..vocabulary.regions import REGION_FIELDS, significant
 from .condition import Criterion, Group, Node, top_level
 from .operators import OPERATORS, operator_problem
-from .spelling import closest, closest_operator
 from .source import Location, Problem, YDict, YList, located  # noqa: F401
+from .spelling import closest, closest_operator
 from .terms import Terms, read_terms
 
 TOP_KEYS = ("id", "bank", "bank_name", "name", "source", "terms", "eligibility", "unparsed")
@@ -117,14 +118,20 @@ class _Reader:
                 return self._wrong(fld, raw, where, "true or false")
             return raw
         if kind == F.DATE:
-            return self._wrong(fld, raw, where, "not comparable in rules (use the derived "
-                               "months_in_business / years_in_business)")
+            return self._wrong(
+                fld,
+                raw,
+                where,
+                "not comparable in rules (use the derived months_in_business / years_in_business)",
+            )
         text = str(raw) if isinstance(raw, int) and not isinstance(raw, bool) else raw
         if not isinstance(text, str) or not text:
             return self._wrong(fld, raw, where, "text")
         if kind == F.ENUM and text not in fld.choices:
-            self.err(where, f"'{text}' is not a value of {fld.name}; "
-                            f"choose from {', '.join(fld.choices)}")
+            self.err(
+                where,
+                f"'{text}' is not a value of {fld.name}; choose from {', '.join(fld.choices)}",
+            )
             return None
         if kind in (F.CODE, F.LIST) or fld.name in _CODE_PATTERNS:
             pattern = _CODE_PATTERNS[fld.name]
@@ -147,8 +154,10 @@ class _Reader:
             kind = groups[0]
             extra = [k for k in raw if k != kind]
             if extra:
-                self.err(raw.where_key(extra[0]) if isinstance(raw, YDict) else where,
-                         f"a '{kind}' group takes nothing beside it, found '{extra[0]}'")
+                self.err(
+                    raw.where_key(extra[0]) if isinstance(raw, YDict) else where,
+                    f"a '{kind}' group takes nothing beside it, found '{extra[0]}'",
+                )
             return self.group(kind, raw[kind], raw.where(kind) if isinstance(raw, YDict) else where)
         return self.criterion(raw, where)
 
@@ -159,8 +168,10 @@ class _Reader:
         if not isinstance(raw, list) or not raw:
             self.err(where, f"'{kind}' takes a non-empty list of criteria or groups")
             return None
-        read = [self.node(item, raw.where(i) if isinstance(raw, YList) else where)
-                for i, item in enumerate(raw)]
+        read = [
+            self.node(item, raw.where(i) if isinstance(raw, YList) else where)
+            for i, item in enumerate(raw)
+        ]
         children = tuple(child for child in read if child is not None)
         if len(children) < len(read):
             return None
@@ -171,9 +182,11 @@ class _Reader:
         ok = True
         for key in raw:
             if key not in CRITERION_KEYS:
-                self.err(raw.where_key(key) if isinstance(raw, YDict) else where,
-                         f"unknown key '{key}' in a criterion (expected {', '.join(CRITERION_KEYS)}"
-                         f", or a group all/any/not)")
+                self.err(
+                    raw.where_key(key) if isinstance(raw, YDict) else where,
+                    f"unknown key '{key}' in a criterion (expected {', '.join(CRITERION_KEYS)}"
+                    f", or a group all/any/not)",
+                )
                 ok = False
         name, op = raw.get("field"), raw.get("op")
         if name is None or op is None or ("value" not in raw):
@@ -183,19 +196,22 @@ class _Reader:
         fld = F.FIELDS.get(name) if isinstance(name, str) else None
         if fld is None:
             meant = closest(name, F.FIELDS)
-            hint = (f"; did you mean {meant}?" if meant
-                    else " (see docs/profile.md for the vocabulary)")
+            hint = (
+                f"; did you mean {meant}?" if meant else " (see docs/profile.md for the vocabulary)"
+            )
             self.err(at("field"), f"unknown field '{name}'{hint}")
             return None
         if fld.personal:
-            self.err(at("field"), f"{name} identifies the enterprise: a rule may not test it "
-                                  f"(banks see who applied only after accepting a lead)")
+            self.err(
+                at("field"),
+                f"{name} identifies the enterprise: a rule may not test it "
+                f"(banks see who applied only after accepting a lead)",
+            )
             return None
         if op not in OPERATORS:
             meant = closest_operator(op, OPERATORS)
             hint = f"did you mean '{meant}'? " if meant else ""
-            self.err(at("op"),
-                     f"unknown operator '{op}'; {hint}use one of {', '.join(OPERATORS)}")
+            self.err(at("op"), f"unknown operator '{op}'; {hint}use one of {', '.join(OPERATORS)}")
             return None
         value = self.value(fld, op, raw["value"], at("value"))
         label = self.label(raw.get("label"), at("label"))
@@ -252,8 +268,12 @@ class _Reader:
             return None
         if isinstance(raw, str):
             return {"zh": raw, "en": raw}
-        if isinstance(raw, dict) and set(raw) <= {"zh", "en"} and all(
-                isinstance(v, str) for v in raw.values()) and raw:
+        if (
+            isinstance(raw, dict)
+            and set(raw) <= {"zh", "en"}
+            and all(isinstance(v, str) for v in raw.values())
+            and raw
+        ):
             return dict(raw)
         self.err(where, "label takes text or {zh: …, en: …}")
         return False
@@ -293,8 +313,9 @@ def read_product(data: Any, path: str, whole: Location) -> tuple[Product | None,
         if data.get(key) is not None and not isinstance(data.get(key), str):
             reader.err(at(key), f"{key} takes text")
     terms = read_terms(reader, data.get("terms"), at("terms"))
-    eligibility = (reader.node(data["eligibility"], at("eligibility"))
-                   if "eligibility" in data else None)
+    eligibility = (
+        reader.node(data["eligibility"], at("eligibility")) if "eligibility" in data else None
+    )
     unparsed = data.get("unparsed") or []
     if not isinstance(unparsed, list):
         reader.err(at("unparsed"), "unparsed takes a list of {clause, note}")
@@ -304,8 +325,13 @@ def read_product(data: Any, path: str, whole: Location) -> tuple[Product | None,
     # No problem means the checks above held: id, bank and name are text.
     assert isinstance(pid, str) and isinstance(bank, str) and isinstance(name, str)
     return Product(
-        id=pid, bank=bank, name=name.strip(), eligibility=eligibility, terms=terms,
-        bank_name=data.get("bank_name"), source=data.get("source"),
+        id=pid,
+        bank=bank,
+        name=name.strip(),
+        eligibility=eligibility,
+        terms=terms,
+        bank_name=data.get("bank_name"),
+        source=data.get("source"),
         unparsed=tuple(u if isinstance(u, dict) else {"clause": str(u)} for u in unparsed),
         path=path,
     ), reader.problems

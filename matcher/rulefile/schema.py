@@ -7,6 +7,7 @@ this module's output (``python -m matcher.rulefile.schema > docs/rule-file.schem
 and a test keeps the two equal. Lint remains the authority: the schema cannot
 express "never true" or duplicate ids.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,14 @@ from .operators import ALLOWED, OPERATORS
 from .terms import CHANNELS
 
 _SCALAR = {
-    F.MONEY: {"type": "number"}, F.RATIO: {"type": "number"}, F.INTEGER: {"type": "integer"},
-    F.BOOLEAN: {"type": "boolean"}, F.STRING: {"type": "string"}, F.CODE: {"type": "string"},
-    F.DATE: {"type": "string"}, F.LIST: {"type": "string"},
+    F.MONEY: {"type": "number"},
+    F.RATIO: {"type": "number"},
+    F.INTEGER: {"type": "integer"},
+    F.BOOLEAN: {"type": "boolean"},
+    F.STRING: {"type": "string"},
+    F.CODE: {"type": "string"},
+    F.DATE: {"type": "string"},
+    F.LIST: {"type": "string"},
 }
 
 
@@ -35,8 +41,12 @@ def _value_schema(fld: F.Field, op: str) -> dict:
     if fld.kind in (F.CODE, F.STRING) and op not in ("in", "not_in", "between"):
         scalar = {"type": ["string", "integer"]}  # YAML reads an unquoted 130200 as a number
     if op == "prefix":
-        return {"oneOf": [{"type": "string"},
-                          {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
+        return {
+            "oneOf": [
+                {"type": "string"},
+                {"type": "array", "items": {"type": "string"}, "minItems": 1},
+            ]
+        }
     return scalar
 
 
@@ -48,50 +58,86 @@ def _criterion_schemas() -> list[dict]:
     out = []
     for fld in _TESTABLE:
         allowed = sorted(ALLOWED[fld.kind])
-        out.append({
-            "if": {"properties": {"field": {"const": fld.name}}, "required": ["field"]},
-            "then": {
-                "properties": {"op": {"enum": allowed}},
-                "allOf": [{"if": {"properties": {"op": {"const": op}}, "required": ["op"]},
-                           "then": {"properties": {"value": _value_schema(fld, op)}}}
-                          for op in allowed],
-            },
-        })
+        out.append(
+            {
+                "if": {"properties": {"field": {"const": fld.name}}, "required": ["field"]},
+                "then": {
+                    "properties": {"op": {"enum": allowed}},
+                    "allOf": [
+                        {
+                            "if": {"properties": {"op": {"const": op}}, "required": ["op"]},
+                            "then": {"properties": {"value": _value_schema(fld, op)}},
+                        }
+                        for op in allowed
+                    ],
+                },
+            }
+        )
     return out
 
 
 def schema() -> dict:
-    rng = {"type": "object", "additionalProperties": False,
-           "properties": {"min": {"type": "number", "minimum": 0},
-                          "max": {"type": "number", "minimum": 0}}}
+    rng = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {
+            "min": {"type": "number", "minimum": 0},
+            "max": {"type": "number", "minimum": 0},
+        },
+    }
     criterion = {
         "type": "object",
         "required": ["field", "op", "value"],
         "additionalProperties": False,
         "properties": {
-            "field": {"enum": [f.name for f in _TESTABLE],
-                      "description": "a profile field (docs/profile.md; not name or "
-                                     "credit_code: a rule may not identify the enterprise)"},
+            "field": {
+                "enum": [f.name for f in _TESTABLE],
+                "description": "a profile field (docs/profile.md; not name or "
+                "credit_code: a rule may not identify the enterprise)",
+            },
             "op": {"enum": list(OPERATORS)},
             "value": {},
-            "label": {"oneOf": [{"type": "string"}, {
-                "type": "object", "additionalProperties": False,
-                "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}}]},
+            "label": {
+                "oneOf": [
+                    {"type": "string"},
+                    {
+                        "type": "object",
+                        "additionalProperties": False,
+                        "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
+                    },
+                ]
+            },
             "source": {"type": "string", "description": "the sheet's clause (申请条件原文)"},
         },
         "allOf": _criterion_schemas(),
     }
-    node = {"oneOf": [
-        {"$ref": "#/$defs/criterion"},
-        {"type": "object", "required": ["all"], "additionalProperties": False,
-         "properties": {"all": {"type": "array", "minItems": 1,
-                                "items": {"$ref": "#/$defs/node"}}}},
-        {"type": "object", "required": ["any"], "additionalProperties": False,
-         "properties": {"any": {"type": "array", "minItems": 1,
-                                "items": {"$ref": "#/$defs/node"}}}},
-        {"type": "object", "required": ["not"], "additionalProperties": False,
-         "properties": {"not": {"$ref": "#/$defs/node"}}},
-    ]}
+    node = {
+        "oneOf": [
+            {"$ref": "#/$defs/criterion"},
+            {
+                "type": "object",
+                "required": ["all"],
+                "additionalProperties": False,
+                "properties": {
+                    "all": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/node"}}
+                },
+            },
+            {
+                "type": "object",
+                "required": ["any"],
+                "additionalProperties": False,
+                "properties": {
+                    "any": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/node"}}
+                },
+            },
+            {
+                "type": "object",
+                "required": ["not"],
+                "additionalProperties": False,
+                "properties": {"not": {"$ref": "#/$defs/node"}},
+            },
+        ]
+    }
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "loanmatch product rule file",
@@ -105,17 +151,28 @@ def schema() -> dict:
             "bank_name": {"type": "string"},
             "name": {"type": "string", "minLength": 1},
             "source": {"type": "string"},
-            "terms": {"type": "object", "additionalProperties": False, "properties": {
-                "amount": rng, "term_months": rng, "rate_pct": rng,
-                "collateral": {"type": "array", "items": {"enum": list(COLLATERALS)}},
-                "channel": {"enum": list(CHANNELS)},
-                "approval_days": {"type": "integer", "minimum": 0},
-                "priority": {"type": "integer", "minimum": -100, "maximum": 100},
-                "illustrative": {"type": "boolean"},
-            }},
+            "terms": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "amount": rng,
+                    "term_months": rng,
+                    "rate_pct": rng,
+                    "collateral": {"type": "array", "items": {"enum": list(COLLATERALS)}},
+                    "channel": {"enum": list(CHANNELS)},
+                    "approval_days": {"type": "integer", "minimum": 0},
+                    "priority": {"type": "integer", "minimum": -100, "maximum": 100},
+                    "illustrative": {"type": "boolean"},
+                },
+            },
             "eligibility": {"$ref": "#/$defs/node"},
-            "unparsed": {"type": "array", "items": {"type": "object", "properties": {
-                "clause": {"type": "string"}, "note": {"type": "string"}}}},
+            "unparsed": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"clause": {"type": "string"}, "note": {"type": "string"}},
+                },
+            },
         },
         "$defs": {"criterion": criterion, "node": node},
     }

@@ -6,6 +6,7 @@ Python values ourselves from the node tree and keep the marks beside them.
 Duplicate keys are an error here (PyYAML silently keeps the last one, which
 would hide a criterion a reviewer believes is in force).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -97,8 +98,9 @@ class _Builder:
     def build(self, node: yaml.Node):
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             if id(node) in self._seen:
-                raise _Refused(node,
-                               "YAML aliases (*name) are not allowed here; write the value out")
+                raise _Refused(
+                    node, "YAML aliases (*name) are not allowed here; write the value out"
+                )
             self._seen.add(id(node))
             if self._depth >= MAX_DEPTH:
                 raise _Refused(node, f"nested more than {MAX_DEPTH} levels deep")
@@ -130,9 +132,12 @@ class _Builder:
                 continue
             if key in out:
                 first = out.key_locations[key]
-                self.problems.append(Problem(
-                    _loc(self.path, key_node),
-                    f"duplicate key '{key}' (first at line {first.line}); remove one"))
+                self.problems.append(
+                    Problem(
+                        _loc(self.path, key_node),
+                        f"duplicate key '{key}' (first at line {first.line}); remove one",
+                    )
+                )
                 continue
             out[key] = self.build(value_node)
             out.key_locations[key] = _loc(self.path, key_node)
@@ -152,13 +157,15 @@ def load(text: str, path: str):
         mark = exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         detail = exc.problem or exc.context or "invalid YAML"
-        raise YAMLSourceError([Problem(Location(path, line, col),
-                                       f"YAML syntax error: {detail}")]) from None
+        raise YAMLSourceError(
+            [Problem(Location(path, line, col), f"YAML syntax error: {detail}")]
+        ) from None
     except yaml.YAMLError as exc:
         raise YAMLSourceError([Problem(Location(path, 1, 1), f"YAML error: {exc}")]) from None
     except RecursionError:
-        raise YAMLSourceError([Problem(Location(path, 1, 1),
-                                       f"nested more than {MAX_DEPTH} levels deep")]) from None
+        raise YAMLSourceError(
+            [Problem(Location(path, 1, 1), f"nested more than {MAX_DEPTH} levels deep")]
+        ) from None
     if node is None:
         return None
     builder = _Builder(path)
@@ -168,8 +175,7 @@ def load(text: str, path: str):
         raise YAMLSourceError([Problem(_loc(path, exc.node), exc.message)]) from None
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
-        where = (Location(path, mark.line + 1, mark.column + 1) if mark
-                 else _loc(path, node))
+        where = Location(path, mark.line + 1, mark.column + 1) if mark else _loc(path, node)
         raise YAMLSourceError([Problem(where, f"YAML error: {exc.problem}")]) from None
     if builder.problems:
         raise YAMLSourceError(builder.problems)
@@ -190,9 +196,14 @@ def decode(raw: bytes | str, shown: str) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise YAMLSourceError([Problem(
-            Location(shown, line, 1),
-            "file is not UTF-8 (save it as UTF-8; GBK/GB2312 files are not accepted)")]) from None
+        raise YAMLSourceError(
+            [
+                Problem(
+                    Location(shown, line, 1),
+                    "file is not UTF-8 (save it as UTF-8; GBK/GB2312 files are not accepted)",
+                )
+            ]
+        ) from None
 
 
 def located(data, where: Location):

@@ -1,9 +1,10 @@
-""""Did you mean …?" for a misspelled field or operator in a rule file.
+""" "Did you mean …?" for a misspelled field or operator in a rule file.
 
 Bank staff type field names from memory (tax_paid_12, years_in_busines) and operators
 as they write them on paper (=>, ≥, =); naming the likely intended word saves a trip
 to the vocabulary.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -11,11 +12,31 @@ from collections.abc import Iterable
 
 # Operators as people write them, for the one the rule language spells otherwise.
 _OPERATOR_SPELLINGS = {
-    "=": "==", "≥": ">=", "=>": ">=", "≤": "<=", "=<": "<=", "≠": "!=", "<>": "!=",
-    "not in": "not_in", "notin": "not_in", "not-in": "not_in", "in_list": "in",
-    "range": "between", "startswith": "prefix", "starts_with": "prefix", "include": "contains",
-    "includes": "contains", "has": "contains", "eq": "==", "ne": "!=", "gt": ">", "ge": ">=",
-    "gte": ">=", "lt": "<", "le": "<=", "lte": "<=",
+    "=": "==",
+    "≥": ">=",
+    "=>": ">=",
+    "≤": "<=",
+    "=<": "<=",
+    "≠": "!=",
+    "<>": "!=",
+    "not in": "not_in",
+    "notin": "not_in",
+    "not-in": "not_in",
+    "in_list": "in",
+    "range": "between",
+    "startswith": "prefix",
+    "starts_with": "prefix",
+    "include": "contains",
+    "includes": "contains",
+    "has": "contains",
+    "eq": "==",
+    "ne": "!=",
+    "gt": ">",
+    "ge": ">=",
+    "gte": ">=",
+    "lt": "<",
+    "le": "<=",
+    "lte": "<=",
 }
 
 

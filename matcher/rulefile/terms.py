@@ -1,4 +1,5 @@
 """Reading a product's ``terms:`` block (what the bank offers, not who qualifies)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,8 +11,16 @@ from ..vocabulary.fields import COLLATERALS
 from .source import Location, YDict
 
 CHANNELS = ("online", "offline", "both")
-TERM_KEYS = ("amount", "term_months", "rate_pct", "collateral", "channel", "approval_days",
-             "priority", "illustrative")
+TERM_KEYS = (
+    "amount",
+    "term_months",
+    "rate_pct",
+    "collateral",
+    "channel",
+    "approval_days",
+    "priority",
+    "illustrative",
+)
 
 
 @dataclass(frozen=True)
@@ -37,11 +46,13 @@ class Terms:
     def _as_dict(self) -> dict:
         def rng(lo, hi):
             return {k: v for k, v in (("min", lo), ("max", hi)) if v is not None} or None
+
         out = {
             "amount": rng(self.amount_min, self.amount_max),
             "term_months": rng(self.term_min, self.term_max),
-            "rate_pct": rng(*(None if r is None else float(r)
-                              for r in (self.rate_min, self.rate_max))),
+            "rate_pct": rng(
+                *(None if r is None else float(r) for r in (self.rate_min, self.rate_max))
+            ),
             "collateral": list(self.collateral) or None,
             "channel": self.channel,
             "approval_days": self.approval_days,
@@ -95,8 +106,10 @@ def read_terms(reader, data: Any, where: Location) -> Terms:
         return Terms()
     for key in data:
         if key not in TERM_KEYS:
-            reader.err(data.where_key(key), f"unknown key '{key}' in terms "
-                                            f"(expected {', '.join(TERM_KEYS)})")
+            reader.err(
+                data.where_key(key),
+                f"unknown key '{key}' in terms (expected {', '.join(TERM_KEYS)})",
+            )
     amount = _range(reader, data, "amount", True)
     term = _range(reader, data, "term_months", True)
     rate = _range(reader, data, "rate_pct", False)
@@ -104,8 +117,7 @@ def read_terms(reader, data: Any, where: Location) -> Terms:
     if isinstance(collateral, str):
         collateral = [collateral]
     if not isinstance(collateral, list) or any(c not in COLLATERALS for c in collateral):
-        reader.err(data.where("collateral"),
-                   f"collateral takes a list of {', '.join(COLLATERALS)}")
+        reader.err(data.where("collateral"), f"collateral takes a list of {', '.join(COLLATERALS)}")
         collateral = []
     channel = data.get("channel")
     if channel is not None and channel not in CHANNELS:
@@ -122,5 +134,16 @@ def read_terms(reader, data: Any, where: Location) -> Terms:
     if not isinstance(illustrative, bool):
         reader.err(data.where("illustrative"), "illustrative takes true or false")
         illustrative = False
-    return Terms(amount[0], amount[1], term[0], term[1], rate[0], rate[1], tuple(collateral),
-                 channel, days, priority, illustrative)
+    return Terms(
+        amount[0],
+        amount[1],
+        term[0],
+        term[1],
+        rate[0],
+        rate[1],
+        tuple(collateral),
+        channel,
+        days,
+        priority,
+        illustrative,
+    )

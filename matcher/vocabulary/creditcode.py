@@ -24,6 +24,7 @@ python-stdnum's ``stdnum.cn.uscc`` was considered: it rejects the legitimate
 authorities ``A``, ``N`` and ``Y`` (it wants eight leading digits) and does not say
 which check character was expected, so the few lines here are our own.
 """
+
 from __future__ import annotations
 
 # GB 32100-2015 §4.2: digits and upper-case letters except I, O, Z, S, V.
@@ -67,8 +68,10 @@ def _charset_problem(text: str) -> str | None:
         if ch.upper() in _VALUE:
             return f"character {pos} is {ch!r}: letters must be upper case"
         if ch in "IOZSV":
-            return (f"character {pos} is {ch!r}, which GB 32100 never uses "
-                    "(I, O, Z, S and V are excluded)")
+            return (
+                f"character {pos} is {ch!r}, which GB 32100 never uses "
+                "(I, O, Z, S and V are excluded)"
+            )
         return f"character {pos} is {ch!r}: only digits and upper-case letters are allowed"
     return None
 
@@ -88,15 +91,21 @@ def credit_code_problem(code: object) -> str | None:
         return problem
     if code[0] not in REGISTRATION_AUTHORITIES:
         known = ", ".join(REGISTRATION_AUTHORITIES)
-        return (f"character 1 is {code[0]!r}, which is not a registration-authority code "
-                f"(登记管理部门代码: one of {known})")
+        return (
+            f"character 1 is {code[0]!r}, which is not a registration-authority code "
+            f"(登记管理部门代码: one of {known})"
+        )
     if not code[2:8].isdigit() or not code[2:8].isascii():
-        return (f"characters 3-8 are {code[2:8]!r}: they must be the six digits of the "
-                "registering region's code (行政区划码)")
+        return (
+            f"characters 3-8 are {code[2:8]!r}: they must be the six digits of the "
+            "registering region's code (行政区划码)"
+        )
     expected = check_character(code[:17])
     if code[17] != expected:
-        return (f"check character (character 18) is {code[17]!r} but the first 17 "
-                f"characters give {expected!r}: the code is mistyped")
+        return (
+            f"check character (character 18) is {code[17]!r} but the first 17 "
+            f"characters give {expected!r}: the code is mistyped"
+        )
     return None
 
 

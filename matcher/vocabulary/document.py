@@ -101,8 +101,15 @@ def _table(rows: list[F.Field]) -> list[str]:
         if fld.personal:
             meaning += " (personal)"
         unit = f"{fld.unit_en} ({fld.unit_zh})" if fld.unit_en else ""
-        cells = [f"`{fld.name}`", fld.zh, _KIND[fld.kind], unit, _values(fld),
-                 _example(fld.example), meaning]
+        cells = [
+            f"`{fld.name}`",
+            fld.zh,
+            _KIND[fld.kind],
+            unit,
+            _values(fld),
+            _example(fld.example),
+            meaning,
+        ]
         if derived:
             cells.insert(6, ", ".join(f"`{name}`" for name in fld.derived_from))
         lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
@@ -117,8 +124,10 @@ def render() -> str:
     lines = [_INTRO]
     for title, rows in groups.items():
         lines += [f"## {title}", "", *_table(rows), ""]
-    lines.append("How a bank's wording becomes criteria on these fields (满2年, 以上, 不低于 …) "
-                 "is in [rules.md](rules.md).")
+    lines.append(
+        "How a bank's wording becomes criteria on these fields (满2年, 以上, 不低于 …) "
+        "is in [rules.md](rules.md)."
+    )
     return "\n".join(lines) + "\n"
 
 

@@ -5,6 +5,7 @@ A bank id is a rules folder's name, an API key's role (``bank:icbc``), a profile
 never ``-`` (a product id is ``<bank>-<slug>``, so a bank id with ``-`` would make
 ``icbc-x-y`` ambiguous) and never a leading ``_`` (``_profiles`` is no bank).
 """
+
 from __future__ import annotations
 
 import re

@@ -6,6 +6,7 @@ values carry at most a few decimals, which a float's shortest repr writes digit 
 digit. durable_rules' facts and rules and the result documents must agree on this, or
 a bound of ``5.0`` would compare unlike ``5``.
 """
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -4,6 +4,7 @@ Each type refuses what a person could misread (a float for money, "no" for false
 blank name) and says what it wanted and what it got, in words a portal can show. The
 profile schema (``profile.py``) puts them together, one per field kind.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,10 +32,27 @@ _FEN = Decimal("0.01")
 PROVINCES = frozenset(code[:2] for code in PROVINCE_NAMES)
 # GB/T 4754-2017: the divisions (大类, first two digits) of each section (门类).
 DIVISIONS = {
-    "A": (1, 5), "B": (6, 12), "C": (13, 43), "D": (44, 46), "E": (47, 50), "F": (51, 52),
-    "G": (53, 60), "H": (61, 62), "I": (63, 65), "J": (66, 69), "K": (70, 70),
-    "L": (71, 72), "M": (73, 75), "N": (76, 79), "O": (80, 82), "P": (83, 83),
-    "Q": (84, 85), "R": (86, 90), "S": (91, 97), "T": (98, 98)}
+    "A": (1, 5),
+    "B": (6, 12),
+    "C": (13, 43),
+    "D": (44, 46),
+    "E": (47, 50),
+    "F": (51, 52),
+    "G": (53, 60),
+    "H": (61, 62),
+    "I": (63, 65),
+    "J": (66, 69),
+    "K": (70, 70),
+    "L": (71, 72),
+    "M": (73, 75),
+    "N": (76, 79),
+    "O": (80, 82),
+    "P": (83, 83),
+    "Q": (84, 85),
+    "R": (86, 90),
+    "S": (91, 97),
+    "T": (98, 98),
+}
 
 
 def json_type(value: object) -> str:
@@ -171,8 +189,9 @@ class Text(mf.String):
         if not value.strip():
             raise ValidationError("must not be blank")
         if _SURROGATE.search(value):  # not Unicode: no encoder (or durable_rules) takes it
-            raise ValidationError("holds a lone surrogate (an unpaired \\uD800-\\uDFFF "
-                                  "escape); send valid text")
+            raise ValidationError(
+                "holds a lone surrogate (an unpaired \\uD800-\\uDFFF escape); send valid text"
+            )
         return value
 
 
@@ -184,8 +203,9 @@ def _check_credit_code(value: str) -> None:
 
 def _check_region_code(value: str) -> None:
     if not _REGION_CODE.match(value):
-        raise ValidationError(f"must be a 6-digit 行政区划代码 (GB/T 2260) such as "
-                              f"\"130203\", {_got(value)}")
+        raise ValidationError(
+            f'must be a 6-digit 行政区划代码 (GB/T 2260) such as "130203", {_got(value)}'
+        )
     if value[:2] not in PROVINCES:
         raise ValidationError(f"{_shown(value)} does not start with a province code (GB/T 2260)")
 
@@ -193,27 +213,34 @@ def _check_region_code(value: str) -> None:
 def _check_industry_code(value: str) -> None:
     match = _INDUSTRY_CODE.match(value)
     if not match:
-        raise ValidationError(f"must be a GB/T 4754-2017 code: a section letter A-T, "
-                              f"optionally with 2-4 digits, such as \"C3311\"; {_got(value)}")
+        raise ValidationError(
+            f"must be a GB/T 4754-2017 code: a section letter A-T, "
+            f'optionally with 2-4 digits, such as "C3311"; {_got(value)}'
+        )
     section, digits = match.groups()
     low, high = DIVISIONS[section]
     if digits and not low <= int(digits[:2]) <= high:
-        raise ValidationError(f"{_shown(value)}: division {digits[:2]} is not in section "
-                              f"{section} (which holds {low:02d}-{high:02d})")
+        raise ValidationError(
+            f"{_shown(value)}: division {digits[:2]} is not in section "
+            f"{section} (which holds {low:02d}-{high:02d})"
+        )
 
 
 def _check_bank_id(value: str) -> None:
     if not BANK_ID.match(value):
-        raise ValidationError(f"must be a bank id of lower-case letters, digits and '_' "
-                              f"(such as \"icbc\"), {_got(value)}")
+        raise ValidationError(
+            f"must be a bank id of lower-case letters, digits and '_' "
+            f'(such as "icbc"), {_got(value)}'
+        )
 
 
 class BankIds(mf.List):
     """Bank ids, each once, in the order posted."""
 
     def __init__(self, **kwargs):
-        super().__init__(Text(validate=[validate.Length(max=F.BANK_ID_MAX), _check_bank_id]),
-                         **kwargs)
+        super().__init__(
+            Text(validate=[validate.Length(max=F.BANK_ID_MAX), _check_bank_id]), **kwargs
+        )
 
     def _deserialize(self, value, attr, data, **kwargs):
         if not isinstance(value, (list, tuple)):

@@ -17,6 +17,7 @@ Decisions a caller relies on:
   ``Decimal("0.35")``), so a JSON parser's floats lose nothing a person typed.
 * Derived fields are computed at an explicit ``as_of`` date so a decision can be replayed.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
@@ -59,20 +60,29 @@ DERIVED_POSTED = "derived by the service, do not post"
 ESTABLISHED_FLOOR = date(1900, 1, 1)
 
 # How a value of each kind is written, where the field table gives no unit.
-_KIND_UNITS = {F.RATIO: ("小数，0.8 即 80%", "decimal fraction, 0.8 = 80%"),
-               F.DATE: ("YYYY-MM-DD", "YYYY-MM-DD"), F.BOOLEAN: ("true / false", "true / false")}
+_KIND_UNITS = {
+    F.RATIO: ("小数，0.8 即 80%", "decimal fraction, 0.8 = 80%"),
+    F.DATE: ("YYYY-MM-DD", "YYYY-MM-DD"),
+    F.BOOLEAN: ("true / false", "true / false"),
+}
 
 
 def field_documentation(fld: F.Field) -> dict:
     """The field's Chinese name, unit and example, for ``/openapi.json`` (its readers are
     portal developers filling a profile in from Chinese registration and tax records)."""
-    unit_zh, unit_en = (fld.unit_zh, fld.unit_en) if fld.unit_zh else _KIND_UNITS.get(
-        fld.kind, ("", ""))
-    description = f"{fld.zh}" + (f"（{unit_zh}）" if unit_zh else "") + f" — {fld.en}" + (
-        f", {unit_en}" if unit_en else "")
+    unit_zh, unit_en = (
+        (fld.unit_zh, fld.unit_en) if fld.unit_zh else _KIND_UNITS.get(fld.kind, ("", ""))
+    )
+    description = (
+        f"{fld.zh}"
+        + (f"（{unit_zh}）" if unit_zh else "")
+        + f" — {fld.en}"
+        + (f", {unit_en}" if unit_en else "")
+    )
     if fld.choices:
-        description += ". " + ", ".join(f"{c} {F.CHOICE_ZH[c]}" if c in F.CHOICE_ZH else c
-                                        for c in fld.choices)
+        description += ". " + ", ".join(
+            f"{c} {F.CHOICE_ZH[c]}" if c in F.CHOICE_ZH else c for c in fld.choices
+        )
     if fld.note:
         description += f" ({fld.note})"
     doc: dict = {"title": fld.zh, "description": description}
@@ -100,16 +110,25 @@ def _schema_field(fld: F.Field) -> mf.Field:
     elif fld.kind == F.CODE:
         raise LookupError(f"no shape is known for the code field {fld.name!r}")
     options = {"validate": validators, "metadata": field_documentation(fld)}
-    kinds = {F.LIST: BankIds, F.MONEY: Money, F.RATIO: Ratio, F.INTEGER: WholeNumber,
-             F.BOOLEAN: StrictBoolean, F.DATE: IsoDate,
-             F.ENUM: Text, F.STRING: Text, F.CODE: Text}
+    kinds = {
+        F.LIST: BankIds,
+        F.MONEY: Money,
+        F.RATIO: Ratio,
+        F.INTEGER: WholeNumber,
+        F.BOOLEAN: StrictBoolean,
+        F.DATE: IsoDate,
+        F.ENUM: Text,
+        F.STRING: Text,
+        F.CODE: Text,
+    }
     return kinds[fld.kind](**options)
 
 
 # One marshmallow field per row of the vocabulary, made at import: a base class mypy
 # cannot see through, hence the one ignore below.
-_PostedFields = Schema.from_dict({name: _schema_field(f) for name, f in F.POSTED_FIELDS.items()},
-                                 name="PostedFields")
+_PostedFields = Schema.from_dict(
+    {name: _schema_field(f) for name, f in F.POSTED_FIELDS.items()}, name="PostedFields"
+)
 
 
 class ProfileSchema(_PostedFields):  # type: ignore[misc,valid-type]
@@ -121,8 +140,7 @@ class ProfileSchema(_PostedFields):  # type: ignore[misc,valid-type]
     class Meta:
         unknown = RAISE
 
-    error_messages = {"unknown": UNKNOWN_FIELD,
-                      "type": "a profile must be a JSON object"}
+    error_messages = {"unknown": UNKNOWN_FIELD, "type": "a profile must be a JSON object"}
 
     def __init__(self, *args, as_of: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -133,9 +151,11 @@ class ProfileSchema(_PostedFields):  # type: ignore[misc,valid-type]
         """Drop nulls of posted fields ("not known") and derived names (reported below)."""
         if not isinstance(data, Mapping):
             return data
-        return {key: value for key, value in data.items()
-                if key not in F.DERIVED_FIELDS
-                and not (key in self.fields and value is None)}
+        return {
+            key: value
+            for key, value in data.items()
+            if key not in F.DERIVED_FIELDS and not (key in self.fields and value is None)
+        }
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _refuse_derived(self, data, original_data, **kwargs):
@@ -147,11 +167,14 @@ class ProfileSchema(_PostedFields):  # type: ignore[misc,valid-type]
     @validates("established_on")
     def _not_in_future(self, value: date, **kwargs):
         if value < ESTABLISHED_FLOOR:
-            raise ValidationError(f"{value.isoformat()} is before "
-                                  f"{ESTABLISHED_FLOOR.isoformat()}: not a registration date")
+            raise ValidationError(
+                f"{value.isoformat()} is before "
+                f"{ESTABLISHED_FLOOR.isoformat()}: not a registration date"
+            )
         if value > self.as_of:
-            raise ValidationError(f"{value.isoformat()} is after the evaluation date "
-                                  f"{self.as_of.isoformat()}")
+            raise ValidationError(
+                f"{value.isoformat()} is after the evaluation date {self.as_of.isoformat()}"
+            )
 
 
 class ProfileError(ValueError):
@@ -160,8 +183,9 @@ class ProfileError(ValueError):
     def __init__(self, errors: Mapping[Any, Any]):
         self.errors = dict(errors)
         lines = self.lines()
-        super().__init__(f"invalid profile ({len(lines)} problem{'s' * (len(lines) != 1)}): "
-                         + "; ".join(lines))
+        super().__init__(
+            f"invalid profile ({len(lines)} problem{'s' * (len(lines) != 1)}): " + "; ".join(lines)
+        )
 
     def lines(self) -> list[str]:
         """One ``path: message`` per problem, in a stable order."""
@@ -176,6 +200,7 @@ class ProfileError(ValueError):
                     walk(message, path)
             else:
                 out.append(f"{'.'.join(path) or '_schema'}: {node}")
+
         walk(self.errors, ())
         return out
 
@@ -183,6 +208,7 @@ class ProfileError(ValueError):
 @dataclass(frozen=True)
 class Profile:
     """A loaded profile: posted and derived fields that are KNOWN, at the date ``as_of``."""
+
     values: Mapping[str, object]
     as_of: date
 
@@ -218,9 +244,12 @@ def derive(values: Mapping[str, object], as_of: date) -> dict[str, object]:
     industry = industry if isinstance(industry, str) and industry else None
     if industry:
         derived["industry_section"] = industry[0]
-    size = size_class(industry, employees=values.get("employees"),
-                      annual_revenue=values.get("annual_revenue"),
-                      total_assets=values.get("total_assets"))
+    size = size_class(
+        industry,
+        employees=values.get("employees"),
+        annual_revenue=values.get("annual_revenue"),
+        total_assets=values.get("total_assets"),
+    )
     if size is not None:
         derived["size_class"] = size
     region = values.get("region_code")
@@ -231,7 +260,7 @@ def derive(values: Mapping[str, object], as_of: date) -> dict[str, object]:
 
 
 @lru_cache(maxsize=16)
-def _schema_for(as_of: date) -> "ProfileSchema":
+def _schema_for(as_of: date) -> ProfileSchema:
     """Building a schema costs as much as loading with it; one per evaluation date."""
     return ProfileSchema(as_of=as_of)
 
@@ -243,8 +272,7 @@ def load_profile(data: object, as_of: date | None = None) -> Profile:
     """
     as_of = as_of or date.today()
     if not isinstance(data, Mapping):
-        raise ProfileError({"_schema": [f"a profile must be a JSON object, "
-                                        f"got {json_type(data)}"]})
+        raise ProfileError({"_schema": [f"a profile must be a JSON object, got {json_type(data)}"]})
     try:
         values = _schema_for(as_of).load(data)
     except ValidationError as err:

@@ -7,6 +7,7 @@ Zhejiang, Fujian, Guangdong, Shandong, Henan, Hubei, Hunan, Anhui, Shaanxi, Yunn
 and Liaoning; the districts of Shanghai and the other large cities, each under its
 full name and the short name people write.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,11 +4,13 @@ Every clause either becomes criteria that quote it in ``source`` or appears in
 ``unparsed`` with a note; a clause read only in part does both.  Nothing the
 bank wrote is dropped without a word.
 """
+
 from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +21,6 @@ from .clauses import REFUSAL, Clause, HeaderLine, split_segments, split_sheet
 from .merge import merge_criteria
 from .recognise import Reading, note_for, read_segment
 from .text import Segment
-
 
 _NATIONWIDE = re.compile(r"全国(?:范围)?(?:内)?(?:均可)?|不限(?:地区|区域)?")
 
@@ -41,7 +42,7 @@ class ParsedSheet:
 
     @property
     def slug(self) -> str:
-        return self.rule_file["id"][len(self.bank) + 1:]
+        return self.rule_file["id"][len(self.bank) + 1 :]
 
     @property
     def criteria_count(self) -> int:
@@ -68,7 +69,7 @@ def _slug(stem: str | None, bank: str, name: str) -> str:
     if stem:
         slug = re.sub(r"[^a-z0-9_-]+", "-", stem.lower()).strip("-_")
         if slug.startswith(bank + "-"):
-            slug = slug[len(bank) + 1:]
+            slug = slug[len(bank) + 1 :]
         if slug:
             return slug
     return "product-" + _short_hash(name)
@@ -80,6 +81,7 @@ _OR_LEAD = re.compile(r"\s*(?:或者|或是|或(?!有负债|有事项))")  # 或
 def _either(before: list[dict], after: list[dict]) -> dict:
     """``any`` of two alternatives, each a node or an ``all`` of several; an alternative
     that repeats the other (成立满1年，或个体工商户经营满1年) is one."""
+
     def one(nodes: list[dict]) -> dict:
         return nodes[0] if len(nodes) == 1 else {"all": nodes}
 
@@ -163,13 +165,17 @@ class _Sheet:
                 last = (len(nodes), piece)
                 nodes += read
                 continue
-            before = nodes[last[0]:]
-            del nodes[last[0]:]
+            before = nodes[last[0] :]
+            del nodes[last[0] :]
             if before and read:
                 nodes.append(_either(before, read))
             elif before:
-                self.leave(line, last[1], "another way to qualify (" + piece + ") has no "
-                           "profile field, so this one is not required either")
+                self.leave(
+                    line,
+                    last[1],
+                    "another way to qualify (" + piece + ") has no "
+                    "profile field, so this one is not required either",
+                )
         return nodes
 
     def read_header(self, h: HeaderLine) -> None:
@@ -186,8 +192,14 @@ class _Sheet:
                 self.terms["collateral"] = kinds
             if kinds and "none" not in kinds:
                 # A secured-only product needs the enterprise to offer one of these.
-                self.criteria.append({"field": "collateral", "op": "in", "value": list(kinds),
-                                      "source": h.text.strip()})
+                self.criteria.append(
+                    {
+                        "field": "collateral",
+                        "op": "in",
+                        "value": list(kinds),
+                        "source": h.text.strip(),
+                    }
+                )
             if unread:
                 read = f"; read as {kinds}" if kinds else ""
                 self.leave(h.line, h.text, f"no collateral kind for: {unread}{read}")
@@ -225,7 +237,9 @@ def parse_sheet(text: str, source: str | None = None, stem: str | None = None) -
     for h in headers:
         first.setdefault(h.key, h)
     if "bank" not in first or not first["bank"].value:
-        raise SheetError(f"{where}:1: no '银行:' line naming the bank; is this a bank product sheet?")
+        raise SheetError(
+            f"{where}:1: no '银行:' line naming the bank; is this a bank product sheet?"
+        )
     if "product" not in first or not first["product"].value:
         raise SheetError(f"{where}:{first['bank'].line}: no '产品:' line naming the product")
     bank_line, bank_text = first["bank"], first["bank"].value
@@ -233,8 +247,10 @@ def parse_sheet(text: str, source: str | None = None, stem: str | None = None) -
     warnings = []
     if bank is None:
         bank = "bank-" + _short_hash(bank_text)
-        warnings.append(f"{where}:{bank_line.line}: unknown bank {bank_text!r}: using id {bank}; "
-                        f"add the bank to product_catalog/banks.py for a proper id")
+        warnings.append(
+            f"{where}:{bank_line.line}: unknown bank {bank_text!r}: using id {bank}; "
+            f"add the bank to product_catalog/banks.py for a proper id"
+        )
     sheet = _Sheet(where, bank)
     sheet.warnings = warnings
     for h in headers:
@@ -248,15 +264,20 @@ def parse_sheet(text: str, source: str | None = None, stem: str | None = None) -
     for line, raw in stray:
         sheet.leave(line, raw, "not a header line and not under 申请条件")
     if "conditions" not in first:
-        sheet.warnings.append(f"{where}: no 申请条件 section: the product has no eligibility criteria")
+        sheet.warnings.append(
+            f"{where}: no 申请条件 section: the product has no eligibility criteria"
+        )
     sheet.criteria += _read_clauses(sheet, clauses)
     criteria, merge_warnings = merge_criteria(sheet.criteria)
     sheet.warnings += [f"{where}: {w}" for w in merge_warnings]
 
     stem = stem if stem is not None else (Path(source).stem if source else None)
-    rule_file: dict[str, Any] = {"id": f"{bank}-{_slug(stem, bank, first['product'].value)}", "bank": bank,
-                 "bank_name": banks.BANKS[bank].name if bank in banks.BANKS else bank_text,
-                 "name": first["product"].value}
+    rule_file: dict[str, Any] = {
+        "id": f"{bank}-{_slug(stem, bank, first['product'].value)}",
+        "bank": bank,
+        "bank_name": banks.BANKS[bank].name if bank in banks.BANKS else bank_text,
+        "name": first["product"].value,
+    }
     if source:
         rule_file["source"] = source
     if sheet.terms:
@@ -281,7 +302,9 @@ def _read_clauses(sheet: _Sheet, clauses: list[Clause]) -> list[dict]:
             alternatives[clause.alternative_group] = []
             nodes.append({"any": alternatives[clause.alternative_group]})
         if read:
-            alternatives[clause.alternative_group].append(read[0] if len(read) == 1 else {"all": read})
+            alternatives[clause.alternative_group].append(
+                read[0] if len(read) == 1 else {"all": read}
+            )
     return [n for n in nodes if not ("any" in n and not n["any"])]
 
 
@@ -294,7 +317,8 @@ def parse_file(path: str | Path) -> ParsedSheet:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        raise SheetError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                         f"save the sheet as UTF-8") from None
+        line = data[: exc.start].count(b"\n") + 1
+        raise SheetError(
+            f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}); save the sheet as UTF-8"
+        ) from None
     return parse_sheet(text, source=str(path), stem=Path(path).stem)

@@ -7,6 +7,7 @@ alternatives; "有下列情形之一的，不予受理:" makes each of them a gr
 A heading that runs on into the first condition (借款人应具备以下条件：企业注册于…)
 is dropped from it.  Clauses keep the bank's wording, to be quoted as ``source``.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,18 +18,59 @@ from .text import fold, split_outside_parens
 HEADER_KEYS: dict[str, tuple[str, ...]] = {
     "bank": ("银行", "发行银行", "贷款银行", "所属银行", "银行名称", "发放银行"),
     "product": ("产品", "产品名称", "贷款产品", "产品名"),
-    "amount": ("产品额度", "贷款额度", "额度", "授信额度", "最高额度", "贷款金额", "可贷额度", "额度上限",
-               "单户额度", "额度范围"),
+    "amount": (
+        "产品额度",
+        "贷款额度",
+        "额度",
+        "授信额度",
+        "最高额度",
+        "贷款金额",
+        "可贷额度",
+        "额度上限",
+        "单户额度",
+        "额度范围",
+    ),
     "term": ("贷款期限", "期限", "授信期限", "借款期限", "产品期限"),
-    "rate": ("参考利率", "利率", "贷款利率", "年化利率", "执行利率", "利率水平", "利率区间", "年利率",
-             "贷款年利率"),
+    "rate": (
+        "参考利率",
+        "利率",
+        "贷款利率",
+        "年化利率",
+        "执行利率",
+        "利率水平",
+        "利率区间",
+        "年利率",
+        "贷款年利率",
+    ),
     "collateral": ("担保方式", "担保", "增信方式", "担保条件"),
-    "region": ("适用地区", "适用区域", "服务地区", "服务区域", "地区", "区域", "办理地区", "适用范围"),
+    "region": (
+        "适用地区",
+        "适用区域",
+        "服务地区",
+        "服务区域",
+        "地区",
+        "区域",
+        "办理地区",
+        "适用范围",
+    ),
     "channel": ("办理渠道", "申请渠道", "渠道", "申请方式", "办理方式"),
     "approval": ("审批时效", "放款时效", "审批时间", "放款时间", "审批速度", "办理时效"),
     "note": ("数据说明", "说明", "备注", "数据来源"),
-    "conditions": ("申请条件", "准入条件", "申请要求", "准入要求", "客户准入条件", "贷款条件", "办理条件",
-                   "申请资格", "准入标准", "适用对象", "贷款对象", "服务对象", "客户准入"),
+    "conditions": (
+        "申请条件",
+        "准入条件",
+        "申请要求",
+        "准入要求",
+        "客户准入条件",
+        "贷款条件",
+        "办理条件",
+        "申请资格",
+        "准入标准",
+        "适用对象",
+        "贷款对象",
+        "服务对象",
+        "客户准入",
+    ),
 }
 _KEY_OF = {word: key for key, words in HEADER_KEYS.items() for word in words}
 _HEADER_RE = re.compile(r"^\s*(?P<key>[^:\s]{1,10}?)\s*(?::\s*(?P<value>.*?)|(?P<bare>))\s*$")
@@ -42,11 +84,15 @@ _MARKERS = [
     ("bullet", r"[-•·*]\s"),
 ]
 _MARKER_AT_START = re.compile("|".join(f"(?P<{name}>{p})" for name, p in _MARKERS))
-_INLINE_MARKER = re.compile(r"(?<=[;。:\s])\s*(?:" + "|".join(p for _, p in _MARKERS[:-1]) + ")"
-                            r"|[①-⑳]")
+_INLINE_MARKER = re.compile(
+    r"(?<=[;。:\s])\s*(?:" + "|".join(p for _, p in _MARKERS[:-1]) + ")"
+    r"|[①-⑳]"
+)
 _ALTERNATIVES = re.compile(r"之一|任一|任意一|其一|其中一项|至少一项|至少一个|任何一项")
 # …之一的，不予受理: any one of the items refuses the firm, so each is an exclusion.
-_REFUSES = re.compile(r"不予受理|不予准入|不予支持|不予办理|不得申请|不能申请|不准入|不得准入|禁止|不得")
+_REFUSES = re.compile(
+    r"不予受理|不予准入|不予支持|不予办理|不得申请|不能申请|不准入|不得准入|禁止|不得"
+)
 # 借款人应具备以下条件: words that only announce the conditions after them.
 _ANNOUNCES = re.compile(r"(?:以下|下列|如下)(?:基本)?(?:条件|要求)$")
 REFUSAL = "，不予受理"  # read after an exclusion item: 有欠税记录的，不予受理
@@ -126,7 +172,7 @@ def _items(lines: list[tuple[int, str]]) -> list[tuple[int, str, str | None]]:
                 continue
             m = _MARKER_AT_START.match(fold(piece))
             style = m.lastgroup if m else None
-            items.append((number, piece[m.end():].strip() if m else piece, style))
+            items.append((number, piece[m.end() :].strip() if m else piece, style))
     return items
 
 
@@ -136,7 +182,7 @@ def split_clauses(lines: list[tuple[int, str]]) -> list[Clause]:
     refusing, refusal_style = False, None
     previous_open = False  # the last numbered item ran on without final punctuation
     for number, text, style in _items(lines):
-        if style is None and previous_open and clauses and not fold(text)[:1] in _TERMINAL:
+        if style is None and previous_open and clauses and fold(text)[:1] not in _TERMINAL:
             clauses[-1].text = _clean(clauses[-1].raw + text)  # a numbered item run on
             clauses[-1].raw += text
             previous_open = fold(text)[-1:] not in _TERMINAL + ":"
@@ -175,8 +221,11 @@ def split_clauses(lines: list[tuple[int, str]]) -> list[Clause]:
                 continue  # a heading such as 企业须同时满足以下条件:
             in_group = group_id if group_id is not None and style != group_style else None
             refused = refusing and style != refusal_style
-            clauses.append(Clause(_clean(piece), number, None if refused else in_group, raw=piece,
-                                  refuses=refused))
+            clauses.append(
+                Clause(
+                    _clean(piece), number, None if refused else in_group, raw=piece, refuses=refused
+                )
+            )
         previous_open = style is not None and fold(text)[-1:] not in _TERMINAL + ":"
     return clauses
 
@@ -196,12 +245,17 @@ def split_segments(text: str) -> list[tuple[int, int]]:
     spans = split_outside_parens(text, ",;。")
     merged: list[list[int]] = []
     for start, end in spans:
-        joins = (merged and start > 0 and folded[start - 1] == ","
-                 and re.match(r"[0-9A-Z]", folded[start - 2:start - 1] or " ")
-                 and re.match(r"[0-9A-Z]", folded[start:start + 1] or " "))
+        joins = (
+            merged
+            and start > 0
+            and folded[start - 1] == ","
+            and re.match(r"[0-9A-Z]", folded[start - 2 : start - 1] or " ")
+            and re.match(r"[0-9A-Z]", folded[start : start + 1] or " ")
+        )
         # ……的，不予受理: the verdict after the comma belongs to what precedes it
-        verdict = merged and re.fullmatch(r"\s*(?:的)?(?:则)?(?:不予受理|不予准入|不予支持|不得申请|除外)\s*",
-                                          folded[start:end])
+        verdict = merged and re.fullmatch(
+            r"\s*(?:的)?(?:则)?(?:不予受理|不予准入|不予支持|不得申请|除外)\s*", folded[start:end]
+        )
         if joins or verdict:
             merged[-1][1] = end
         else:

@@ -6,12 +6,16 @@ fractions; integer fields turn exclusive bounds into inclusive ones (超过60 �
 ``between``.  Anything that does not fit a field comes back as a note for the
 ``unparsed`` list.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 from decimal import Decimal
 
-from matcher.vocabulary.fields import FIELDS, INTEGER, MONEY as MONEY_FIELD, RATIO as RATIO_FIELD
+from matcher.vocabulary.fields import FIELDS, INTEGER
+from matcher.vocabulary.fields import MONEY as MONEY_FIELD
+from matcher.vocabulary.fields import RATIO as RATIO_FIELD
 
 from .comparisons import Bound, Edge
 from .families import BUSINESS_AGE, Family
@@ -19,13 +23,21 @@ from .numerals import DURATION, PLAIN, Quantity, as_number
 from .windows import Window
 
 # Integer fields whose unit is the month: a duration is given to them in months.
-MONTH_FIELDS = frozenset({"months_in_business", "tax_filing_months", "invoice_months",
-                          "utility_months_paid", "requested_term_months"})
+MONTH_FIELDS = frozenset(
+    {
+        "months_in_business",
+        "tax_filing_months",
+        "invoice_months",
+        "utility_months_paid",
+        "requested_term_months",
+    }
+)
 
 
 @dataclass
 class Outcome:
     """The criteria one bound yields, or why it yields none (``note``)."""
+
     criteria: list[dict] = dc_field(default_factory=list)
     note: str = ""
     caveat: str = ""
@@ -35,8 +47,9 @@ def criterion(field: str, op: str, value) -> dict:
     return {"field": field, "op": op, "value": value}
 
 
-def _field_for(family: Family, reading, bound: Bound, window: Window | None,
-               anchor_text: str) -> tuple[str | None, str]:
+def _field_for(
+    family: Family, reading, bound: Bound, window: Window | None, anchor_text: str
+) -> tuple[str | None, str]:
     target = reading.field
     if isinstance(target, dict):
         if window is None:
@@ -49,11 +62,18 @@ def _field_for(family: Family, reading, bound: Bound, window: Window | None,
         # years_in_business counts whole years, so only an inclusive floor (满2年) is
         # exact in it; 超过2年 and 不超过5年 are read in months (2年3个月 is over 2 years).
         years = all(q.in_years for q in bound.quantities if q.kind == DURATION)
-        floor_only = (bound.upper is None and not bound.negated
-                      and (bound.lower is None or bound.lower.inclusive))
+        floor_only = (
+            bound.upper is None
+            and not bound.negated
+            and (bound.lower is None or bound.lower.inclusive)
+        )
         return ("years_in_business" if years and floor_only else "months_in_business"), ""
-    if (reading.windows and window is not None and window.months not in reading.windows
-            and not (family.window_any_when and family.window_any_when.search(anchor_text))):
+    if (
+        reading.windows
+        and window is not None
+        and window.months not in reading.windows
+        and not (family.window_any_when and family.window_any_when.search(anchor_text))
+    ):
         covers = " or ".join(str(m) for m in sorted(reading.windows))
         return None, f"{target} covers {covers} months, the sheet's window is {window}"
     return target, ""
@@ -113,7 +133,9 @@ def read_bound(family: Family, bound: Bound, window: Window | None, anchor_text:
             lower = Edge(bound.bare, True)
         else:
             upper = Edge(bound.bare, True)
-    edges = ([_edge(field, lower, True)] if lower else []) + ([_edge(field, upper, False)] if upper else [])
+    edges = ([_edge(field, lower, True)] if lower else []) + (
+        [_edge(field, upper, False)] if upper else []
+    )
     sides = [side for side in edges if side is not None]
     if len(sides) < len(edges) or not sides:
         if any(q.kind == PLAIN for q in bound.quantities):
@@ -134,4 +156,3 @@ def read_bound(family: Family, bound: Bound, window: Window | None, anchor_text:
 def implied(spec: tuple[str, str, object]) -> dict:
     field, op, value = spec
     return criterion(field, op, value)
-

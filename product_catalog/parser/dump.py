@@ -5,6 +5,7 @@ value), Chinese stays Chinese, short lists and min/max pairs sit on one line
 ([A, B, M], {min: 1, max: 12}), and Decimals are written as the decimals they
 are (4.35, never 4.3499999).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -16,8 +17,16 @@ SCHEMA_COMMENT = "# yaml-language-server: $schema=../../docs/rule-file.schema.js
 
 _ORDERS = {
     "top": ("id", "bank", "bank_name", "name", "source", "terms", "eligibility", "unparsed"),
-    "terms": ("amount", "term_months", "rate_pct", "collateral", "channel", "approval_days",
-              "priority", "illustrative"),
+    "terms": (
+        "amount",
+        "term_months",
+        "rate_pct",
+        "collateral",
+        "channel",
+        "approval_days",
+        "priority",
+        "illustrative",
+    ),
     "node": ("field", "op", "value", "source", "label", "all", "any", "not"),
     "range": ("min", "max"),
     "label": ("zh", "en"),
@@ -50,12 +59,15 @@ def _decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.ScalarNode:
 
 
 _Dumper.add_representer(Decimal, _decimal)
-_Dumper.add_representer(_Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v),
-                                                                 style='"'))
-_Dumper.add_representer(_Flow, lambda d, v: d.represent_mapping(
-    "tag:yaml.org,2002:map", v.items(), flow_style=True))
-_Dumper.add_representer(_FlowList, lambda d, v: d.represent_sequence(
-    "tag:yaml.org,2002:seq", v, flow_style=True))
+_Dumper.add_representer(
+    _Quoted, lambda d, v: d.represent_scalar("tag:yaml.org,2002:str", str(v), style='"')
+)
+_Dumper.add_representer(
+    _Flow, lambda d, v: d.represent_mapping("tag:yaml.org,2002:map", v.items(), flow_style=True)
+)
+_Dumper.add_representer(
+    _FlowList, lambda d, v: d.represent_sequence("tag:yaml.org,2002:seq", v, flow_style=True)
+)
 
 
 def _ordered(mapping: dict, order: tuple[str, ...]) -> dict:
@@ -94,8 +106,9 @@ def _node(node: dict) -> dict:
 def _terms(terms: dict) -> dict:
     out = {}
     for key, value in _ordered(terms, _ORDERS["terms"]).items():
-        out[key] = _Flow(_ordered(value, _ORDERS["range"])) if isinstance(value, dict) \
-            else _plain(value)
+        out[key] = (
+            _Flow(_ordered(value, _ORDERS["range"])) if isinstance(value, dict) else _plain(value)
+        )
     return out
 
 
@@ -112,6 +125,13 @@ def dump_rule_file(rule_file: dict) -> str:
             shaped[key] = [_ordered(u, _ORDERS["unparsed"]) for u in value]
         else:
             shaped[key] = value
-    body = yaml.dump(shaped, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
-                     default_flow_style=False, width=100, indent=2)
+    body = yaml.dump(
+        shaped,
+        Dumper=_Dumper,
+        allow_unicode=True,
+        sort_keys=False,
+        default_flow_style=False,
+        width=100,
+        indent=2,
+    )
     return SCHEMA_COMMENT + body

@@ -5,6 +5,7 @@ Amounts are yuan (最高300万元 → max 3000000), terms months (最长1年 →
 rates percent (年化4.35%起 → min 4.35).  A lone figure is a ceiling for amount
 and term, a floor for a rate.  A line that yields nothing is reported.
 """
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,11 @@ from decimal import Decimal
 from .comparisons import Bound, find_bounds
 from .numerals import DAYS, DURATION, HOURS, MINUTES, MONEY, RATIO, as_number
 
-_ILLUSTRATIVE = re.compile(r"示意|示例|仅供参考|供参考|说明性|演示|模拟|虚构|非真实|并非实际|不一致|"
-                           r"以.{0,12}为准|illustrative", re.I)
+_ILLUSTRATIVE = re.compile(
+    r"示意|示例|仅供参考|供参考|说明性|演示|模拟|虚构|非真实|并非实际|不一致|"
+    r"以.{0,12}为准|illustrative",
+    re.I,
+)
 _COLLATERAL = [
     (re.compile(r"纯信用|信用|免抵押|无抵押|无需抵押|免担保|无担保|无需担保"), "none"),
     (re.compile(r"设备抵押|机器设备|机械设备"), "equipment"),
@@ -23,7 +27,9 @@ _COLLATERAL = [
     (re.compile(r"(?:房产|房地产|不动产|住房|厂房|土地)?抵押"), "real_estate"),
     (re.compile(r"保证|担保|联保|互保"), "guarantee"),
 ]
-_ONLINE = re.compile(r"线上|网上|在线|手机银行|网银|网上银行|APP|小程序|微信|电子渠道|企业网银", re.I)
+_ONLINE = re.compile(
+    r"线上|网上|在线|手机银行|网银|网上银行|APP|小程序|微信|电子渠道|企业网银", re.I
+)
 _OFFLINE = re.compile(r"线下|网点|柜面|柜台|客户经理|营业厅")
 _INSTANT = re.compile(r"实时|秒批|即时|当天|当日|立即")
 
@@ -67,7 +73,9 @@ def read_rate(value: str) -> dict:
     return _range(lows, highs, lambda v: (v * 100).normalize())
 
 
-_COLLATERAL_FILLER = re.compile(r"[\s、,，;；/\\()（）或和及与等]|方式|贷款|担保方式|可|均可|提供|组合|相结合")
+_COLLATERAL_FILLER = re.compile(
+    r"[\s、,，;；/\\()（）或和及与等]|方式|贷款|担保方式|可|均可|提供|组合|相结合"
+)
 
 
 def read_collateral(value: str) -> tuple[list[str], str]:
@@ -80,7 +88,9 @@ def read_collateral(value: str) -> tuple[list[str], str]:
                 continue
             spans.append((m.start(), m.end()))
             taken.append((m.start(), kind))
-    rest = "".join(ch if not any(s <= i < e for s, e in spans) else " " for i, ch in enumerate(value))
+    rest = "".join(
+        ch if not any(s <= i < e for s, e in spans) else " " for i, ch in enumerate(value)
+    )
     unread = " ".join(w for w in _COLLATERAL_FILLER.sub(" ", rest).split())
     return list(dict.fromkeys(kind for _, kind in sorted(taken))), unread
 
@@ -112,4 +122,3 @@ def read_approval_days(value: str) -> int | None:
 
 def is_illustrative(value: str) -> bool:
     return bool(_ILLUSTRATIVE.search(value))
-

@@ -5,6 +5,7 @@ when the wording is that narrow (钢铁 → C31).  A name counts only where the
 sentence is about industries (…业, 行业, 从事, 不支持…), so that 金融机构 or
 房地产抵押 are not read as industries.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,7 +18,9 @@ _NAMES: list[tuple[str, tuple[str, ...]]] = [
     (r"类金融|互联网金融|P2P|小额贷款|小贷|典当|融资担保|担保公司|融资租赁|证券|期货", ("J",)),
     (r"金融(?!机构|资产)", ("J",)),
     (r"建筑(?:施工|安装)?", ("E",)),
-    (r"钢铁", ("C31",)), (r"水泥", ("C3011",)), (r"煤炭", ("B06",)),
+    (r"钢铁", ("C31",)),
+    (r"水泥", ("C3011",)),
+    (r"煤炭", ("B06",)),
     (r"制造", ("C",)),
     (r"批发(?:和|与|、|及)?零售|批发|零售|商贸", ("F",)),
     (r"住宿(?:和|与|、|及)?餐饮|餐饮|住宿|酒店", ("H",)),
@@ -29,14 +32,18 @@ _NAMES: list[tuple[str, tuple[str, ...]]] = [
     (r"租赁(?:和|与)?商务服务|商务服务", ("L",)),
     (r"科学研究(?:和技术服务)?|科技服务|技术服务", ("M",)),
     (r"水利|环境治理|公共设施管理", ("N",)),
-    (r"居民服务", ("O",)), (r"教育|培训", ("P",)), (r"卫生|医疗", ("Q",)),
+    (r"居民服务", ("O",)),
+    (r"教育|培训", ("P",)),
+    (r"卫生|医疗", ("Q",)),
     (r"文化(?:、|和)?体育(?:和|、)?娱乐|娱乐|体育", ("R",)),
     (r"公共管理", ("S",)),
 ]
 _SUFFIX = r"(?:行业|产业|业|类企业|类|企业|公司|领域)?"
 _PATTERNS = [(re.compile(rf"(?:{name}){_SUFFIX}"), codes) for name, codes in _NAMES]
-_CONTEXT = re.compile(r"行业|产业|领域|从事|不支持|不含|不包括|不包含|禁止|除.*外|除外|限于|仅限|属于|"
-                      r"准入|不涉及")
+_CONTEXT = re.compile(
+    r"行业|产业|领域|从事|不支持|不含|不包括|不包含|禁止|除.*外|除外|限于|仅限|属于|"
+    r"准入|不涉及"
+)
 _NAMED_AS_INDUSTRY = re.compile(r"(?:业|行业|产业|类|类企业|企业|公司|领域)$")
 # Policy categories (两高一剩, 限制类, 新增产能项目) have no fixed code list: industries named
 # in them are examples (钢铁、焦化等"两高"行业), so reading them as codes would be wrong.
@@ -48,10 +55,13 @@ def read_industries(seg: Segment) -> list[Found]:
     if _POLICY.search(seg.text):
         return []
     context = bool(_CONTEXT.search(seg.text))
-    hits = [h for h in longest_matches(masked, _PATTERNS)
-            if (context or _NAMED_AS_INDUSTRY.search(masked[h[0]:h[1]]))
-            and not seg.is_protected(h[0], h[1])  # 农业银行 is a bank, not farming
-            and not re.match(r"抵押|押|贷款|按揭", masked[h[1]:h[1] + 2])]
+    hits = [
+        h
+        for h in longest_matches(masked, _PATTERNS)
+        if (context or _NAMED_AS_INDUSTRY.search(masked[h[0] : h[1]]))
+        and not seg.is_protected(h[0], h[1])  # 农业银行 is a bank, not farming
+        and not re.match(r"抵押|押|贷款|按揭", masked[h[1] : h[1] + 2])
+    ]
     if not hits:
         return []
     zones = negative_zones(seg.text)

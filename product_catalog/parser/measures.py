@@ -5,10 +5,12 @@ none is, to the one named just after it (有两年经营记录, 2年内无2次�
 needs no name: 年满18周岁 is about the legal representative.  Each measure takes
 the look-back window written next to it (近三个月征信查询).
 """
+
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from .comparisons import find_bounds
 from .criteria import MONTH_FIELDS, criterion, implied, read_bound
@@ -17,8 +19,10 @@ from .numerals import AGE, DURATION
 from .text import Found, Segment, longest_matches
 from .windows import Window, find_windows
 
-_NEG_BEFORE = re.compile(r"(?:无|没有|不存在|未|从未|未曾|不得有|未发生|未出现|不得出现|不得发生|杜绝)"
-                         r"(?:受到|受过|遭受|被)?$")
+_NEG_BEFORE = re.compile(
+    r"(?:无|没有|不存在|未|从未|未曾|不得有|未发生|未出现|不得出现|不得发生|杜绝)"
+    r"(?:受到|受过|遭受|被)?$"
+)
 # A month-count measure kept up over a look-back window (近24个月连续纳税, 近12个月按时缴纳水电费):
 # the window is the number of months it must have run.
 _CONTINUOUS = re.compile(r"连续|按时|正常|持续")
@@ -44,8 +48,9 @@ def read_windows(seg: Segment) -> None:
         seg.periods.append(window)
 
 
-def _window_for(anchor: _Anchor, previous: _Anchor | None, next_start: int,
-                windows: list[Window]) -> Window | None:
+def _window_for(
+    anchor: _Anchor, previous: _Anchor | None, next_start: int, windows: list[Window]
+) -> Window | None:
     floor = previous.end if previous else 0
     before = [w for w in windows if floor <= w.start and w.end <= anchor.start]
     if before:
@@ -95,7 +100,7 @@ def read_measures(seg: Segment, topic: Family | None = None) -> tuple[list[Found
     used: set[int] = set()  # windows some measure was read with
     for a in anchors:
         blocker = a.family.blocked_by
-        if blocker and blocker[0].search(seg.text[:a.start]):
+        if blocker and blocker[0].search(seg.text[: a.start]):
             notes.append(blocker[1])
             for b in a.bounds:
                 seg.claim(b.start, b.end)
@@ -130,8 +135,11 @@ def read_measures(seg: Segment, topic: Family | None = None) -> tuple[list[Found
 
 def _gap_is_link(seg: Segment, start: int, end: int) -> bool:
     """Only a list word (and look-back windows, which belong to the measures) lies between."""
-    kept = "".join(ch for i, ch in enumerate(seg.text[start:end], start)
-                   if not any(w.start <= i < w.end for w in seg.periods))
+    kept = "".join(
+        ch
+        for i, ch in enumerate(seg.text[start:end], start)
+        if not any(w.start <= i < w.end for w in seg.periods)
+    )
     return bool(_LIST_LINK.fullmatch(kept))
 
 
@@ -141,9 +149,13 @@ def _join_lists(seg: Segment, anchors: list[_Anchor]) -> list[_Anchor]:
     joined: list[_Anchor] = []
     for a in anchors:
         last = joined[-1] if joined else None
-        if (last is not None and last.family is a.family and a.start > last.end
-                and _LIST_LINK.fullmatch(seg.text[last.end:a.start])):
-            joined[-1] = _Anchor(a.family, last.start, a.end, seg.text[last.start:a.end])
+        if (
+            last is not None
+            and last.family is a.family
+            and a.start > last.end
+            and _LIST_LINK.fullmatch(seg.text[last.end : a.start])
+        ):
+            joined[-1] = _Anchor(a.family, last.start, a.end, seg.text[last.start : a.end])
         else:
             joined.append(a)
     return joined
@@ -178,7 +190,7 @@ def _owner(bound, anchors: list[_Anchor]) -> _Anchor | None:
 def _unbounded(seg: Segment, a: _Anchor) -> dict | None:
     """A measure named with no number: 无逾期, 近两年无行政处罚, 盈利, 无零申报."""
     family = a.family
-    neg = _NEG_BEFORE.search(seg.text[:a.start])
+    neg = _NEG_BEFORE.search(seg.text[: a.start])
     if neg and family.negated_bare:
         spec = family.negated_bare
         if a.window is None and family.negated_bare_unwindowed:

@@ -7,6 +7,7 @@ on one field become ``between`` when both include their end.  Two floors on one
 field keep the stricter.  Only top-level criteria are merged: inside ``any`` or
 ``not`` a bound means something else.
 """
+
 from __future__ import annotations
 
 import json
@@ -63,8 +64,12 @@ def merge_criteria(nodes: list[dict]) -> tuple[list[dict], list[str]]:
         groups.setdefault(_key(n), []).append(n)
     ranged: dict[str, list[dict]] = {}
     for n in leaves:
-        if (n["op"] in _LOWER + _UPPER + ("between",) and n["field"] in FIELDS
-                and FIELDS[n["field"]].numeric and groups[_key(n)][0] is n):
+        if (
+            n["op"] in _LOWER + _UPPER + ("between",)
+            and n["field"] in FIELDS
+            and FIELDS[n["field"]].numeric
+            and groups[_key(n)][0] is n
+        ):
             ranged.setdefault(n["field"], []).append(n)
 
     out: list[dict] = []
@@ -87,7 +92,9 @@ def merge_criteria(nodes: list[dict]) -> tuple[list[dict], list[str]]:
     return out, warnings
 
 
-def _merge_range(field: str, members: list[dict], same: list[dict], warnings: list[str]) -> list[dict]:
+def _merge_range(
+    field: str, members: list[dict], same: list[dict], warnings: list[str]
+) -> list[dict]:
     low = high = None
     for m in members:
         lo, hi = _bounds(m)
@@ -96,13 +103,19 @@ def _merge_range(field: str, members: list[dict], same: list[dict], warnings: li
         if hi is not None:
             high = _stricter(high, hi, lower=False)
     if low and high and Decimal(str(low[0])) > Decimal(str(high[0])):
-        warnings.append(f"{field}: the sheet's bounds contradict each other "
-                        f"(at least {low[0]}, at most {high[0]})")
+        warnings.append(
+            f"{field}: the sheet's bounds contradict each other "
+            f"(at least {low[0]}, at most {high[0]})"
+        )
     if low and high and low[1] and high[1]:
         return [_with_source({"field": field, "op": "between", "value": [low[0], high[0]]}, same)]
     out = []
     if low:
-        out.append(_with_source({"field": field, "op": ">=" if low[1] else ">", "value": low[0]}, same))
+        out.append(
+            _with_source({"field": field, "op": ">=" if low[1] else ">", "value": low[0]}, same)
+        )
     if high:
-        out.append(_with_source({"field": field, "op": "<=" if high[1] else "<", "value": high[0]}, same))
+        out.append(
+            _with_source({"field": field, "op": "<=" if high[1] else "<", "value": high[0]}, same)
+        )
     return out

@@ -6,6 +6,7 @@ currency (100万美元) is a quantity of its own kind, which no yuan field takes
 months, ratios as fractions, so every quantity carries its kind and its value
 in the profile's unit.  Chinese numerals go through ``cn2an``.
 """
+
 from __future__ import annotations
 
 import re
@@ -25,30 +26,60 @@ PLAIN = "plain"  # a bare number: its field decides what it counts
 
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN_DIGIT = "零〇一二两三四五六七八九十壹贰叁肆伍陆柒捌玖拾"
-_CN = (rf"[{_CN_DIGIT}][{_CN_DIGIT}百千佰仟]*(?:[万亿][{_CN_DIGIT}百千佰仟]+)*"
-       r"(?:点[零〇一二三四五六七八九]+)?")
+_CN = (
+    rf"[{_CN_DIGIT}][{_CN_DIGIT}百千佰仟]*(?:[万亿][{_CN_DIGIT}百千佰仟]+)*"
+    r"(?:点[零〇一二三四五六七八九]+)?"
+)
 # Capital numerals (大写) as the ordinary ones cn2an reads.
 _CAPITALS = str.maketrans("壹贰叁肆伍陆柒捌玖拾佰仟〇", "一二三四五六七八九十百千零")
 NUMBER = rf"(?:{_ARABIC}|{_CN})"
 
 # (spelling, kind, factor to the profile's unit); longest spelling first.
 _UNITS: list[tuple[str, str, int]] = [
-    ("万美元", FOREIGN_MONEY, 10_000), ("万欧元", FOREIGN_MONEY, 10_000),
-    ("万港元", FOREIGN_MONEY, 10_000), ("万港币", FOREIGN_MONEY, 10_000),
-    ("美元", FOREIGN_MONEY, 1), ("欧元", FOREIGN_MONEY, 1), ("港元", FOREIGN_MONEY, 1),
+    ("万美元", FOREIGN_MONEY, 10_000),
+    ("万欧元", FOREIGN_MONEY, 10_000),
+    ("万港元", FOREIGN_MONEY, 10_000),
+    ("万港币", FOREIGN_MONEY, 10_000),
+    ("美元", FOREIGN_MONEY, 1),
+    ("欧元", FOREIGN_MONEY, 1),
+    ("港元", FOREIGN_MONEY, 1),
     ("港币", FOREIGN_MONEY, 1),
-    ("万元人民币", MONEY, 10_000), ("元人民币", MONEY, 1), ("亿元", MONEY, 100_000_000),
-    ("万元", MONEY, 10_000), ("千元", MONEY, 1_000), ("亿", MONEY, 100_000_000),
-    ("万", MONEY, 10_000), ("元", MONEY, 1),
-    ("周岁", AGE, 1), ("岁", AGE, 1),
-    ("个自然年度", DURATION, 12), ("个会计年度", DURATION, 12), ("个完整年度", DURATION, 12),
-    ("个年度", DURATION, 12), ("周年", DURATION, 12), ("年", DURATION, 12),
-    ("个自然月", DURATION, 1), ("个月", DURATION, 1), ("月", DURATION, 1),
-    ("个百分点", RATIO, 1), ("%", RATIO, 1),
-    ("次", COUNT, 1), ("人", COUNT, 1), ("名", COUNT, 1), ("家", COUNT, 1), ("项", COUNT, 1),
-    ("件", COUNT, 1), ("笔", COUNT, 1), ("户", COUNT, 1),
-    ("个工作日", DAYS, 1), ("工作日", DAYS, 1), ("天", DAYS, 1), ("日", DAYS, 1),
-    ("个小时", HOURS, 1), ("小时", HOURS, 1), ("分钟", MINUTES, 1),
+    ("万元人民币", MONEY, 10_000),
+    ("元人民币", MONEY, 1),
+    ("亿元", MONEY, 100_000_000),
+    ("万元", MONEY, 10_000),
+    ("千元", MONEY, 1_000),
+    ("亿", MONEY, 100_000_000),
+    ("万", MONEY, 10_000),
+    ("元", MONEY, 1),
+    ("周岁", AGE, 1),
+    ("岁", AGE, 1),
+    ("个自然年度", DURATION, 12),
+    ("个会计年度", DURATION, 12),
+    ("个完整年度", DURATION, 12),
+    ("个年度", DURATION, 12),
+    ("周年", DURATION, 12),
+    ("年", DURATION, 12),
+    ("个自然月", DURATION, 1),
+    ("个月", DURATION, 1),
+    ("月", DURATION, 1),
+    ("个百分点", RATIO, 1),
+    ("%", RATIO, 1),
+    ("次", COUNT, 1),
+    ("人", COUNT, 1),
+    ("名", COUNT, 1),
+    ("家", COUNT, 1),
+    ("项", COUNT, 1),
+    ("件", COUNT, 1),
+    ("笔", COUNT, 1),
+    ("户", COUNT, 1),
+    ("个工作日", DAYS, 1),
+    ("工作日", DAYS, 1),
+    ("天", DAYS, 1),
+    ("日", DAYS, 1),
+    ("个小时", HOURS, 1),
+    ("小时", HOURS, 1),
+    ("分钟", MINUTES, 1),
 ]
 _UNIT_INFO = {spelling: (kind, factor) for spelling, kind, factor in _UNITS}
 UNIT = "|".join(re.escape(u) for u, _, _ in _UNITS)
@@ -56,12 +87,14 @@ UNIT = "|".join(re.escape(u) for u, _, _ in _UNITS)
 QUANTITY_RE = re.compile(
     rf"百分之(?P<pct>{NUMBER})"
     rf"|(?P<half_year>半年|半个年度)"
-    rf"|(?P<num>{NUMBER})\s*(?P<unit>{UNIT})?(?P<half>半)?")
+    rf"|(?P<num>{NUMBER})\s*(?P<unit>{UNIT})?(?P<half>半)?"
+)
 
 
 @dataclass(frozen=True)
 class Quantity:
     """A number as written (``number``, ``unit``) and what it means (``kind``)."""
+
     number: Decimal
     unit: str
     kind: str
@@ -84,10 +117,14 @@ class Quantity:
     @property
     def in_years(self) -> bool:
         """True when a duration is a whole number of years as written (满2年, not 18个月)."""
-        return (self.kind == DURATION and _UNIT_INFO[self.unit][1] == 12 and not self.half
-                and self.number == self.number.to_integral_value())
+        return (
+            self.kind == DURATION
+            and _UNIT_INFO[self.unit][1] == 12
+            and not self.half
+            and self.number == self.number.to_integral_value()
+        )
 
-    def with_unit_of(self, other: "Quantity") -> "Quantity":
+    def with_unit_of(self, other: Quantity) -> Quantity:
         """This unitless number read in ``other``'s unit (the 18 of 18-65周岁)."""
         if self.kind != PLAIN:
             return self

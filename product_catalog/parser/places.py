@@ -6,6 +6,7 @@ criteria (注册在四川省 → province_code == "510000"; several places → `
 contains boc``; 我行/本行 is the sheet's own bank.  Bank names are read first,
 because many contain place names (河北银行, 上海农商银行).
 """
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,9 @@ _ACCOUNT = r"(?:对公)?(?:基本|一般)?(?:存款|结算)?(?:账户|帐户|户
 _ACCOUNT_RE = [
     re.compile(rf"(?:在|于){_BANK}(?:开立|开设|开有|开户|设立|办理)(?:了|有)?(?:{_ACCOUNT})?"),
     re.compile(rf"(?:在|于){_BANK}(?:有|持有|拥有)(?:{_ACCOUNT})"),
-    re.compile(rf"{_BANK}的?(?:对公)?(?:基本户|基本账户|结算账户|结算户|结算客户|对公结算客户|存款客户)"),
+    re.compile(
+        rf"{_BANK}的?(?:对公)?(?:基本户|基本账户|结算账户|结算户|结算客户|对公结算客户|存款客户)"
+    ),
     re.compile(rf"(?:基本户|基本账户|结算账户|对公账户)(?:开立|开设)?(?:在|于){_BANK}"),
 ]
 _NATIONWIDE = re.compile(r"全国(?:范围)?(?:内)?|不限地区|不限区域")
@@ -36,8 +39,9 @@ def read_accounts(seg: Segment, own_bank: str | None) -> list[Found]:
             if bank is None:
                 continue
             seg.claim(m.start(), m.end())
-            found.append(Found(m.start(), m.end(),
-                               [criterion("bank_relationships", "contains", bank)]))
+            found.append(
+                Found(m.start(), m.end(), [criterion("bank_relationships", "contains", bank)])
+            )
     return found
 
 
@@ -61,8 +65,12 @@ def read_places(seg: Segment) -> list[Found]:
     groups: dict[tuple[str, bool], list[str]] = {}
     for i, (start, end, place) in enumerate(hits):
         following = hits[i + 1] if i + 1 < len(hits) else None
-        if (place.level == regions.PROVINCE and following and following[0] == end
-                and following[2].code[:2] == place.code[:2]):
+        if (
+            place.level == regions.PROVINCE
+            and following
+            and following[0] == end
+            and following[2].code[:2] == place.code[:2]
+        ):
             continue  # 江苏省南京市: the city says where, the province only names its province
         codes = groups.setdefault((place.field, excluded[(start, end)]), [])
         if place.code not in codes:
@@ -72,8 +80,11 @@ def read_places(seg: Segment) -> list[Found]:
         if is_excluded:
             nodes.append(criterion(field, "not_in", codes))
         else:
-            positive.append(criterion(field, "==", codes[0]) if len(codes) == 1
-                            else criterion(field, "in", codes))
+            positive.append(
+                criterion(field, "==", codes[0])
+                if len(codes) == 1
+                else criterion(field, "in", codes)
+            )
     if len(positive) > 1:  # 四川省或唐山市: a province and a city, either will do
         nodes.insert(0, {"any": positive})
     else:

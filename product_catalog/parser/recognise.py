@@ -5,10 +5,12 @@ condition (企业, 须, 的, 注册地…) are ignored; anything else means the 
 says more than the profile can express, and it goes to ``unparsed`` with the
 criteria read so far named in the note.
 """
+
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field as dc_field
+from dataclasses import dataclass
+from dataclasses import field as dc_field
 
 from .families import FAMILIES
 from .flags import read_flags
@@ -21,17 +23,148 @@ from .text import INCLUSION_RE, MASK, PAREN_RE, Found, Segment
 from .wording import describe
 
 # Words that state no condition of their own once the rest is read.
-_FILLER = sorted("""
-企业及企业主 企业和企业主 企业及其法定代表人 企业及法定代表人 企业法定代表人 借款人及其配偶 及其配偶 配偶 企业主
-借款企业 借款人 申请企业 申请人 法定代表人 法人代表 实际控制人 实控人 主要股东 股东 借款主体 申请主体 主体 客户
-本人 企业 公司 其 须 需 需要 应 应当 必须 要求 原则上 且 并且 并 同时 及 以及 和 与 或 或者 均 都 为 是 有 具有
-具备 拥有 在 于 的 之 等 内 期间 记录 情况 合计 累计 总计 名单 次数 金额 注册地址 注册地 经营地址 经营场所
-生产经营地 注册 成立 位于 所在地 辖内 辖区内 辖区 地区 区域 范围 境内 仅限 限 符合 满足 正常 标准 申请日 申请时
-上述 以上 现 已 达 达到 整体 经营 持续 从事 主营
-依法登记注册 依法注册登记 依法设立 依法 登记 属于 经营者 理事长 之一 获得 取得 生产经营 行业
-行政区域内 行政区域 行政区划内 行政区划 在人民银行征信系统中 人民银行征信系统 人民银行 征信系统 人行征信 征信报告中 征信报告 征信记录 征信 系统中
-个人征信 企业征信 人民币 主要成员 入选 获评
-""".split(), key=len, reverse=True)
+_FILLER = sorted(
+    [
+        "企业及企业主",
+        "企业和企业主",
+        "企业及其法定代表人",
+        "企业及法定代表人",
+        "企业法定代表人",
+        "借款人及其配偶",
+        "及其配偶",
+        "配偶",
+        "企业主",
+        "借款企业",
+        "借款人",
+        "申请企业",
+        "申请人",
+        "法定代表人",
+        "法人代表",
+        "实际控制人",
+        "实控人",
+        "主要股东",
+        "股东",
+        "借款主体",
+        "申请主体",
+        "主体",
+        "客户",
+        "本人",
+        "企业",
+        "公司",
+        "其",
+        "须",
+        "需",
+        "需要",
+        "应",
+        "应当",
+        "必须",
+        "要求",
+        "原则上",
+        "且",
+        "并且",
+        "并",
+        "同时",
+        "及",
+        "以及",
+        "和",
+        "与",
+        "或",
+        "或者",
+        "均",
+        "都",
+        "为",
+        "是",
+        "有",
+        "具有",
+        "具备",
+        "拥有",
+        "在",
+        "于",
+        "的",
+        "之",
+        "等",
+        "内",
+        "期间",
+        "记录",
+        "情况",
+        "合计",
+        "累计",
+        "总计",
+        "名单",
+        "次数",
+        "金额",
+        "注册地址",
+        "注册地",
+        "经营地址",
+        "经营场所",
+        "生产经营地",
+        "注册",
+        "成立",
+        "位于",
+        "所在地",
+        "辖内",
+        "辖区内",
+        "辖区",
+        "地区",
+        "区域",
+        "范围",
+        "境内",
+        "仅限",
+        "限",
+        "符合",
+        "满足",
+        "正常",
+        "标准",
+        "申请日",
+        "申请时",
+        "上述",
+        "以上",
+        "现",
+        "已",
+        "达",
+        "达到",
+        "整体",
+        "经营",
+        "持续",
+        "从事",
+        "主营",
+        "依法登记注册",
+        "依法注册登记",
+        "依法设立",
+        "依法",
+        "登记",
+        "属于",
+        "经营者",
+        "理事长",
+        "之一",
+        "获得",
+        "取得",
+        "生产经营",
+        "行业",
+        "行政区域内",
+        "行政区域",
+        "行政区划内",
+        "行政区划",
+        "在人民银行征信系统中",
+        "人民银行征信系统",
+        "人民银行",
+        "征信系统",
+        "人行征信",
+        "征信报告中",
+        "征信报告",
+        "征信记录",
+        "征信",
+        "系统中",
+        "个人征信",
+        "企业征信",
+        "人民币",
+        "主要成员",
+        "入选",
+        "获评",
+    ],
+    key=len,
+    reverse=True,
+)
 _FILLER_RE = re.compile("|".join(map(re.escape, _FILLER)))
 _PUNCT_RE = re.compile(r"[\s、/\\\"“”'‘’():：~\-+·.,;。，；" + MASK + "]")
 _HARMLESS_PAREN = re.compile(r"^\((?:[^()]*为准|[^()]*计算|下同|含本数|以下简称[^()]*)\)$")
@@ -83,7 +216,7 @@ def _alternative(run: str) -> bool:
     requirement whose own wording has a 或 (并有结算、代发或存款往来)."""
     if "或" not in run or not _says_something(run):
         return False
-    return not _CONJUNCT.search(run[:run.index("或")])
+    return not _CONJUNCT.search(run[: run.index("或")])
 
 
 def _says_something(text: str) -> bool:
@@ -103,8 +236,10 @@ def _claim_qualifiers(seg: Segment, measured: list[Found]) -> None:
 
 
 _CONNECTIVES = r"并且|同时|以及|或者|且|并|及|和|与|或|为|是|的|须|需|应|在"
-_EDGE_FILLER = re.compile(rf"^(?:{_CONNECTIVES}|{_PUNCT_RE.pattern})+|"
-                          rf"(?:并且|或者|且|并|及|和|与|或|{_PUNCT_RE.pattern})+$")
+_EDGE_FILLER = re.compile(
+    rf"^(?:{_CONNECTIVES}|{_PUNCT_RE.pattern})+|"
+    rf"(?:并且|或者|且|并|及|和|与|或|{_PUNCT_RE.pattern})+$"
+)
 
 
 def _unread(seg: Segment) -> str:
@@ -112,8 +247,10 @@ def _unread(seg: Segment) -> str:
     pieces = []
     for start, end in seg.leftover():
         if _says_something(seg.text[start:end]):
-            pieces.append(_EDGE_FILLER.sub("", seg.original[start:end].strip())
-                          or seg.original[start:end].strip())
+            pieces.append(
+                _EDGE_FILLER.sub("", seg.original[start:end].strip())
+                or seg.original[start:end].strip()
+            )
     return "…".join(pieces)
 
 
@@ -128,7 +265,7 @@ def _combine(seg: Segment, found: list[Found]) -> list[dict]:
     chains: list[tuple[list[Found], list[str]]] = []  # items and the words linking them
     for f in found:
         if chains:
-            gap = _LINK.match(seg.text[chains[-1][0][-1].end:f.start])
+            gap = _LINK.match(seg.text[chains[-1][0][-1].end : f.start])
             if gap:
                 chains[-1][0].append(f)
                 chains[-1][1].append(gap.group(1))
@@ -137,8 +274,9 @@ def _combine(seg: Segment, found: list[Found]) -> list[dict]:
     nodes: list[dict] = []
     for items, links in chains:
         if any(link.startswith("或") for link in links):
-            nodes.append({"any": [f.nodes[0] if len(f.nodes) == 1 else {"all": f.nodes}
-                                  for f in items]})
+            nodes.append(
+                {"any": [f.nodes[0] if len(f.nodes) == 1 else {"all": f.nodes} for f in items]}
+            )
         else:
             for f in items:
                 nodes.extend(f.nodes)

@@ -7,6 +7,7 @@ quoted as written.  A ``Segment`` remembers which characters some recogniser
 has explained; whatever is left over is what the parser could not read, and is
 reported instead of dropped.
 """
+
 from __future__ import annotations
 
 import re
@@ -109,20 +110,26 @@ def split_outside_parens(text: str, separators: str) -> list[tuple[int, int]]:
 @dataclass
 class Found:
     """Criteria read from one stretch of a segment (``start``..``end``)."""
+
     start: int
     end: int
     nodes: list[dict]
 
 
-def longest_matches(text: str, patterns: Sequence[tuple[re.Pattern, Payload]]
-                    ) -> list[tuple[int, int, Payload]]:
+def longest_matches(
+    text: str, patterns: Sequence[tuple[re.Pattern, Payload]]
+) -> list[tuple[int, int, Payload]]:
     """Non-overlapping matches, leftmost first and longest at each place.
 
     Alternation in one regex takes the first alternative that fits; wording
     like 纳税 / 纳税收入 / 纳税信用等级 needs the longest, whatever the order.
     """
-    hits = [(m.start(), m.end(), payload) for pattern, payload in patterns
-            for m in pattern.finditer(text) if m.end() > m.start()]
+    hits = [
+        (m.start(), m.end(), payload)
+        for pattern, payload in patterns
+        for m in pattern.finditer(text)
+        if m.end() > m.start()
+    ]
     hits.sort(key=lambda h: (h[0], -(h[1] - h[0])))
     chosen: list[tuple[int, int, Payload]] = []
     end = -1
@@ -133,8 +140,10 @@ def longest_matches(text: str, patterns: Sequence[tuple[re.Pattern, Payload]]
     return chosen
 
 
-_NEGATIVE_AFTER = re.compile(r"不支持|暂不支持|不受理|暂不受理|不含|不包括|不包含|禁止|不得为|不得从事|"
-                             r"不属于|不在|不接受|不准入|不予准入|不涉及|排除|非")
+_NEGATIVE_AFTER = re.compile(
+    r"不支持|暂不支持|不受理|暂不受理|不含|不包括|不包含|禁止|不得为|不得从事|"
+    r"不属于|不在|不接受|不准入|不予准入|不涉及|排除|非"
+)
 _EXCEPT = re.compile(r"除([^,;。]*?)(?:以)?外")
 _EXCEPT_AFTER = re.compile(r"除外|不予受理|不予准入|不予支持|不准入")
 
@@ -152,7 +161,7 @@ def negative_zones(text: str) -> list[tuple[int, int, int, int]]:
     for m in _NEGATIVE_AFTER.finditer(text):
         zones.append((m.end(), len(text), m.start(), m.end()))
     for m in _EXCEPT_AFTER.finditer(text):
-        if text[max(0, m.start() - 1):m.start()] == "以":
+        if text[max(0, m.start() - 1) : m.start()] == "以":
             continue
         opening = text.rfind("(", 0, m.start())
         closing = text.rfind(")", 0, m.start())
@@ -160,7 +169,7 @@ def negative_zones(text: str) -> list[tuple[int, int, int, int]]:
     return zones
 
 
-def claim_excluding_words(seg: "Segment", zones, spans: list[tuple[int, int]]) -> None:
+def claim_excluding_words(seg: Segment, zones, spans: list[tuple[int, int]]) -> None:
     """Mark the word of each zone that excludes one of ``spans`` as read."""
     for start, end, word_start, word_end in zones:
         if any(start <= s and e <= end for s, e in spans):

@@ -5,6 +5,7 @@ Several profile fields count over a fixed window (``credit_inquiries_3m``,
 shows that no field fits, so windows are read before the numbers they contain
 could be mistaken for thresholds (近12个月 is not "at least 12 months").
 """
+
 from __future__ import annotations
 
 import re
@@ -19,7 +20,8 @@ _PERIOD_RE = re.compile(
     rf"(?P<last>(?:申请日?|申贷)?(?:上一?个?|前一个?)(?:会计|自然|完整|纳税)?年度|上年度|上一年|上年|去年)"
     rf"|(?P<lead>最近|近|过去|申请日?前|申贷前|前)\s*(?P<n>{NUMBER}|半)\s*"
     rf"(?P<unit>个自然年度|个会计年度|个完整年度|个年度|年度|年|个自然月|个月|月)(?:内|以内|之内|期间|来)?"
-    rf"|(?P<n2>{NUMBER}|半)\s*(?P<unit2>年|个月)(?:内|之内|期间)")
+    rf"|(?P<n2>{NUMBER}|半)\s*(?P<unit2>年|个月)(?:内|之内|期间)"
+)
 
 
 @dataclass(frozen=True)

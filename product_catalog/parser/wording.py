@@ -1,4 +1,5 @@
 """Criteria written out in one line, for notes and warnings a reviewer reads."""
+
 from __future__ import annotations
 
 from decimal import Decimal

@@ -1,8 +1,9 @@
 """Recorded catalog versions: what went live, what changed, and replaying an old one."""
+
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -24,8 +25,9 @@ PROFILE = {"established_on": "2025-06-01", "tax_credit_rating": "A"}  # 1 year a
 
 def write(root, slug, years=2):
     (root / "demo").mkdir(parents=True, exist_ok=True)
-    (root / "demo" / f"{slug}.yaml").write_text(PRODUCT.format(slug=slug, years=years),
-                                                encoding="utf-8")
+    (root / "demo" / f"{slug}.yaml").write_text(
+        PRODUCT.format(slug=slug, years=years), encoding="utf-8"
+    )
 
 
 def version_of(root):
@@ -55,7 +57,7 @@ def test_record_keeps_hash_time_actor_and_files(rules, store):
     assert record.added == ("demo/a.yaml", "demo/b.yaml")  # products only
     assert (record.removed, record.modified) == ((), ())
     when = datetime.strptime(record.recorded_at, "%Y-%m-%dT%H:%M:%SZ")
-    assert abs((datetime.now(timezone.utc).replace(tzinfo=None) - when).total_seconds()) < 60
+    assert abs((datetime.now(UTC).replace(tzinfo=None) - when).total_seconds()) < 60
     assert store.list() == [record]
     assert store.get(version) == record
     assert store.get("sha256:0000000000000000") is None
@@ -69,7 +71,10 @@ def test_each_new_version_lists_the_files_changed_since_the_previous(rules, stor
     second = store.record(rules, version_of(rules), actor="admin")
     assert second.previous == first.version != second.version
     assert (second.added, second.removed, second.modified) == (
-        ("demo/c.yaml",), ("demo/b.yaml",), ("demo/a.yaml",))
+        ("demo/c.yaml",),
+        ("demo/b.yaml",),
+        ("demo/a.yaml",),
+    )
     assert [r.version for r in store.list()] == [first.version, second.version]
     assert store.latest() == second
 
@@ -117,7 +122,9 @@ def test_a_snapshot_replays_the_old_decision(rules, store):
     replay = load_catalog(snapshot)
     assert replay.version == old.version
     assert sorted(p.relative_to(snapshot).as_posix() for p in snapshot.rglob("*.yaml")) == [
-        "demo/a.yaml", "demo/b.yaml"]
+        "demo/a.yaml",
+        "demo/b.yaml",
+    ]
     assert replay.match(PROFILE, as_of=AS_OF, product_ids=["demo-a"]).counts["ineligible"] == 1
     assert load_catalog(store.snapshot_path(new.version)).version == new.version
 
@@ -180,7 +187,7 @@ def test_log_lines_are_json_records(rules, store):
 def test_a_version_is_found_by_a_unique_prefix(rules, store):
     version = store.record(rules, version_of(rules)).version
     assert store.resolve(version) == version
-    assert store.resolve(version[len("sha256:"):][:6]) == version
+    assert store.resolve(version[len("sha256:") :][:6]) == version
     assert store.resolve("zzzz") is None
 
 
@@ -188,6 +195,7 @@ def test_the_versions_command_lists_what_went_live(rules, store, tmp_path):
     from click.testing import CliRunner
 
     from loanmatch_cli.main import main
+
     first = version_of(rules)
     store.record(rules, first, actor="watcher")
     write(rules, "a", years=1)

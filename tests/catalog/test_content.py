@@ -1,5 +1,6 @@
 """A catalog from content (relative path → text), as zen's create_decision(content): a
 draft is checked without copying the rules folder, and gives what the folder would."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,11 @@ AS_OF = date(2026, 12, 1)
 
 
 def folder_content(root=RULES) -> dict[str, str]:
-    return {path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
-            for path in sorted(root.rglob("*")) if path.is_file()}
+    return {
+        path.relative_to(root).as_posix(): path.read_text(encoding="utf-8")
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
 
 
 @pytest.fixture(scope="module")
@@ -36,8 +40,11 @@ def test_content_reads_as_the_folder_does(content):
 
 
 def test_load_catalog_from_content_is_exported_and_matches_alike(content):
-    small = {rel: text for rel, text in content.items()
-             if rel.startswith(("icbc/", "ccb/", "_profiles/"))}
+    small = {
+        rel: text
+        for rel, text in content.items()
+        if rel.startswith(("icbc/", "ccb/", "_profiles/"))
+    }
     catalog = matcher.load_catalog_from_content(small)
     assert len(catalog) == sum(1 for rel in small if layout.kind(rel) == layout.PRODUCT)
     on_disk = load_catalog(RULES)
@@ -50,9 +57,12 @@ def test_load_catalog_from_content_is_exported_and_matches_alike(content):
 
 
 def test_a_draft_with_an_error_is_located_at_its_relative_path():
-    draft = {"demo/jyk.yaml": "id: demo-jyk\nbank: demo\nname: x\neligibility:\n"
-                              "  all:\n    - {field: nonsense, op: '>=', value: 2}\n",
-             "notes.txt": "ignored", "demo/_branches.yaml": "not a product"}
+    draft = {
+        "demo/jyk.yaml": "id: demo-jyk\nbank: demo\nname: x\neligibility:\n"
+        "  all:\n    - {field: nonsense, op: '>=', value: 2}\n",
+        "notes.txt": "ignored",
+        "demo/_branches.yaml": "not a product",
+    }
     with pytest.raises(CatalogError) as caught:
         matcher.load_catalog_from_content(draft)
     (problem,) = caught.value.problems
@@ -67,8 +77,7 @@ def test_bytes_that_are_not_utf8_are_reported_not_raised():
 
 
 def test_scenarios_run_from_content_as_from_the_folder(content):
-    bank = {rel: text for rel, text in content.items()
-            if rel.startswith(("icbc/", "_profiles/"))}
+    bank = {rel: text for rel, text in content.items() if rel.startswith(("icbc/", "_profiles/"))}
     from_content = run_scenarios("rules", content=bank)
     assert from_content.passed > 0 and from_content.failed == 0
     broken = dict(bank)

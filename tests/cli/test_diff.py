@@ -1,4 +1,5 @@
 """``loanmatch diff``: criterion-level changes between two folders or recorded versions."""
+
 from __future__ import annotations
 
 import shutil
@@ -73,8 +74,11 @@ def folder(tmp_path, name, files):
 @pytest.fixture
 def pair(tmp_path):
     old = folder(tmp_path, "old", {"icbc/jingying-kuaidai.yaml": JYK, "icbc/e-diya.yaml": OTHER})
-    new = folder(tmp_path, "new", {"icbc/jingying-kuaidai.yaml": EDITED,
-                                   "ccb/new-loan.yaml": OTHER.replace("icbc", "ccb")})
+    new = folder(
+        tmp_path,
+        "new",
+        {"icbc/jingying-kuaidai.yaml": EDITED, "ccb/new-loan.yaml": OTHER.replace("icbc", "ccb")},
+    )
     return old, new
 
 
@@ -95,15 +99,22 @@ def test_a_known_change_reads_criterion_by_criterion(pair):
     diffs = diff_catalogs(*pair)
     assert [line for d in diffs for line in d.lines()] == EXPECTED
     assert [(d.product_id, d.status) for d in diffs] == [
-        ("ccb-e-diya", "added"), ("icbc-e-diya", "removed"),
-        ("icbc-jingying-kuaidai", "changed")]
+        ("ccb-e-diya", "added"),
+        ("icbc-e-diya", "removed"),
+        ("icbc-jingying-kuaidai", "changed"),
+    ]
 
 
 def test_a_field_on_both_sides_is_a_change_not_a_removal_and_an_addition(tmp_path):
     old = folder(tmp_path, "old", {"icbc/jingying-kuaidai.yaml": JYK})
-    moved = JYK.replace('    - {field: years_in_business, op: ">=", value: 2, source: 企业成立满2年}\n', "")
-    moved = moved.replace("eligibility:\n  all:\n", "eligibility:\n  all:\n"
-                          '    - {field: credit_inquiries_3m, op: "<=", value: 4}\n', 1)
+    moved = JYK.replace(
+        '    - {field: years_in_business, op: ">=", value: 2, source: 企业成立满2年}\n', ""
+    )
+    moved = moved.replace(
+        "eligibility:\n  all:\n",
+        'eligibility:\n  all:\n    - {field: credit_inquiries_3m, op: "<=", value: 4}\n',
+        1,
+    )
     moved = moved.replace('    - {field: credit_inquiries_3m, op: "<=", value: 6}\n', "")
     moved += '    - {field: years_in_business, op: ">=", value: 3, source: 企业成立满3年}\n'
     new = folder(tmp_path, "new", {"icbc/jingying-kuaidai.yaml": moved})
@@ -126,7 +137,7 @@ def test_identical_catalogs_have_no_differences(tmp_path, pair):
 def test_the_command_prints_the_lines_and_exits_0(pair):
     result = CliRunner().invoke(main, ["diff", str(pair[0]), str(pair[1])])
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[:len(EXPECTED)] == EXPECTED
+    assert result.output.splitlines()[: len(EXPECTED)] == EXPECTED
     assert "1 changed, 1 added, 1 removed" in result.output
 
 
@@ -140,21 +151,38 @@ def test_recorded_versions_are_diffed_by_name_or_prefix(tmp_path, pair):
     shutil.copytree(new, live)
     v2 = store.record(live, read_products(live)[2]).version
     shutil.rmtree(live)  # only the store still has them
-    result = CliRunner().invoke(main, ["diff", v1, v2[len("sha256:"):][:8],
-                                       "--versions-dir", str(store.directory)])
+    result = CliRunner().invoke(
+        main, ["diff", v1, v2[len("sha256:") :][:8], "--versions-dir", str(store.directory)]
+    )
     assert result.exit_code == 0, result.output
-    assert result.output.splitlines()[:len(EXPECTED)] == EXPECTED
+    assert result.output.splitlines()[: len(EXPECTED)] == EXPECTED
 
 
 def test_an_argument_that_cannot_be_read_exits_2(tmp_path, pair):
-    result = CliRunner().invoke(main, ["diff", str(pair[0]), "sha256:0123456789abcdef",
-                                       "--versions-dir", str(tmp_path / "versions")])
+    result = CliRunner().invoke(
+        main,
+        [
+            "diff",
+            str(pair[0]),
+            "sha256:0123456789abcdef",
+            "--versions-dir",
+            str(tmp_path / "versions"),
+        ],
+    )
     assert result.exit_code == 2
-    assert ("sha256:0123456789abcdef: no such folder, and no recorded version in "
-            f"{tmp_path / 'versions'} matches it") in result.output
+    assert (
+        "sha256:0123456789abcdef: no such folder, and no recorded version in "
+        f"{tmp_path / 'versions'} matches it"
+    ) in result.output
 
-    broken = folder(tmp_path, "broken", {"icbc/x.yaml": "id: icbc-x\nbank: icbc\nname: x\n"
-                                                        "eligibility:\n  all:\n    - {field: nope, op: '==', value: 1}\n"})
+    broken = folder(
+        tmp_path,
+        "broken",
+        {
+            "icbc/x.yaml": "id: icbc-x\nbank: icbc\nname: x\n"
+            "eligibility:\n  all:\n    - {field: nope, op: '==', value: 1}\n"
+        },
+    )
     result = CliRunner().invoke(main, ["diff", str(pair[0]), str(broken)])
     assert result.exit_code == 2
     assert f"{broken / 'icbc' / 'x.yaml'}:6:" in result.output

@@ -1,5 +1,6 @@
 """The README's regenerate step, run as written, gives back the committed scenario file:
 scenarios keep their evaluation date, so regenerating an unchanged product dirties no diff."""
+
 import contextlib
 import re
 import shlex
@@ -8,7 +9,6 @@ import shutil
 from click.testing import CliRunner
 
 from loanmatch_cli.main import main
-
 from tests.support.paths import REPO
 
 
@@ -30,4 +30,5 @@ def test_the_readme_regenerate_step_reproduces_the_committed_scenarios(tmp_path)
         assert result.exit_code == 0, result.output
         regenerated = (tmp_path / scenarios).read_text(encoding="utf-8")
         assert regenerated == (REPO / scenarios).read_text(encoding="utf-8"), (
-            f"`{command}` rewrites {scenarios}: give it the file's --as-of")
+            f"`{command}` rewrites {scenarios}: give it the file's --as-of"
+        )

@@ -10,6 +10,7 @@ three-valued, and ``Catalog.match`` agrees in its counts. Random trees (the
 strategies of ``test_engine_differential``) check numpy and zen three-valued too.
 Differential, not timed.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,13 @@ from matcher.catalog import Catalog
 from matcher.rulefile.condition import FAIL, PASS, UNKNOWN
 from matcher.vocabulary.profile import load_profile
 from product_catalog.synth import AS_OF, synth_profiles
-from tests.support.edge_cases import (_ON_BOUNDS, EDGE_PRODUCTS, EDGE_PROFILES, _synth_products,
-                                      sparse_profiles)
+from tests.support.edge_cases import (
+    _ON_BOUNDS,
+    EDGE_PRODUCTS,
+    EDGE_PROFILES,
+    _synth_products,
+    sparse_profiles,
+)
 from tests.support.products import product
 from tests.support.random_trees import trees, valid_products
 
@@ -53,7 +59,10 @@ def _check_agreement(products, raw_profiles) -> dict[str, int]:
         assert sorted(index[m["product_id"]] for m in doc["matches"]) == passed, where
         summary = doc["summary"]
         assert (summary["eligible"], summary["incomplete"], summary["ineligible"]) == (
-            expected.count(PASS), expected.count(UNKNOWN), expected.count(FAIL)), where
+            expected.count(PASS),
+            expected.count(UNKNOWN),
+            expected.count(FAIL),
+        ), where
         assert all(expected[index[r["product_id"]]] == UNKNOWN for r in doc["incomplete"]), where
     return seen
 
@@ -61,9 +70,14 @@ def _check_agreement(products, raw_profiles) -> dict[str, int]:
 def test_synthetic_catalog_all_four_agree():
     products = _synth_products(200, seed=7)
     profiles = synth_profiles(30, seed=8)
-    profiles += [{k: v for k, v in p.items() if k not in ("tax_credit_rating", "legal_rep_age",
-                                                          "tax_paid_12m", "bank_relationships")}
-                 for p in profiles[:5]]  # the common criteria unknown
+    profiles += [
+        {
+            k: v
+            for k, v in p.items()
+            if k not in ("tax_credit_rating", "legal_rep_age", "tax_paid_12m", "bank_relationships")
+        }
+        for p in profiles[:5]
+    ]  # the common criteria unknown
     seen = _check_agreement(products, profiles)
     assert min(seen.values()) > 0, seen  # all three outcomes were exercised
 
@@ -83,12 +97,22 @@ def test_bounds_decide_as_written():
         assert evaluator(products).outcomes(profile.values) == [PASS, FAIL, PASS, PASS], evaluator
 
 
-@pytest.mark.parametrize("tamper, what", [
-    (lambda v: {"outcomes": v["outcomes"], "eligible": [0]}, "eligible but not PASS"),
-    (lambda v: {"outcomes": v["outcomes"].replace("U", "F")}, "reference U, got F"),
-    (lambda v: {**v, "summary": {"eligible": 99}, "listed_incomplete": [], "listed_near": []},
-     "summary"),
-])
+@pytest.mark.parametrize(
+    "tamper, what",
+    [
+        (lambda v: {"outcomes": v["outcomes"], "eligible": [0]}, "eligible but not PASS"),
+        (lambda v: {"outcomes": v["outcomes"].replace("U", "F")}, "reference U, got F"),
+        (
+            lambda v: {
+                **v,
+                "summary": {"eligible": 99},
+                "listed_incomplete": [],
+                "listed_near": [],
+            },
+            "summary",
+        ),
+    ],
+)
 def test_compare_reports_a_disagreement(tamper, what):
     reference = {"verdicts": [{"outcomes": "FUPF"}]}
     assert disagreements(reference, {"verdicts": [{"outcomes": "FUPF"}]}) == []
@@ -97,8 +121,11 @@ def test_compare_reports_a_disagreement(tamper, what):
     assert len(problems) == 1 and what in problems[0], problems
 
 
-@settings(max_examples=150, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=150,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(st.lists(trees, min_size=1, max_size=40), st.lists(sparse_profiles, min_size=1, max_size=6))
 def test_random_trees_numpy_and_zen_agree_three_valued(tree_list, profile_list):
     """Random all/any/not trees, every operator, values on the bounds, fields missing."""

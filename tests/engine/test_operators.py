@@ -1,4 +1,5 @@
 """Every operator at its bounds, through the whole path: profile → durable_rules → status."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,18 +25,31 @@ def c(field, op, value):
     return {"field": field, "op": op, "value": value}
 
 
-@pytest.mark.parametrize("op,bound,actual,expected", [
-    (">=", 2, 2, "eligible"), (">=", 2, 1, "ineligible"),
-    (">", 2, 2, "ineligible"), (">", 2, 3, "eligible"),
-    ("<=", 5, 5, "eligible"), ("<=", 5, 6, "ineligible"),
-    ("<", 5, 5, "ineligible"), ("<", 5, 4, "eligible"),
-    ("==", 3, 3, "eligible"), ("==", 3, 4, "ineligible"),
-    ("!=", 3, 3, "ineligible"), ("!=", 3, 4, "eligible"),
-    ("between", [18, 65], 18, "eligible"), ("between", [18, 65], 65, "eligible"),
-    ("between", [18, 65], 17, "ineligible"), ("between", [18, 65], 66, "ineligible"),
-    ("in", [1, 3], 3, "eligible"), ("in", [1, 3], 2, "ineligible"),
-    ("not_in", [1, 3], 2, "eligible"), ("not_in", [1, 3], 1, "ineligible"),
-])
+@pytest.mark.parametrize(
+    "op,bound,actual,expected",
+    [
+        (">=", 2, 2, "eligible"),
+        (">=", 2, 1, "ineligible"),
+        (">", 2, 2, "ineligible"),
+        (">", 2, 3, "eligible"),
+        ("<=", 5, 5, "eligible"),
+        ("<=", 5, 6, "ineligible"),
+        ("<", 5, 5, "ineligible"),
+        ("<", 5, 4, "eligible"),
+        ("==", 3, 3, "eligible"),
+        ("==", 3, 4, "ineligible"),
+        ("!=", 3, 3, "ineligible"),
+        ("!=", 3, 4, "eligible"),
+        ("between", [18, 65], 18, "eligible"),
+        ("between", [18, 65], 65, "eligible"),
+        ("between", [18, 65], 17, "ineligible"),
+        ("between", [18, 65], 66, "ineligible"),
+        ("in", [1, 3], 3, "eligible"),
+        ("in", [1, 3], 2, "ineligible"),
+        ("not_in", [1, 3], 2, "eligible"),
+        ("not_in", [1, 3], 1, "ineligible"),
+    ],
+)
 def test_numeric_operators_at_their_bounds(op, bound, actual, expected):
     assert status(c("legal_rep_age", op, bound), {"legal_rep_age": actual}) == expected
 
@@ -59,14 +73,27 @@ def test_months_in_business_at_the_month_boundary():
     assert status(rule, {"established_on": "2024-12-02"}) == "ineligible"
     assert status(c("years_in_business", ">=", 2), {"established_on": "2024-12-02"}) == "ineligible"
     # 31 Jan → 28 Feb is not yet a whole month.
-    assert status(c("months_in_business", ">=", 1), {"established_on": "2026-01-31"},
-                  as_of=date(2026, 2, 28)) == "ineligible"
+    assert (
+        status(
+            c("months_in_business", ">=", 1),
+            {"established_on": "2026-01-31"},
+            as_of=date(2026, 2, 28),
+        )
+        == "ineligible"
+    )
 
 
 def test_enum_in_and_not_in():
-    assert status(c("tax_credit_rating", "in", ["A", "B"]), {"tax_credit_rating": "B"}) == "eligible"
-    assert status(c("tax_credit_rating", "in", ["A", "B"]), {"tax_credit_rating": "M"}) == "ineligible"
-    assert status(c("tax_credit_rating", "not_in", ["C", "D"]), {"tax_credit_rating": "D"}) == "ineligible"
+    assert (
+        status(c("tax_credit_rating", "in", ["A", "B"]), {"tax_credit_rating": "B"}) == "eligible"
+    )
+    assert (
+        status(c("tax_credit_rating", "in", ["A", "B"]), {"tax_credit_rating": "M"}) == "ineligible"
+    )
+    assert (
+        status(c("tax_credit_rating", "not_in", ["C", "D"]), {"tax_credit_rating": "D"})
+        == "ineligible"
+    )
 
 
 def test_prefix_on_industry_and_region_hierarchies():

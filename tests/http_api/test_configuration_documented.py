@@ -3,6 +3,7 @@
 The table is the one list an operator reads; a variable added in code and not there is a
 setting nobody can find, and one left there after the code stopped reading it misleads.
 """
+
 import re
 
 from tests.support.paths import REPO
@@ -18,8 +19,9 @@ def read_in_code() -> set[str]:
     for init in REPO.glob("*/__init__.py"):  # every package the service ships
         if init.parent.name not in ("tests", "bench"):
             sources += init.parent.rglob("*.py")
-    return {name for path in sources
-            for name in NAME.findall(path.read_text(encoding="utf-8"))} - INTERNAL
+    return {
+        name for path in sources for name in NAME.findall(path.read_text(encoding="utf-8"))
+    } - INTERNAL
 
 
 def documented() -> set[str]:

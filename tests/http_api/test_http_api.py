@@ -4,6 +4,7 @@ Five products whose answers for the Tangshan manufacturer below are known by
 construction: two Hebei products and a national one are eligible, a national one
 fails only on its tax grade (a near miss), the Sichuan one is out of region.
 """
+
 from __future__ import annotations
 
 import copy
@@ -74,11 +75,21 @@ eligibility:
 """,
 }
 TANGSHAN = {
-    "entity_type": "enterprise", "established_on": "2016-05-20", "region_code": "130203",
-    "industry_code": "C3311", "employees": 86, "annual_revenue": 28000000,
-    "total_assets": 35000000, "debt_ratio": 0.52, "tax_paid_12m": 920000,
-    "tax_credit_rating": "B", "legal_rep_age": 51, "dishonest_debtor": False,
-    "specialized_sme": True, "high_tech": False, "bank_relationships": ["hbbank", "icbc"],
+    "entity_type": "enterprise",
+    "established_on": "2016-05-20",
+    "region_code": "130203",
+    "industry_code": "C3311",
+    "employees": 86,
+    "annual_revenue": 28000000,
+    "total_assets": 35000000,
+    "debt_ratio": 0.52,
+    "tax_paid_12m": 920000,
+    "tax_credit_rating": "B",
+    "legal_rep_age": 51,
+    "dishonest_debtor": False,
+    "specialized_sme": True,
+    "high_tech": False,
+    "bank_relationships": ["hbbank", "icbc"],
 }
 AS_OF = "2026-12-01"
 
@@ -94,8 +105,14 @@ def rules(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def app(rules):
-    return create_app({"LOANMATCH_RULES": str(rules), "LOANMATCH_AUTH": "off",
-                       "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off"})
+    return create_app(
+        {
+            "LOANMATCH_RULES": str(rules),
+            "LOANMATCH_AUTH": "off",
+            "LOANMATCH_RATE_LIMIT": "off",
+            "LOANMATCH_LOG_JSON": "off",
+        }
+    )
 
 
 @pytest.fixture()
@@ -112,41 +129,53 @@ def test_match_returns_the_core_document(client, rules):
     assert [m["product_id"] for m in expected["matches"]] != []
 
 
-@pytest.mark.parametrize("query", ["", "?explain=none&top=2", "?explain=failed&lang=en&top=1",
-                                   "?explain=all&lang=zh"])
+@pytest.mark.parametrize(
+    "query", ["", "?explain=none&top=2", "?explain=failed&lang=en&top=1", "?explain=all&lang=zh"]
+)
 def test_match_answers_the_bytes_of_the_document(client, rules, query):
     catalog = load_catalog(rules)
     options = dict(part.split("=") for part in query[1:].split("&") if part)
-    for profile in (TANGSHAN, {k: v for k, v in TANGSHAN.items() if k != "tax_credit_rating"},
-                    {}):
+    for profile in (TANGSHAN, {k: v for k, v in TANGSHAN.items() if k != "tax_credit_rating"}, {}):
         response = client.post(f"/v1/match{query or '?'}&as_of={AS_OF}", json=profile)
         expected = catalog.match(profile, as_of=date(2026, 12, 1)).to_dict(
-            options.get("explain", "failed"), options.get("lang"),
-            int(options["top"]) if "top" in options else None)
+            options.get("explain", "failed"),
+            options.get("lang"),
+            int(options["top"]) if "top" in options else None,
+        )
         assert response.status_code == 200 and response.mimetype == "application/json"
         assert response.data == dumps(expected)
 
 
 def test_match_ranks_eligible_and_reports_near_misses(client):
     doc = client.post(f"/v1/match?as_of={AS_OF}", json=TANGSHAN).get_json()
-    assert {m["product_id"] for m in doc["matches"]} == {"hebei-zhizao", "tangshan-shuidai",
-                                                         "quanguo-keji"}
+    assert {m["product_id"] for m in doc["matches"]} == {
+        "hebei-zhizao",
+        "tangshan-shuidai",
+        "quanguo-keji",
+    }
     assert [n["product_id"] for n in doc["near_misses"]] == ["quanguo-a-ji"]
     assert [f["field"] for f in doc["near_misses"][0]["failed"]] == ["tax_credit_rating"]
-    assert doc["summary"] == {"products": 5, "eligible": 3, "ineligible": 2, "incomplete": 0,
-                              "near_misses": 1}
+    assert doc["summary"] == {
+        "products": 5,
+        "eligible": 3,
+        "ineligible": 2,
+        "incomplete": 0,
+        "near_misses": 1,
+    }
     assert doc["as_of"] == AS_OF and doc["profile"]["years_in_business"] == 10
 
 
 def test_match_options_top_explain_lang(client):
-    doc = client.post(f"/v1/match?as_of={AS_OF}&top=1&explain=none&lang=en",
-                      json=TANGSHAN).get_json()
+    doc = client.post(
+        f"/v1/match?as_of={AS_OF}&top=1&explain=none&lang=en", json=TANGSHAN
+    ).get_json()
     assert len(doc["matches"]) == 1
     assert all("criteria" not in m for m in doc["matches"] + doc["near_misses"])
     message = doc["near_misses"][0]["failed"][0]["message"]
     assert isinstance(message, str) and "tax credit rating" in message
-    failed_only = client.post(f"/v1/match?as_of={AS_OF}&explain=failed&lang=zh",
-                              json=TANGSHAN).get_json()
+    failed_only = client.post(
+        f"/v1/match?as_of={AS_OF}&explain=failed&lang=zh", json=TANGSHAN
+    ).get_json()
     near = failed_only["near_misses"][0]
     assert [c["outcome"] for c in near["criteria"]] == ["fail"]
     assert all(m["criteria"] == [] for m in failed_only["matches"])
@@ -168,14 +197,24 @@ def test_incomplete_profile_names_the_missing_fields(client):
     partial = {k: v for k, v in TANGSHAN.items() if k != "tax_credit_rating"}
     doc = client.post(f"/v1/match?as_of={AS_OF}", json=partial).get_json()
     incomplete = {r["product_id"]: r["missing_fields"] for r in doc["incomplete"]}
-    assert incomplete == {"tangshan-shuidai": ["tax_credit_rating"],
-                          "quanguo-keji": ["tax_credit_rating"],
-                          "quanguo-a-ji": ["tax_credit_rating"]}
+    assert incomplete == {
+        "tangshan-shuidai": ["tax_credit_rating"],
+        "quanguo-keji": ["tax_credit_rating"],
+        "quanguo-a-ji": ["tax_credit_rating"],
+    }
 
 
-@pytest.mark.parametrize("query, parameter", [
-    ("top=0", "top"), ("top=abc", "top"), ("as_of=2026-13-01", "as_of"),
-    ("explain=some", "explain"), ("lang=fr", "lang"), ("colour=red", "colour")])
+@pytest.mark.parametrize(
+    "query, parameter",
+    [
+        ("top=0", "top"),
+        ("top=abc", "top"),
+        ("as_of=2026-13-01", "as_of"),
+        ("explain=some", "explain"),
+        ("lang=fr", "lang"),
+        ("colour=red", "colour"),
+    ],
+)
 def test_bad_query_options_are_422_naming_the_parameter(client, query, parameter):
     response = client.post(f"/v1/match?{query}", json=TANGSHAN)
     assert response.status_code == 422
@@ -185,15 +224,28 @@ def test_bad_query_options_are_422_naming_the_parameter(client, query, parameter
 
 
 def test_invalid_profile_lists_every_field_error_with_its_path(client):
-    bad = dict(TANGSHAN, employees=-3, region_code="99", tax_credit_rating="Z",
-               bank_relationships=["icbc", "Not A Bank"], colour="red", size_class="small")
+    bad = dict(
+        TANGSHAN,
+        employees=-3,
+        region_code="99",
+        tax_credit_rating="Z",
+        bank_relationships=["icbc", "Not A Bank"],
+        colour="red",
+        size_class="small",
+    )
     response = client.post("/v1/match", json=bad)
     assert response.status_code == 422
     problem = response.get_json()
     assert problem["type"] == "urn:loanmatch:problem:invalid-profile"
     pointers = {e["pointer"] for e in problem["errors"]}
-    assert pointers == {"/employees", "/region_code", "/tax_credit_rating",
-                        "/bank_relationships/1", "/colour", "/size_class"}
+    assert pointers == {
+        "/employees",
+        "/region_code",
+        "/tax_credit_rating",
+        "/bank_relationships/1",
+        "/colour",
+        "/size_class",
+    }
     assert all(e["location"] == "body" and e["detail"] for e in problem["errors"])
 
 
@@ -211,7 +263,11 @@ def test_batch_answers_each_profile_at_its_index(client):
     assert response.status_code == 200
     doc = response.get_json()
     assert [sorted(set(r) - {"index"}) for r in doc["results"]] == [
-        ["result"], ["errors"], ["result"], ["errors"]]
+        ["result"],
+        ["errors"],
+        ["result"],
+        ["errors"],
+    ]
     assert [r["index"] for r in doc["results"]] == [0, 1, 2, 3]
     assert doc["results"][1]["errors"][0]["pointer"] == "/profiles/1/employees"
     assert doc["results"][1]["errors"][0]["field"] == "employees"
@@ -231,9 +287,15 @@ def test_batch_of_1000_is_answered_and_1001_refused(client):
     assert "1000" in over.get_json()["errors"][0]["detail"]
 
 
-@pytest.mark.parametrize("body, pointer", [
-    ({}, "/profiles"), ({"profiles": {}}, "/profiles"), ([TANGSHAN], ""),
-    ({"profiles": [], "extra": 1}, "/extra")])
+@pytest.mark.parametrize(
+    "body, pointer",
+    [
+        ({}, "/profiles"),
+        ({"profiles": {}}, "/profiles"),
+        ([TANGSHAN], ""),
+        ({"profiles": [], "extra": 1}, "/extra"),
+    ],
+)
 def test_batch_body_shape_errors(client, body, pointer):
     response = client.post("/v1/match/batch", json=body)
     assert response.status_code == 422
@@ -244,12 +306,18 @@ def test_products_list_filters_and_pages(client):
     everything = client.get("/v1/products").get_json()
     assert everything["total"] == 5 and everything["next"] is None
     assert {p["id"] for p in everything["products"]} == {
-        "hebei-zhizao", "tangshan-shuidai", "quanguo-keji", "quanguo-a-ji", "sichuan-jingying"}
+        "hebei-zhizao",
+        "tangshan-shuidai",
+        "quanguo-keji",
+        "quanguo-a-ji",
+        "sichuan-jingying",
+    }
     hb = client.get("/v1/products?bank=hbbank").get_json()
     assert {p["id"] for p in hb["products"]} == {"hebei-zhizao", "tangshan-shuidai"}
-    by_region = {code: {p["id"] for p in client.get(f"/v1/products?region={code}")
-                        .get_json()["products"]}
-                 for code in ("130203", "1302", "130000", "13", "510104", "440300")}
+    by_region = {
+        code: {p["id"] for p in client.get(f"/v1/products?region={code}").get_json()["products"]}
+        for code in ("130203", "1302", "130000", "13", "510104", "440300")
+    }
     national = {"quanguo-keji", "quanguo-a-ji"}
     assert by_region == {
         "130203": {"hebei-zhizao", "tangshan-shuidai"} | national,
@@ -257,7 +325,8 @@ def test_products_list_filters_and_pages(client):
         "130000": {"hebei-zhizao"} | national,
         "13": {"hebei-zhizao"} | national,
         "510104": {"sichuan-jingying"} | national,
-        "440300": national}
+        "440300": national,
+    }
     first = client.get("/v1/products?limit=3").get_json()
     assert len(first["products"]) == 3 and first["next"]
     second = client.get(first["next"]).get_json()
@@ -266,8 +335,9 @@ def test_products_list_filters_and_pages(client):
     assert sorted(ids) == sorted(p["id"] for p in everything["products"])
 
 
-@pytest.mark.parametrize("query", ["region=1302031", "region=abc", "bank=ICBC", "limit=0",
-                                   "limit=501", "offset=-1"])
+@pytest.mark.parametrize(
+    "query", ["region=1302031", "region=abc", "bank=ICBC", "limit=0", "limit=501", "offset=-1"]
+)
 def test_products_list_refuses_bad_filters(client, query):
     response = client.get(f"/v1/products?{query}")
     assert response.status_code == 422
@@ -281,8 +351,10 @@ def test_product_detail_shows_rules_in_words(client):
     assert rules["kind"] == "all" and len(rules["children"]) == 3
     negated = rules["children"][2]
     assert (negated["field"], negated["op"], negated["value"]) == ("dishonest_debtor", "!=", True)
-    assert negated["text"] == {"zh": "未被列入失信被执行人名单",
-                               "en": "must not be listed as a dishonest judgment debtor"}
+    assert negated["text"] == {
+        "zh": "未被列入失信被执行人名单",
+        "en": "must not be listed as a dishonest judgment debtor",
+    }
     english = client.get("/v1/products/quanguo-keji?lang=en").get_json()["eligibility"]
     assert english["children"][2]["kind"] == "any"
     assert english["children"][3]["text"] == "owner aged 18-65"
@@ -290,26 +362,27 @@ def test_product_detail_shows_rules_in_words(client):
 
 
 def test_unknown_product_is_404(client):
-    for response in (client.get("/v1/products/no-such"),
-                     client.post("/v1/products/no-such/check", json=TANGSHAN)):
+    for response in (
+        client.get("/v1/products/no-such"),
+        client.post("/v1/products/no-such/check", json=TANGSHAN),
+    ):
         assert response.status_code == 404
         assert response.get_json()["type"] == "urn:loanmatch:problem:not-found"
 
 
 def test_check_explains_every_criterion_whatever_the_verdict(client):
     far = dict(TANGSHAN, established_on="2026-06-01", region_code="440304")
-    doc = client.post(f"/v1/products/hebei-zhizao/check?as_of={AS_OF}&lang=en",
-                      json=far).get_json()
+    doc = client.post(f"/v1/products/hebei-zhizao/check?as_of={AS_OF}&lang=en", json=far).get_json()
     result = doc["result"]
-    assert result["status"] == "ineligible"   # fails 2 of 4: still explained in full
+    assert result["status"] == "ineligible"  # fails 2 of 4: still explained in full
     assert [c["outcome"] for c in result["criteria"]] == ["fail", "pass", "fail", "pass"]
     worse = dict(far, industry_code="F5123", annual_revenue=100)
-    result = client.post(f"/v1/products/hebei-zhizao/check?as_of={AS_OF}",
-                         json=worse).get_json()["result"]
+    result = client.post(f"/v1/products/hebei-zhizao/check?as_of={AS_OF}", json=worse).get_json()[
+        "result"
+    ]
     assert result["status"] == "ineligible" and len(result["failed"]) == 4
     assert len(result["criteria"]) == 4
-    ok = client.post(f"/v1/products/tangshan-shuidai/check?as_of={AS_OF}",
-                     json=TANGSHAN).get_json()
+    ok = client.post(f"/v1/products/tangshan-shuidai/check?as_of={AS_OF}", json=TANGSHAN).get_json()
     assert ok["result"]["status"] == "eligible" and ok["profile"]["city_code"] == "130200"
     assert [c["outcome"] for c in ok["result"]["criteria"]] == ["pass"] * 3
 

@@ -4,6 +4,7 @@ A small rules folder written for the test: icbc's business loan (with a scenario
 and a base profile) and ccb's tax loan. Without gunicorn the app owns its reloader, so
 a published change is decided (and live) by the time the call returns.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,13 +14,28 @@ import pytest
 from http_api.state import EXTENSION
 from matcher.authoring import validation
 from matcher.authoring.versions import VersionStore
-from service import create_app
-from tests.support.editing_api import (BASE, JINGYING, KEYS, SCENARIOS, SHUIDAI,  # noqa: F401
-                                       SMALL_TAXPAYER, YAML, app, auth, client, line_of, match,
-                                       put, rules, snapshot, status_of, write_rules)
-
+from tests.support.editing_api import (  # noqa: F401
+    BASE,
+    JINGYING,
+    KEYS,
+    SCENARIOS,
+    SHUIDAI,
+    SMALL_TAXPAYER,
+    YAML,
+    app,
+    auth,
+    client,
+    line_of,
+    match,
+    put,
+    rules,
+    snapshot,
+    status_of,
+    write_rules,
+)
 
 # --- who may write ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("who", ["ccb", "portal"])
 def test_a_key_is_refused_on_another_banks_product_by_every_write_endpoint(client, rules, who):
@@ -28,8 +44,11 @@ def test_a_key_is_refused_on_another_banks_product_by_every_write_endpoint(clien
     answers = [
         put(client, who, "icbc", "icbc-jingying", edited),
         client.delete("/v1/banks/icbc/products/icbc-jingying", headers=auth(who)),
-        client.post("/v1/banks/icbc/products/icbc-jingying/preview", headers=auth(who),
-                    json={"rule_file": edited, "profiles": [BASE]}),
+        client.post(
+            "/v1/banks/icbc/products/icbc-jingying/preview",
+            headers=auth(who),
+            json={"rule_file": edited, "profiles": [BASE]},
+        ),
     ]
     for response in answers:
         assert response.status_code == 403, response.get_json()
@@ -39,8 +58,9 @@ def test_a_key_is_refused_on_another_banks_product_by_every_write_endpoint(clien
 
 
 def test_no_key_is_unauthorized(client):
-    response = client.put("/v1/banks/icbc/products/icbc-jingying", data=JINGYING,
-                          headers={"Content-Type": YAML})
+    response = client.put(
+        "/v1/banks/icbc/products/icbc-jingying", data=JINGYING, headers={"Content-Type": YAML}
+    )
     assert response.status_code == 401
 
 
@@ -52,6 +72,7 @@ def test_admin_may_edit_any_bank(client, rules):
 
 
 # --- publishing ------------------------------------------------------------------------
+
 
 def test_a_published_edit_goes_live_and_is_recorded_under_its_key(client, rules, tmp_path):
     old_version = match(client, SMALL_TAXPAYER)["catalog_version"]
@@ -95,6 +116,7 @@ def test_publishing_the_same_file_again_changes_nothing(client, rules):
 
 # --- rejected drafts change nothing ----------------------------------------------------
 
+
 def rejected(client, rules, text, pid="icbc-jingying", bank="icbc", who="icbc"):
     before = snapshot(rules)
     version = match(client, BASE)["catalog_version"]
@@ -123,8 +145,9 @@ def test_a_draft_with_a_yaml_syntax_error_is_refused(client, rules):
 
 def test_a_draft_naming_another_bank_or_product_is_refused(client, rules):
     errors = rejected(client, rules, JINGYING.replace("bank: icbc", "bank: ccb"))
-    assert errors[0]["text"] == ("rules/icbc/jingying.yaml:2:7: bank is 'ccb', but this is "
-                                 "the address of bank 'icbc'")
+    assert errors[0]["text"] == (
+        "rules/icbc/jingying.yaml:2:7: bank is 'ccb', but this is the address of bank 'icbc'"
+    )
     errors = rejected(client, rules, JINGYING.replace("id: icbc-jingying", "id: icbc-other"))
     assert errors[0]["line"] == 1 and "id is 'icbc-other'" in errors[0]["message"]
 
@@ -144,27 +167,38 @@ def test_a_draft_that_breaks_its_own_scenarios_is_refused(client, rules):
     errors = rejected(client, rules, text)
     assert errors and all(e["kind"] == "scenario" for e in errors)
     line = line_of(SCENARIOS, "accepts its reference profile")
-    assert errors[0]["text"].startswith(f"rules/icbc/jingying.test.yaml:{line}: expected "
-                                        f"eligible, got ineligible: years_in_business 10 < 20")
+    assert errors[0]["text"].startswith(
+        f"rules/icbc/jingying.test.yaml:{line}: expected "
+        f"eligible, got ineligible: years_in_business 10 < 20"
+    )
 
 
 def test_a_moved_bound_is_published_with_its_scenarios(client, rules):
     text = JINGYING.replace("value: 20000", "value: 1000000")  # the base pays 920,000
-    scenarios = SCENARIOS.replace("""  - name: accepts its reference profile
-    expect: eligible""", """  - name: the reference profile pays too little tax now
+    scenarios = SCENARIOS.replace(
+        """  - name: accepts its reference profile
+    expect: eligible""",
+        """  - name: the reference profile pays too little tax now
     expect: ineligible
-    failing: [tax_paid_12m]""")
+    failing: [tax_paid_12m]""",
+    )
     rejected(client, rules, text)  # alone, it breaks the scenario file on the server
-    response = client.put("/v1/banks/icbc/products/icbc-jingying", headers=auth("icbc"),
-                          json={"rule_file": text, "scenarios": scenarios})
+    response = client.put(
+        "/v1/banks/icbc/products/icbc-jingying",
+        headers=auth("icbc"),
+        json={"rule_file": text, "scenarios": scenarios},
+    )
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["live"] is True
     assert (rules / "icbc" / "jingying.yaml").read_text(encoding="utf-8") == text
     assert (rules / "icbc" / "jingying.test.yaml").read_text(encoding="utf-8") == scenarios
     assert status_of(match(client, BASE), "icbc-jingying") == "ineligible"
     wrong = scenarios.replace("failing: [tax_paid_12m]", "failing: [legal_rep_age]")
-    response = client.put("/v1/banks/icbc/products/icbc-jingying", headers=auth("icbc"),
-                          json={"rule_file": text, "scenarios": wrong})
+    response = client.put(
+        "/v1/banks/icbc/products/icbc-jingying",
+        headers=auth("icbc"),
+        json={"rule_file": text, "scenarios": wrong},
+    )
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["path"] == "rules/icbc/jingying.test.yaml"
     assert (rules / "icbc" / "jingying.test.yaml").read_text(encoding="utf-8") == scenarios
@@ -180,14 +214,18 @@ def test_a_rule_file_must_be_sent_as_yaml(client, rules):
 def test_a_body_that_is_not_utf8_is_refused_with_its_line(client, rules):
     before = snapshot(rules)
     body = JINGYING.replace("经营贷", "X").encode() + "名称: 经营贷\n".encode("gbk")
-    response = client.put("/v1/banks/icbc/products/icbc-jingying", data=body,
-                          headers={**auth("icbc"), "Content-Type": YAML})
+    response = client.put(
+        "/v1/banks/icbc/products/icbc-jingying",
+        data=body,
+        headers={**auth("icbc"), "Content-Type": YAML},
+    )
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["line"] == len(JINGYING.splitlines()) + 1
     assert snapshot(rules) == before
 
 
 # --- retiring --------------------------------------------------------------------------
+
 
 def test_a_retired_product_leaves_the_catalog_and_its_files_are_kept(client, rules, tmp_path):
     response = client.delete("/v1/banks/icbc/products/icbc-jingying", headers=auth("icbc"))
@@ -202,23 +240,33 @@ def test_a_retired_product_leaves_the_catalog_and_its_files_are_kept(client, rul
     assert product.startswith("jingying.") and kept[product] == JINGYING
     assert SCENARIOS in kept.values()
     assert client.get("/v1/products/icbc-jingying", headers=auth("portal")).status_code == 404
-    assert client.delete("/v1/banks/icbc/products/icbc-jingying",
-                         headers=auth("icbc")).status_code == 404
+    assert (
+        client.delete("/v1/banks/icbc/products/icbc-jingying", headers=auth("icbc")).status_code
+        == 404
+    )
 
 
 # --- preview ---------------------------------------------------------------------------
+
 
 def test_preview_answers_for_the_draft_without_publishing_it(client, rules):
     before = snapshot(rules)
     version = match(client, BASE)["catalog_version"]
     draft = JINGYING.replace("value: 20000", "value: 10000")
-    response = client.post("/v1/banks/icbc/products/icbc-jingying/preview",
-                           headers=auth("icbc"), query_string={"as_of": "2026-12-01"},
-                           json={"rule_file": draft,
-                                 "profiles": [SMALL_TAXPAYER, {**BASE, "tax_paid_12m": 5000},
-                                              {k: v for k, v in BASE.items()
-                                               if k != "tax_paid_12m"},
-                                              {**BASE, "employees": "many"}]})
+    response = client.post(
+        "/v1/banks/icbc/products/icbc-jingying/preview",
+        headers=auth("icbc"),
+        query_string={"as_of": "2026-12-01"},
+        json={
+            "rule_file": draft,
+            "profiles": [
+                SMALL_TAXPAYER,
+                {**BASE, "tax_paid_12m": 5000},
+                {k: v for k, v in BASE.items() if k != "tax_paid_12m"},
+                {**BASE, "employees": "many"},
+            ],
+        },
+    )
     assert response.status_code == 200, response.get_json()
     doc = response.get_json()
     assert doc["evaluator"] == "reference" and doc["live_version"] == version
@@ -236,8 +284,11 @@ def test_preview_answers_for_the_draft_without_publishing_it(client, rules):
 
 def test_preview_of_a_broken_draft_is_a_located_422(client, rules):
     draft = JINGYING.replace("years_in_business", "years_in_bizness")
-    response = client.post("/v1/banks/icbc/products/icbc-jingying/preview",
-                           headers=auth("icbc"), json={"rule_file": draft, "profiles": [BASE]})
+    response = client.post(
+        "/v1/banks/icbc/products/icbc-jingying/preview",
+        headers=auth("icbc"),
+        json={"rule_file": draft, "profiles": [BASE]},
+    )
     assert response.status_code == 422
     error = response.get_json()["errors"][0]
     assert error["path"] == "rules/icbc/jingying.yaml"
@@ -245,8 +296,9 @@ def test_preview_of_a_broken_draft_is_a_located_422(client, rules):
 
 
 def test_preview_requires_a_rule_file_and_profiles(client):
-    response = client.post("/v1/banks/icbc/products/icbc-jingying/preview",
-                           headers=auth("icbc"), json={"profiles": []})
+    response = client.post(
+        "/v1/banks/icbc/products/icbc-jingying/preview", headers=auth("icbc"), json={"profiles": []}
+    )
     assert response.status_code == 422
     fields = {e["field"] for e in response.get_json()["errors"]}
     assert fields == {"rule_file", "profiles"}
@@ -255,31 +307,47 @@ def test_preview_requires_a_rule_file_and_profiles(client):
 def test_bank_documentation_walkthrough_uses_real_endpoints(app):
     """docs/bank-staff.md's curl examples name routes the app serves."""
     doc = (Path(__file__).resolve().parents[2] / "docs" / "bank-staff.md").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     served = {rule.rule for rule in app.url_map.iter_rules()}
-    for path in ("/v1/banks/<bank_id>/products/<product_id>",
-                 "/v1/banks/<bank_id>/products/<product_id>/preview", "/v1/admin/catalog"):
+    for path in (
+        "/v1/banks/<bank_id>/products/<product_id>",
+        "/v1/banks/<bank_id>/products/<product_id>/preview",
+        "/v1/admin/catalog",
+    ):
         assert path in served
-    for example in ("/v1/banks/icbc/products/icbc-jingying-kuaidai/preview",
-                    "-X PUT", "-X DELETE", "loanmatch lint", "loanmatch test", "loanmatch diff"):
+    for example in (
+        "/v1/banks/icbc/products/icbc-jingying-kuaidai/preview",
+        "-X PUT",
+        "-X DELETE",
+        "loanmatch lint",
+        "loanmatch test",
+        "loanmatch diff",
+    ):
         assert example in doc, example
 
 
 def test_an_address_that_cannot_name_a_product_is_refused(client, rules):
     before = snapshot(rules)
     assert put(client, "icbc", "icbc", "Icbc_Jingying", JINGYING).status_code == 422
-    assert client.delete("/v1/banks/icbc/products/Not.An.Id",
-                         headers=auth("icbc")).status_code == 404
-    assert client.delete("/v1/banks/icbc/products/icbc-nothing",
-                         headers=auth("icbc")).status_code == 404
+    assert (
+        client.delete("/v1/banks/icbc/products/Not.An.Id", headers=auth("icbc")).status_code == 404
+    )
+    assert (
+        client.delete("/v1/banks/icbc/products/icbc-nothing", headers=auth("icbc")).status_code
+        == 404
+    )
     assert snapshot(rules) == before
 
 
 def test_a_bank_cannot_publish_scenarios_for_another_banks_product(client, rules):
     before = snapshot(rules)
     foreign = SCENARIOS.replace("product: icbc-jingying", "product: ccb-shuidai")
-    response = client.put("/v1/banks/icbc/products/icbc-jingying", headers=auth("icbc"),
-                          json={"rule_file": JINGYING, "scenarios": foreign})
+    response = client.put(
+        "/v1/banks/icbc/products/icbc-jingying",
+        headers=auth("icbc"),
+        json={"rule_file": JINGYING, "scenarios": foreign},
+    )
     assert response.status_code == 422
     assert "must test 'icbc-jingying'" in response.get_json()["errors"][0]["text"]
     assert snapshot(rules) == before
@@ -289,7 +357,9 @@ def test_a_retire_the_catalog_cannot_pass_without_puts_the_files_back(client, ru
     # Another product's scenarios name the one being retired: the folder without it fails.
     (rules / "ccb" / "shuidai.test.yaml").write_text(
         "product: icbc-jingying\nas_of: 2026-12-01\nbase: tangshan\n"
-        "scenarios:\n  - name: x\n    expect: eligible\n", encoding="utf-8")
+        "scenarios:\n  - name: x\n    expect: eligible\n",
+        encoding="utf-8",
+    )
     before = snapshot(rules)
     response = client.delete("/v1/banks/icbc/products/icbc-jingying", headers=auth("icbc"))
     assert response.status_code == 409, response.get_json()
@@ -310,14 +380,16 @@ def test_a_published_edit_is_checked_once(app, client, rules, monkeypatch):
 
     monkeypatch.setattr(validation, "validate_in_child", counting)
     needed = ["_profiles/tangshan.json", "icbc/jingying.test.yaml", "icbc/jingying.yaml"]
-    response = put(client, "icbc", "icbc", "icbc-jingying",
-                   JINGYING.replace("value: 20000", "value: 10000"))
+    response = put(
+        client, "icbc", "icbc", "icbc-jingying", JINGYING.replace("value: 20000", "value: 10000")
+    )
     assert response.status_code == 200, response.get_json()
     assert response.get_json()["reload"]["outcome"] == "reloaded"
     assert runs == [needed]
     runs.clear()
-    (rules / "icbc" / "jingying.yaml").write_text(JINGYING.replace("value: 20000", "value: 15000"),
-                                                 encoding="utf-8")
+    (rules / "icbc" / "jingying.yaml").write_text(
+        JINGYING.replace("value: 20000", "value: 15000"), encoding="utf-8"
+    )
     reloader = app.extensions[EXTENSION].reloader
     reloader.check()
     assert runs == [needed]

@@ -2,6 +2,7 @@
 
 One product is enough here; what matters is how a call is refused.
 """
+
 from __future__ import annotations
 
 import json
@@ -38,8 +39,12 @@ def rules(tmp_path_factory):
 
 
 def make_app(rules, **env):
-    config = {"LOANMATCH_RULES": str(rules), "LOANMATCH_API_KEYS": KEYS,
-              "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off"}
+    config = {
+        "LOANMATCH_RULES": str(rules),
+        "LOANMATCH_API_KEYS": KEYS,
+        "LOANMATCH_RATE_LIMIT": "off",
+        "LOANMATCH_LOG_JSON": "off",
+    }
     config.update(env)
     return create_app(config)
 
@@ -69,21 +74,37 @@ def assert_problem(response, status):
 
 # --- status codes ------------------------------------------------------------------
 
+
 def test_malformed_json_is_400(client):
-    for body in (b'{"tax_credit_rating": ', b"", b"\xff\xfe{}", b'{"a": NaN}',
-                 b'{"employees": 1, "employees": 2}', b"[" * 2000):
-        doc = assert_problem(client.post("/v1/match", data=body, headers=bearer(PORTAL),
-                                         content_type="application/json"), 400)
+    for body in (
+        b'{"tax_credit_rating": ',
+        b"",
+        b"\xff\xfe{}",
+        b'{"a": NaN}',
+        b'{"employees": 1, "employees": 2}',
+        b"[" * 2000,
+    ):
+        doc = assert_problem(
+            client.post(
+                "/v1/match", data=body, headers=bearer(PORTAL), content_type="application/json"
+            ),
+            400,
+        )
         assert doc["type"] == "urn:loanmatch:problem:invalid-json"
 
 
 def test_wrong_content_type_is_415(client):
     for content_type in ("text/plain", "application/x-www-form-urlencoded", None):
-        response = client.post("/v1/match", data=json.dumps(PROFILE), headers=bearer(PORTAL),
-                               content_type=content_type)
+        response = client.post(
+            "/v1/match", data=json.dumps(PROFILE), headers=bearer(PORTAL), content_type=content_type
+        )
         assert_problem(response, 415)
-    ok = client.post("/v1/match", data=json.dumps(PROFILE), headers=bearer(PORTAL),
-                     content_type="application/json; charset=utf-8")
+    ok = client.post(
+        "/v1/match",
+        data=json.dumps(PROFILE),
+        headers=bearer(PORTAL),
+        content_type="application/json; charset=utf-8",
+    )
     assert ok.status_code == 200
 
 
@@ -95,8 +116,12 @@ def test_body_over_the_limit_is_413(client):
 
 
 def test_field_errors_are_422(client):
-    doc = assert_problem(client.post("/v1/match", json={"employees": "x", "debt_ratio": "y"},
-                                     headers=bearer(PORTAL)), 422)
+    doc = assert_problem(
+        client.post(
+            "/v1/match", json={"employees": "x", "debt_ratio": "y"}, headers=bearer(PORTAL)
+        ),
+        422,
+    )
     assert {e["pointer"] for e in doc["errors"]} == {"/employees", "/debt_ratio"}
 
 
@@ -127,6 +152,7 @@ def test_unexpected_error_is_500_without_internals(rules, monkeypatch, caplog):
 
 # --- access --------------------------------------------------------------------------
 
+
 def test_missing_key_is_401(client):
     response = client.post("/v1/match", json=PROFILE)
     doc = assert_problem(response, 401)
@@ -134,8 +160,17 @@ def test_missing_key_is_401(client):
     assert "Authorization: Bearer" in doc["detail"]
 
 
-@pytest.mark.parametrize("header", [f"Bearer {PORTAL}x", f"Bearer {PORTAL[:-1]}", "Bearer ",
-                                    f"Basic {PORTAL}", PORTAL, "Bearer 钥匙"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        f"Bearer {PORTAL}x",
+        f"Bearer {PORTAL[:-1]}",
+        "Bearer ",
+        f"Basic {PORTAL}",
+        PORTAL,
+        "Bearer 钥匙",
+    ],
+)
 def test_wrong_key_is_401(client, header):
     assert_problem(client.get("/v1/products", headers={"Authorization": header}), 401)
 
@@ -156,6 +191,7 @@ def test_only_admin_reaches_admin_endpoints(client):
 
 def test_bank_endpoints_take_only_the_banks_own_key(rules):
     from http_api.auth import require_bank
+
     app = make_app(rules)
 
     @app.get("/v1/banks/<bank_id>/example")
@@ -187,14 +223,18 @@ def test_keys_never_reach_logs_or_answers(rules, caplog):
     assert PORTAL not in text and BANK not in text and ADMIN not in text
 
 
-@pytest.mark.parametrize("env, named", [
-    ({"LOANMATCH_API_KEYS": ""}, "LOANMATCH_API_KEYS"),
-    ({"LOANMATCH_API_KEYS": "visitor:abcdefghijklmnopqrstu"}, "role"),
-    ({"LOANMATCH_API_KEYS": "portal:short"}, "16 characters"),
-    ({"LOANMATCH_API_KEYS": f"portal:{PORTAL},admin:{PORTAL}"}, "twice"),
-    ({"LOANMATCH_AUTH": "maybe"}, "LOANMATCH_AUTH"),
-    ({"LOANMATCH_RATE_LIMIT": "lots"}, "LOANMATCH_RATE_LIMIT"),
-    ({"LOANMATCH_MAX_BODY": "big"}, "LOANMATCH_MAX_BODY")])
+@pytest.mark.parametrize(
+    "env, named",
+    [
+        ({"LOANMATCH_API_KEYS": ""}, "LOANMATCH_API_KEYS"),
+        ({"LOANMATCH_API_KEYS": "visitor:abcdefghijklmnopqrstu"}, "role"),
+        ({"LOANMATCH_API_KEYS": "portal:short"}, "16 characters"),
+        ({"LOANMATCH_API_KEYS": f"portal:{PORTAL},admin:{PORTAL}"}, "twice"),
+        ({"LOANMATCH_AUTH": "maybe"}, "LOANMATCH_AUTH"),
+        ({"LOANMATCH_RATE_LIMIT": "lots"}, "LOANMATCH_RATE_LIMIT"),
+        ({"LOANMATCH_MAX_BODY": "big"}, "LOANMATCH_MAX_BODY"),
+    ],
+)
 def test_misconfiguration_refuses_to_start(rules, env, named):
     with pytest.raises(ConfigError) as caught:
         make_app(rules, **env)
@@ -211,29 +251,38 @@ def test_auth_off_serves_without_keys(rules):
 
 # --- rate limit ------------------------------------------------------------------------
 
+
 def test_rate_limit_per_key_answers_429_with_retry_after(rules):
     client = make_app(rules, LOANMATCH_RATE_LIMIT="3/minute").test_client()
-    codes = [client.post("/v1/match", json=PROFILE, headers=bearer(PORTAL)).status_code,
-             client.get("/v1/products", headers=bearer(PORTAL)).status_code,
-             client.get("/v1/products", headers=bearer(PORTAL)).status_code]
+    codes = [
+        client.post("/v1/match", json=PROFILE, headers=bearer(PORTAL)).status_code,
+        client.get("/v1/products", headers=bearer(PORTAL)).status_code,
+        client.get("/v1/products", headers=bearer(PORTAL)).status_code,
+    ]
     assert codes == [200, 200, 200]
     refused = client.get("/v1/products/shuidai", headers=bearer(PORTAL))
     doc = assert_problem(refused, 429)
     assert 1 <= int(refused.headers["Retry-After"]) <= 60 and doc["retry_after"] >= 1
     assert client.get("/v1/products", headers=bearer(ADMIN)).status_code == 200  # its own budget
-    assert client.get("/healthz").status_code == 200                            # never limited
+    assert client.get("/healthz").status_code == 200  # never limited
 
 
 def test_rate_limit_in_redis_is_shared_by_workers(rules, shared_redis):
     """Two apps stand for two gunicorn workers: with Redis they spend one budget."""
     import secrets
+
     where = shared_redis.connection_pool.connection_kwargs
-    key = "portal-" + secrets.token_hex(12)   # a fresh key: a fresh budget in Redis
-    env = {"LOANMATCH_API_KEYS": f"portal:{key}", "LOANMATCH_RATE_LIMIT": "3/minute",
-           "LOANMATCH_RATE_LIMIT_STORAGE": f"redis://{where['host']}:{where['port']}"}
+    key = "portal-" + secrets.token_hex(12)  # a fresh key: a fresh budget in Redis
+    env = {
+        "LOANMATCH_API_KEYS": f"portal:{key}",
+        "LOANMATCH_RATE_LIMIT": "3/minute",
+        "LOANMATCH_RATE_LIMIT_STORAGE": f"redis://{where['host']}:{where['port']}",
+    }
     first, second = (make_app(rules, **env).test_client() for _ in range(2))
-    codes = [client.get("/v1/products", headers=bearer(key)).status_code
-             for client in (first, second, first, second)]
+    codes = [
+        client.get("/v1/products", headers=bearer(key)).status_code
+        for client in (first, second, first, second)
+    ]
     assert codes == [200, 200, 200, 429]
     for stored in shared_redis.scan_iter(match="*loanmatch*"):  # the budget of that key only
         if key_id_of(key) in stored:
@@ -242,6 +291,7 @@ def test_rate_limit_in_redis_is_shared_by_workers(rules, shared_redis):
 
 def key_id_of(key: str) -> str:
     from http_api.auth import key_id
+
     return key_id(key.encode())
 
 
@@ -252,24 +302,28 @@ def test_unknown_rate_limit_storage_refuses_to_start(rules):
 
 # --- request ids, CORS, mounting -------------------------------------------------------
 
+
 def test_request_id_is_echoed_or_made(client):
     given = client.get("/healthz", headers={"X-Request-ID": "portal-req-42"})
     assert given.headers["X-Request-ID"] == "portal-req-42"
     made = client.get("/healthz").headers["X-Request-ID"]
     hostile = client.get("/healthz", headers={"X-Request-ID": 'x", "forged": "1'})
     assert len(made) == 32 and hostile.headers["X-Request-ID"] not in ("", 'x", "forged": "1')
-    doc = client.post("/v1/match", json={"employees": -1}, headers={
-        **bearer(PORTAL), "X-Request-ID": "abc-123"}).get_json()
+    doc = client.post(
+        "/v1/match", json={"employees": -1}, headers={**bearer(PORTAL), "X-Request-ID": "abc-123"}
+    ).get_json()
     assert doc["request_id"] == "abc-123"
 
 
 def test_log_lines_are_json_with_the_request_id(rules, capfd):
     from http_api import logs
+
     app = make_app(rules, LOANMATCH_LOG_JSON="on")
     app.get("/v1/boom")(lambda: 1 / 0)
     app.test_client().get("/v1/boom", headers={"X-Request-ID": "trace-me-7"})
-    lines = [json.loads(line) for line in capfd.readouterr().err.splitlines()
-             if line.startswith("{")]
+    lines = [
+        json.loads(line) for line in capfd.readouterr().err.splitlines() if line.startswith("{")
+    ]
     errors = [line for line in lines if line["level"] == "error"]
     assert errors and errors[0]["request_id"] == "trace-me-7"
     assert "ZeroDivisionError" in errors[0]["exception"]
@@ -284,15 +338,21 @@ def test_log_lines_are_json_with_the_request_id(rules, capfd):
 
 def test_cors_allows_only_configured_origins(rules):
     client = make_app(rules, LOANMATCH_CORS_ORIGINS="https://portal.example").test_client()
-    allowed = client.get("/v1/products", headers={**bearer(PORTAL),
-                                                  "Origin": "https://portal.example"})
+    allowed = client.get(
+        "/v1/products", headers={**bearer(PORTAL), "Origin": "https://portal.example"}
+    )
     assert allowed.headers["Access-Control-Allow-Origin"] == "https://portal.example"
     assert "X-Request-ID" in allowed.headers["Access-Control-Expose-Headers"]
     other = client.get("/v1/products", headers={**bearer(PORTAL), "Origin": "https://evil.example"})
     assert "Access-Control-Allow-Origin" not in other.headers
-    preflight = client.options("/v1/match", headers={
-        "Origin": "https://portal.example", "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "Authorization, Content-Type"})
+    preflight = client.options(
+        "/v1/match",
+        headers={
+            "Origin": "https://portal.example",
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "Authorization, Content-Type",
+        },
+    )
     assert preflight.status_code == 200
     assert "authorization" in preflight.headers["Access-Control-Allow-Headers"].lower()
 

@@ -1,5 +1,6 @@
 """Impossible lead values are refused with a 422 naming the field: amounts beyond the
 request or the product, dates before the lead's own history or in year 1."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -7,7 +8,17 @@ from datetime import date, timedelta
 import pytest
 
 from tests.support.leads_api import (  # noqa: F401  (fixtures)
-    BANK, PORTAL, app, application, bearer, client, made, post_lead, problem, profile, rules,
+    BANK,
+    PORTAL,
+    app,
+    application,
+    bearer,
+    client,
+    made,
+    post_lead,
+    problem,
+    profile,
+    rules,
     set_status,
 )
 
@@ -23,18 +34,23 @@ def accepted_lead(client, n):
     return lead["id"]
 
 
-@pytest.mark.parametrize("amount,term,field", [
-    (10**15, 12, "details.amount"),        # a thousand trillion yuan
-    (800_001, 12, "details.amount"),       # more than the enterprise asked for
-    (800_000, 48, "details.term_months"),  # longer than the product's longest term
-])
+@pytest.mark.parametrize(
+    "amount,term,field",
+    [
+        (10**15, 12, "details.amount"),  # a thousand trillion yuan
+        (800_001, 12, "details.amount"),  # more than the enterprise asked for
+        (800_000, 48, "details.term_months"),  # longer than the product's longest term
+    ],
+)
 def test_an_approval_beyond_the_request_or_the_product_is_422(client, amount, term, field):
     lead_id = accepted_lead(client, 1)
-    response = set_status(client, lead_id, BANK, "approved", amount=amount, rate_pct="3.85",
-                          term_months=term)
+    response = set_status(
+        client, lead_id, BANK, "approved", amount=amount, rate_pct="3.85", term_months=term
+    )
     assert field_of(response) == field
-    ok = set_status(client, lead_id, BANK, "approved", amount=800_000, rate_pct="3.85",
-                    term_months=12)
+    ok = set_status(
+        client, lead_id, BANK, "approved", amount=800_000, rate_pct="3.85", term_months=12
+    )
     assert ok.status_code == 200, ok.get_json()
 
 
@@ -42,8 +58,9 @@ def test_an_approval_above_the_products_maximum_is_422(client):
     body = application(2, requested_amount=3_000_000)
     lead = post_lead(client, body).get_json()
     set_status(client, lead["id"], BANK, "accepted")
-    response = set_status(client, lead["id"], BANK, "approved", amount=3_000_001,
-                          rate_pct="3.85", term_months=12)
+    response = set_status(
+        client, lead["id"], BANK, "approved", amount=3_000_001, rate_pct="3.85", term_months=12
+    )
     assert field_of(response) == "details.amount"
 
 
@@ -51,8 +68,10 @@ def test_an_approval_above_the_products_maximum_is_422(client):
 def test_a_disbursement_before_the_lead_was_made_is_422(client, day):
     lead_id = accepted_lead(client, 3)
     set_status(client, lead_id, BANK, "approved", amount=800_000, rate_pct="3.85", term_months=12)
-    assert field_of(set_status(client, lead_id, BANK, "disbursed", amount=800_000,
-                               date=day)) == "details.date"
+    assert (
+        field_of(set_status(client, lead_id, BANK, "disbursed", amount=800_000, date=day))
+        == "details.date"
+    )
 
 
 def test_a_consent_in_year_one_is_422(client):

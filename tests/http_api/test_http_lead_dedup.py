@@ -1,8 +1,16 @@
 """The duplicate check is global, but another portal never learns which lead came first."""
+
 from __future__ import annotations
 
 from tests.support.leads_api import (  # noqa: F401  (fixtures)
-    PORTAL_2, app, application, client, made, post_lead, problem, rules,
+    PORTAL_2,
+    app,
+    application,
+    client,
+    made,
+    post_lead,
+    problem,
+    rules,
 )
 
 

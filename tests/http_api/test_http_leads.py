@@ -5,6 +5,7 @@ Tangshan and Hebei) and a national loan of ``natbank`` (one branch for everywher
 so routing, eligibility and isolation are known by construction. The fixtures and
 helpers live in ``tests.support.leads_api``.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,13 +14,35 @@ from datetime import date
 import pytest
 
 from matcher.vocabulary.creditcode import make_credit_code
-from tests.support.leads_api import (ADMIN, BANK, CONSENT, CONTACT, NATIONAL, OTHER_BANK, PORTAL,  # noqa: F401
-                                     PORTAL_2, PRODUCT, app, application, bearer, claim, client,
-                                     credit_code, made, make_app, post_lead, problem, profile,
-                                     redis_url, rules, set_status, write_rules)
-
+from tests.support.leads_api import (  # noqa: F401
+    ADMIN,
+    BANK,
+    CONSENT,
+    CONTACT,
+    NATIONAL,
+    OTHER_BANK,
+    PORTAL,
+    PORTAL_2,
+    PRODUCT,
+    app,
+    application,
+    bearer,
+    claim,
+    client,
+    credit_code,
+    made,
+    make_app,
+    post_lead,
+    problem,
+    profile,
+    redis_url,
+    rules,
+    set_status,
+    write_rules,
+)
 
 # -- the whole flow ---------------------------------------------------------------------------
+
 
 def test_the_lead_flow_from_application_to_disbursement(client, shared_redis, key_prefix):
     created = post_lead(client, application(1), **{"Idempotency-Key": "apply-1"})
@@ -29,15 +52,20 @@ def test_the_lead_flow_from_application_to_disbursement(client, shared_redis, ke
     assert lead["branch"] == "tangshan"  # the city branch before the province's
     assert created.headers["Location"] == f"/v1/leads/{lead['id']}"
     assert lead["profile"]["credit_code"] == credit_code(1) and lead["contact"] == CONTACT
-    assert lead["catalog_version"] == client.get("/v1/admin/catalog",
-                                                 headers=bearer(ADMIN)).get_json()["version"]
+    assert (
+        lead["catalog_version"]
+        == client.get("/v1/admin/catalog", headers=bearer(ADMIN)).get_json()["version"]
+    )
     assert shared_redis.exists(f"{key_prefix}lead:{lead['id']}")  # under the configured prefix
 
     (offered,) = claim(client).get_json()["leads"]
     assert offered["id"] == lead["id"] and offered["masked"] is True
     assert offered["summary"]["city_code"] == "130200" and offered["requested_amount"] == 800000
     assert {c["field"] for c in offered["matched_criteria"]} == {
-        "province_code", "tax_credit_rating", "years_in_business"}
+        "province_code",
+        "tax_credit_rating",
+        "years_in_business",
+    }
     assert_masked(offered)
     assert_masked(client.get(f"/v1/leads/{lead['id']}", headers=bearer(BANK)).get_json())
 
@@ -46,27 +74,41 @@ def test_the_lead_flow_from_application_to_disbursement(client, shared_redis, ke
     full = accepted.get_json()
     assert full["masked"] is False and full["profile"]["name"] == "唐山示例制造1号有限公司"
     assert full["contact"] == CONTACT and full["consent"]["version"] == "2024-05"
-    approved = set_status(client, lead["id"], BANK, "approved", amount=600000, rate_pct=4.35,
-                          term_months=12).get_json()
+    approved = set_status(
+        client, lead["id"], BANK, "approved", amount=600000, rate_pct=4.35, term_months=12
+    ).get_json()
     assert approved["approved"]["amount"] == 600000 and approved["approved"]["rate_pct"] == "4.35"
     today = date.today().isoformat()
     disbursed = set_status(client, lead["id"], BANK, "disbursed", amount=600000, date=today)
-    assert disbursed.get_json()["disbursed"] == {"at": disbursed.get_json()["updated_at"],
-                                                 "amount": 600000, "date": today, "note": None}
+    assert disbursed.get_json()["disbursed"] == {
+        "at": disbursed.get_json()["updated_at"],
+        "amount": 600000,
+        "date": today,
+        "note": None,
+    }
 
     events = client.get(f"/v1/leads/{lead['id']}/events", headers=bearer(PORTAL)).get_json()
     assert [(e["status"], e["from"]) for e in events["events"]] == [
-        ("routed", None), ("accepted", "routed"), ("approved", "accepted"),
-        ("disbursed", "approved")]
-    assert events["events"][2]["details"] == {"amount": 600000, "rate_pct": "4.35",
-                                              "term_months": 12}
+        ("routed", None),
+        ("accepted", "routed"),
+        ("approved", "accepted"),
+        ("disbursed", "approved"),
+    ]
+    assert events["events"][2]["details"] == {
+        "amount": 600000,
+        "rate_pct": "4.35",
+        "term_months": 12,
+    }
     assert all(e["at"] >= lead["created_at"] for e in events["events"])
 
     stats = client.get("/v1/stats", headers=bearer(BANK)).get_json()
     assert stats["bank"] == "hbbank"
     assert stats["total"]["by_status"]["disbursed"] == 1
-    assert (stats["total"]["amount_requested"], stats["total"]["amount_approved"],
-            stats["total"]["amount_disbursed"]) == (800000, 600000, 600000)
+    assert (
+        stats["total"]["amount_requested"],
+        stats["total"]["amount_approved"],
+        stats["total"]["amount_disbursed"],
+    ) == (800000, 600000, 600000)
     assert stats["total"]["pickup_rate"] == 1.0
     assert stats["by_product"][PRODUCT]["leads"] == 1
     made(client, 2, NATIONAL)
@@ -93,8 +135,10 @@ def test_the_portal_withdraws_and_then_nothing_moves(client):
 
 def test_an_invalid_transition_is_409_naming_the_current_status(client):
     lead = made(client, 1)
-    doc = problem(set_status(client, lead["id"], BANK, "approved", amount=1, rate_pct="4.1",
-                             term_months=12), 409)
+    doc = problem(
+        set_status(client, lead["id"], BANK, "approved", amount=1, rate_pct="4.1", term_months=12),
+        409,
+    )
     assert doc["type"].endswith("invalid-transition") and doc["current"] == "routed"
     problem(set_status(client, lead["id"], BANK, "declined", reason="nonsense"), 422)
 
@@ -110,9 +154,10 @@ def test_a_decision_needs_its_details_named(client):
 
 # -- who may see and move what ------------------------------------------------------------------
 
+
 def test_a_bank_sees_and_moves_only_its_own_leads(client):
-    mine = made(client, 1)                # hbbank's
-    theirs = made(client, 2, NATIONAL)   # natbank's
+    mine = made(client, 1)  # hbbank's
+    theirs = made(client, 2, NATIONAL)  # natbank's
     problem(claim(client, bank="natbank", key=BANK), 403)
     problem(claim(client, bank="hbbank", key=OTHER_BANK), 403)
     problem(claim(client, bank="hbbank", key=ADMIN), 403)
@@ -124,18 +169,22 @@ def test_a_bank_sees_and_moves_only_its_own_leads(client):
     problem(client.get("/v1/stats?bank=natbank", headers=bearer(BANK)), 403)
     own = client.get("/v1/stats", headers=bearer(OTHER_BANK)).get_json()
     assert set(own["by_bank"]) == {"natbank"} and own["total"]["leads"] == 1
-    assert [x["id"] for x in claim(client, "natbank", OTHER_BANK).get_json()["leads"]] \
-        == [theirs["id"]]
+    assert [x["id"] for x in claim(client, "natbank", OTHER_BANK).get_json()["leads"]] == [
+        theirs["id"]
+    ]
     # Neither lead moved: each is still routed, seen by its own bank.
     for key, lead in ((BANK, mine), (OTHER_BANK, theirs)):
-        assert client.get(f"/v1/leads/{lead['id']}", headers=bearer(key)).get_json()[
-            "status"] == "routed"
+        assert (
+            client.get(f"/v1/leads/{lead['id']}", headers=bearer(key)).get_json()["status"]
+            == "routed"
+        )
 
 
 def test_portals_see_their_own_leads_and_only_banks_decide(client):
     lead = made(client, 1)
-    assert client.get(f"/v1/leads/{lead['id']}", headers=bearer(PORTAL)).get_json()[
-        "masked"] is False
+    assert (
+        client.get(f"/v1/leads/{lead['id']}", headers=bearer(PORTAL)).get_json()["masked"] is False
+    )
     problem(client.get(f"/v1/leads/{lead['id']}", headers=bearer(PORTAL_2)), 404)
     problem(set_status(client, lead["id"], PORTAL_2, "withdrawn"), 404)
     problem(set_status(client, lead["id"], PORTAL, "accepted"), 403)
@@ -155,9 +204,9 @@ def test_unknown_and_malformed_lead_ids_are_404(client):
 
 # -- applying -----------------------------------------------------------------------------------
 
+
 def test_an_ineligible_enterprise_gets_422_naming_the_failed_criteria(client):
-    doc = problem(post_lead(client, application(1, profile=profile(1, tax_credit_rating="C"))),
-                  422)
+    doc = problem(post_lead(client, application(1, profile=profile(1, tax_credit_rating="C"))), 422)
     assert [f["field"] for f in doc["failed"]] == ["tax_credit_rating"]
     assert doc["failed"][0]["actual"] == "C"
     assert [e["pointer"] for e in doc["errors"]] == ["/profile/tax_credit_rating"]
@@ -168,24 +217,28 @@ def test_an_ineligible_enterprise_gets_422_naming_the_failed_criteria(client):
 
 
 def test_an_incomplete_profile_gets_422_naming_the_missing_fields(client):
-    doc = problem(post_lead(client, application(1, profile=profile(1, tax_credit_rating=None))),
-                  422)
+    doc = problem(
+        post_lead(client, application(1, profile=profile(1, tax_credit_rating=None))), 422
+    )
     assert doc["missing_fields"] == ["tax_credit_rating"]
     doc = problem(post_lead(client, application(1, profile=profile(1, credit_code=None))), 422)
     assert [e["pointer"] for e in doc["errors"]] == ["/profile/credit_code"]
 
 
-@pytest.mark.parametrize("change, pointer", [
-    ({"consent": None}, "/consent"),
-    ({"consent": {**CONSENT, "granted": False}}, "/consent/granted"),
-    ({"consent": {**CONSENT, "at": "yesterday"}}, "/consent/at"),
-    ({"consent": {**CONSENT, "at": "2024-05-01T09:00:00"}}, "/consent/at"),
-    ({"requested_amount": 800000.5}, "/requested_amount"),
-    ({"requested_term_months": 0}, "/requested_term_months"),
-    ({"product_id": "no-such-product"}, "/product_id"),
-    ({"contact": {"name": "张"}}, "/contact/phone"),
-    ({"surprise": 1}, "/surprise"),
-])
+@pytest.mark.parametrize(
+    "change, pointer",
+    [
+        ({"consent": None}, "/consent"),
+        ({"consent": {**CONSENT, "granted": False}}, "/consent/granted"),
+        ({"consent": {**CONSENT, "at": "yesterday"}}, "/consent/at"),
+        ({"consent": {**CONSENT, "at": "2024-05-01T09:00:00"}}, "/consent/at"),
+        ({"requested_amount": 800000.5}, "/requested_amount"),
+        ({"requested_term_months": 0}, "/requested_term_months"),
+        ({"product_id": "no-such-product"}, "/product_id"),
+        ({"contact": {"name": "张"}}, "/contact/phone"),
+        ({"surprise": 1}, "/surprise"),
+    ],
+)
 def test_an_unusable_application_gets_422_naming_the_field(client, change, pointer):
     body = {k: v for k, v in {**application(1), **change}.items() if v is not None}
     doc = problem(post_lead(client, body), 422)
@@ -193,8 +246,10 @@ def test_an_unusable_application_gets_422_naming_the_field(client, change, point
 
 
 def test_an_invalid_profile_gets_422_with_each_field_under_profile(client):
-    doc = problem(post_lead(client, application(1, profile=profile(1, region_code="999999",
-                                                                     employees=-1))), 422)
+    doc = problem(
+        post_lead(client, application(1, profile=profile(1, region_code="999999", employees=-1))),
+        422,
+    )
     assert {e["pointer"] for e in doc["errors"]} == {"/profile/region_code", "/profile/employees"}
 
 
@@ -229,15 +284,19 @@ def test_an_idempotency_key_replays_the_same_lead(client):
 
 # -- capacity, overflow, ranking -----------------------------------------------------------------
 
-def test_queued_leads_are_routed_when_capacity_is_raised(tmp_path, shared_redis, key_prefix,
-                                                         monkeypatch):
+
+def test_queued_leads_are_routed_when_capacity_is_raised(
+    tmp_path, shared_redis, key_prefix, monkeypatch
+):
     import time
 
     import http_api.lead_service as lead_service
+
     monkeypatch.setattr(lead_service, "BRANCH_CHECK", 0.0)
     rules = write_rules(tmp_path / "rules", tangshan=1, hebei=0)
-    client = make_app(rules, redis_url(shared_redis), key_prefix,
-                      LOANMATCH_OVERFLOW_EVERY="1").test_client()
+    client = make_app(
+        rules, redis_url(shared_redis), key_prefix, LOANMATCH_OVERFLOW_EVERY="1"
+    ).test_client()
     leads = [made(client, n) for n in range(3)]
     assert [x["status"] for x in leads] == ["routed", "queued", "queued"]
     assert leads[1]["branch"] is None
@@ -248,7 +307,9 @@ def test_queued_leads_are_routed_when_capacity_is_raised(tmp_path, shared_redis,
     assert [x["id"] for x in offered] == [leads[1]["id"], leads[2]["id"]]
     events = client.get(f"/v1/leads/{leads[2]['id']}/events", headers=bearer(BANK)).get_json()
     assert [(e["status"], e["from"], e["details"]) for e in events["events"]] == [
-        ("queued", None, {}), ("routed", "queued", {"branch": "tangshan"})]
+        ("queued", None, {}),
+        ("routed", "queued", {"branch": "tangshan"}),
+    ]
 
 
 def test_outcomes_feed_the_ranking(client):
@@ -257,8 +318,11 @@ def test_outcomes_feed_the_ranking(client):
     for n, outcome in ((1, "approved"), (2, "approved"), (3, "declined")):
         lead = made(client, n)
         set_status(client, lead["id"], BANK, "accepted")
-        details = {"amount": 500000, "rate_pct": "4.2", "term_months": 12} \
-            if outcome == "approved" else {"reason": "revenue"}
+        details = (
+            {"amount": 500000, "rate_pct": "4.2", "term_months": 12}
+            if outcome == "approved"
+            else {"reason": "revenue"}
+        )
         assert set_status(client, lead["id"], BANK, outcome, **details).status_code == 200
     after = approval_parts(client, profile(99))
     # Product 2 of 3 approved, prior Beta(2, 2): (2 + 2) / (3 + 4); the segment (small firms
@@ -279,23 +343,31 @@ def approval_parts(client, data: dict) -> dict:
 
 def test_every_lead_endpoint_is_in_the_openapi_document(client):
     spec = client.get("/openapi.json").get_json()
-    assert set(spec["paths"]) >= {"/v1/leads", "/v1/banks/{bank_id}/leads",
-                                  "/v1/banks/{bank_id}/leads/claim", "/v1/leads/{lead_id}",
-                                  "/v1/leads/{lead_id}/status", "/v1/leads/{lead_id}/events",
-                                  "/v1/stats"}
+    assert set(spec["paths"]) >= {
+        "/v1/leads",
+        "/v1/banks/{bank_id}/leads",
+        "/v1/banks/{bank_id}/leads/claim",
+        "/v1/leads/{lead_id}",
+        "/v1/leads/{lead_id}/status",
+        "/v1/leads/{lead_id}/events",
+        "/v1/stats",
+    }
     create = spec["paths"]["/v1/leads"]["post"]
     assert {"201", "409", "422", "503"} <= set(create["responses"])
     assert "Retry-After" in create["responses"]["503"]["headers"]
     assert any(p["name"] == "Idempotency-Key" for p in create["parameters"])
 
 
-def test_with_authentication_off_the_local_operator_plays_every_part(rules, shared_redis,
-                                                                     key_prefix):
-    client = make_app(rules, redis_url(shared_redis), key_prefix, LOANMATCH_AUTH="off",
-                      LOANMATCH_API_KEYS="").test_client()
+def test_with_authentication_off_the_local_operator_plays_every_part(
+    rules, shared_redis, key_prefix
+):
+    client = make_app(
+        rules, redis_url(shared_redis), key_prefix, LOANMATCH_AUTH="off", LOANMATCH_API_KEYS=""
+    ).test_client()
     lead = client.post("/v1/leads", json=application(1)).get_json()
-    assert [x["id"] for x in client.post("/v1/banks/hbbank/leads/claim?consumer=me").get_json()[
-        "leads"]] == [lead["id"]]
+    assert [
+        x["id"] for x in client.post("/v1/banks/hbbank/leads/claim?consumer=me").get_json()["leads"]
+    ] == [lead["id"]]
     accepted = client.post(f"/v1/leads/{lead['id']}/status", json={"status": "accepted"})
     assert accepted.status_code == 200 and accepted.get_json()["status"] == "accepted"
     withdrawn = client.post(f"/v1/leads/{lead['id']}/status", json={"status": "withdrawn"})
@@ -303,10 +375,11 @@ def test_with_authentication_off_the_local_operator_plays_every_part(rules, shar
     assert client.get("/v1/stats").get_json()["total"]["by_status"]["withdrawn"] == 1
 
 
-def test_a_broken_branch_file_stops_the_start_naming_file_and_line(rules, shared_redis,
-                                                                   key_prefix):
+def test_a_broken_branch_file_stops_the_start_naming_file_and_line(rules, shared_redis, key_prefix):
     from http_api.settings import ConfigError
+
     (rules / "hbbank" / "_branches.yaml").write_text(
-        "- {id: tangshan, name: 唐山分行, regions: ['1302'], daily_cap: -1}\n", encoding="utf-8")
+        "- {id: tangshan, name: 唐山分行, regions: ['1302'], daily_cap: -1}\n", encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match=r"hbbank/_branches\.yaml:1:.*daily_cap"):
         make_app(rules, redis_url(shared_redis), key_prefix)

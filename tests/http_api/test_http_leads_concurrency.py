@@ -4,22 +4,29 @@ Every answer is checked against what Redis holds afterwards: no branch over its 
 no lead that got a 201 missing, no lead that nobody was told about, and one lead per
 repeated Idempotency-Key however the retries interleave.
 """
+
 from __future__ import annotations
 
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
-from tests.support.leads_api import (BANK, PORTAL, application, bearer, make_app, redis_url,
-                                     write_rules)
+from tests.support.leads_api import (
+    BANK,
+    PORTAL,
+    application,
+    bearer,
+    make_app,
+    redis_url,
+    write_rules,
+)
 
 TANGSHAN_CAP, HEBEI_CAP = 5, 3
 ENTERPRISES = 180
 RETRIED = 20  # enterprises whose application is sent twice at once, with one key
 
 
-def test_parallel_applications_respect_caps_and_lose_nothing(tmp_path, shared_redis,
-                                                             key_prefix):
+def test_parallel_applications_respect_caps_and_lose_nothing(tmp_path, shared_redis, key_prefix):
     rules = write_rules(tmp_path / "rules", tangshan=TANGSHAN_CAP, hebei=HEBEI_CAP)
     app = make_app(rules, redis_url(shared_redis), key_prefix)
     requests = [(n, None) for n in range(RETRIED, ENTERPRISES)]
@@ -55,12 +62,14 @@ def test_parallel_applications_respect_caps_and_lose_nothing(tmp_path, shared_re
     assert routed == {"tangshan": TANGSHAN_CAP, "hebei": HEBEI_CAP}  # full, and never over
     queued = [r["id"] for r in records if r["status"] == "queued"]
     assert len(queued) == ENTERPRISES - TANGSHAN_CAP - HEBEI_CAP
-    assert sorted(shared_redis.lrange(f"{key_prefix}bank:hbbank:overflow", 0, -1)) == \
-        sorted(queued)
+    assert sorted(shared_redis.lrange(f"{key_prefix}bank:hbbank:overflow", 0, -1)) == sorted(queued)
     assert shared_redis.xlen(f"{key_prefix}bank:hbbank:stream") == TANGSHAN_CAP + HEBEI_CAP
 
-    claimed = app.test_client().post("/v1/banks/hbbank/leads/claim?consumer=o&count=100",
-                                    headers=bearer(BANK)).get_json()["leads"]
+    claimed = (
+        app.test_client()
+        .post("/v1/banks/hbbank/leads/claim?consumer=o&count=100", headers=bearer(BANK))
+        .get_json()["leads"]
+    )
     assert len(claimed) == TANGSHAN_CAP + HEBEI_CAP
     stats = app.test_client().get("/v1/stats", headers=bearer(BANK)).get_json()["total"]
     assert stats["leads"] == ENTERPRISES and stats["by_status"]["queued"] == len(queued)

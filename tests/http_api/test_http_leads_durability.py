@@ -8,14 +8,25 @@ whether or not the failed call reached Redis. What a bank depends on: a lead it 
 and did not accept comes back, marked redelivered, after the visibility timeout, even
 when Redis crashed in between.
 """
+
 from __future__ import annotations
 
 import threading
 import time
 from typing import Any
 
-from tests.support.leads_api import (ADMIN, BANK, PORTAL, application, bearer, claim, credit_code,
-                                     make_app, redis_url, write_rules)
+from tests.support.leads_api import (
+    ADMIN,
+    BANK,
+    PORTAL,
+    application,
+    bearer,
+    claim,
+    credit_code,
+    make_app,
+    redis_url,
+    write_rules,
+)
 
 PREFIX = "durable:"
 VISIBILITY = 1  # seconds: LOANMATCH_LEAD_VISIBILITY_TIMEOUT's smallest value
@@ -28,18 +39,28 @@ ACCEPT_EVERY = 4  # the bank accepts every 4th enterprise's lead as soon as it i
 
 def _app(tmp_path, url: str, prefix: str):
     rules = write_rules(tmp_path / "rules", tangshan=100_000, hebei=100_000)
-    return make_app(rules, url, prefix, LOANMATCH_LEAD_VISIBILITY_TIMEOUT=str(VISIBILITY),
-                    LOANMATCH_DATA_DIR=str(tmp_path / "var"), LOANMATCH_WATCH="off")
+    return make_app(
+        rules,
+        url,
+        prefix,
+        LOANMATCH_LEAD_VISIBILITY_TIMEOUT=str(VISIBILITY),
+        LOANMATCH_DATA_DIR=str(tmp_path / "var"),
+        LOANMATCH_WATCH="off",
+    )
 
 
 def _apply(client, n: int):
-    return client.post("/v1/leads", json=application(n),
-                       headers=bearer(PORTAL, **{"Idempotency-Key": f"apply-{n}"}))
+    return client.post(
+        "/v1/leads",
+        json=application(n),
+        headers=bearer(PORTAL, **{"Idempotency-Key": f"apply-{n}"}),
+    )
 
 
 def _accept(client, lead_id: str):
-    return client.post(f"/v1/leads/{lead_id}/status", json={"status": "accepted"},
-                       headers=bearer(BANK))
+    return client.post(
+        f"/v1/leads/{lead_id}/status", json={"status": "accepted"}, headers=bearer(BANK)
+    )
 
 
 def _assert_retry_later(response) -> None:
@@ -62,8 +83,8 @@ class Stream:
     def __init__(self, app, first: int):
         self.app = app
         self.numbers = iter(range(first, first + 1_000_000))
-        self.applied: list[dict[str, Any]] = []   # n, status, body, headers, sent, answered
-        self.accepts: dict[str, int] = {}         # lead id -> status of the accept call
+        self.applied: list[dict[str, Any]] = []  # n, status, body, headers, sent, answered
+        self.accepts: dict[str, int] = {}  # lead id -> status of the accept call
         self.failures: list[BaseException] = []
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
@@ -75,9 +96,16 @@ class Stream:
                 n = next(self.numbers)
                 sent = time.monotonic()
                 response = _apply(client, n)
-                self.applied.append(dict(n=n, status=response.status_code,
-                                         body=response.get_json(), headers=response.headers,
-                                         sent=sent, answered=time.monotonic()))
+                self.applied.append(
+                    dict(
+                        n=n,
+                        status=response.status_code,
+                        body=response.get_json(),
+                        headers=response.headers,
+                        sent=sent,
+                        answered=time.monotonic(),
+                    )
+                )
                 if response.status_code == 201 and n % ACCEPT_EVERY == 0:
                     lead_id = response.get_json()["id"]
                     self.accepts[lead_id] = _accept(client, lead_id).status_code
@@ -94,8 +122,9 @@ class Stream:
         while self.count(status, since) < at_least:
             assert not self.failures, self.failures
             assert self.thread.is_alive(), "the stream stopped"
-            assert time.monotonic() < deadline, \
+            assert time.monotonic() < deadline, (
                 f"only {self.count(status, since)} answers {status} within 15 s"
+            )
             time.sleep(0.005)
 
 
@@ -127,8 +156,9 @@ def test_leads_that_got_201_survive_a_sigkill_and_the_outage_says_retry(tmp_path
     assert not stream.failures, stream.failures
 
     applied = stream.applied
-    assert {a["status"] for a in applied} <= {201, 503}, \
-        [(a["status"], a["body"]) for a in applied if a["status"] not in (201, 503)]
+    assert {a["status"] for a in applied} <= {201, 503}, [
+        (a["status"], a["body"]) for a in applied if a["status"] not in (201, 503)
+    ]
     for answer in applied:
         if answer["status"] == 503:
             _assert_retry_later_headers(answer)
@@ -162,8 +192,13 @@ def test_leads_that_got_201_survive_a_sigkill_and_the_outage_says_retry(tmp_path
             assert lead["status"] == "accepted"
         elif accept is None:
             assert lead == made  # exactly what the 201 said, nothing lost or changed
-        assert trail == {"routed": [("routed", None)],
-                         "accepted": [("routed", None), ("accepted", "routed")]}[lead["status"]]
+        assert (
+            trail
+            == {
+                "routed": [("routed", None)],
+                "accepted": [("routed", None), ("accepted", "routed")],
+            }[lead["status"]]
+        )
         assert events.get_json()["events"][0]["details"] == {"branch": "tangshan"}
 
     # Redis holds exactly the leads callers were told of, each written whole.
@@ -175,8 +210,9 @@ def test_leads_that_got_201_survive_a_sigkill_and_the_outage_says_retry(tmp_path
     for n, made in told.items():
         record = redis.hgetall(f"{PREFIX}lead:{made['id']}")
         assert redis.llen(f"{PREFIX}lead:{made['id']}:events") >= 1
-        assert redis.hget(f"{PREFIX}dedup:{made['product_id']}:{credit_code(n)}",
-                          "lead") == made["id"]
+        assert (
+            redis.hget(f"{PREFIX}dedup:{made['product_id']}:{credit_code(n)}", "lead") == made["id"]
+        )
         if record["status"] == "routed":
             assert record["stream_id"] in entries  # still on its way to the bank
 
@@ -189,8 +225,9 @@ def test_leads_that_got_201_survive_a_sigkill_and_the_outage_says_retry(tmp_path
     assert not {x["id"] for x in offered} & {i for i, s in stream.accepts.items() if s == 200}
 
 
-def test_a_claimed_lead_not_accepted_in_time_goes_to_the_next_claim(tmp_path, shared_redis,
-                                                                    key_prefix):
+def test_a_claimed_lead_not_accepted_in_time_goes_to_the_next_claim(
+    tmp_path, shared_redis, key_prefix
+):
     client = _app(tmp_path, redis_url(shared_redis), key_prefix).test_client()
     first = _apply(client, 1).get_json()
     second = _apply(client, 2).get_json()

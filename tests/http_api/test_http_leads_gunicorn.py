@@ -4,6 +4,7 @@ The master starts the embedded server before forking; the workers share it. A wo
 that exits must not take the server with it (it inherited the master's ownership),
 the master stops it on shutdown, and the leads are still there on the next start.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,11 +27,19 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def start(run_dir: Path, rules: Path, port: int) -> subprocess.Popen:
-    env = clean_env(LOANMATCH_RULES=str(rules), LOANMATCH_API_KEYS=KEYS,
-                    LOANMATCH_BIND=f"127.0.0.1:{port}", LOANMATCH_WORKERS="2")
+    env = clean_env(
+        LOANMATCH_RULES=str(rules),
+        LOANMATCH_API_KEYS=KEYS,
+        LOANMATCH_BIND=f"127.0.0.1:{port}",
+        LOANMATCH_WORKERS="2",
+    )
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", str(REPO / "gunicorn.conf.py"), "service:app"],
-        cwd=run_dir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        cwd=run_dir,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     wait_until_up(f"http://127.0.0.1:{port}", process)
     return process
 
@@ -62,8 +71,9 @@ def test_a_lead_through_gunicorn_on_the_embedded_redis(tmp_path):
         assert status == 201, body
         lead = json.loads(body)
         assert lead["status"] == "routed" and headers["Location"] == f"/v1/leads/{lead['id']}"
-        status, _, body = call(base + "/v1/banks/hbbank/leads/claim?consumer=officer-1", {},
-                               bearer(BANK))
+        status, _, body = call(
+            base + "/v1/banks/hbbank/leads/claim?consumer=officer-1", {}, bearer(BANK)
+        )
         assert status == 200, body
         (offered,) = json.loads(body)["leads"]
         assert offered["id"] == lead["id"] and offered["masked"] is True
@@ -73,11 +83,13 @@ def test_a_lead_through_gunicorn_on_the_embedded_redis(tmp_path):
 
         redis_pid = server_pid(data_dir)
         assert psutil.pid_exists(redis_pid) and redis_pid not in {
-            p.pid for p in psutil.Process(process.pid).children(recursive=True)} | {process.pid}
+            p.pid for p in psutil.Process(process.pid).children(recursive=True)
+        } | {process.pid}
         worker = psutil.Process(process.pid).children()[0]
         os.kill(worker.pid, signal.SIGTERM)  # gunicorn forks a replacement
-        assert wait_for(lambda: not psutil.pid_exists(worker.pid)
-                        or worker.status() == psutil.STATUS_ZOMBIE)
+        assert wait_for(
+            lambda: not psutil.pid_exists(worker.pid) or worker.status() == psutil.STATUS_ZOMBIE
+        )
         assert wait_for(lambda: len(psutil.Process(process.pid).children()) == 2)
         assert embedded.socket_path(data_dir) is not None  # the server outlived the worker
         for _ in range(6):  # whichever worker answers, the lead is there

@@ -1,11 +1,20 @@
 """Redis stopped under a running service: matching answers, lead endpoints say 503 and when
 to retry, ``/readyz`` names Redis, and everything recovers when Redis is back."""
+
 from __future__ import annotations
 
 import time
 
-from tests.support.leads_api import (ADMIN, BANK, PORTAL, application, bearer, make_app, profile,
-                                     write_rules)
+from tests.support.leads_api import (
+    ADMIN,
+    BANK,
+    PORTAL,
+    application,
+    bearer,
+    make_app,
+    profile,
+    write_rules,
+)
 
 
 def test_with_redis_stopped_matching_answers_and_leads_say_when_to_retry(tmp_path, owned_redis):
@@ -16,11 +25,15 @@ def test_with_redis_stopped_matching_answers_and_leads_say_when_to_retry(tmp_pat
 
     owned_redis.stop()
     started = time.monotonic()
-    batch = client.post("/v1/match/batch", json={"profiles": [profile(2), profile(3)]},
-                        headers=bearer(PORTAL))
+    batch = client.post(
+        "/v1/match/batch", json={"profiles": [profile(2), profile(3)]}, headers=bearer(PORTAL)
+    )
     assert batch.status_code == 200, batch.get_data(as_text=True)
-    assert {m["score_breakdown"]["approval"] for r in batch.get_json()["results"]
-            for m in r["result"]["matches"]} == {0.5}
+    assert {
+        m["score_breakdown"]["approval"]
+        for r in batch.get_json()["results"]
+        for m in r["result"]["matches"]
+    } == {0.5}
     matched = client.post("/v1/match", json=profile(2), headers=bearer(PORTAL))
     assert matched.status_code == 200 and matched.get_json()["matches"]
     assert {m["score_breakdown"]["approval"] for m in matched.get_json()["matches"]} == {0.5}
@@ -29,8 +42,9 @@ def test_with_redis_stopped_matching_answers_and_leads_say_when_to_retry(tmp_pat
         client.post("/v1/leads", json=application(2), headers=bearer(PORTAL)),
         client.get(f"/v1/leads/{lead['id']}", headers=bearer(PORTAL)),
         client.get(f"/v1/leads/{lead['id']}/events", headers=bearer(BANK)),
-        client.post(f"/v1/leads/{lead['id']}/status", json={"status": "accepted"},
-                    headers=bearer(BANK)),
+        client.post(
+            f"/v1/leads/{lead['id']}/status", json={"status": "accepted"}, headers=bearer(BANK)
+        ),
         client.post("/v1/banks/hbbank/leads/claim?consumer=o1", headers=bearer(BANK)),
         client.get("/v1/banks/hbbank/leads", headers=bearer(BANK)),
         client.get("/v1/stats", headers=bearer(ADMIN)),
@@ -50,5 +64,4 @@ def test_with_redis_stopped_matching_answers_and_leads_say_when_to_retry(tmp_pat
     assert client.get("/readyz").status_code == 200
     again = client.get(f"/v1/leads/{lead['id']}", headers=bearer(PORTAL))
     assert again.status_code == 200 and again.get_json()["status"] == "routed"
-    assert client.post("/v1/leads", json=application(2), headers=bearer(PORTAL)).status_code \
-        == 201
+    assert client.post("/v1/leads", json=application(2), headers=bearer(PORTAL)).status_code == 201

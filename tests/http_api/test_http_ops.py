@@ -1,4 +1,5 @@
 """Health, readiness, metrics and the published API description."""
+
 from __future__ import annotations
 
 import re
@@ -23,16 +24,25 @@ eligibility:
 def write_rules(root, products):
     for bank, pid in products:
         (root / bank).mkdir(exist_ok=True)
-        (root / bank / f"{pid}.yaml").write_text(PRODUCT.format(id=pid, bank=bank), encoding="utf-8")
+        (root / bank / f"{pid}.yaml").write_text(
+            PRODUCT.format(id=pid, bank=bank), encoding="utf-8"
+        )
     return root
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    root = write_rules(tmp_path_factory.mktemp("rules"), [("icbc", "a"), ("icbc", "b"),
-                                                          ("ccb", "c")])
-    return create_app({"LOANMATCH_RULES": str(root), "LOANMATCH_AUTH": "off",
-                       "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off"})
+    root = write_rules(
+        tmp_path_factory.mktemp("rules"), [("icbc", "a"), ("icbc", "b"), ("ccb", "c")]
+    )
+    return create_app(
+        {
+            "LOANMATCH_RULES": str(root),
+            "LOANMATCH_AUTH": "off",
+            "LOANMATCH_RATE_LIMIT": "off",
+            "LOANMATCH_LOG_JSON": "off",
+        }
+    )
 
 
 @pytest.fixture()
@@ -55,8 +65,13 @@ def test_healthz(client):
 
 
 def test_readyz_reports_the_catalog_and_registered_checks(tmp_path):
-    app = create_app({"LOANMATCH_RULES": str(write_rules(tmp_path, [("icbc", "a")])),
-                      "LOANMATCH_AUTH": "off", "LOANMATCH_LOG_JSON": "off"})
+    app = create_app(
+        {
+            "LOANMATCH_RULES": str(write_rules(tmp_path, [("icbc", "a")])),
+            "LOANMATCH_AUTH": "off",
+            "LOANMATCH_LOG_JSON": "off",
+        }
+    )
     client = app.test_client()
     doc = client.get("/readyz").get_json()
     assert doc["status"] == "ready" and doc["checks"]["catalog"]["ok"] is True
@@ -71,8 +86,9 @@ def test_readyz_reports_the_catalog_and_registered_checks(tmp_path):
 
 
 def test_readyz_is_503_on_an_empty_catalog(tmp_path):
-    app = create_app({"LOANMATCH_RULES": str(tmp_path), "LOANMATCH_AUTH": "off",
-                      "LOANMATCH_LOG_JSON": "off"})
+    app = create_app(
+        {"LOANMATCH_RULES": str(tmp_path), "LOANMATCH_AUTH": "off", "LOANMATCH_LOG_JSON": "off"}
+    )
     response = app.test_client().get("/readyz")
     assert response.status_code == 503 and response.get_json()["checks"]["catalog"]["ok"] is False
 
@@ -95,10 +111,24 @@ def test_metrics_count_requests_matches_and_catalog(client, app):
     assert delta("loanmatch_product_answers_total", status="eligible") == 3 + 3
     assert delta("loanmatch_product_answers_total", status="ineligible") == 3
     assert delta("loanmatch_product_answers_total", status="incomplete") == 3
-    assert delta("loanmatch_http_request_duration_seconds_count", endpoint="match.match",
-                 method="POST", status="200") == 2
-    assert delta("loanmatch_http_request_duration_seconds_count", endpoint="match.match",
-                 method="POST", status="422") == 1
+    assert (
+        delta(
+            "loanmatch_http_request_duration_seconds_count",
+            endpoint="match.match",
+            method="POST",
+            status="200",
+        )
+        == 2
+    )
+    assert (
+        delta(
+            "loanmatch_http_request_duration_seconds_count",
+            endpoint="match.match",
+            method="POST",
+            status="422",
+        )
+        == 1
+    )
     catalog = app.extensions["loanmatch"].catalog
     assert after[("loanmatch_catalog_products", ())] == 3
     assert after[("loanmatch_catalog_info", (("version", catalog.version),))] == 1
@@ -107,8 +137,11 @@ def test_metrics_count_requests_matches_and_catalog(client, app):
 def test_unmatched_paths_share_one_metrics_label(client):
     client.get("/random/a")
     client.get("/random/b")
-    labels = {dict(k[1]).get("endpoint") for k in samples(client)
-              if k[0] == "loanmatch_http_request_duration_seconds_count"}
+    labels = {
+        dict(k[1]).get("endpoint")
+        for k in samples(client)
+        if k[0] == "loanmatch_http_request_duration_seconds_count"
+    }
     assert "unmatched" in labels and not any(str(label).startswith("/random") for label in labels)
 
 
@@ -116,6 +149,7 @@ def test_metrics_are_summed_across_processes(tmp_path):
     """Under gunicorn every worker writes its own file; a scrape must sum them."""
     import subprocess
     import sys
+
     rules = tmp_path / "rules"
     rules.mkdir()
     write_rules(rules, [("icbc", "a")])
@@ -135,18 +169,29 @@ if os.environ.get("SCRAPE"):
 """
     env_base = {"PATH": "/usr/bin:/bin"}
     for n in ("2", "3"):
-        subprocess.run([sys.executable, "-c", script], env={**env_base, "N": n}, check=True,
-                       cwd=str(_repo()))
-    text = subprocess.run([sys.executable, "-c", script], env={**env_base, "N": "0", "SCRAPE": "1"},
-                          check=True, cwd=str(_repo()), capture_output=True, text=True).stdout
-    matched = [line for line in text.splitlines()
-               if line.startswith('loanmatch_profiles_total{') and 'outcome="matched"' in line]
+        subprocess.run(
+            [sys.executable, "-c", script], env={**env_base, "N": n}, check=True, cwd=str(_repo())
+        )
+    text = subprocess.run(
+        [sys.executable, "-c", script],
+        env={**env_base, "N": "0", "SCRAPE": "1"},
+        check=True,
+        cwd=str(_repo()),
+        capture_output=True,
+        text=True,
+    ).stdout
+    matched = [
+        line
+        for line in text.splitlines()
+        if line.startswith("loanmatch_profiles_total{") and 'outcome="matched"' in line
+    ]
     assert matched and float(matched[0].rsplit(" ", 1)[1]) == 5
     assert re.search(r"^loanmatch_catalog_products 1\.0$", text, re.M)
 
 
 def _repo():
     from pathlib import Path
+
     return Path(__file__).resolve().parents[2]
 
 
@@ -156,17 +201,36 @@ def test_every_endpoint_is_documented(app):
 
 def test_openapi_document_is_valid_and_describes_the_api(client):
     import schemathesis
+
     spec = client.get("/openapi.json").get_json()
     schemathesis.openapi.from_dict(spec).validate()  # against the OpenAPI 3.0 meta-schema
     assert spec["openapi"].startswith("3.")
-    assert set(spec["paths"]) >= {"/v1/match", "/v1/match/batch", "/v1/products",
-                                  "/v1/products/{product_id}", "/v1/products/{product_id}/check",
-                                  "/healthz", "/readyz", "/metrics"}
+    assert set(spec["paths"]) >= {
+        "/v1/match",
+        "/v1/match/batch",
+        "/v1/products",
+        "/v1/products/{product_id}",
+        "/v1/products/{product_id}/check",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+    }
     match = spec["paths"]["/v1/match"]["post"]
-    assert {p["name"] for p in match["parameters"]} == {"top", "as_of", "explain", "lang", "catalog_version"}
-    assert match["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/Profile")
-    assert "422" in match["responses"] and "application/problem+json" in \
-        spec["components"]["responses"]["Unprocessable"]["content"]
+    assert {p["name"] for p in match["parameters"]} == {
+        "top",
+        "as_of",
+        "explain",
+        "lang",
+        "catalog_version",
+    }
+    assert match["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/Profile"
+    )
+    assert (
+        "422" in match["responses"]
+        and "application/problem+json"
+        in spec["components"]["responses"]["Unprocessable"]["content"]
+    )
     profile = spec["components"]["schemas"]["Profile"]
     assert profile["additionalProperties"] is False and "tax_credit_rating" in profile["properties"]
     assert spec["paths"]["/healthz"]["get"]["security"] == []
@@ -184,9 +248,13 @@ def test_importing_service_does_no_work():
     """gunicorn and embedding portals import ``service``; the catalog waits for create_app."""
     import subprocess
     import sys
-    code = ("import sys, service; "
-            "print(sorted(m for m in ('flask', 'matcher.catalog', 'durable_rules_engine', "
-            "'http_api.factory') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], cwd=str(_repo()), capture_output=True,
-                         text=True, check=True).stdout
+
+    code = (
+        "import sys, service; "
+        "print(sorted(m for m in ('flask', 'matcher.catalog', 'durable_rules_engine', "
+        "'http_api.factory') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=str(_repo()), capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip() == "[]"

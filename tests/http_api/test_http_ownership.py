@@ -1,9 +1,20 @@
 """A bank's key publishes its own products only in its own name, and never the platform's
 settings: the hostile-bank attempts of the audit, each refused with nothing written."""
+
 from __future__ import annotations
 
 from tests.support.editing_api import (  # noqa: F401  (fixtures)
-    BASE, JINGYING, SHUIDAI, app, auth, client, line_of, match, put, rules, snapshot,
+    BASE,
+    JINGYING,
+    SHUIDAI,
+    app,
+    auth,
+    client,
+    line_of,
+    match,
+    put,
+    rules,
+    snapshot,
 )
 
 PRIORITISED = JINGYING.replace("name: 经营贷\n", "name: 经营贷\nterms:\n  priority: 100\n")

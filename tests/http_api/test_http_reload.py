@@ -6,6 +6,7 @@ served and is listed with its place, and an edit published through the API is li
 when the call returns. Without gunicorn (Flask's test client): reload on demand, the
 pending errors, the versions recorded, and replay of a recorded version.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -27,8 +28,16 @@ import pytest
 from http_api.reload import watch
 from matcher.authoring.versions import VersionStore
 from service import create_app
-from tests.support.editing_api import (BASE, JINGYING, KEYS, SMALL_TAXPAYER, auth, match, status_of,
-                                       write_rules)
+from tests.support.editing_api import (
+    BASE,
+    JINGYING,
+    KEYS,
+    SMALL_TAXPAYER,
+    auth,
+    match,
+    status_of,
+    write_rules,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 PROFILE = {**BASE, "specialized_sme": True, "bank_relationships": ["icbc"]}
@@ -37,6 +46,7 @@ PRODUCT = "icbc/jingying-kuaidai.yaml"
 
 # --- gunicorn --------------------------------------------------------------------------
 
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -44,10 +54,15 @@ def free_port() -> int:
 
 
 def call(base, path, body=None, who="portal", method=None, content_type="application/json"):
-    data = None if body is None else (body if isinstance(body, bytes) else
-                                      json.dumps(body).encode())
-    request = urllib.request.Request(base + path, data=data, method=method, headers={
-        "Content-Type": content_type, "Authorization": f"Bearer {KEYS[who]}"})
+    data = (
+        None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
+    )
+    request = urllib.request.Request(
+        base + path,
+        data=data,
+        method=method,
+        headers={"Content-Type": content_type, "Authorization": f"Bearer {KEYS[who]}"},
+    )
     try:
         with urllib.request.urlopen(request, timeout=20) as response:
             return response.status, json.loads(response.read())
@@ -64,17 +79,30 @@ class Server:
         self.data = tmp_path / "var"
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        keys = (f"portal:{KEYS['portal']},admin:{KEYS['admin']},"
-                f"bank:icbc:{KEYS['icbc']},bank:ccb:{KEYS['ccb']}")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("LOANMATCH_",
-                                                                         "PROMETHEUS_"))}
-        env.update(PYTHONPATH=str(REPO), LOANMATCH_RULES=str(self.rules),
-                   LOANMATCH_API_KEYS=keys, LOANMATCH_DATA_DIR=str(self.data),
-                   LOANMATCH_BIND=f"127.0.0.1:{self.port}", LOANMATCH_WORKERS="2",
-                   LOANMATCH_RATE_LIMIT="off", LOANMATCH_ACCESS_LOG="/dev/null")
+        keys = (
+            f"portal:{KEYS['portal']},admin:{KEYS['admin']},"
+            f"bank:icbc:{KEYS['icbc']},bank:ccb:{KEYS['ccb']}"
+        )
+        env = {
+            k: v for k, v in os.environ.items() if not k.startswith(("LOANMATCH_", "PROMETHEUS_"))
+        }
+        env.update(
+            PYTHONPATH=str(REPO),
+            LOANMATCH_RULES=str(self.rules),
+            LOANMATCH_API_KEYS=keys,
+            LOANMATCH_DATA_DIR=str(self.data),
+            LOANMATCH_BIND=f"127.0.0.1:{self.port}",
+            LOANMATCH_WORKERS="2",
+            LOANMATCH_RATE_LIMIT="off",
+            LOANMATCH_ACCESS_LOG="/dev/null",
+        )
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service:app"],
-            cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -132,8 +160,7 @@ class Stream:
     def _kept(self):
         connection = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=20)
         body = json.dumps(PROFILE)
-        headers = {"Content-Type": "application/json",
-                   "Authorization": f"Bearer {KEYS['portal']}"}
+        headers = {"Content-Type": "application/json", "Authorization": f"Bearer {KEYS['portal']}"}
         while self.running:
             try:
                 connection.request("POST", "/v1/match", body=body, headers=headers)
@@ -157,9 +184,10 @@ def test_gunicorn_serves_a_good_edit_and_no_request_fails(server):
     try:
         time.sleep(0.5)
         path = server.rules / PRODUCT
-        path.write_text(path.read_text(encoding="utf-8").replace("name: 经营快贷",
-                                                                 "name: 经营快贷（新版）"),
-                        encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8").replace("name: 经营快贷", "name: 经营快贷（新版）"),
+            encoding="utf-8",
+        )
         # A generous bound, not a speed target: how soon an edit is served is bench/http.py's
         # to measure; here an edit must be served at all, with no request failing meanwhile.
         deadline = time.monotonic() + 30
@@ -180,8 +208,7 @@ def test_gunicorn_serves_a_good_edit_and_no_request_fails(server):
     assert [(r.version, r.actor) for r in records] == [(old, "startup"), (new, "watcher")]
     assert records[-1].modified == (PRODUCT,)
     # The version it replaced is replayed from its snapshot, by a worker that never served it.
-    status, doc = call(server.base, f"/v1/match?as_of=2026-12-01&catalog_version={old}",
-                       PROFILE)
+    status, doc = call(server.base, f"/v1/match?as_of=2026-12-01&catalog_version={old}", PROFILE)
     assert status == 200 and doc["catalog_version"] == old
 
 
@@ -219,9 +246,14 @@ def test_gunicorn_publishes_a_banks_edit_through_the_master(server):
     old = server.version()
     path = server.rules / PRODUCT
     edited = path.read_text(encoding="utf-8").replace("approval_days: 1", "approval_days: 2")
-    status, doc = call(server.base, "/v1/banks/icbc/products/icbc-jingying-kuaidai",
-                       edited.encode(), who="icbc", method="PUT",
-                       content_type="application/yaml")
+    status, doc = call(
+        server.base,
+        "/v1/banks/icbc/products/icbc-jingying-kuaidai",
+        edited.encode(),
+        who="icbc",
+        method="PUT",
+        content_type="application/yaml",
+    )
     assert status == 200, doc
     assert doc["live"] is True and doc["catalog_version"] != old
     assert path.read_text(encoding="utf-8") == edited
@@ -233,13 +265,19 @@ def test_gunicorn_publishes_a_banks_edit_through_the_master(server):
         time.sleep(0.05)
     record = VersionStore(server.data / "catalog-versions").get(doc["catalog_version"])
     assert record.actor.startswith("bank:icbc (key:")
-    status, refused = call(server.base, "/v1/banks/icbc/products/icbc-jingying-kuaidai",
-                           edited.encode(), who="ccb", method="PUT",
-                           content_type="application/yaml")
+    status, refused = call(
+        server.base,
+        "/v1/banks/icbc/products/icbc-jingying-kuaidai",
+        edited.encode(),
+        who="ccb",
+        method="PUT",
+        content_type="application/yaml",
+    )
     assert status == 403
 
 
 # --- in process ------------------------------------------------------------------------
+
 
 @pytest.fixture
 def rules(tmp_path) -> Path:
@@ -247,10 +285,17 @@ def rules(tmp_path) -> Path:
 
 
 def embedded(rules: Path, data: Path, watch_every: str = "off"):
-    keys = (f"portal:{KEYS['portal']},admin:{KEYS['admin']},bank:icbc:{KEYS['icbc']}")
-    return create_app({"LOANMATCH_RULES": str(rules), "LOANMATCH_API_KEYS": keys,
-                       "LOANMATCH_DATA_DIR": str(data), "LOANMATCH_WATCH": watch_every,
-                       "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off"})
+    keys = f"portal:{KEYS['portal']},admin:{KEYS['admin']},bank:icbc:{KEYS['icbc']}"
+    return create_app(
+        {
+            "LOANMATCH_RULES": str(rules),
+            "LOANMATCH_API_KEYS": keys,
+            "LOANMATCH_DATA_DIR": str(data),
+            "LOANMATCH_WATCH": watch_every,
+            "LOANMATCH_RATE_LIMIT": "off",
+            "LOANMATCH_LOG_JSON": "off",
+        }
+    )
 
 
 def test_reload_refuses_a_bad_edit_and_keeps_serving(rules, tmp_path):
@@ -279,8 +324,9 @@ def test_reload_refuses_a_bad_edit_and_keeps_serving(rules, tmp_path):
 def test_reload_runs_the_scenarios_too(rules, tmp_path):
     client = embedded(rules, tmp_path / "var").test_client()
     old = match(client, BASE)["catalog_version"]
-    (rules / "icbc" / "jingying.yaml").write_text(JINGYING.replace("value: 2}", "value: 11}"),
-                                                  encoding="utf-8")
+    (rules / "icbc" / "jingying.yaml").write_text(
+        JINGYING.replace("value: 2}", "value: 11}"), encoding="utf-8"
+    )
     answer = client.post("/v1/admin/reload", headers=auth("admin")).get_json()
     assert answer["outcome"] == "rejected"
     assert answer["errors"][0]["kind"] == "scenario"
@@ -301,7 +347,8 @@ def test_the_watcher_puts_a_good_edit_live(rules, tmp_path):
     try:
         old = match(client, SMALL_TAXPAYER)["catalog_version"]
         (rules / "icbc" / "jingying.yaml").write_text(
-            JINGYING.replace("value: 20000", "value: 10000"), encoding="utf-8")
+            JINGYING.replace("value: 20000", "value: 10000"), encoding="utf-8"
+        )
         deadline = time.monotonic() + 5
         while (doc := match(client, SMALL_TAXPAYER))["catalog_version"] == old:
             assert time.monotonic() < deadline, "the watcher did not put the edit live in 5 s"
@@ -310,8 +357,10 @@ def test_the_watcher_puts_a_good_edit_live(rules, tmp_path):
     finally:
         reloader.stop()
     records = VersionStore(tmp_path / "var" / "catalog-versions").list()
-    assert [(r.version, r.actor) for r in records] == [(old, "startup"),
-                                                        (doc["catalog_version"], "watcher")]
+    assert [(r.version, r.actor) for r in records] == [
+        (old, "startup"),
+        (doc["catalog_version"], "watcher"),
+    ]
 
 
 def test_a_recorded_version_is_replayed(rules, tmp_path):
@@ -319,35 +368,48 @@ def test_a_recorded_version_is_replayed(rules, tmp_path):
     before = match(client, SMALL_TAXPAYER)
     assert status_of(before, "icbc-jingying") == "ineligible"
     edited = JINGYING.replace("value: 20000", "value: 10000")
-    response = client.put("/v1/banks/icbc/products/icbc-jingying", data=edited.encode(),
-                          headers={**auth("icbc"), "Content-Type": "application/yaml"})
+    response = client.put(
+        "/v1/banks/icbc/products/icbc-jingying",
+        data=edited.encode(),
+        headers={**auth("icbc"), "Content-Type": "application/yaml"},
+    )
     assert response.status_code == 200, response.get_json()
     now = match(client, SMALL_TAXPAYER)
     assert now["catalog_version"] != before["catalog_version"]
     replayed = match(client, SMALL_TAXPAYER, catalog_version=before["catalog_version"])
     assert replayed == before
-    batch = client.post("/v1/match/batch", headers=auth("portal"),
-                        query_string={"as_of": "2026-12-01",
-                                      "catalog_version": before["catalog_version"]},
-                        json={"profiles": [SMALL_TAXPAYER]}).get_json()
+    batch = client.post(
+        "/v1/match/batch",
+        headers=auth("portal"),
+        query_string={"as_of": "2026-12-01", "catalog_version": before["catalog_version"]},
+        json={"profiles": [SMALL_TAXPAYER]},
+    ).get_json()
     assert batch["catalog_version"] == before["catalog_version"]
     assert match(client, SMALL_TAXPAYER) == now  # replay leaves the live catalog alone
     versions = client.get("/v1/admin/versions", headers=auth("admin")).get_json()
     assert versions["live"] == now["catalog_version"]
-    assert [v["version"] for v in versions["versions"]] == [now["catalog_version"],
-                                                            before["catalog_version"]]
+    assert [v["version"] for v in versions["versions"]] == [
+        now["catalog_version"],
+        before["catalog_version"],
+    ]
 
 
 def test_replay_of_a_version_not_kept_is_a_404(rules, tmp_path):
     client = embedded(rules, tmp_path / "var").test_client()
-    response = client.post("/v1/match", json=BASE, headers=auth("portal"),
-                           query_string={"catalog_version": "sha256:0123456789abcdef"})
+    response = client.post(
+        "/v1/match",
+        json=BASE,
+        headers=auth("portal"),
+        query_string={"catalog_version": "sha256:0123456789abcdef"},
+    )
     assert response.status_code == 404
     assert "sha256:0123456789abcdef" in response.get_json()["detail"]
-    response = client.post("/v1/match", json=BASE, headers=auth("portal"),
-                           query_string={"catalog_version": "latest"})
+    response = client.post(
+        "/v1/match", json=BASE, headers=auth("portal"), query_string={"catalog_version": "latest"}
+    )
     assert response.status_code == 422
     assert response.get_json()["errors"][0]["field"] == "catalog_version"
-    response = client.post("/v1/match", json=BASE,
-                           query_string={"catalog_version": "sha256:0123456789abcdef"})
+    response = client.post(
+        "/v1/match", json=BASE, query_string={"catalog_version": "sha256:0123456789abcdef"}
+    )
     assert response.status_code == 401

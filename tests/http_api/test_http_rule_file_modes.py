@@ -1,11 +1,17 @@
 """A published or retired rule file keeps its mode; a new one gets the folder's usual."""
+
 from __future__ import annotations
 
 import os
 import stat
 
 from tests.support.editing_api import (  # noqa: F401  (fixtures)
-    JINGYING, app, auth, client, put, rules,
+    JINGYING,
+    app,
+    auth,
+    client,
+    put,
+    rules,
 )
 
 
@@ -43,5 +49,6 @@ def test_a_retired_file_keeps_its_mode(client, rules, tmp_path):
     assert response.status_code == 200, response.get_json()
     names = {rel.rsplit("/", 1)[-1] for rel in response.get_json()["retired"]}
     retired = [p for p in (tmp_path / "var").rglob("*") if p.name in names]
-    assert retired and all(mode(p) == 0o644 for p in retired if p.suffix == ".yaml"), \
-        [(p, oct(mode(p))) for p in retired]
+    assert retired and all(mode(p) == 0o644 for p in retired if p.suffix == ".yaml"), [
+        (p, oct(mode(p))) for p in retired
+    ]

@@ -1,5 +1,6 @@
 """A lone surrogate (``"\\ud800"``) is valid JSON syntax but not Unicode: every endpoint that
 reads JSON answers it with a problem document, never a 500."""
+
 from __future__ import annotations
 
 import json
@@ -7,7 +8,17 @@ import json
 import pytest
 
 from tests.support.leads_api import (  # noqa: F401  (fixtures)
-    ADMIN, BANK, PORTAL, PRODUCT, app, application, bearer, client, made, profile, rules,
+    ADMIN,
+    BANK,
+    PORTAL,
+    PRODUCT,
+    app,
+    application,
+    bearer,
+    client,
+    made,
+    profile,
+    rules,
 )
 
 LONE = "\ud800"
@@ -29,21 +40,36 @@ def cases(lead_id):
         ("POST", f"/v1/products/{PRODUCT}/check", PORTAL, bad_profile),
         ("POST", "/v1/leads", PORTAL, application(1, profile=bad_profile)),
         ("POST", "/v1/leads", PORTAL, application(1, contact={"name": LONE, "phone": "1"})),
-        ("POST", f"/v1/leads/{lead_id}/status", BANK, {"status": "declined",
-                                                         "details": {"reason": "other",
-                                                                     "note": LONE}}),
-        ("PUT", "/v1/banks/hbbank/products/hbbank-x", BANK,
-         {"rule_file": RULE.replace("贷", "贷" + LONE)}),
-        ("POST", "/v1/banks/hbbank/products/hbbank-x/preview", BANK,
-         {"rule_file": RULE, "profiles": [bad_profile]}),
+        (
+            "POST",
+            f"/v1/leads/{lead_id}/status",
+            BANK,
+            {"status": "declined", "details": {"reason": "other", "note": LONE}},
+        ),
+        (
+            "PUT",
+            "/v1/banks/hbbank/products/hbbank-x",
+            BANK,
+            {"rule_file": RULE.replace("贷", "贷" + LONE)},
+        ),
+        (
+            "POST",
+            "/v1/banks/hbbank/products/hbbank-x/preview",
+            BANK,
+            {"rule_file": RULE, "profiles": [bad_profile]},
+        ),
     ]
 
 
 def test_a_lone_surrogate_anywhere_is_a_problem_document_not_a_500(client):
     lead_id = made(client, 7)["id"]
     for method, path, key, document in cases(lead_id):
-        response = client.open(path, method=method, data=raw(document),
-                               headers=bearer(key, **{"Content-Type": "application/json"}))
+        response = client.open(
+            path,
+            method=method,
+            data=raw(document),
+            headers=bearer(key, **{"Content-Type": "application/json"}),
+        )
         where = f"{method} {path}"
         assert response.status_code in (400, 422), (where, response.get_data(as_text=True))
         assert response.mimetype == "application/problem+json", where
@@ -54,13 +80,22 @@ def test_a_lone_surrogate_anywhere_is_a_problem_document_not_a_500(client):
     assert lead["status"] == "routed"
 
 
-@pytest.mark.parametrize("path", ["/v1/products/%ED%A0%80", "/v1/leads/%ED%A0%80",
-                                  "/v1/products?bank=%ED%A0%80",
-                                  "/v1/match?lang=%ED%A0%80"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/products/%ED%A0%80",
+        "/v1/leads/%ED%A0%80",
+        "/v1/products?bank=%ED%A0%80",
+        "/v1/match?lang=%ED%A0%80",
+    ],
+)
 def test_an_encoded_surrogate_in_the_address_is_never_a_500(client, path):
-    response = client.open(path, method="POST" if "match" in path else "GET",
-                           data=raw(profile(1)), headers=bearer(
-                               PORTAL, **{"Content-Type": "application/json"}))
+    response = client.open(
+        path,
+        method="POST" if "match" in path else "GET",
+        data=raw(profile(1)),
+        headers=bearer(PORTAL, **{"Content-Type": "application/json"}),
+    )
     assert response.status_code < 500, response.get_data(as_text=True)
     json.loads(response.get_data())
 
@@ -68,6 +103,7 @@ def test_an_encoded_surrogate_in_the_address_is_never_a_500(client, path):
 def test_a_profile_with_a_lone_surrogate_is_refused_before_matching():
     # The embedding API and the command line read profiles without the HTTP layer.
     from matcher.vocabulary.profile import ProfileError, load_profile
+
     with pytest.raises(ProfileError) as caught:
         load_profile({"name": "甲\ud800", "industry_code": "C3311"})
     assert "name" in caught.value.errors and "surrogate" in str(caught.value)

@@ -1,4 +1,5 @@
 """docs/security.md backs every line with a test: each one it names must exist."""
+
 from __future__ import annotations
 
 import ast

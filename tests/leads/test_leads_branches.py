@@ -1,4 +1,5 @@
 """Branch files: the repository's own load, and a broken one is reported by file and line."""
+
 from pathlib import Path
 
 import pytest
@@ -18,8 +19,9 @@ def test_the_repository_branch_files_load_for_every_required_bank():
 
 def test_every_bank_with_products_has_a_branch_file():
     """A product of a bank without branches would accept leads that cannot be routed."""
-    with_products = {path.parent.name for path in RULES.glob("*/*.yaml")
-                     if not path.name.startswith("_")}
+    with_products = {
+        path.parent.name for path in RULES.glob("*/*.yaml") if not path.name.startswith("_")
+    }
     assert with_products <= set(load_branches(RULES))
 
 
@@ -45,7 +47,10 @@ def write(tmp_path, bank, text):
 
 
 def test_each_problem_is_reported_with_file_line_and_column(tmp_path):
-    path = write(tmp_path, "bank1", """\
+    path = write(
+        tmp_path,
+        "bank1",
+        """\
 - id: tangshan
   name: 唐山分行
   regions: ["1302"]
@@ -67,7 +72,8 @@ def test_each_problem_is_reported_with_file_line_and_column(tmp_path):
 - id: nocap
   name: 无上限
   regions: ["13"]
-""")
+""",
+    )
     with pytest.raises(BranchFileError) as caught:
         load_branch_file(path)
     problems = caught.value.problems
@@ -98,11 +104,14 @@ def test_yaml_syntax_errors_name_the_line(tmp_path):
     assert "YAML syntax" in caught.value.problems[0]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "the file is empty"),
-    ("id: a\nname: b\n", "expected a list of branches"),
-    ("- just-a-string\n", "a branch must be a mapping"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "the file is empty"),
+        ("id: a\nname: b\n", "expected a list of branches"),
+        ("- just-a-string\n", "a branch must be a mapping"),
+    ],
+)
 def test_a_file_of_the_wrong_shape_says_what_was_expected(tmp_path, text, message):
     path = write(tmp_path, "bank1", text)
     with pytest.raises(BranchFileError) as caught:

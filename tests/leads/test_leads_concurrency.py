@@ -1,4 +1,5 @@
 """200 lead requests at once against small caps: no cap exceeded, no lead lost, no duplicate."""
+
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
@@ -6,9 +7,13 @@ from leads import Branch, DuplicateLead
 from tests.support.redis_server import BANK, lead_request
 
 CAPS = {"a": 5, "b": 3, "province": 4}
-SMALL_CAPS = {BANK: (Branch("a", "A", ("1302",), CAPS["a"], weight=2),
-                     Branch("b", "B", ("1302",), CAPS["b"], weight=1),
-                     Branch("province", "河北", ("13",), CAPS["province"]))}
+SMALL_CAPS = {
+    BANK: (
+        Branch("a", "A", ("1302",), CAPS["a"], weight=2),
+        Branch("b", "B", ("1302",), CAPS["b"], weight=1),
+        Branch("province", "河北", ("13",), CAPS["province"]),
+    )
+}
 
 
 def attempt(store, request, key):
@@ -18,11 +23,12 @@ def attempt(store, request, key):
         return "duplicate", err.existing_id
 
 
-def test_200_parallel_requests_respect_caps_and_lose_nothing(make_store, shared_redis,
-                                                             key_prefix, clock):
+def test_200_parallel_requests_respect_caps_and_lose_nothing(
+    make_store, shared_redis, key_prefix, clock
+):
     store = make_store(SMALL_CAPS)
     jobs = [(lead_request(n), f"distinct-{n}") for n in range(170)]
-    jobs += [(lead_request(500), "retried-key")] * 20        # one request retried 20 times
+    jobs += [(lead_request(500), "retried-key")] * 20  # one request retried 20 times
     jobs += [(lead_request(600), f"double-{i}") for i in range(10)]  # one firm, 10 clicks
     with ThreadPoolExecutor(max_workers=32) as pool:
         results = list(pool.map(lambda job: attempt(store, *job), jobs))

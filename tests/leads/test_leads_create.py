@@ -1,4 +1,5 @@
 """Creating a lead: what is stored, dedup, idempotency, and refusal without a trace."""
+
 import pytest
 
 from leads import DuplicateLead, IdempotencyConflict, InvalidInput, NoBranch
@@ -19,14 +20,22 @@ def test_a_created_lead_is_routed_recorded_and_has_its_first_event(make_store):
     assert lead["status"] == "routed" and lead["branch"] == "lubei"
     assert lead["requested_amount"] == 1_000_000 and lead["requested_term_months"] == 12
     assert lead["profile"]["name"] == "唐山市示例企业1号有限公司"
-    assert lead["consent"] == {"granted": True, "at": "2024-05-01T09:00:00+08:00",
-                               "version": "2024-05"}
+    assert lead["consent"] == {
+        "granted": True,
+        "at": "2024-05-01T09:00:00+08:00",
+        "version": "2024-05",
+    }
     assert lead["catalog_version"] == "2024-05-06.1"
     assert lead["created_at"] == "2024-05-06T10:00:00.000+08:00"
     assert store.lead(lead["id"], portal="portal-1") == lead
     (event,) = store.events(lead["id"], portal="portal-1")
-    assert event == {"at": "2024-05-06T10:00:00.000+08:00", "status": "routed", "from": None,
-                     "actor": "portal-1", "details": {"branch": "lubei"}}
+    assert event == {
+        "at": "2024-05-06T10:00:00.000+08:00",
+        "status": "routed",
+        "from": None,
+        "actor": "portal-1",
+        "details": {"branch": "lubei"},
+    }
 
 
 def test_lead_ids_sort_by_creation_time_and_differ(make_store, clock):
@@ -97,24 +106,28 @@ def test_credit_codes_are_compared_without_case_or_spaces(make_store):
         store.create(**request)
 
 
-@pytest.mark.parametrize("change, field", [
-    (lambda r: r["consent"].update(granted=False), "consent.granted"),
-    (lambda r: r["consent"].update(at="yesterday"), "consent.at"),
-    (lambda r: r["consent"].update(at="2024-05-01T09:00:00"), "consent.at"),
-    (lambda r: r["consent"].update(at="2024-06-01T09:00:00+08:00"), "consent.at"),
-    (lambda r: r["consent"].pop("version"), "consent.version"),
-    (lambda r: r.update(consent=None), "consent"),
-    (lambda r: r["profile"].pop("credit_code"), "profile.credit_code"),
-    (lambda r: r["profile"].update(region_code="1302"), "profile.region_code"),
-    (lambda r: r.update(amount=1000.5), "amount"),
-    (lambda r: r.update(amount=0), "amount"),
-    (lambda r: r.update(term_months=True), "term_months"),
-    (lambda r: r.update(product_id="Bad Product"), "product_id"),
-    (lambda r: r.update(portal=""), "portal"),
-    (lambda r: r.update(matched_criteria="all"), "matched_criteria"),
-])
-def test_bad_input_names_the_field_and_writes_nothing(make_store, shared_redis, key_prefix,
-                                                      change, field):
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        (lambda r: r["consent"].update(granted=False), "consent.granted"),
+        (lambda r: r["consent"].update(at="yesterday"), "consent.at"),
+        (lambda r: r["consent"].update(at="2024-05-01T09:00:00"), "consent.at"),
+        (lambda r: r["consent"].update(at="2024-06-01T09:00:00+08:00"), "consent.at"),
+        (lambda r: r["consent"].pop("version"), "consent.version"),
+        (lambda r: r.update(consent=None), "consent"),
+        (lambda r: r["profile"].pop("credit_code"), "profile.credit_code"),
+        (lambda r: r["profile"].update(region_code="1302"), "profile.region_code"),
+        (lambda r: r.update(amount=1000.5), "amount"),
+        (lambda r: r.update(amount=0), "amount"),
+        (lambda r: r.update(term_months=True), "term_months"),
+        (lambda r: r.update(product_id="Bad Product"), "product_id"),
+        (lambda r: r.update(portal=""), "portal"),
+        (lambda r: r.update(matched_criteria="all"), "matched_criteria"),
+    ],
+)
+def test_bad_input_names_the_field_and_writes_nothing(
+    make_store, shared_redis, key_prefix, change, field
+):
     store = make_store()
     request = lead_request(1)
     change(request)
@@ -125,8 +138,9 @@ def test_bad_input_names_the_field_and_writes_nothing(make_store, shared_redis, 
     assert keys_under(shared_redis, key_prefix) == []
 
 
-def test_a_region_no_branch_serves_is_refused_and_nothing_is_written(make_store, shared_redis,
-                                                                     key_prefix):
+def test_a_region_no_branch_serves_is_refused_and_nothing_is_written(
+    make_store, shared_redis, key_prefix
+):
     store = make_store()
     with pytest.raises(NoBranch) as caught:
         store.create(**lead_request(1, region_code="650102"))
@@ -141,8 +155,7 @@ def test_a_refused_duplicate_leaves_the_caps_untouched(make_store):
     store.create(**lead_request(1))
     with pytest.raises(DuplicateLead):
         store.create(**lead_request(1))
-    assert store.cap_usage(BANK) == {"lubei": 1, "city-a": 0, "city-b": 0, "hebei": 0,
-                                     "sichuan": 0}
+    assert store.cap_usage(BANK) == {"lubei": 1, "city-a": 0, "city-b": 0, "hebei": 0, "sichuan": 0}
 
 
 def test_decimal_and_date_values_in_the_profile_are_kept_exactly(make_store):
@@ -151,8 +164,11 @@ def test_decimal_and_date_values_in_the_profile_are_kept_exactly(make_store):
 
     store = make_store()
     request = lead_request(1)
-    request["profile"].update(annual_revenue=Decimal("28000000.55"), debt_ratio=Decimal("0.52"),
-                              established_on=date(2016, 5, 20))
+    request["profile"].update(
+        annual_revenue=Decimal("28000000.55"),
+        debt_ratio=Decimal("0.52"),
+        established_on=date(2016, 5, 20),
+    )
     lead = store.create(**request).lead
     assert lead["profile"]["annual_revenue"] == Decimal("28000000.55")
     assert lead["profile"]["debt_ratio"] == Decimal("0.52")
@@ -167,9 +183,12 @@ def test_a_profile_loaded_by_the_matcher_is_taken_as_it_is(make_store):
 
     from matcher.vocabulary.profile import load_profile
 
-    posted = {name: value for name, value in make_profile(1).items()
-              if name not in ("size_class", "province_code", "city_code", "industry_section",
-                              "contact_phone")}
+    posted = {
+        name: value
+        for name, value in make_profile(1).items()
+        if name
+        not in ("size_class", "province_code", "city_code", "industry_section", "contact_phone")
+    }
     posted.update(credit_code="91130203MA07LQ8K34", total_assets=35_000_000)
     profile = load_profile(posted, as_of=date(2024, 5, 6))
     store = make_store()

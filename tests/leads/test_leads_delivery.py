@@ -1,5 +1,6 @@
 """Delivery: each lead to one consumer at a time, again after the visibility timeout if
 not accepted, never again once accepted or withdrawn."""
+
 import time
 from datetime import timedelta
 
@@ -76,10 +77,17 @@ def test_a_lost_consumer_group_is_recreated(make_store, shared_redis, key_prefix
     assert ids(store.claim(BANK, "officer-1", 1)) == [lead_id]
 
 
-@pytest.mark.parametrize("consumer, count, field", [
-    ("", 1, "consumer"), ("officer 1", 1, "consumer"), ("x" * 65, 1, "consumer"),
-    ("officer-1", 0, "count"), ("officer-1", 101, "count"), ("officer-1", "5", "count"),
-])
+@pytest.mark.parametrize(
+    "consumer, count, field",
+    [
+        ("", 1, "consumer"),
+        ("officer 1", 1, "consumer"),
+        ("x" * 65, 1, "consumer"),
+        ("officer-1", 0, "count"),
+        ("officer-1", 101, "count"),
+        ("officer-1", "5", "count"),
+    ],
+)
 def test_bad_claims_name_the_field(make_store, consumer, count, field):
     store = make_store()
     with pytest.raises(InvalidInput) as caught:

@@ -1,5 +1,6 @@
 """A Redis killed with SIGKILL mid-stream of creations loses no lead whose create() returned,
 and leaves no half-written one."""
+
 import threading
 import time
 
@@ -11,7 +12,7 @@ WRITERS = 4
 
 def test_every_returned_lead_survives_a_sigkill(owned_redis, tmp_path):
     store = LeadStore(connect(owned_redis.url, tmp_path), TEST_BRANCHES, clock=FakeClock())
-    returned: dict[str, str] = {}   # lead id -> status at creation
+    returned: dict[str, str] = {}  # lead id -> status at creation
     accepted: set[str] = set()
     failures: list[BaseException] = []
     stop = threading.Event()
@@ -41,7 +42,7 @@ def test_every_returned_lead_survives_a_sigkill(owned_redis, tmp_path):
     deadline = time.monotonic() + 60
     while len(returned) < 150 and not failures and time.monotonic() < deadline:
         time.sleep(0.005)
-    owned_redis.kill()           # mid-stream: the writers are still sending
+    owned_redis.kill()  # mid-stream: the writers are still sending
     time.sleep(0.2)
     stop.set()
     for thread in threads:
@@ -49,7 +50,7 @@ def test_every_returned_lead_survives_a_sigkill(owned_redis, tmp_path):
     assert not failures, failures
     assert len(returned) >= 150
 
-    owned_redis.start()          # same port, same directory: replays the AOF
+    owned_redis.start()  # same port, same directory: replays the AOF
     client = owned_redis.client()
     for lead_id, status in returned.items():
         lead = store.lead(lead_id, admin=True)
@@ -60,8 +61,11 @@ def test_every_returned_lead_survives_a_sigkill(owned_redis, tmp_path):
             assert [e["status"] for e in events] == ["routed", "accepted"]
     # Nothing half-written: every lead record has its events, index entry and dedup key.
     indexed = set(client.zrange("loanmatch:leads", 0, -1))
-    records = {key.split(":")[2] for key in client.scan_iter(match="loanmatch:lead:*")
-               if not key.endswith(":events")}
+    records = {
+        key.split(":")[2]
+        for key in client.scan_iter(match="loanmatch:lead:*")
+        if not key.endswith(":events")
+    }
     assert set(returned) <= records == indexed
     for lead_id in records:
         assert client.llen(f"loanmatch:lead:{lead_id}:events") >= 1

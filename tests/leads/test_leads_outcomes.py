@@ -1,4 +1,5 @@
 """Approval rates: a Beta prior so a new product or segment is not punished for no history."""
+
 import pytest
 
 from tests.support.redis_server import BANK, PRODUCT, lead_request
@@ -27,7 +28,7 @@ def test_a_product_without_history_gets_the_prior_mean(make_store):
 
 def test_a_segment_is_shrunk_toward_its_products_rate(make_store):
     store = make_store()
-    for n, approve in enumerate([True, True, True, False]):     # small firms in Hebei
+    for n, approve in enumerate([True, True, True, False]):  # small firms in Hebei
         decide(store, n, approve)
     decide(store, 10, False, region_code="510104", size_class="medium")  # one in Sichuan
     # Product: 3 of 5 approved, prior Beta(2, 2): (3 + 2) / (5 + 4) = 5/9.
@@ -40,7 +41,8 @@ def test_a_segment_is_shrunk_toward_its_products_rate(make_store):
     assert store.approval_rate(PRODUCT, "micro", "320000") == pytest.approx(product)
     # Any region code of the province names the same segment.
     assert store.approval_rate(PRODUCT, "small", "130203") == store.approval_rate(
-        PRODUCT, "small", "130000")
+        PRODUCT, "small", "130000"
+    )
 
 
 def test_rates_of_many_products_come_in_one_call(make_store):
@@ -71,8 +73,9 @@ def test_leads_not_yet_decided_do_not_count(make_store):
     store = make_store()
     lead_id = store.create(**lead_request(1)).lead["id"]
     store.transition(lead_id, BANK, "accepted")
-    store.transition(store.create(**lead_request(2)).lead["id"], None, "withdrawn",
-                     portal="portal-1")
+    store.transition(
+        store.create(**lead_request(2)).lead["id"], None, "withdrawn", portal="portal-1"
+    )
     assert store.approval_rate(PRODUCT, "small", "130000") == 0.5
 
 
@@ -85,7 +88,7 @@ def test_cached_rates_follow_every_decision_seen_by_any_worker(make_store, share
     # rates must see a decision the other records, on its very next read.
     reader, writer = make_store(), make_store()
     products = [PRODUCT, "testbank-other"]
-    assert reader.approval_rates(products, "small", "130000") == {p: 0.5 for p in products}
+    assert reader.approval_rates(products, "small", "130000") == dict.fromkeys(products, 0.5)
     decide(writer, 1, True)
     first = reader.approval_rates(products, "small", "130000")
     assert first[PRODUCT] > 0.5 and first["testbank-other"] == 0.5
@@ -103,11 +106,13 @@ def test_unchanged_rates_are_not_read_again(make_store, shared_redis):
     before = _reads(shared_redis)
     assert store.approval_rates(products, "small", "130000") == first
     assert store.approval_rates(products[:2], "small", "130000") == {
-        p: first[p] for p in products[:2]}
+        p: first[p] for p in products[:2]
+    }
     assert _reads(shared_redis) == before
     # another segment needs no read (a product's counts hold every segment's)
     assert store.approval_rates(products, "micro", "510000") == {
-        p: make_store().approval_rates([p], "micro", "510000")[p] for p in products}
+        p: make_store().approval_rates([p], "micro", "510000")[p] for p in products
+    }
     assert _reads(shared_redis) == before + len(products)  # those of the uncached stores
     store.approval_rates(["testbank-new"], "small", "130000")  # a product not read yet is
     assert _reads(shared_redis) == before + len(products) + 1
@@ -132,8 +137,10 @@ def test_a_snapshot_is_data_read_once_for_a_catalogs_products(make_store, shared
     decide(writer, 1, True)
     ids = (PRODUCT, "testbank-other", "brand-new")
     snapshot = reader.approval_snapshot(ids)
-    small, micro = snapshot.segment("small", "130203"), snapshot.for_profile(
-        {"size_class": "micro", "province_code": "510000"})
+    small, micro = (
+        snapshot.segment("small", "130203"),
+        snapshot.for_profile({"size_class": "micro", "province_code": "510000"}),
+    )
     assert dict(small) == reader.approval_rates(ids, "small", "130000")
     assert dict(micro) == make_store().approval_rates(ids, "micro", "510000")
     assert small.get("not-in-the-catalog") is None and "not-in-the-catalog" not in small

@@ -1,14 +1,22 @@
 """Redis unavailable means StoreUnavailable (503) from every call; the embedded mode works."""
+
 import pytest
 
 from leads import ConfigError, LeadStore, StoreUnavailable, connect
-from tests.support.redis_server import (BANK, PRODUCT, TEST_BRANCHES, FakeClock, RedisServer,
-                                        lead_request)
+from tests.support.redis_server import (
+    BANK,
+    PRODUCT,
+    TEST_BRANCHES,
+    FakeClock,
+    RedisServer,
+    lead_request,
+)
 
 
 def test_every_call_raises_store_unavailable_while_redis_is_stopped(owned_redis, tmp_path):
-    store = LeadStore(connect(owned_redis.url, tmp_path, timeout=1), TEST_BRANCHES,
-                      clock=FakeClock())
+    store = LeadStore(
+        connect(owned_redis.url, tmp_path, timeout=1), TEST_BRANCHES, clock=FakeClock()
+    )
     lead_id = store.create(**lead_request(1)).lead["id"]
     store.ping()
     owned_redis.stop()

@@ -1,4 +1,5 @@
 """Routing: most specific branch first, weighted round robin, caps, and the overflow queue."""
+
 import pytest
 
 from leads import Branch
@@ -14,8 +15,11 @@ def statuses(store, lead_ids):
 
 
 def test_weights_share_leads_between_equally_specific_branches(make_store):
-    store = make_store(branches(Branch("a", "A", ("1302",), 100, weight=3),
-                                Branch("b", "B", ("1302",), 100, weight=1)))
+    store = make_store(
+        branches(
+            Branch("a", "A", ("1302",), 100, weight=3), Branch("b", "B", ("1302",), 100, weight=1)
+        )
+    )
     order = [store.create(**lead_request(n)).lead["branch"] for n in range(40)]
     assert order.count("a") == 30 and order.count("b") == 10
     # Smooth: B's turns are spread out, never four A's in a row.
@@ -23,10 +27,14 @@ def test_weights_share_leads_between_equally_specific_branches(make_store):
 
 
 def test_the_most_specific_branch_comes_first_and_caps_spill_to_the_next_tier(make_store):
-    store = make_store(branches(Branch("district", "路北", ("130203",), 2),
-                                Branch("city", "唐山", ("1302",), 1),
-                                Branch("province", "河北", ("13",), 1),
-                                Branch("anywhere", "总行", ("*",), 1)))
+    store = make_store(
+        branches(
+            Branch("district", "路北", ("130203",), 2),
+            Branch("city", "唐山", ("1302",), 1),
+            Branch("province", "河北", ("13",), 1),
+            Branch("anywhere", "总行", ("*",), 1),
+        )
+    )
     order = [store.create(**lead_request(n)).lead["branch"] for n in range(6)]
     assert order == ["district", "district", "city", "province", "anywhere", None]
     assert store.cap_usage(BANK) == {"district": 2, "city": 1, "province": 1, "anywhere": 1}
@@ -71,10 +79,11 @@ def test_a_full_region_does_not_hold_up_another_regions_waiting_leads(make_store
     layout = branches(Branch("ts", "唐山", ("1302",), 1), Branch("sjz", "石家庄", ("1301",), 0))
     store = make_store(layout)
     store.create(**lead_request(1))
-    blocked = store.create(**lead_request(2)).lead["id"]          # 唐山, full
+    blocked = store.create(**lead_request(2)).lead["id"]  # 唐山, full
     waiting = store.create(**lead_request(3, region_code="130102")).lead["id"]  # 石家庄, paused
-    store.set_branches(branches(Branch("ts", "唐山", ("1302",), 1),
-                                Branch("sjz", "石家庄", ("1301",), 5)))
+    store.set_branches(
+        branches(Branch("ts", "唐山", ("1302",), 1), Branch("sjz", "石家庄", ("1301",), 5))
+    )
     assert store.route_overflow(BANK) == 1
     assert statuses(store, [blocked, waiting]) == ["queued", "routed"]
 

@@ -1,4 +1,5 @@
 """Statistics by status, amounts, pickup rate and time to decision, per bank, product and month."""
+
 from tests.support.redis_server import BANK, PRODUCT, lead_request
 
 APPROVAL = {"amount": 600_000, "rate_pct": "4.0", "term_months": 12}
@@ -17,9 +18,9 @@ def test_statistics_of_a_month_of_leads(make_store, clock):
     store.transition(b, BANK, "accepted")
     store.transition(c, None, "withdrawn", portal="portal-1")
     clock.advance(hours=3)
-    store.transition(a, BANK, "approved", APPROVAL)                   # 6 h after creation
+    store.transition(a, BANK, "approved", APPROVAL)  # 6 h after creation
     clock.advance(hours=4)
-    store.transition(b, BANK, "declined", {"reason": "debt_level"})   # 10 h
+    store.transition(b, BANK, "declined", {"reason": "debt_level"})  # 10 h
     store.transition(a, BANK, "disbursed", {"amount": 500_000, "date": "2024-05-06"})
     # June: one more, undecided.
     clock.advance(days=30)
@@ -29,12 +30,19 @@ def test_statistics_of_a_month_of_leads(make_store, clock):
     everything = store.stats()
     total = everything["total"]
     assert total["leads"] == 6
-    assert total["by_status"] == {"queued": 0, "routed": 2, "accepted": 1, "approved": 0,
-                                  "declined": 1, "disbursed": 1, "withdrawn": 1}
+    assert total["by_status"] == {
+        "queued": 0,
+        "routed": 2,
+        "accepted": 1,
+        "approved": 0,
+        "declined": 1,
+        "disbursed": 1,
+        "withdrawn": 1,
+    }
     assert total["amount_requested"] == 7_000_000
     assert total["amount_approved"] == 600_000
     assert total["amount_disbursed"] == 500_000
-    assert total["pickup_rate"] == 0.5          # 3 accepted of 6 that reached a bank
+    assert total["pickup_rate"] == 0.5  # 3 accepted of 6 that reached a bank
     assert total["median_hours_to_decision"] == 8.0
     assert set(everything["by_bank"]) == {BANK, "otherbank"}
     assert everything["by_bank"]["otherbank"]["leads"] == 1
@@ -48,7 +56,7 @@ def test_statistics_of_a_month_of_leads(make_store, clock):
     assert mine["bank"] == BANK
     assert mine["total"]["leads"] == 5
     assert set(mine["by_bank"]) == {BANK}
-    assert mine["total"]["pickup_rate"] == 0.6   # 3 of 5
+    assert mine["total"]["pickup_rate"] == 0.6  # 3 of 5
 
 
 def test_statistics_of_no_leads(make_store):

@@ -1,12 +1,12 @@
 """Wording met in the city and rural banks' sheets of further provinces (浙江, 福建, 广东,
 山东, 河南, 湖北, 湖南, 安徽, 陕西, 重庆, 云南, 辽宁), phrase by phrase."""
+
 from decimal import Decimal
 
 import pytest
 
 from product_catalog.parser import parse_sheet
 from product_catalog.parser.clauses import split_sheet
-
 from tests.support.parser_shapes import c, leaves, read, shape
 from tests.support.paths import REPO
 
@@ -41,8 +41,10 @@ READ = [
     ("法定代表人年龄在25至60周岁之间", [c("legal_rep_age", "between", [25, 60])]),
     ("入选市级以上专精特新中小企业名单", [c("specialized_sme", "==", True)]),
     # contracts won on the procurement platform are the procurement the profile counts
-    ("近12个月在政府采购平台中标的政府采购合同金额累计不低于50万元",
-     [c("government_procurement_12m", ">=", 500000)]),
+    (
+        "近12个月在政府采购平台中标的政府采购合同金额累计不低于50万元",
+        [c("government_procurement_12m", ">=", 500000)],
+    ),
 ]
 
 
@@ -74,13 +76,17 @@ def test_wording_read_in_part_reports_the_rest(clause, expected, named):
 
 def _sheet(conditions: str, **headers) -> dict:
     head = "".join(f"{k}: {v}\n" for k, v in headers.items())
-    return parse_sheet(f"银行: 徽商银行\n产品: 测试贷\n{head}申请条件:\n{conditions}", stem="t").rule_file
+    return parse_sheet(
+        f"银行: 徽商银行\n产品: 测试贷\n{head}申请条件:\n{conditions}", stem="t"
+    ).rule_file
 
 
 def test_grounds_for_refusal_are_exclusions_not_alternatives():
-    rf = _sheet("一、借款人应具备以下条件：\n1. 经营期限满3年；\n"
-                "二、有下列情形之一的，不予受理：\n1. 被列入失信被执行人名单的；\n2. 有欠税记录的；\n"
-                "3. 属于房地产行业的。\n")
+    rf = _sheet(
+        "一、借款人应具备以下条件：\n1. 经营期限满3年；\n"
+        "二、有下列情形之一的，不予受理：\n1. 被列入失信被执行人名单的；\n2. 有欠税记录的；\n"
+        "3. 属于房地产行业的。\n"
+    )
     assert [shape(n) for n in rf["eligibility"]["all"]] == [
         c("years_in_business", ">=", 3),
         c("dishonest_debtor", "==", False),
@@ -95,7 +101,9 @@ def test_grounds_for_refusal_are_exclusions_not_alternatives():
 def test_refusals_listed_on_the_heading_line_are_exclusions_too():
     rf = _sheet("有下列情形之一的，不予受理：有欠税记录的；被列入失信被执行人名单的。\n")
     assert [shape(n) for n in rf["eligibility"]["all"]] == [
-        c("tax_arrears", "==", False), c("dishonest_debtor", "==", False)]
+        c("tax_arrears", "==", False),
+        c("dishonest_debtor", "==", False),
+    ]
 
 
 def test_a_refusal_heading_followed_by_a_comma_still_reads_its_grounds():
@@ -105,19 +113,26 @@ def test_a_refusal_heading_followed_by_a_comma_still_reads_its_grounds():
 
 
 def test_a_heading_running_on_into_the_first_condition_is_dropped_from_it():
-    rf = _sheet("借款人应具备以下条件：企业注册于厦门市，营业执照注册满三年；纳税信用等级B级(含)以上。\n")
+    rf = _sheet(
+        "借款人应具备以下条件：企业注册于厦门市，营业执照注册满三年；纳税信用等级B级(含)以上。\n"
+    )
     assert [shape(n) for n in rf["eligibility"]["all"]] == [
-        c("city_code", "==", "350200"), c("years_in_business", ">=", 3),
-        c("tax_credit_rating", "in", ["A", "B"])]
+        c("city_code", "==", "350200"),
+        c("years_in_business", ">=", 3),
+        c("tax_credit_rating", "in", ["A", "B"]),
+    ]
     assert "unparsed" not in rf
 
 
-@pytest.mark.parametrize("header,term,value", [
-    ("贷款额度: 最高人民币伍拾万元", "amount", {"max": 500000}),
-    ("额度上限: 300万元", "amount", {"max": 3000000}),
-    ("利率区间: 年化4.0%-6.5%", "rate_pct", {"min": Decimal("4"), "max": Decimal("6.5")}),
-    ("审批时效: 最快5分钟", "approval_days", 0),
-])
+@pytest.mark.parametrize(
+    "header,term,value",
+    [
+        ("贷款额度: 最高人民币伍拾万元", "amount", {"max": 500000}),
+        ("额度上限: 300万元", "amount", {"max": 3000000}),
+        ("利率区间: 年化4.0%-6.5%", "rate_pct", {"min": Decimal("4"), "max": Decimal("6.5")}),
+        ("审批时效: 最快5分钟", "approval_days", 0),
+    ],
+)
 def test_header_wording_of_these_banks(header, term, value):
     key, _, text = header.partition(": ")
     rf = _sheet("企业成立满1年。\n", **{key: text})
@@ -134,8 +149,11 @@ def test_every_clause_of_every_catalog_sheet_is_read_or_reported(path):
     parsed = parse_sheet(text, source=str(path))
     sources = [n.get("source", "") for n in leaves(parsed.rule_file["eligibility"])]
     unparsed = [u["clause"] for u in parsed.rule_file.get("unparsed", [])]
-    dropped = [cl.text for cl in split_sheet(text)[1]
-               if not any(cl.text in s for s in sources)
-               and not any(u in cl.text or cl.text in u for u in unparsed)]
+    dropped = [
+        cl.text
+        for cl in split_sheet(text)[1]
+        if not any(cl.text in s for s in sources)
+        and not any(u in cl.text or cl.text in u for u in unparsed)
+    ]
     assert not dropped, f"{path.name}: clauses neither read nor reported: {dropped}"
     assert parsed.clauses >= len(split_sheet(text)[1]) and parsed.clauses_read <= parsed.clauses

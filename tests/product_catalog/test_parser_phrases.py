@@ -81,7 +81,10 @@ PHRASES = [
     ("净利润≥0", [c("net_profit", ">=", 0)]),
     ("上年度净利润为正", [c("net_profit", ">", 0)]),
     ("上一年度实现盈利", [c("net_profit", ">", 0)]),
-    ("企业及企业主信贷余额合计≤500万元(房贷、信用卡除外)", [c("total_credit_balance", "<=", 5000000)]),
+    (
+        "企业及企业主信贷余额合计≤500万元(房贷、信用卡除外)",
+        [c("total_credit_balance", "<=", 5000000)],
+    ),
     ("企业负债总额不超过1.5亿元", [c("total_credit_balance", "<=", 150000000)]),
     ("注册资本不低于100万元", [c("registered_capital", ">=", 1000000)]),
     ("资产总额不超过5000万元", [c("total_assets", "<=", 50000000)]),
@@ -104,7 +107,10 @@ PHRASES = [
     ("非失信被执行人", [c("dishonest_debtor", "==", False)]),
     ("无欠税", [c("tax_arrears", "==", False)]),
     ("无欠税记录", [c("tax_arrears", "==", False)]),
-    ("企业主及其配偶无当前逾期、欠税", [c("overdue_current", "==", False), c("tax_arrears", "==", False)]),
+    (
+        "企业主及其配偶无当前逾期、欠税",
+        [c("overdue_current", "==", False), c("tax_arrears", "==", False)],
+    ),
     ("企业及实际控制人无未结清的被执行案件", [c("enforcement_cases", "==", 0)]),
     ("近两年无行政处罚", [c("admin_penalties_24m", "==", 0)]),
     # tax filings
@@ -120,40 +126,70 @@ PHRASES = [
     ("有效知识产权不少于3项", [c("ip_count", ">=", 3)]),
     ("为国家高新技术企业", [c("high_tech", "==", True)]),
     ("专精特新企业", [c("specialized_sme", "==", True)]),
-    ("为高新技术企业或专精特新企业",
-     [{"any": [c("high_tech", "==", True), c("specialized_sme", "==", True)]}]),
-    ("小微企业或个体工商户",
-     [{"any": [c("size_class", "in", ["micro", "small"]),
-               c("entity_type", "in", ["individual_business"])]}]),
+    (
+        "为高新技术企业或专精特新企业",
+        [{"any": [c("high_tech", "==", True), c("specialized_sme", "==", True)]}],
+    ),
+    (
+        "小微企业或个体工商户",
+        [
+            {
+                "any": [
+                    c("size_class", "in", ["micro", "small"]),
+                    c("entity_type", "in", ["individual_business"]),
+                ]
+            }
+        ],
+    ),
     # regions
     ("注册在四川省", [c("province_code", "==", "510000")]),
     ("在上海市辖区内注册", [c("province_code", "==", "310000")]),
     ("注册地在唐山市", [c("city_code", "==", "130200")]),
     ("企业注册在江苏省南京市、苏州市", [c("city_code", "in", ["320100", "320500"])]),
     ("注册地在上海浦东新区或闵行区", [c("region_code", "in", ["310115", "310112"])]),
-    ("四川省内(成都市除外)", [c("province_code", "==", "510000"), c("city_code", "not_in", ["510100"])]),
-    ("注册在四川省或唐山市", [{"any": [c("province_code", "==", "510000"), c("city_code", "==", "130200")]}]),
+    (
+        "四川省内(成都市除外)",
+        [c("province_code", "==", "510000"), c("city_code", "not_in", ["510100"])],
+    ),
+    (
+        "注册在四川省或唐山市",
+        [{"any": [c("province_code", "==", "510000"), c("city_code", "==", "130200")]}],
+    ),
     # industries
     ("不支持房地产、金融业", [{"not": c("industry_code", "prefix", ["K", "J"])}]),
     ("房地产、金融业除外", [{"not": c("industry_code", "prefix", ["K", "J"])}]),
-    ("不属于房地产、类金融、钢铁行业企业", [{"not": c("industry_code", "prefix", ["K", "J", "C31"])}]),
+    (
+        "不属于房地产、类金融、钢铁行业企业",
+        [{"not": c("industry_code", "prefix", ["K", "J", "C31"])}],
+    ),
     ("限制造业企业", [c("industry_code", "prefix", ["C"])]),
     # settlement accounts
     ("在我行开立基本结算账户", [c("bank_relationships", "contains", "boc")]),
     ("在工行开立结算账户", [c("bank_relationships", "contains", "icbc")]),
     ("基本户开立在唐山银行", [c("bank_relationships", "contains", "tsbank")]),
     # several criteria in one clause, alternatives joined by 或
-    ("近12个月纳税总额≥1万元,无欠税记录", [c("tax_paid_12m", ">=", 10000), c("tax_arrears", "==", False)]),
-    ("近一年纳税不低于5万、纳税收入不低于300万",
-     [c("tax_paid_12m", ">=", 50000), c("annual_revenue", ">=", 3000000)]),
+    (
+        "近12个月纳税总额≥1万元,无欠税记录",
+        [c("tax_paid_12m", ">=", 10000), c("tax_arrears", "==", False)],
+    ),
+    (
+        "近一年纳税不低于5万、纳税收入不低于300万",
+        [c("tax_paid_12m", ">=", 50000), c("annual_revenue", ">=", 3000000)],
+    ),
     ("上一年度资产负债率≤80%,净利润≥0", [c("debt_ratio", "<=", 0.8), c("net_profit", ">=", 0)]),
-    ("近三个月征信查询≤6次,近半年查询≤12次",
-     [c("credit_inquiries_3m", "<=", 6), c("credit_inquiries_6m", "<=", 12)]),
-    ("纳税信用等级为A级或近一年纳税额不低于10万元",
-     [{"any": [c("tax_credit_rating", "in", ["A"]), c("tax_paid_12m", ">=", 100000)]}]),
+    (
+        "近三个月征信查询≤6次,近半年查询≤12次",
+        [c("credit_inquiries_3m", "<=", 6), c("credit_inquiries_6m", "<=", 12)],
+    ),
+    (
+        "纳税信用等级为A级或近一年纳税额不低于10万元",
+        [{"any": [c("tax_credit_rating", "in", ["A"]), c("tax_paid_12m", ">=", 100000)]}],
+    ),
     # the second half of a clause goes on about the measure the first half named
-    ("近3个月贷款审批查询不超过4次，近6个月不超过8次",
-     [c("credit_inquiries_3m", "<=", 4), c("credit_inquiries_6m", "<=", 8)]),
+    (
+        "近3个月贷款审批查询不超过4次，近6个月不超过8次",
+        [c("credit_inquiries_3m", "<=", 4), c("credit_inquiries_6m", "<=", 8)],
+    ),
     ("法定代表人年龄不低于18周岁，不超过60周岁", [c("legal_rep_age", "between", [18, 60])]),
 ]
 
@@ -195,10 +231,19 @@ def test_unexpressible_clause_is_reported_not_dropped(clause):
 
 PARTLY = [
     # (clause, criteria read, words the note must name)
-    ("在中行开立结算账户且为中行存量白名单内中小企业客户",
-     [c("bank_relationships", "contains", "boc"), c("size_class", "in", ["micro", "small", "medium"])],
-     "白名单"),
-    ("近24个月内累计逾期不超过6次，连续逾期不超过3次", [c("overdue_count_24m", "<=", 6)], "consecutive"),
+    (
+        "在中行开立结算账户且为中行存量白名单内中小企业客户",
+        [
+            c("bank_relationships", "contains", "boc"),
+            c("size_class", "in", ["micro", "small", "medium"]),
+        ],
+        "白名单",
+    ),
+    (
+        "近24个月内累计逾期不超过6次，连续逾期不超过3次",
+        [c("overdue_count_24m", "<=", 6)],
+        "consecutive",
+    ),
     ("最近12个月纳税额+减税额在5000元以上", [c("tax_paid_12m", ">=", 5000)], "reductions"),
     ("信用卡当前无逾期", [c("overdue_current", "==", False)], "信用卡"),
 ]
@@ -212,41 +257,62 @@ def test_clause_read_in_part_reports_the_rest(clause, expected, named):
 
 
 def test_each_criterion_quotes_its_clause():
-    sheet = parse_sheet("银行: 中国银行\n产品: 测试贷\n申请条件:\n1. 企业成立满2年;\n"
-                        "2. 近12个月纳税总额≥1万元,无欠税记录。\n")
+    sheet = parse_sheet(
+        "银行: 中国银行\n产品: 测试贷\n申请条件:\n1. 企业成立满2年;\n"
+        "2. 近12个月纳税总额≥1万元,无欠税记录。\n"
+    )
     sources = [n["source"] for n in sheet.rule_file["eligibility"]["all"]]
-    assert sources == ["企业成立满2年", "近12个月纳税总额≥1万元,无欠税记录",
-                       "近12个月纳税总额≥1万元,无欠税记录"]
+    assert sources == [
+        "企业成立满2年",
+        "近12个月纳税总额≥1万元,无欠税记录",
+        "近12个月纳税总额≥1万元,无欠税记录",
+    ]
 
 
 def test_age_split_over_two_clauses_becomes_one_range_quoting_both():
-    sheet = parse_sheet("银行: 中国银行\n产品: 测试贷\n申请条件:\n1. 法定代表人年满18周岁;\n"
-                        "2. 成立满1年;\n3. 法定代表人年龄不超过65周岁。\n")
+    sheet = parse_sheet(
+        "银行: 中国银行\n产品: 测试贷\n申请条件:\n1. 法定代表人年满18周岁;\n"
+        "2. 成立满1年;\n3. 法定代表人年龄不超过65周岁。\n"
+    )
     nodes = sheet.rule_file["eligibility"]["all"]
-    assert [shape(n) for n in nodes] == [c("legal_rep_age", "between", [18, 65]),
-                                         c("years_in_business", ">=", 1)]
+    assert [shape(n) for n in nodes] == [
+        c("legal_rep_age", "between", [18, 65]),
+        c("years_in_business", ">=", 1),
+    ]
     assert nodes[0]["source"] == "法定代表人年满18周岁；法定代表人年龄不超过65周岁"
 
 
 def test_two_floors_on_one_field_keep_the_stricter():
-    sheet = parse_sheet("银行: 中国银行\n产品: 测试贷\n申请条件:\n1. 近一年纳税不低于3万元;\n"
-                        "2. 年均纳税不低于5万元。\n")
-    assert [shape(n) for n in sheet.rule_file["eligibility"]["all"]] == [c("tax_paid_12m", ">=", 50000)]
+    sheet = parse_sheet(
+        "银行: 中国银行\n产品: 测试贷\n申请条件:\n1. 近一年纳税不低于3万元;\n"
+        "2. 年均纳税不低于5万元。\n"
+    )
+    assert [shape(n) for n in sheet.rule_file["eligibility"]["all"]] == [
+        c("tax_paid_12m", ">=", 50000)
+    ]
 
 
 def test_contradicting_bounds_are_kept_and_warned_about():
-    sheet = parse_sheet("银行: 中国银行\n产品: 测试贷\n申请条件:\n1. 法定代表人年龄不低于70周岁;\n"
-                        "2. 法定代表人年龄不超过60周岁。\n", source="s.txt")
+    sheet = parse_sheet(
+        "银行: 中国银行\n产品: 测试贷\n申请条件:\n1. 法定代表人年龄不低于70周岁;\n"
+        "2. 法定代表人年龄不超过60周岁。\n",
+        source="s.txt",
+    )
     assert [shape(n) for n in sheet.rule_file["eligibility"]["all"]] == [
-        c("legal_rep_age", "between", [70, 60])]
+        c("legal_rep_age", "between", [70, 60])
+    ]
     assert any("contradict" in w for w in sheet.warnings)
 
 
 def test_a_secured_only_product_requires_the_collateral_it_names():
-    secured = parse_sheet("银行: 中国工商银行\n产品: 抵押贷\n担保方式: 房产抵押\n申请条件:\n"
-                          "1. 企业成立满2年\n", stem="t").rule_file
+    secured = parse_sheet(
+        "银行: 中国工商银行\n产品: 抵押贷\n担保方式: 房产抵押\n申请条件:\n1. 企业成立满2年\n",
+        stem="t",
+    ).rule_file
     assert shape(secured["eligibility"]["all"][0]) == c("collateral", "in", ["real_estate"])
-    either = parse_sheet("银行: 中国工商银行\n产品: 信用贷\n担保方式: 信用、抵押均可\n申请条件:\n"
-                         "1. 企业成立满2年\n", stem="t").rule_file
+    either = parse_sheet(
+        "银行: 中国工商银行\n产品: 信用贷\n担保方式: 信用、抵押均可\n申请条件:\n1. 企业成立满2年\n",
+        stem="t",
+    ).rule_file
     assert all(n.get("field") != "collateral" for n in either["eligibility"]["all"])
     assert either["terms"]["collateral"] == ["none", "real_estate"]

@@ -1,6 +1,7 @@
 """The published samples: every sheet in tests/data/samples/product_sheets/ must
 parse to the criteria and terms a careful reader wrote in expected_criteria.json.
 """
+
 import json
 from decimal import Decimal
 
@@ -47,8 +48,9 @@ def test_sample_sheet_matches_expected_criteria(name):
     unmappable = [_unmappable_text(u) for u in want["unmappable"]]
     unparsed = [u["clause"] for u in parsed.get("unparsed", [])]
     for clause in unmappable:
-        assert any(clause == u or clause in u for u in unparsed), \
+        assert any(clause == u or clause in u for u in unparsed), (
             f"{name}: {clause!r} not reported under unparsed (got {unparsed})"
+        )
 
     got = [_criterion(n) for n in nodes]
     wanted = [_criterion(c) for c in want["criteria"]]
@@ -60,8 +62,9 @@ def test_sample_sheet_matches_expected_criteria(name):
     # but of no other clause may it read more than the reader did.
     extra = [n for n in nodes if _criterion(n) not in wanted]
     for node in extra:
-        assert any(clause in node.get("source", "") for clause in unmappable), \
+        assert any(clause in node.get("source", "") for clause in unmappable), (
             f"{name}: criterion {_criterion(node)} from {node.get('source')!r} is not expected"
+        )
 
 
 @pytest.mark.parametrize("name", _sheet_names())

@@ -1,6 +1,7 @@
 """Whole sheets written in other banks' styles than the published samples:
 full-width punctuation, Chinese numerals, prose, run-on lines, alternatives,
 regional limits, industry exclusions and a clause no field can express."""
+
 from decimal import Decimal
 
 from product_catalog.parser import parse_sheet
@@ -80,11 +81,20 @@ def test_tangshan_sheet():
     sheet = parse_sheet(TANGSHAN, source="sheets/tsbank/jishui-dai.txt")
     rf = sheet.rule_file
     assert (rf["id"], rf["bank"], rf["bank_name"], rf["name"]) == (
-        "tsbank-jishui-dai", "tsbank", "唐山银行", "冀税贷")
-    assert rf["terms"] == {"amount": {"min": 100000, "max": 5000000}, "term_months": {"max": 36},
-                           "rate_pct": {"min": Decimal("3.85"), "max": Decimal("6.5")},
-                           "collateral": ["none", "guarantee"], "channel": "both",
-                           "approval_days": 1, "illustrative": True}
+        "tsbank-jishui-dai",
+        "tsbank",
+        "唐山银行",
+        "冀税贷",
+    )
+    assert rf["terms"] == {
+        "amount": {"min": 100000, "max": 5000000},
+        "term_months": {"max": 36},
+        "rate_pct": {"min": Decimal("3.85"), "max": Decimal("6.5")},
+        "collateral": ["none", "guarantee"],
+        "channel": "both",
+        "approval_days": 1,
+        "illustrative": True,
+    }
     assert [_shape(n) for n in rf["eligibility"]["all"]] == [
         ("city_code", "in", ("130200", "130300")),
         ("years_in_business", ">=", Decimal(3)),
@@ -98,7 +108,8 @@ def test_tangshan_sheet():
     ]
     # the region stated twice is one criterion quoting both places
     assert rf["eligibility"]["all"][0]["source"] == (
-        "适用区域：唐山市、秦皇岛市；借款企业注册地在唐山市或秦皇岛市辖内，正常经营满三年(含)")
+        "适用区域：唐山市、秦皇岛市；借款企业注册地在唐山市或秦皇岛市辖内，正常经营满三年(含)"
+    )
     assert [u["clause"] for u in rf["unparsed"]] == ["近24个月内纳税记录连续"]
     assert sheet.warnings == ["sheets/tsbank/jishui-dai.txt:13: unparsed: 近24个月内纳税记录连续"]
 
@@ -106,8 +117,11 @@ def test_tangshan_sheet():
 def test_chengdu_sheet():
     rf = parse_sheet(CHENGDU, stem="cdrcb-kechuang").rule_file
     assert rf["id"] == "cdrcb-kechuang"
-    assert rf["terms"] == {"amount": {"max": 10000000}, "term_months": {"min": 6, "max": 36},
-                           "collateral": ["none", "guarantee"]}
+    assert rf["terms"] == {
+        "amount": {"max": 10000000},
+        "term_months": {"min": 6, "max": 36},
+        "collateral": ["none", "guarantee"],
+    }
     assert [_shape(n) for n in rf["eligibility"]["all"]] == [
         ("city_code", "==", "510100"),
         ("size_class", "in", ("micro", "small", "medium")),
@@ -119,15 +133,22 @@ def test_chengdu_sheet():
         ("legal_rep_age", "between", _d(25, 60)),
     ]
     left = {u["clause"]: u["note"] for u in rf["unparsed"]}
-    assert set(left) == {"参考利率：LPR+50BP起", "担保方式：信用、知识产权质押、保证",
-                         "上年度研发投入占营业收入比例不低于3%"}
+    assert set(left) == {
+        "参考利率：LPR+50BP起",
+        "担保方式：信用、知识产权质押、保证",
+        "上年度研发投入占营业收入比例不低于3%",
+    }
     assert "知识产权质押" in left["担保方式：信用、知识产权质押、保证"]
 
 
 def test_shanghai_sheet():
     rf = parse_sheet(SHANGHAI, stem="srcb-xinshuidai").rule_file
-    assert rf["terms"] == {"amount": {"max": 2000000}, "term_months": {"max": 12},
-                           "collateral": ["none"], "channel": "online"}
+    assert rf["terms"] == {
+        "amount": {"max": 2000000},
+        "term_months": {"max": 12},
+        "collateral": ["none"],
+        "channel": "online",
+    }
     assert [_shape(n) for n in rf["eligibility"]["all"]] == [
         ("province_code", "==", "310000"),
         ("months_in_business", ">=", Decimal(18)),

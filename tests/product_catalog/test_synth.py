@@ -1,4 +1,5 @@
 """The synthetic catalog: what a benchmark relies on when it reads DIR/rules and profiles.jsonl."""
+
 from __future__ import annotations
 
 import json
@@ -12,19 +13,64 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from loanmatch_cli.synth_command import synth
 from matcher.authoring.lint import lint
-from matcher.vocabulary.fields import (BOOLEAN, CODE, DATE, ENUM, FIELDS, INTEGER, LIST, MONEY,
-                                       POSTED_FIELDS, RATIO, STRING)
+from matcher.vocabulary.fields import (
+    BOOLEAN,
+    CODE,
+    DATE,
+    ENUM,
+    FIELDS,
+    INTEGER,
+    LIST,
+    MONEY,
+    POSTED_FIELDS,
+    RATIO,
+    STRING,
+)
 from matcher.vocabulary.profile import load_profile
 from product_catalog.banks import bank_name
-from loanmatch_cli.synth_command import synth
 from product_catalog.synth import CatalogDirError, synth_catalog, synth_profiles, write_catalog
 
 REPO = Path(__file__).resolve().parents[2]
 EVALUATION_DATE = date(2026, 12, 1)
 # GB/T 2260: the 31 provinces of the mainland.
-PROVINCE_CODES = {f"{p}0000" for p in (11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37,
-                                       41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65)}
+PROVINCE_CODES = {
+    f"{p}0000"
+    for p in (
+        11,
+        12,
+        13,
+        14,
+        15,
+        21,
+        22,
+        23,
+        31,
+        32,
+        33,
+        34,
+        35,
+        36,
+        37,
+        41,
+        42,
+        43,
+        44,
+        45,
+        46,
+        50,
+        51,
+        52,
+        53,
+        54,
+        61,
+        62,
+        63,
+        64,
+        65,
+    )
+}
 CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CODE_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -42,9 +88,11 @@ def profiles() -> list[dict]:
 def documented_operators() -> set[str]:
     """The operators in the `| op | value |` table of docs/rules.md."""
     lines = (REPO / "docs" / "rules.md").read_text(encoding="utf-8").splitlines()
-    start = next(i for i, line in enumerate(lines) if line.replace(" ", "").startswith("|op|value|"))
+    start = next(
+        i for i, line in enumerate(lines) if line.replace(" ", "").startswith("|op|value|")
+    )
     ops = set()
-    for line in lines[start + 2:]:
+    for line in lines[start + 2 :]:
         if not line.startswith("|"):
             break
         ops.update(re.findall(r"`([^`]+)`", line.split("|")[1]))
@@ -82,8 +130,11 @@ def fits(f, value) -> bool:
         return value in f.choices
     else:
         return isinstance(value, str) and value != ""
-    return ok and (f.min_value is None or value >= f.min_value) and (
-        f.max_value is None or value <= f.max_value)
+    return (
+        ok
+        and (f.min_value is None or value >= f.min_value)
+        and (f.max_value is None or value <= f.max_value)
+    )
 
 
 def criterion_problem(node: dict) -> str | None:
@@ -95,14 +146,23 @@ def criterion_problem(node: dict) -> str | None:
     if op in ("<", "<=", ">", ">="):
         return None if f.numeric and fits(f, value) else "bad comparison"
     if op == "between":
-        ok = f.numeric and isinstance(value, list) and len(value) == 2 and all(fits(f, v) for v in value)
+        ok = (
+            f.numeric
+            and isinstance(value, list)
+            and len(value) == 2
+            and all(fits(f, v) for v in value)
+        )
         return None if ok and value[0] <= value[1] else "bad between"
     if op in ("in", "not_in"):
         ok = isinstance(value, list) and value and all(fits(f, v) for v in value)
         return None if ok and f.kind in (ENUM, CODE, STRING) else "bad list"
     if op == "prefix":
         codes = [value] if isinstance(value, str) else value
-        return None if f.kind == CODE and codes and all(map(fits, [f] * len(codes), codes)) else "bad prefix"
+        return (
+            None
+            if f.kind == CODE and codes and all(map(fits, [f] * len(codes), codes))
+            else "bad prefix"
+        )
     if op == "contains":
         return None if f.kind == LIST and isinstance(value, str) and value else "bad contains"
     if op == "exists":
@@ -112,20 +172,29 @@ def criterion_problem(node: dict) -> str | None:
 
 # ------------------------------------------------------------ a plain evaluator of our own
 
+
 def derived(profile: dict) -> dict:
     facts = dict(profile)
     if "established_on" in profile:
         y, m, d = map(int, profile["established_on"].split("-"))
-        months = (EVALUATION_DATE.year - y) * 12 + EVALUATION_DATE.month - m - (EVALUATION_DATE.day < d)
+        months = (
+            (EVALUATION_DATE.year - y) * 12 + EVALUATION_DATE.month - m - (EVALUATION_DATE.day < d)
+        )
         facts["months_in_business"], facts["years_in_business"] = months, months // 12
     facts["province_code"] = profile["region_code"][:2] + "0000"
     facts["city_code"] = profile["region_code"][:4] + "00"
     facts["industry_section"] = profile["industry_code"][0]
     if "employees" in profile and "annual_revenue" in profile:  # a rough 工信部 2011-300 class
         people, revenue = profile["employees"], profile["annual_revenue"]
-        facts["size_class"] = ("micro" if people < 10 or revenue < 10**6 else
-                               "small" if people < 100 and revenue < 2 * 10**7 else
-                               "medium" if people < 1000 and revenue < 4 * 10**8 else "large")
+        facts["size_class"] = (
+            "micro"
+            if people < 10 or revenue < 10**6
+            else "small"
+            if people < 100 and revenue < 2 * 10**7
+            else "medium"
+            if people < 1000 and revenue < 4 * 10**8
+            else "large"
+        )
     return facts
 
 
@@ -145,10 +214,18 @@ def holds(node: dict, facts: dict) -> bool | None:
     have, op, want = facts[node["field"]], node["op"], node["value"]
     if op == "prefix":
         return any(have.startswith(code) for code in ([want] if isinstance(want, str) else want))
-    return {"==": lambda: have == want, "!=": lambda: have != want, "<": lambda: have < want,
-            "<=": lambda: have <= want, ">": lambda: have > want, ">=": lambda: have >= want,
-            "between": lambda: want[0] <= have <= want[1], "in": lambda: have in want,
-            "not_in": lambda: have not in want, "contains": lambda: want in have}[op]()
+    return {
+        "==": lambda: have == want,
+        "!=": lambda: have != want,
+        "<": lambda: have < want,
+        "<=": lambda: have <= want,
+        ">": lambda: have > want,
+        ">=": lambda: have >= want,
+        "between": lambda: want[0] <= have <= want[1],
+        "in": lambda: have in want,
+        "not_in": lambda: have not in want,
+        "contains": lambda: want in have,
+    }[op]()
 
 
 def credit_code_valid(code: str) -> bool:
@@ -159,6 +236,7 @@ def credit_code_valid(code: str) -> bool:
 
 
 # ------------------------------------------------------------ the catalog
+
 
 def test_the_same_seed_gives_the_same_catalog_and_profiles():
     assert synth_catalog(200, seed=7) == synth_catalog(200, seed=7)
@@ -210,7 +288,9 @@ def test_about_30_percent_national_and_every_province_has_regional_products(cata
     for product in catalog:
         for node in product["eligibility"]["all"]:
             if node.get("field") == "city_code":
-                assert all(re.fullmatch(r"\d{4}00", c) and not c.endswith("0000") for c in node["value"])
+                assert all(
+                    re.fullmatch(r"\d{4}00", c) and not c.endswith("0000") for c in node["value"]
+                )
                 assert len({c[:2] for c in node["value"]}) == 1
 
 
@@ -232,7 +312,9 @@ def test_product_terms_are_well_formed(catalog):
     for product in catalog:
         terms = product["terms"]
         amount, term, rate = terms["amount"], terms["term_months"], terms["rate_pct"]
-        assert all(type(v) is int for v in (*amount.values(), *term.values(), terms["approval_days"]))
+        assert all(
+            type(v) is int for v in (*amount.values(), *term.values(), terms["approval_days"])
+        )
         assert 0 < amount["min"] <= amount["max"] and 1 <= term["min"] <= term["max"]
         assert 0 < rate["min"] <= rate["max"] < 24
         assert all(round(v, 2) == v for v in rate.values())
@@ -242,6 +324,7 @@ def test_product_terms_are_well_formed(catalog):
 
 
 # ------------------------------------------------------------ the profiles
+
 
 def test_profiles_hold_posted_fields_of_their_own_type(profiles):
     for profile in profiles:
@@ -271,7 +354,9 @@ def test_profiles_carry_valid_credit_codes_of_their_region(profiles):
         assert credit_code_valid(code), code
         assert code[2:8] == profile["region_code"]
     assert len({p["credit_code"] for p in profiles}) == len(profiles)
-    tampered = profiles[0]["credit_code"][:17] + ("0" if profiles[0]["credit_code"][17] != "0" else "1")
+    tampered = profiles[0]["credit_code"][:17] + (
+        "0" if profiles[0]["credit_code"][17] != "0" else "1"
+    )
     assert not credit_code_valid(tampered)
 
 
@@ -303,6 +388,7 @@ def test_a_random_profile_matches_a_few_percent_of_the_catalog(catalog, profiles
 
 
 # ------------------------------------------------------------ writing and the command
+
 
 def test_written_files_read_back_as_the_catalog(tmp_path):
     products, profiles = synth_catalog(60, seed=4), synth_profiles(9, seed=4)
@@ -356,15 +442,19 @@ def cli() -> click.Group:
 
 def test_the_command_writes_the_seeded_catalog_and_summarises(tmp_path):
     out = tmp_path / "bench"
-    result = CliRunner().invoke(cli(), ["synth", "--products", "40", "--profiles", "7",
-                                        "--seed", "3", "--out", str(out)])
+    result = CliRunner().invoke(
+        cli(), ["synth", "--products", "40", "--profiles", "7", "--seed", "3", "--out", str(out)]
+    )
     assert result.exit_code == 0, result.output
     expected = synth_catalog(40, seed=3)
     banks = len({p["bank"] for p in expected})
     assert result.stdout.strip().splitlines()[-1] == (
-        f"wrote 40 products from {banks} banks and 7 profiles to {out}")
-    written = {path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
-               for path in (out / "rules").rglob("*.yaml")}
+        f"wrote 40 products from {banks} banks and 7 profiles to {out}"
+    )
+    written = {
+        path.stem: yaml.safe_load(path.read_text(encoding="utf-8"))
+        for path in (out / "rules").rglob("*.yaml")
+    }
     assert written == {p["id"]: p for p in expected}
     lines = (out / "profiles.jsonl").read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == synth_profiles(7, seed=3)

@@ -1,5 +1,6 @@
 """Explanations: every criterion's outcome and relevance, as the plain recursive walk
 defines them, whether a result makes all outcomes or only those that did not pass."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,9 +14,20 @@ from matcher.rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, combine, 
 from tests.support.products import product
 from tests.support.random_trees import _valid_product, profiles, trees
 
-NEGATION = {"==": "!=", "!=": "==", "<": ">=", ">=": "<", ">": "<=", "<=": ">", "in": "not_in",
-            "not_in": "in", "between": "not_between", "prefix": "not_prefix",
-            "contains": "not_contains", "exists": "exists"}
+NEGATION = {
+    "==": "!=",
+    "!=": "==",
+    "<": ">=",
+    ">=": "<",
+    ">": "<=",
+    "<=": ">",
+    "in": "not_in",
+    "not_in": "in",
+    "between": "not_between",
+    "prefix": "not_prefix",
+    "contains": "not_contains",
+    "exists": "exists",
+}
 
 
 def reference(node, values, out, negated=False):
@@ -35,8 +47,10 @@ def reference(node, values, out, negated=False):
         return reference(node.children[0], values, out, not negated)
     conjunctive = (node.kind == "all") != negated
     start = len(out)
-    result = combine("all" if conjunctive else "any",
-                     [reference(child, values, out, negated) for child in node.children])
+    result = combine(
+        "all" if conjunctive else "any",
+        [reference(child, values, out, negated) for child in node.children],
+    )
     if result == (FAIL if conjunctive else PASS):
         for row in out[start:]:
             row[4] = row[4] and row[2] == result
@@ -74,8 +88,11 @@ def test_walk_and_the_results_lists_equal_the_reference(tree, values):
 
 def test_a_message_follows_the_profile_it_is_asked_for():
     p = product({"all": [{"field": "years_in_business", "op": ">=", "value": 2}]}, pid="jyk")
-    near = Catalog([p], "v").match({"established_on": "2025-04-20"},
-                                   as_of=date(2026, 12, 1)).near_misses[0]
+    near = (
+        Catalog([p], "v")
+        .match({"established_on": "2025-04-20"}, as_of=date(2026, 12, 1))
+        .near_misses[0]
+    )
     (failed,) = near.failed
     assert failed.to_dict("zh", near.values)["message"] == "成立年限需满2年，当前1年7个月"
     other = {**near.values, "months_in_business": 23}
@@ -84,10 +101,20 @@ def test_a_message_follows_the_profile_it_is_asked_for():
 
 
 def test_near_miss_entries_list_each_failure_in_failed_and_criteria_alike():
-    p = product({"all": [{"field": "tax_paid_12m", "op": ">=", "value": 100},
-                         {"field": "employees", "op": ">=", "value": 5}]}, pid="two")
-    doc = Catalog([p], "v").match({"tax_paid_12m": 10, "employees": 9},
-                                  as_of=date(2026, 12, 1)).to_dict()
+    p = product(
+        {
+            "all": [
+                {"field": "tax_paid_12m", "op": ">=", "value": 100},
+                {"field": "employees", "op": ">=", "value": 5},
+            ]
+        },
+        pid="two",
+    )
+    doc = (
+        Catalog([p], "v")
+        .match({"tax_paid_12m": 10, "employees": 9}, as_of=date(2026, 12, 1))
+        .to_dict()
+    )
     (near,) = doc["near_misses"]
     assert near["failed"] == near["criteria"] and near["failed"][0] is not near["criteria"][0]
     assert near["failed"][0]["message"] is not near["criteria"][0]["message"]

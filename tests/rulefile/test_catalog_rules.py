@@ -11,6 +11,7 @@ here and is looked at, instead of drifting unnoticed.  To accept such a change:
 The last part reads the wording of the catalog's sheets phrase by phrase: each
 row is a clause met while reviewing the catalog, with the criterion it means.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -66,6 +67,7 @@ def catalog():
 
 # --- the catalog as a whole ---------------------------------------------------------
 
+
 def test_catalog_lints_clean_with_at_least_40_products_from_12_banks():
     report = lint(RULES)
     assert report.ok, "\n".join(str(p) for p in report.errors)
@@ -84,12 +86,16 @@ def test_every_sheet_has_its_rule_file_and_every_parsed_file_its_sheet():
 
 @pytest.mark.parametrize("path", PRODUCT_FILES, ids=_rel)
 def test_every_criterion_quotes_the_clause_it_came_from(path):
-    unquoted = [f"{n['field']} {n['op']}" for n in leaves(_load(path)["eligibility"])
-                if not str(n.get("source") or "").strip()]
+    unquoted = [
+        f"{n['field']} {n['op']}"
+        for n in leaves(_load(path)["eligibility"])
+        if not str(n.get("source") or "").strip()
+    ]
     assert not unquoted, f"{_rel(path)}: criteria without source: {unquoted}"
 
 
 # --- each product accepts the profile written with its sheet ------------------------
+
 
 @pytest.mark.parametrize("path", SHEET_PRODUCTS, ids=_rel)
 def test_product_accepts_its_sheet_profile(path, catalog):
@@ -99,10 +105,15 @@ def test_product_accepts_its_sheet_profile(path, catalog):
     pid = _load(path)["id"]
     result = catalog.match(profile, as_of=AS_OF, product_ids=[pid], list_limit=None)
     if [m.product.id for m in result.matches] != [pid]:
-        answer = next((r for r in result.near_misses + result.incomplete if r.product.id == pid),
-                      None)
-        why = (f"failed {[(o.criterion.field, o.op, o.criterion.value, o.actual) for o in answer.failed]}, "
-               f"missing {answer.missing_fields}" if answer else "")
+        answer = next(
+            (r for r in result.near_misses + result.incomplete if r.product.id == pid), None
+        )
+        why = (
+            f"failed {[(o.criterion.field, o.op, o.criterion.value, o.actual) for o in answer.failed]}, "
+            f"missing {answer.missing_fields}"
+            if answer
+            else ""
+        )
         pytest.fail(f"{pid} does not accept {_rel(profile_path)}: {result.counts} {why}")
 
 
@@ -127,6 +138,7 @@ def test_the_sample_profiles_are_available_as_bases(name):
 
 # --- the committed files are what the parser writes now -----------------------------
 
+
 @pytest.fixture(scope="module")
 def reparse(tmp_path_factory) -> tuple[Path, str]:
     """Every sheet parsed again with the command bank staff run (the sheets folder, whole),
@@ -144,29 +156,39 @@ def reparsed(reparse) -> Path:
 
 
 def test_parsing_the_sheets_folder_writes_one_rule_file_per_sheet(reparsed):
-    written = sorted(p.relative_to(reparsed).with_suffix("").as_posix() for p in reparsed.glob("*/*.yaml"))
+    written = sorted(
+        p.relative_to(reparsed).with_suffix("").as_posix() for p in reparsed.glob("*/*.yaml")
+    )
     assert written == sorted(s.relative_to(SHEETS).with_suffix("").as_posix() for s in SHEET_FILES)
 
 
-@pytest.mark.parametrize("doc,pattern", [
-    ("README.md", r"(\d+) product sheets from (\d+) banks"),
-    ("product_catalog/sheets/README.md", r"(\d+) sheets from (\d+) banks"),
-])
+@pytest.mark.parametrize(
+    "doc,pattern",
+    [
+        ("README.md", r"(\d+) product sheets from (\d+) banks"),
+        ("product_catalog/sheets/README.md", r"(\d+) sheets from (\d+) banks"),
+    ],
+)
 def test_the_docs_state_how_many_sheets_and_banks_there_are(doc, pattern):
     stated = re.search(pattern, (REPO / doc).read_text(encoding="utf-8"))
     assert stated, f"{doc} no longer states how many sheets the catalog has"
     banks = {s.parent.name for s in SHEET_FILES}
     assert (int(stated.group(1)), int(stated.group(2))) == (len(SHEET_FILES), len(banks)), (
-        f"{doc} says {stated.group()}; there are {len(SHEET_FILES)} sheets from {len(banks)} banks")
+        f"{doc} says {stated.group()}; there are {len(SHEET_FILES)} sheets from {len(banks)} banks"
+    )
 
 
 @pytest.mark.parametrize("doc", ["product_catalog/sheets/README.md", "docs/rules.md"])
 def test_the_docs_state_the_share_of_clauses_parsed_today(reparse, doc):
-    share = re.search(r"\d+ of \d+ clauses parsed \(\d+\.\d%\)", reparse[1].splitlines()[-1]).group()
+    share = re.search(
+        r"\d+ of \d+ clauses parsed \(\d+\.\d%\)", reparse[1].splitlines()[-1]
+    ).group()
     text = (REPO / doc).read_text(encoding="utf-8")
     stated = re.findall(r"\d+ of \d+ clauses parsed \(\d+\.\d%\)", text)
-    assert stated == [share], (f"{doc} states {stated}; `loanmatch parse product_catalog/sheets` "
-                               f"now prints {share!r}: update the doc")
+    assert stated == [share], (
+        f"{doc} states {stated}; `loanmatch parse product_catalog/sheets` "
+        f"now prints {share!r}: update the doc"
+    )
 
 
 @pytest.mark.parametrize("path", SHEET_PRODUCTS, ids=_rel)
@@ -175,11 +197,21 @@ def test_committed_rule_file_is_what_the_parser_writes_now(path, reparsed):
     assert fresh.is_file(), f"parsing {_rel(_from_sheet(path))} no longer writes {path.name}"
     committed, now = path.read_text(encoding="utf-8"), fresh.read_text(encoding="utf-8")
     if committed != now:
-        diff = "\n".join(difflib.unified_diff(committed.splitlines(), now.splitlines(),
-                                              "committed", "parsed now", lineterm="", n=1))
-        pytest.fail(f"{_rel(path)} differs from what the parser writes from its sheet; review "
-                    f"the change, then re-run `python -m loanmatch_cli parse "
-                    f"product_catalog/sheets --out rules`:\n{diff}")
+        diff = "\n".join(
+            difflib.unified_diff(
+                committed.splitlines(),
+                now.splitlines(),
+                "committed",
+                "parsed now",
+                lineterm="",
+                n=1,
+            )
+        )
+        pytest.fail(
+            f"{_rel(path)} differs from what the parser writes from its sheet; review "
+            f"the change, then re-run `python -m loanmatch_cli parse "
+            f"product_catalog/sheets --out rules`:\n{diff}"
+        )
 
 
 # --- the catalog's wording, phrase by phrase ----------------------------------------
@@ -212,7 +244,10 @@ READ = [
     # words that state no condition of their own
     ("企业属于国标小微企业", [SMALL]),
     ("借款人为依法登记注册的小微企业或个体工商户", [either(SMALL, SOLE_TRADER)]),
-    ("行业不属于房地产业、金融业、采矿业", [{"not": c("industry_code", "prefix", ["K", "J", "B"])}]),
+    (
+        "行业不属于房地产业、金融业、采矿业",
+        [{"not": c("industry_code", "prefix", ["K", "J", "B"])}],
+    ),
     ("企业及企业主经营性信贷余额合计不超过500万元", [c("total_credit_balance", "<=", 5000000)]),
     ("近12个月海关进出口报关金额不低于500万元", [c("import_export_12m", ">=", 5000000)]),
     # other names for the legal representative
@@ -220,16 +255,24 @@ READ = [
     ("理事长(法定代表人)年龄18-65周岁", [c("legal_rep_age", "between", [18, 65])]),
     # qualifications
     ("为有效期内的高新技术企业", [c("high_tech", "==", True)]),
-    ("具有高新技术企业或专精特新企业资质之一",
-     [either(c("high_tech", "==", True), c("specialized_sme", "==", True))]),
+    (
+        "具有高新技术企业或专精特新企业资质之一",
+        [either(c("high_tech", "==", True), c("specialized_sme", "==", True))],
+    ),
     # a second segment opening with 或 is another way to qualify
-    ("上年度营业收入不低于300万元，或近一年营业收入增长率不低于20%",
-     [either(c("annual_revenue", ">=", 3000000), c("revenue_growth", ">=", Decimal("0.2")))]),
-    ("拥有知识产权3项以上，或为高新技术企业",
-     [either(c("ip_count", ">=", 3), c("high_tech", "==", True))]),
+    (
+        "上年度营业收入不低于300万元，或近一年营业收入增长率不低于20%",
+        [either(c("annual_revenue", ">=", 3000000), c("revenue_growth", ">=", Decimal("0.2")))],
+    ),
+    (
+        "拥有知识产权3项以上，或为高新技术企业",
+        [either(c("ip_count", ">=", 3), c("high_tech", "==", True))],
+    ),
     # two measures before one bound share it
-    ("近12个月开票收入或上年度纳税申报收入不低于300万元",
-     [either(c("invoice_revenue_12m", ">=", 3000000), c("annual_revenue", ">=", 3000000))]),
+    (
+        "近12个月开票收入或上年度纳税申报收入不低于300万元",
+        [either(c("invoice_revenue_12m", ">=", 3000000), c("annual_revenue", ">=", 3000000))],
+    ),
     # an exclusive or an upper bound in years is exact only in months
     ("成立时间超过2年", [c("months_in_business", ">=", 25)]),
     ("成立不超过5年", [c("months_in_business", "<=", 60)]),
@@ -261,14 +304,20 @@ PARTLY = [
     # the owner's years in the trade are not the firm's age
     ("企业实际控制人从事本行业经营3年以上", [], "trade"),
     # a 或 inside a further requirement does not make the account an alternative
-    ("企业及企业主在农业银行开立结算账户并有结算、代发或存款往来",
-     [c("bank_relationships", "contains", "abc")], "往来"),
+    (
+        "企业及企业主在农业银行开立结算账户并有结算、代发或存款往来",
+        [c("bank_relationships", "contains", "abc")],
+        "往来",
+    ),
     # 科技型中小企业 is a registration with its own limits, not the 国标 size class
     ("注册在上海市辖区的科技型中小企业", [c("province_code", "==", "310000")], "科技型中小企业"),
     # the certifying level has no field: read, but said
     ("获得省级及以上专精特新中小企业认定", [c("specialized_sme", "==", True)], "level"),
-    ("企业为国家高新技术企业或省级以上专精特新中小企业",
-     [either(c("high_tech", "==", True), c("specialized_sme", "==", True))], "level"),
+    (
+        "企业为国家高新技术企业或省级以上专精特新中小企业",
+        [either(c("high_tech", "==", True), c("specialized_sme", "==", True))],
+        "level",
+    ),
     # ip_count counts all kinds together
     ("拥有发明专利、实用新型专利或软件著作权合计3项以上", [c("ip_count", ">=", 3)], "ip_count"),
     # an alternative repeating the other is one criterion; the part without a field is said

@@ -1,4 +1,5 @@
 """One description of the rules folder: every part that lists files agrees with it."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,11 +12,20 @@ from matcher.rulefile import layout
 from matcher.rulefile.layout import BRANCHES, IGNORED, PRODUCT, PROFILE, SCENARIO, kind
 
 FILES = {
-    "icbc/jyk.yaml": PRODUCT, "icbc/jyk.yml": PRODUCT, "icbc/jyk.test.yaml": SCENARIO,
-    "icbc/jyk.test.yml": SCENARIO, "icbc/_branches.yaml": BRANCHES,
-    "_profiles/base.json": PROFILE, "icbc/_draft.yaml": IGNORED, "icbc/.jyk.yaml": IGNORED,
-    "_drafts/x.yaml": IGNORED, ".git/x.yaml": IGNORED, "icbc/notes.md": IGNORED,
-    "top.yaml": IGNORED, "icbc/deep/x.yaml": IGNORED, "_profiles/x.yaml": IGNORED,
+    "icbc/jyk.yaml": PRODUCT,
+    "icbc/jyk.yml": PRODUCT,
+    "icbc/jyk.test.yaml": SCENARIO,
+    "icbc/jyk.test.yml": SCENARIO,
+    "icbc/_branches.yaml": BRANCHES,
+    "_profiles/base.json": PROFILE,
+    "icbc/_draft.yaml": IGNORED,
+    "icbc/.jyk.yaml": IGNORED,
+    "_drafts/x.yaml": IGNORED,
+    ".git/x.yaml": IGNORED,
+    "icbc/notes.md": IGNORED,
+    "top.yaml": IGNORED,
+    "icbc/deep/x.yaml": IGNORED,
+    "_profiles/x.yaml": IGNORED,
 }
 
 
@@ -28,8 +38,11 @@ def test_every_lister_reads_the_layout(tmp_path):
     root = tmp_path / "rules"
     for rel in FILES:
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
-        text = "- {id: main, name: 总行, regions: ['*'], daily_cap: 5}\n" \
-            if rel.endswith("_branches.yaml") else "x: 1\n"
+        text = (
+            "- {id: main, name: 总行, regions: ['*'], daily_cap: 5}\n"
+            if rel.endswith("_branches.yaml")
+            else "x: 1\n"
+        )
         (root / rel).write_text(text, encoding="utf-8")
 
     def listed(paths):

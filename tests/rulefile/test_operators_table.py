@@ -1,6 +1,7 @@
 """One operator table: negation, the kinds each operator applies to and its wording are
 stated once, and the reference evaluator, durable_rules' compiler, the vectorised
 evaluator, the schema and the explanations all follow it."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -15,14 +16,17 @@ from matcher.rulefile.operators import ALLOWED, NEGATION, OPERATORS, OPS
 from matcher.rulefile.schema import schema
 from matcher.vocabulary import fields as F
 
-SAMPLES = {F.INTEGER: ("years_in_business", 3, [1, 3, 5]),
-           F.ENUM: ("tax_credit_rating", "B", ["A", "B", "D"]),
-           F.BOOLEAN: ("high_tech", True, [True, False])}
+SAMPLES = {
+    F.INTEGER: ("years_in_business", 3, [1, 3, 5]),
+    F.ENUM: ("tax_credit_rating", "B", ["A", "B", "D"]),
+    F.BOOLEAN: ("high_tech", True, [True, False]),
+}
 
 
 def value_for(op: str, value):
-    return (value, value + 2) if op == "between" else (
-        (value,) if op in ("in", "not_in") else value)
+    return (
+        (value, value + 2) if op == "between" else ((value,) if op in ("in", "not_in") else value)
+    )
 
 
 @pytest.mark.parametrize("kind", sorted(SAMPLES))
@@ -54,7 +58,10 @@ def test_every_written_operator_applies_somewhere_compiles_and_is_worded():
             zh, en = requirement("years_in_business", op, criterion.value, ())
             assert zh and en
     assert [o.name for o in OPS.values() if not o.kinds] == [
-        "not_between", "not_prefix", "not_contains"]
+        "not_between",
+        "not_prefix",
+        "not_contains",
+    ]
 
 
 def test_the_interval_of_a_comparison_is_what_it_admits():
@@ -63,16 +70,22 @@ def test_the_interval_of_a_comparison_is_what_it_admits():
         low, low_in, high, high_in = OPS[op].interval(value_for(op, bound))
         criterion = Criterion("years_in_business", op, value_for(op, bound))
         for actual in range(0, 8):
-            inside = ((low is None or actual > low or (low_in and actual == low))
-                      and (high is None or actual < high or (high_in and actual == high)))
+            inside = (low is None or actual > low or (low_in and actual == low)) and (
+                high is None or actual < high or (high_in and actual == high)
+            )
             assert inside == (criterion.outcome({"years_in_business": actual}) == PASS), (
-                op, actual)
+                op,
+                actual,
+            )
 
 
 def test_the_schema_offers_what_the_table_allows():
     criterion = schema()["$defs"]["criterion"]
     assert criterion["properties"]["op"]["enum"] == list(OPERATORS)
-    by_field = {rule["if"]["properties"]["field"]["const"]: rule["then"]["properties"]["op"]["enum"]
-                for rule in criterion["allOf"]}
-    assert by_field == {name: sorted(ALLOWED[f.kind]) for name, f in F.FIELDS.items()
-                        if not f.personal}  # identity fields are not testable
+    by_field = {
+        rule["if"]["properties"]["field"]["const"]: rule["then"]["properties"]["op"]["enum"]
+        for rule in criterion["allOf"]
+    }
+    assert by_field == {
+        name: sorted(ALLOWED[f.kind]) for name, f in F.FIELDS.items() if not f.personal
+    }  # identity fields are not testable

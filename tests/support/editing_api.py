@@ -1,4 +1,5 @@
 """Bank staff editing over the API: the keys, a small rules folder with scenarios, and calls to match."""
+
 from __future__ import annotations
 
 import json
@@ -8,14 +9,27 @@ import pytest
 
 from service import create_app
 
-KEYS = {"admin": "admin-key-for-editing-tests", "portal": "portal-key-for-editing-tests",
-        "icbc": "icbc-bank-key-for-editing-tests", "ccb": "ccb-bank-key-for-editing-tests"}
+KEYS = {
+    "admin": "admin-key-for-editing-tests",
+    "portal": "portal-key-for-editing-tests",
+    "icbc": "icbc-bank-key-for-editing-tests",
+    "ccb": "ccb-bank-key-for-editing-tests",
+}
 
 
-BASE = {"entity_type": "enterprise", "established_on": "2016-05-20", "region_code": "130203",
-        "industry_code": "C3311", "employees": 86, "annual_revenue": 28000000,
-        "total_assets": 35000000, "tax_paid_12m": 920000, "tax_credit_rating": "B",
-        "legal_rep_age": 51, "overdue_current": False}
+BASE = {
+    "entity_type": "enterprise",
+    "established_on": "2016-05-20",
+    "region_code": "130203",
+    "industry_code": "C3311",
+    "employees": 86,
+    "annual_revenue": 28000000,
+    "total_assets": 35000000,
+    "tax_paid_12m": 920000,
+    "tax_credit_rating": "B",
+    "legal_rep_age": 51,
+    "overdue_current": False,
+}
 
 
 JINGYING = """\
@@ -57,9 +71,12 @@ SMALL_TAXPAYER = {**BASE, "tax_paid_12m": 15000}
 
 
 def write_rules(root: Path) -> Path:
-    for rel, text in {"icbc/jingying.yaml": JINGYING, "icbc/jingying.test.yaml": SCENARIOS,
-                      "ccb/shuidai.yaml": SHUIDAI,
-                      "_profiles/tangshan.json": json.dumps(BASE)}.items():
+    for rel, text in {
+        "icbc/jingying.yaml": JINGYING,
+        "icbc/jingying.test.yaml": SCENARIOS,
+        "ccb/shuidai.yaml": SHUIDAI,
+        "_profiles/tangshan.json": json.dumps(BASE),
+    }.items():
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
         (root / rel).write_text(text, encoding="utf-8")
     return root
@@ -70,8 +87,12 @@ def auth(who: str) -> dict:
 
 
 def match(client, profile, **query):
-    response = client.post("/v1/match", json=profile, headers=auth("portal"),
-                           query_string={"as_of": "2026-12-01", **query})
+    response = client.post(
+        "/v1/match",
+        json=profile,
+        headers=auth("portal"),
+        query_string={"as_of": "2026-12-01", **query},
+    )
     assert response.status_code == 200, response.get_json()
     return response.get_json()
 
@@ -96,13 +117,21 @@ def rules(tmp_path) -> Path:
 
 @pytest.fixture
 def app(rules, tmp_path):
-    keys = ",".join(f"{'bank:' + who if who in ('icbc', 'ccb') else who}:{key}"
-                    for who, key in KEYS.items())
-    return create_app({"LOANMATCH_RULES": str(rules), "LOANMATCH_API_KEYS": keys,
-                       "LOANMATCH_DATA_DIR": str(tmp_path / "var"), "LOANMATCH_WATCH": "off",
-                       "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off",
-                       # the publish throttle has tests of its own; these publish in a row
-                       "LOANMATCH_PUBLISH_INTERVAL": "off"})
+    keys = ",".join(
+        f"{'bank:' + who if who in ('icbc', 'ccb') else who}:{key}" for who, key in KEYS.items()
+    )
+    return create_app(
+        {
+            "LOANMATCH_RULES": str(rules),
+            "LOANMATCH_API_KEYS": keys,
+            "LOANMATCH_DATA_DIR": str(tmp_path / "var"),
+            "LOANMATCH_WATCH": "off",
+            "LOANMATCH_RATE_LIMIT": "off",
+            "LOANMATCH_LOG_JSON": "off",
+            # the publish throttle has tests of its own; these publish in a row
+            "LOANMATCH_PUBLISH_INTERVAL": "off",
+        }
+    )
 
 
 @pytest.fixture
@@ -111,8 +140,11 @@ def client(app):
 
 
 def put(client, who, bank, pid, text, content_type=YAML):
-    return client.put(f"/v1/banks/{bank}/products/{pid}", data=text.encode("utf-8"),
-                      headers={**auth(who), "Content-Type": content_type})
+    return client.put(
+        f"/v1/banks/{bank}/products/{pid}",
+        data=text.encode("utf-8"),
+        headers={**auth(who), "Content-Type": content_type},
+    )
 
 
 def snapshot(root: Path) -> dict:

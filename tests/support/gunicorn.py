@@ -1,4 +1,5 @@
 """Real gunicorn processes for the tests: a free port, calls over HTTP, a clean environment, a stop that reports."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,14 @@ def free_port() -> int:
 
 def call(url, body=None, headers=None, timeout=10):
     data = None if body is None else json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, headers={
-        **({"Content-Type": "application/json"} if body is not None else {}), **(headers or {})})
+    request = urllib.request.Request(
+        url,
+        data=data,
+        headers={
+            **({"Content-Type": "application/json"} if body is not None else {}),
+            **(headers or {}),
+        },
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             return response.status, dict(response.headers), response.read()
@@ -34,8 +41,10 @@ def wait_until_up(base, process, seconds=60):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise AssertionError(f"server exited with {process.returncode}: "
-                                 f"{process.stderr.read().decode(errors='replace')}")
+            raise AssertionError(
+                f"server exited with {process.returncode}: "
+                f"{process.stderr.read().decode(errors='replace')}"
+            )
         try:
             if call(base + "/healthz", timeout=1)[0] == 200:
                 return
@@ -55,8 +64,7 @@ def stop(process) -> tuple[str, str]:
 
 
 def clean_env(**extra) -> dict:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("LOANMATCH_", "PROMETHEUS_"))}
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LOANMATCH_", "PROMETHEUS_"))}
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
     env.update(extra)
     return env

@@ -1,4 +1,5 @@
 """The leads API on a catalog written for the test: a Hebei tax loan of hbbank (branches in Tangshan and Hebei) and a national loan of natbank, so routing, eligibility and isolation are known by construction."""
+
 from __future__ import annotations
 
 import pytest
@@ -21,8 +22,9 @@ OTHER_BANK = "natbank-key-0123456789"
 ADMIN = "admin-key-0123456789"
 
 
-KEYS = f"portal:{PORTAL},portal:{PORTAL_2},bank:hbbank:{BANK},bank:natbank:{OTHER_BANK}," \
-       f"admin:{ADMIN}"
+KEYS = (
+    f"portal:{PORTAL},portal:{PORTAL_2},bank:hbbank:{BANK},bank:natbank:{OTHER_BANK},admin:{ADMIN}"
+)
 
 
 PRODUCT = "hbbank-tax-loan"
@@ -94,9 +96,14 @@ def redis_url(client) -> str:
 
 
 def make_app(rules, url: str, prefix: str, **settings):
-    config = {"LOANMATCH_RULES": str(rules), "LOANMATCH_API_KEYS": KEYS,
-              "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off",
-              "LOANMATCH_REDIS_URL": url, "LOANMATCH_REDIS_PREFIX": prefix}
+    config = {
+        "LOANMATCH_RULES": str(rules),
+        "LOANMATCH_API_KEYS": KEYS,
+        "LOANMATCH_RATE_LIMIT": "off",
+        "LOANMATCH_LOG_JSON": "off",
+        "LOANMATCH_REDIS_URL": url,
+        "LOANMATCH_REDIS_PREFIX": prefix,
+    }
     config.update(settings)
     return create_app(config)
 
@@ -111,27 +118,42 @@ def credit_code(n: int) -> str:
 
 def profile(n: int, **fields) -> dict:
     """Enterprise number ``n``: a Tangshan manufacturer eligible for both products."""
-    data = {"credit_code": credit_code(n), "name": f"唐山示例制造{n}号有限公司",
-            "entity_type": "enterprise", "established_on": "2018-03-01",
-            "region_code": "130203", "industry_code": "C3311", "employees": 40,
-            "annual_revenue": 12000000, "tax_credit_rating": "B"}
+    data = {
+        "credit_code": credit_code(n),
+        "name": f"唐山示例制造{n}号有限公司",
+        "entity_type": "enterprise",
+        "established_on": "2018-03-01",
+        "region_code": "130203",
+        "industry_code": "C3311",
+        "employees": 40,
+        "annual_revenue": 12000000,
+        "tax_credit_rating": "B",
+    }
     data.update(fields)
     return {k: v for k, v in data.items() if v is not None}
 
 
 def application(n: int, product: str = PRODUCT, **fields) -> dict:
-    body = {"profile": profile(n), "product_id": product, "requested_amount": 800000,
-            "requested_term_months": 12, "consent": dict(CONSENT), "contact": dict(CONTACT)}
+    body = {
+        "profile": profile(n),
+        "product_id": product,
+        "requested_amount": 800000,
+        "requested_term_months": 12,
+        "consent": dict(CONSENT),
+        "contact": dict(CONTACT),
+    }
     body.update(fields)
     return body
 
 
 def claim(client, bank="hbbank", key=BANK, consumer="officer-1", count=10):
-    return client.post(f"/v1/banks/{bank}/leads/claim?consumer={consumer}&count={count}",
-                      headers=bearer(key))
+    return client.post(
+        f"/v1/banks/{bank}/leads/claim?consumer={consumer}&count={count}", headers=bearer(key)
+    )
 
 
 # -- fixtures and helpers shared by the leads API tests ---------------------------------
+
 
 @pytest.fixture
 def rules(tmp_path):

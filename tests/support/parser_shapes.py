@@ -1,4 +1,5 @@
 """Parsed criteria as comparable shapes, shared by the parser and catalog tests."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -30,7 +31,9 @@ def shape(node):
 def read(clause: str, bank: str = "中国银行"):
     """The criteria and unparsed clauses of a one-clause sheet."""
     sheet = parse_sheet(f"银行: {bank}\n产品: 测试贷\n申请条件:\n1. {clause}\n", stem="t")
-    return [shape(n) for n in sheet.rule_file["eligibility"]["all"]], sheet.rule_file.get("unparsed", [])
+    return [shape(n) for n in sheet.rule_file["eligibility"]["all"]], sheet.rule_file.get(
+        "unparsed", []
+    )
 
 
 def c(field, op, value):

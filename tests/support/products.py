@@ -1,4 +1,5 @@
 """Products built through the real rule reader, as a rule file would be read."""
+
 from __future__ import annotations
 
 from matcher.rulefile.product import read_product

@@ -1,4 +1,5 @@
 """Random rule trees and profiles (hypothesis strategies) for the differential tests."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -14,8 +15,17 @@ INTS = st.integers(min_value=-1, max_value=6)
 MONEY = st.sampled_from([0, 1, 9999, 10000, 10001, Decimal("10000.50"), 50000, 3000000])
 
 
-RATIOS = st.sampled_from([Decimal("-0.1"), Decimal("0"), Decimal("0.2"), Decimal("0.5"),
-                          Decimal("0.8"), Decimal("0.81"), Decimal("1")])
+RATIOS = st.sampled_from(
+    [
+        Decimal("-0.1"),
+        Decimal("0"),
+        Decimal("0.2"),
+        Decimal("0.5"),
+        Decimal("0.8"),
+        Decimal("0.81"),
+        Decimal("1"),
+    ]
+)
 
 
 REGIONS = st.sampled_from(["130203", "130200", "130100", "510104", "510000", "310101"])
@@ -35,21 +45,38 @@ SPACE = {
     "net_profit": (MONEY, MONEY, NUMERIC_OPS),
     "debt_ratio": (RATIOS.filter(lambda v: v >= 0), RATIOS, NUMERIC_OPS),
     "revenue_growth": (RATIOS, RATIOS, NUMERIC_OPS),
-    "tax_credit_rating": (st.sampled_from("ABMCD"), st.sampled_from("ABMCD"),
-                          ["==", "!=", "in", "not_in", "exists"]),
-    "size_class": (st.sampled_from(["micro", "small", "medium", "large"]),
-                   st.sampled_from(["micro", "small", "medium", "large"]),
-                   ["==", "!=", "in", "not_in"]),
+    "tax_credit_rating": (
+        st.sampled_from("ABMCD"),
+        st.sampled_from("ABMCD"),
+        ["==", "!=", "in", "not_in", "exists"],
+    ),
+    "size_class": (
+        st.sampled_from(["micro", "small", "medium", "large"]),
+        st.sampled_from(["micro", "small", "medium", "large"]),
+        ["==", "!=", "in", "not_in"],
+    ),
     "overdue_current": (st.booleans(), st.booleans(), ["==", "!=", "exists"]),
     "high_tech": (st.booleans(), st.booleans(), ["==", "!="]),
-    "region_code": (REGIONS, st.sampled_from(["13", "1302", "130203", "51", "510104", "31"]),
-                    ["==", "!=", "prefix", "in", "not_in"]),
-    "city_code": (REGIONS.map(lambda r: r[:4] + "00"), st.sampled_from(["130200", "510100"]),
-                  ["==", "!=", "in", "not_in", "prefix"]),
-    "industry_code": (INDUSTRIES, st.sampled_from(["C", "C33", "C331", "C3311", "K", "K70", "J"]),
-                      ["==", "!=", "prefix", "in", "not_in"]),
-    "bank_relationships": (st.lists(st.sampled_from(["icbc", "tsbank", "ccb"]), unique=True),
-                           st.sampled_from(["icbc", "tsbank", "ccb"]), ["contains", "exists"]),
+    "region_code": (
+        REGIONS,
+        st.sampled_from(["13", "1302", "130203", "51", "510104", "31"]),
+        ["==", "!=", "prefix", "in", "not_in"],
+    ),
+    "city_code": (
+        REGIONS.map(lambda r: r[:4] + "00"),
+        st.sampled_from(["130200", "510100"]),
+        ["==", "!=", "in", "not_in", "prefix"],
+    ),
+    "industry_code": (
+        INDUSTRIES,
+        st.sampled_from(["C", "C33", "C331", "C3311", "K", "K70", "J"]),
+        ["==", "!=", "prefix", "in", "not_in"],
+    ),
+    "bank_relationships": (
+        st.lists(st.sampled_from(["icbc", "tsbank", "ccb"]), unique=True),
+        st.sampled_from(["icbc", "tsbank", "ccb"]),
+        ["contains", "exists"],
+    ),
 }
 
 

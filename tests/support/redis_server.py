@@ -12,6 +12,7 @@ a ``LeadStore`` factory. Test modules load the fixtures with
 ``pytest_plugins = ("tests.support.redis_server",)``; they import the constants first, so
 this module is not assertion-rewritten (it asserts nothing): PYTEST_DONT_REWRITE.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -65,15 +66,35 @@ class RedisServer:
         return f"redis://127.0.0.1:{self.port}/0"
 
     def client(self, **options) -> redis.Redis:
-        return redis.Redis(host="127.0.0.1", port=self.port, decode_responses=True,
-                           socket_timeout=2, socket_connect_timeout=2, **options)
+        return redis.Redis(
+            host="127.0.0.1",
+            port=self.port,
+            decode_responses=True,
+            socket_timeout=2,
+            socket_connect_timeout=2,
+            **options,
+        )
 
-    def start(self) -> "RedisServer":
-        command = [redis_server_binary(), "--port", str(self.port), "--bind", "127.0.0.1",
-                   "--dir", str(self.directory), "--save", "", "--daemonize", "no",
-                   "--logfile", str(self.directory / "redis.log"), *self.options]
-        self.process = subprocess.Popen(command, stdout=subprocess.DEVNULL,
-                                        stderr=subprocess.DEVNULL)
+    def start(self) -> RedisServer:
+        command = [
+            redis_server_binary(),
+            "--port",
+            str(self.port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(self.directory),
+            "--save",
+            "",
+            "--daemonize",
+            "no",
+            "--logfile",
+            str(self.directory / "redis.log"),
+            *self.options,
+        ]
+        self.process = subprocess.Popen(
+            command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 15
         probe = self.client()
         while True:
@@ -85,7 +106,8 @@ class RedisServer:
                 if self.process.poll() is not None or time.monotonic() > deadline:
                     log = (self.directory / "redis.log").read_text(errors="replace")[-2000:]
                     raise RuntimeError(
-                        f"redis-server did not start on {self.port}:\n{log}") from None
+                        f"redis-server did not start on {self.port}:\n{log}"
+                    ) from None
                 time.sleep(0.05)
 
     def kill(self) -> None:
@@ -101,7 +123,7 @@ class RedisServer:
             self.process.wait(timeout=15)
         self.process = None
 
-    def __enter__(self) -> "RedisServer":
+    def __enter__(self) -> RedisServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -111,10 +133,11 @@ class RedisServer:
 def delete_prefix(client: redis.Redis, prefix: str) -> None:
     keys = list(client.scan_iter(match=f"{prefix}*", count=1000))
     for start in range(0, len(keys), 500):
-        client.delete(*keys[start:start + 500])
+        client.delete(*keys[start : start + 500])
 
 
 # -- fixtures ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def shared_redis(tmp_path_factory):
@@ -177,8 +200,9 @@ def make_store(shared_redis, key_prefix, clock):
     def make(branches=None, client=None, **options):
         options.setdefault("prefix", key_prefix)
         options.setdefault("clock", clock)
-        return LeadStore(client or shared_redis, TEST_BRANCHES if branches is None else branches,
-                         **options)
+        return LeadStore(
+            client or shared_redis, TEST_BRANCHES if branches is None else branches, **options
+        )
 
     return make
 
@@ -225,12 +249,26 @@ def make_profile(n: int, region_code: str = "130203", **fields) -> dict:
     return profile
 
 
-def lead_request(n: int, *, bank: str = BANK, product_id: str = PRODUCT,
-                 region_code: str = "130203", portal: str = "portal-1", **overrides) -> dict:
+def lead_request(
+    n: int,
+    *,
+    bank: str = BANK,
+    product_id: str = PRODUCT,
+    region_code: str = "130203",
+    portal: str = "portal-1",
+    **overrides,
+) -> dict:
     """Keyword arguments for ``LeadStore.create`` for enterprise number ``n``."""
-    request = dict(profile=make_profile(n, region_code), product_id=product_id, bank=bank,
-                   amount=1_000_000, term_months=12, consent=dict(CONSENT),
-                   matched_criteria=[{"field": "years_in_business", "label": "成立满2年"}],
-                   catalog_version="2024-05-06.1", portal=portal)
+    request = dict(
+        profile=make_profile(n, region_code),
+        product_id=product_id,
+        bank=bank,
+        amount=1_000_000,
+        term_months=12,
+        consent=dict(CONSENT),
+        matched_criteria=[{"field": "years_in_business", "label": "成立满2年"}],
+        catalog_version="2024-05-06.1",
+        portal=portal,
+    )
     request.update(overrides)
     return request

@@ -1,12 +1,18 @@
 """统一社会信用代码 checks: a mistyped code is caught, and the message says what to fix."""
+
 import json
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from matcher.vocabulary.creditcode import (CHARSET, REGISTRATION_AUTHORITIES, credit_code_problem,
-                                           is_valid_credit_code, make_credit_code)
+from matcher.vocabulary.creditcode import (
+    CHARSET,
+    REGISTRATION_AUTHORITIES,
+    credit_code_problem,
+    is_valid_credit_code,
+    make_credit_code,
+)
 from tests.support.paths import RULES, SAMPLE_PROFILES
 
 SAMPLE_FILES = sorted(p for p in SAMPLE_PROFILES if p.is_file())
@@ -49,22 +55,25 @@ _prefixes = st.tuples(
 def test_any_single_character_typo_is_caught(prefix, position, replacement):
     code = make_credit_code(prefix)
     assert is_valid_credit_code(code)
-    typo = code[:position] + replacement + code[position + 1:]
+    typo = code[:position] + replacement + code[position + 1 :]
     if typo != code:
         assert not is_valid_credit_code(typo)
 
 
-@pytest.mark.parametrize("code, words", [
-    ("91130203MA07LQ8K3", "18 characters, got 17"),
-    ("91130203MA07LQ8K344", "18 characters, got 19"),
-    ("91130203ma07lq8k34", "upper case"),
-    ("91130203MA07LQ8KI4", "I, O, Z, S and V are excluded"),
-    ("91130203MA07LQ8K3O", "I, O, Z, S and V are excluded"),
-    ("91130203MA07LQ8K-4", "only digits and upper-case letters"),
-    ("B1130203MA07LQ8K34", "registration-authority"),
-    ("9113A203MA07LQ8K34", "six digits of the registering region"),
-    ("", "18 characters, got 0"),
-])
+@pytest.mark.parametrize(
+    "code, words",
+    [
+        ("91130203MA07LQ8K3", "18 characters, got 17"),
+        ("91130203MA07LQ8K344", "18 characters, got 19"),
+        ("91130203ma07lq8k34", "upper case"),
+        ("91130203MA07LQ8KI4", "I, O, Z, S and V are excluded"),
+        ("91130203MA07LQ8K3O", "I, O, Z, S and V are excluded"),
+        ("91130203MA07LQ8K-4", "only digits and upper-case letters"),
+        ("B1130203MA07LQ8K34", "registration-authority"),
+        ("9113A203MA07LQ8K34", "six digits of the registering region"),
+        ("", "18 characters, got 0"),
+    ],
+)
 def test_problems_are_explained(code, words):
     problem = credit_code_problem(code)
     assert problem is not None and words in problem
@@ -86,12 +95,15 @@ def test_make_credit_code_appends_the_check_character():
     assert make_credit_code("91130203MA07LQ8K3") == "91130203MA07LQ8K34"
 
 
-@pytest.mark.parametrize("prefix, words", [
-    ("9111000060003734", "17 characters"),
-    ("911100006000373411", "17 characters"),
-    ("9111000060003734O", "excluded"),
-    ("B1110000600037341", "registration-authority"),
-])
+@pytest.mark.parametrize(
+    "prefix, words",
+    [
+        ("9111000060003734", "17 characters"),
+        ("911100006000373411", "17 characters"),
+        ("9111000060003734O", "excluded"),
+        ("B1110000600037341", "registration-authority"),
+    ],
+)
 def test_make_credit_code_refuses_a_prefix_that_cannot_be_valid(prefix, words):
     with pytest.raises(ValueError, match=words):
         make_credit_code(prefix)

@@ -1,4 +1,5 @@
 """docs/profile.md is the field table written out, and the table's examples tell the truth."""
+
 import json
 from decimal import Decimal
 
@@ -14,8 +15,10 @@ PROFILE_DOC = REPO / "docs" / "profile.md"
 
 def posted_examples():
     # As a portal posts them: JSON, so a Decimal example travels as a number.
-    text = json.dumps({name: f.example for name, f in POSTED_FIELDS.items()},
-                      default=lambda d: float(d) if isinstance(d, Decimal) else str(d))
+    text = json.dumps(
+        {name: f.example for name, f in POSTED_FIELDS.items()},
+        default=lambda d: float(d) if isinstance(d, Decimal) else str(d),
+    )
     return json.loads(text)
 
 
@@ -23,7 +26,8 @@ def test_committed_profile_doc_is_the_generated_one():
     committed = PROFILE_DOC.read_text(encoding="utf-8")
     assert committed == render(), (
         "docs/profile.md differs from the field table: run "
-        "`python -m matcher.vocabulary.document > docs/profile.md` and commit it")
+        "`python -m matcher.vocabulary.document > docs/profile.md` and commit it"
+    )
 
 
 def test_every_field_is_documented_with_its_group_and_example():
@@ -37,7 +41,8 @@ def test_every_field_is_documented_with_its_group_and_example():
 def test_posted_examples_are_one_valid_profile_and_derive_the_derived_examples():
     profile = load_profile(posted_examples(), as_of=EXAMPLE_AS_OF)
     assert {name: profile.get(name) for name in DERIVED_FIELDS} == {
-        name: f.example for name, f in DERIVED_FIELDS.items()}
+        name: f.example for name, f in DERIVED_FIELDS.items()
+    }
 
 
 @pytest.mark.parametrize("name", sorted(DERIVED_FIELDS))

@@ -1,6 +1,7 @@
 """One bank-id rule wherever a bank id arrives: a rule file, a profile, an API key, a lead,
 the editing API's address. They once disagreed on '-', so a bank could be loaded that no
 key could ever be issued for."""
+
 import pytest
 
 from http_api.settings import ConfigError, parse_api_keys
@@ -18,8 +19,12 @@ BAD = ["ice-bank", "_profiles", "ICBC", "a" * (BANK_ID_MAX + 1), "icbc\n", "", "
 
 
 def in_rule_file(bank: str) -> bool:
-    data = {"id": "x-product", "bank": bank, "name": "x",
-            "eligibility": {"all": [{"field": "legal_rep_age", "op": ">=", "value": 18}]}}
+    data = {
+        "id": "x-product",
+        "bank": bank,
+        "name": "x",
+        "eligibility": {"all": [{"field": "legal_rep_age", "op": ">=", "value": 18}]},
+    }
     _, problems = read_product(data, "x.yaml", Location("x.yaml", 1, 1))
     return not any(p.location.path == "x.yaml" and "bank" in p.message for p in problems)
 
@@ -42,8 +47,9 @@ def in_api_key(bank: str) -> bool:
 
 def in_lead(bank: str) -> bool:
     try:
-        _check_names(product_id="icbc-x", bank=bank, portal="p", catalog_version="v",
-                     idempotency_key=None)
+        _check_names(
+            product_id="icbc-x", bank=bank, portal="p", catalog_version="v", idempotency_key=None
+        )
     except InvalidInput:
         return False
     return True
@@ -53,9 +59,12 @@ def in_lead(bank: str) -> bool:
 def test_every_entry_point_agrees_on_a_bank_id(bank):
     expected = bank in GOOD
     assert bool(BANK_ID.match(bank)) == expected
-    assert {"rule file": in_rule_file(bank), "profile": in_profile(bank),
-            "api key": in_api_key(bank), "lead": in_lead(bank)} == {
-        "rule file": expected, "profile": expected, "api key": expected, "lead": expected}
+    assert {
+        "rule file": in_rule_file(bank),
+        "profile": in_profile(bank),
+        "api key": in_api_key(bank),
+        "lead": in_lead(bank),
+    } == {"rule file": expected, "profile": expected, "api key": expected, "lead": expected}
 
 
 def test_documents_state_the_same_pattern():

@@ -1,4 +1,5 @@
 """Facts, rulesets and result documents write a Decimal the same way (one helper)."""
+
 from datetime import date
 from decimal import Decimal
 
@@ -16,8 +17,9 @@ def test_whole_decimals_are_ints_and_others_floats_everywhere():
     bound = Decimal("5.00")
     ruleset = compile_criterion(Criterion("annual_revenue", ">=", bound))
     fact = to_fact({"annual_revenue": Decimal("5.00")})
-    shown = CriterionOutcome(Criterion("annual_revenue", ">=", bound), ">=", PASS,
-                             Decimal("5.00")).to_dict()
+    shown = CriterionOutcome(
+        Criterion("annual_revenue", ">=", bound), ">=", PASS, Decimal("5.00")
+    ).to_dict()
     assert ruleset == {"$gte": {"annual_revenue": 5}}
     assert type(fact["annual_revenue"]) is int
     assert (shown["expected"], shown["actual"]) == (5, 5)

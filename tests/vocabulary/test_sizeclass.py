@@ -3,6 +3,7 @@
 The bounds below are restated from 工信部联企业〔2011〕300号 第四条 independently of the
 module's table (people, and 万元 for money), so a typo in either shows up here.
 """
+
 from decimal import Decimal
 
 import pytest
@@ -15,29 +16,51 @@ E, R, A = "employees", "annual_revenue", "total_assets"
 # group: (codes of that group, indicators, 小型 bounds, 中型 bounds, 中小微 ceiling)
 REGULATION = {
     "农林牧渔业": (["A0111", "A05"], (R,), (50 * W,), (500 * W,), (20000 * W,)),
-    "工业": (["B0610", "C3311", "D4411", "C"], (E, R), (20, 300 * W), (300, 2000 * W),
-           (1000, 40000 * W)),
-    "建筑业": (["E4811", "E"], (R, A), (300 * W, 300 * W), (6000 * W, 5000 * W),
-            (80000 * W, 80000 * W)),
+    "工业": (
+        ["B0610", "C3311", "D4411", "C"],
+        (E, R),
+        (20, 300 * W),
+        (300, 2000 * W),
+        (1000, 40000 * W),
+    ),
+    "建筑业": (
+        ["E4811", "E"],
+        (R, A),
+        (300 * W, 300 * W),
+        (6000 * W, 5000 * W),
+        (80000 * W, 80000 * W),
+    ),
     "批发业": (["F5112", "F51"], (E, R), (5, 1000 * W), (20, 5000 * W), (200, 40000 * W)),
     "零售业": (["F5212", "F52"], (E, R), (10, 100 * W), (50, 500 * W), (300, 20000 * W)),
-    "交通运输业": (["G5430", "G5611", "G5810"], (E, R), (20, 200 * W), (300, 3000 * W),
-              (1000, 30000 * W)),
+    "交通运输业": (
+        ["G5430", "G5611", "G5810"],
+        (E, R),
+        (20, 200 * W),
+        (300, 3000 * W),
+        (1000, 30000 * W),
+    ),
     "仓储业": (["G5920", "G59"], (E, R), (20, 100 * W), (100, 1000 * W), (200, 30000 * W)),
     "邮政业": (["G6010"], (E, R), (20, 100 * W), (300, 2000 * W), (1000, 30000 * W)),
     "住宿业": (["H6110"], (E, R), (10, 100 * W), (100, 2000 * W), (300, 10000 * W)),
     "餐饮业": (["H6210"], (E, R), (10, 100 * W), (100, 2000 * W), (300, 10000 * W)),
-    "信息传输业": (["I6311", "I6421"], (E, R), (10, 100 * W), (100, 1000 * W),
-              (2000, 100000 * W)),
-    "软件和信息技术服务业": (["I6513", "I65"], (E, R), (10, 50 * W), (100, 1000 * W),
-                    (300, 10000 * W)),
-    "房地产开发经营": (["K7010"], (R, A), (100 * W, 2000 * W), (1000 * W, 5000 * W),
-                (200000 * W, 10000 * W)),
+    "信息传输业": (["I6311", "I6421"], (E, R), (10, 100 * W), (100, 1000 * W), (2000, 100000 * W)),
+    "软件和信息技术服务业": (
+        ["I6513", "I65"],
+        (E, R),
+        (10, 50 * W),
+        (100, 1000 * W),
+        (300, 10000 * W),
+    ),
+    "房地产开发经营": (
+        ["K7010"],
+        (R, A),
+        (100 * W, 2000 * W),
+        (1000 * W, 5000 * W),
+        (200000 * W, 10000 * W),
+    ),
     "物业管理": (["K7020"], (E, R), (100, 500 * W), (300, 1000 * W), (1000, 5000 * W)),
-    "租赁和商务服务业": (["L7211", "L"], (E, A), (10, 100 * W), (100, 8000 * W),
-                 (300, 120000 * W)),
-    "其他未列明行业": (["M7310", "K7030", "O8010", "R8610", "P8321"], (E,), (10,), (100,),
-                (300,)),
+    "租赁和商务服务业": (["L7211", "L"], (E, A), (10, 100 * W), (100, 8000 * W), (300, 120000 * W)),
+    "其他未列明行业": (["M7310", "K7030", "O8010", "R8610", "P8321"], (E,), (10,), (100,), (300,)),
 }
 
 CASES = [(group, code) for group, (codes, *_rest) in REGULATION.items() for code in codes]
@@ -58,8 +81,11 @@ def test_exactly_at_each_level_is_that_level(group, code):
 @pytest.mark.parametrize("group, code", CASES)
 def test_one_below_a_bound_on_any_indicator_drops_a_level(group, code):
     _, inputs, small, medium, large = REGULATION[group]
-    for level, bounds, lower in (("small", small, "micro"), ("medium", medium, "small"),
-                                 ("large", large, "medium")):
+    for level, bounds, lower in (
+        ("small", small, "micro"),
+        ("medium", medium, "small"),
+        ("large", large, "medium"),
+    ):
         for i in range(len(inputs)):
             below = tuple(v - 1 if j == i else v for j, v in enumerate(bounds))
             assert _classify(code, inputs, below) == lower, (level, inputs[i])
@@ -84,8 +110,8 @@ def test_only_the_indicators_of_the_group_are_needed_or_asked_for(group, code):
 def test_sme_ceiling_needs_every_indicator():
     # 从业人员1000人以下或营业收入40000万元以下的为中小微型企业: one below the ceiling is SME.
     assert size_class("C3311", employees=5000, annual_revenue=40000 * W - 1) == "medium"
-    assert size_class("C3311", employees=999, annual_revenue=10 ** 12) == "medium"
-    assert size_class("E4811", annual_revenue=10 ** 12, total_assets=80000 * W) == "large"
+    assert size_class("C3311", employees=999, annual_revenue=10**12) == "medium"
+    assert size_class("E4811", annual_revenue=10**12, total_assets=80000 * W) == "large"
 
 
 def test_one_indicator_below_the_small_bound_is_micro_even_when_the_other_is_unknown():
@@ -97,12 +123,13 @@ def test_one_indicator_below_the_small_bound_is_micro_even_when_the_other_is_unk
 
 def test_a_missing_indicator_otherwise_leaves_the_size_unknown():
     assert size_class("F5212", employees=50) is None
-    assert size_class("C3311", annual_revenue=10 ** 9) is None
+    assert size_class("C3311", annual_revenue=10**9) is None
     assert missing_size_inputs({"industry_code": "F5212", "employees": 50}) == [R]
     # 建筑业 does not read employees: posting them decides nothing.
     assert size_class("E4811", employees=10, annual_revenue=500 * W) is None
-    assert missing_size_inputs({"industry_code": "E4811", "employees": 10,
-                                "annual_revenue": 500 * W}) == [A]
+    assert missing_size_inputs(
+        {"industry_code": "E4811", "employees": 10, "annual_revenue": 500 * W}
+    ) == [A]
 
 
 def test_no_industry_code_means_unknown():

@@ -2,6 +2,7 @@
 
 PYTEST_DONT_REWRITE
 """
+
 from __future__ import annotations
 
 import json
@@ -15,14 +16,20 @@ REPO = Path(__file__).resolve().parents[2]
 RULES = REPO / "rules"
 EXAMPLE = json.loads((REPO / "workbench" / "example_profile.json").read_text(encoding="utf-8"))
 BANKS = sorted(p.name for p in RULES.iterdir() if p.is_dir() and not p.name.startswith("_"))
-KEYS = {"portal": "portal-workbench-key-0001", "admin": "admin-workbench-key-00001",
-        **{bank: f"{bank}-workbench-key-{'0' * 8}" for bank in BANKS}}
+KEYS = {
+    "portal": "portal-workbench-key-0001",
+    "admin": "admin-workbench-key-00001",
+    **{bank: f"{bank}-workbench-key-{'0' * 8}" for bank in BANKS},
+}
 SECRET = "workbench-test-secret-" + "x" * 20
 
 
 def api_keys(without: tuple[str, ...] = ()) -> str:
-    return ",".join(f"{'bank:' + who if who in BANKS else who}:{key}"
-                    for who, key in KEYS.items() if who not in without)
+    return ",".join(
+        f"{'bank:' + who if who in BANKS else who}:{key}"
+        for who, key in KEYS.items()
+        if who not in without
+    )
 
 
 def copy_rules(dest: Path) -> Path:
@@ -36,11 +43,17 @@ def redis_url(client) -> str:
 
 
 def make_app(rules: Path, url: str, prefix: str, data_dir: Path, **settings):
-    config = {"LOANMATCH_RULES": str(rules), "LOANMATCH_API_KEYS": api_keys(),
-              "LOANMATCH_RATE_LIMIT": "off", "LOANMATCH_LOG_JSON": "off",
-              "LOANMATCH_REDIS_URL": url, "LOANMATCH_REDIS_PREFIX": prefix,
-              "LOANMATCH_DATA_DIR": str(data_dir), "LOANMATCH_WATCH": "off",
-              "LOANMATCH_UI_SECRET": SECRET}
+    config = {
+        "LOANMATCH_RULES": str(rules),
+        "LOANMATCH_API_KEYS": api_keys(),
+        "LOANMATCH_RATE_LIMIT": "off",
+        "LOANMATCH_LOG_JSON": "off",
+        "LOANMATCH_REDIS_URL": url,
+        "LOANMATCH_REDIS_PREFIX": prefix,
+        "LOANMATCH_DATA_DIR": str(data_dir),
+        "LOANMATCH_WATCH": "off",
+        "LOANMATCH_UI_SECRET": SECRET,
+    }
     config.update(settings)
     return create_app(config)
 

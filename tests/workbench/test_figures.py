@@ -1,10 +1,9 @@
 """The dashboard's figures from lead records in a real Redis, on a clock the test moves."""
+
 from __future__ import annotations
 
 from tests.support.redis_server import BANK, lead_request
-
 from workbench.figures import figures, lead_rows
-
 
 
 def test_figures_count_firms_money_rates_and_waiting_times(make_store, clock):
@@ -20,12 +19,16 @@ def test_figures_count_firms_money_rates_and_waiting_times(make_store, clock):
     store.transition(first, BANK, "accepted", actor="k")
     store.transition(second, BANK, "accepted", actor="k")
     clock.advance(hours=2)
-    store.transition(first, BANK, "approved", {"amount": 600_000, "rate_pct": "3.9",
-                                               "term_months": 12}, actor="k")
+    store.transition(
+        first,
+        BANK,
+        "approved",
+        {"amount": 600_000, "rate_pct": "3.9", "term_months": 12},
+        actor="k",
+    )
     store.transition(second, BANK, "declined", {"reason": "revenue"}, actor="k")
     clock.advance(hours=24)
-    store.transition(first, BANK, "disbursed", {"amount": 600_000, "date": "2024-05-07"},
-                     actor="k")
+    store.transition(first, BANK, "disbursed", {"amount": 600_000, "date": "2024-05-07"}, actor="k")
 
     data = figures(lead_rows(store))
     total = data["total"]

@@ -1,4 +1,5 @@
 """``loanmatch report``: the enterprise report as a standalone HTML file."""
+
 from __future__ import annotations
 
 import json
@@ -14,8 +15,20 @@ def test_report_command_writes_the_report(tmp_path):
     profile = tmp_path / "firm.json"
     profile.write_text(json.dumps(EXAMPLE, ensure_ascii=False), encoding="utf-8")
     out = tmp_path / "report.html"
-    done = CliRunner().invoke(main, ["report", "--profile", str(profile), "--out", str(out),
-                                     "--rules", str(RULES), "--as-of", "2026-12-01"])
+    done = CliRunner().invoke(
+        main,
+        [
+            "report",
+            "--profile",
+            str(profile),
+            "--out",
+            str(out),
+            "--rules",
+            str(RULES),
+            "--as-of",
+            "2026-12-01",
+        ],
+    )
     assert done.exit_code == 0, done.output
     html = out.read_text(encoding="utf-8")
     assert EXAMPLE["name"] in html and "企业画像与融资匹配报告" in html
@@ -32,11 +45,22 @@ def test_report_command_writes_the_report(tmp_path):
 def test_report_command_names_the_problem(tmp_path):
     bad = tmp_path / "bad.json"
     bad.write_text('{"employees": -1}', encoding="utf-8")
-    done = CliRunner().invoke(main, ["report", "--profile", str(bad), "--out",
-                                     str(tmp_path / "r.html"), "--rules", str(RULES)])
+    done = CliRunner().invoke(
+        main,
+        ["report", "--profile", str(bad), "--out", str(tmp_path / "r.html"), "--rules", str(RULES)],
+    )
     assert done.exit_code == 1 and "employees" in done.output
     assert not (tmp_path / "r.html").exists()
-    done = CliRunner().invoke(main, ["report", "--profile", str(tmp_path / "none.json"),
-                                     "--out", str(tmp_path / "r.html"), "--rules", str(RULES)])
+    done = CliRunner().invoke(
+        main,
+        [
+            "report",
+            "--profile",
+            str(tmp_path / "none.json"),
+            "--out",
+            str(tmp_path / "r.html"),
+            "--rules",
+            str(RULES),
+        ],
+    )
     assert done.exit_code == 2 and "none.json" in done.output
-

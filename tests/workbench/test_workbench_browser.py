@@ -3,6 +3,7 @@ served by a real HTTP server (werkzeug, threaded) mounted under /loans in a port
 leads in the real Redis. Every page is photographed at 1280×800 and 390×844; set
 LOANMATCH_SCREENSHOTS_TO_DOCS=1 to copy them into docs/images/ for the README.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,34 +24,46 @@ from tests.support.redis_server import SESSION, delete_prefix, free_port
 
 from .support import EXAMPLE, KEYS, REPO, RULES, copy_rules, make_app, redis_url
 
-
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SIZES = (("desktop", 1280, 800), ("phone", 390, 844))
 WAIT = 20_000  # ms: a lint or scenario run on a shared CI machine
 
 
 # -- the server ------------------------------------------------------------------------
 
+
 class Server:
     def __init__(self, app, port: int):
         def portal(environ, start_response):
-            return WerkzeugResponse("<a href='/loans/ui/'>贷款匹配</a>",
-                                    mimetype="text/html")(environ, start_response)
+            return WerkzeugResponse("<a href='/loans/ui/'>贷款匹配</a>", mimetype="text/html")(
+                environ, start_response
+            )
 
         self.origin = f"http://127.0.0.1:{port}"
         self.base = self.origin + "/loans"
         self.app = app
-        self.httpd = make_server("127.0.0.1", port, DispatcherMiddleware(portal, {"/loans": app}),
-                                 threaded=True)
+        self.httpd = make_server(
+            "127.0.0.1", port, DispatcherMiddleware(portal, {"/loans": app}), threaded=True
+        )
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 
     def api(self, method: str, path: str, who: str, body=None) -> tuple[int, dict]:
         data = json.dumps(body, ensure_ascii=False).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method, headers={
-            "Authorization": f"Bearer {KEYS[who]}", "Content-Type": "application/json"})
+        request = urllib.request.Request(
+            self.base + path,
+            data=data,
+            method=method,
+            headers={"Authorization": f"Bearer {KEYS[who]}", "Content-Type": "application/json"},
+        )
         try:
             with urllib.request.urlopen(request, timeout=60) as response:
                 return response.status, json.loads(response.read() or b"null")
@@ -74,9 +87,11 @@ def server(tmp_path_factory, shared_redis):
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium poppler-utils "
-                    f"fonts-wqy-microhei")
+        pytest.fail(
+            f"{CHROMIUM} is missing: apt-get install -y chromium poppler-utils fonts-wqy-microhei"
+        )
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield launched
@@ -103,13 +118,23 @@ def page(browser, server):
     requests: list[str] = []
     problems: list[str] = []
     opened.on("request", lambda r: requests.append(r.url))
-    opened.on("console", lambda m: problems.append(m.text) if m.type == "error" and not
-              m.text.startswith("Failed to load resource: the server responded") else None)
+    opened.on(
+        "console",
+        lambda m: (
+            problems.append(m.text)
+            if m.type == "error"
+            and not m.text.startswith("Failed to load resource: the server responded")
+            else None
+        ),
+    )
     opened.on("pageerror", lambda e: problems.append(str(e)))
     yield opened
     context.close()
-    foreign = [u for u in requests if not u.startswith(server.origin + "/")
-               and not u.startswith(("data:", "about:"))]
+    foreign = [
+        u
+        for u in requests
+        if not u.startswith(server.origin + "/") and not u.startswith(("data:", "about:"))
+    ]
     assert requests and not foreign, foreign
     assert not problems, problems
 
@@ -134,6 +159,7 @@ def sign_in(page, server, who: str) -> None:
 
 # -- the tests --------------------------------------------------------------------------
 
+
 def test_sign_in_and_out_with_the_keyboard(page, server, shots):
     page.goto(server.base + "/ui/playground")
     assert "/loans/ui/signin" in page.url
@@ -147,8 +173,9 @@ def test_sign_in_and_out_with_the_keyboard(page, server, shots):
     assert session["httpOnly"] and session["sameSite"] == "Strict"
     assert session["path"] == "/loans/ui" and session["expires"] > 0
     assert KEYS["portal"] not in json.dumps(list(cookies.values()))
-    stored = page.evaluate("document.cookie + JSON.stringify(localStorage) + "
-                           "JSON.stringify(sessionStorage)")
+    stored = page.evaluate(
+        "document.cookie + JSON.stringify(localStorage) + JSON.stringify(sessionStorage)"
+    )
     assert "loanmatch_ui=" not in stored and KEYS["portal"] not in stored
     page.goto(server.base + "/ui/")
     assert page.locator("[data-role='portal']").is_visible()
@@ -191,8 +218,11 @@ def test_a_bank_fixes_a_typo_runs_scenarios_and_publishes(page, server, shots):
     assert page.locator("#gutter .bad", has_text=str(line)).count() == 1
     shoot(page, shots, "bank-product-lint-error")
 
-    fixed = source.replace("    - field: dishonest_debtor", "    - field: enforcement_cases\n"
-                           "      op: \"<=\"\n      value: 0\n    - field: dishonest_debtor")
+    fixed = source.replace(
+        "    - field: dishonest_debtor",
+        "    - field: enforcement_cases\n"
+        '      op: "<="\n      value: 0\n    - field: dishonest_debtor',
+    )
     page.fill("#rule-editor", fixed)
     page.wait_for_selector("#lint-status.ok", timeout=WAIT)
     assert page.locator("#gutter .bad").count() == 0
@@ -247,16 +277,19 @@ def test_the_playground_answer_equals_post_v1_match(page, server, shots):
     shown = _shown_answer(page)
     status, api = server.api("POST", "/v1/match?explain=all&lang=zh", "portal", EXAMPLE)
     assert status == 200
-    assert shown == {"matches": [[m["product_id"], str(m["score"])] for m in api["matches"]],
-                     "near": [m["product_id"] for m in api["near_misses"]],
-                     "incomplete": [m["product_id"] for m in api["incomplete"]],
-                     "version": api["catalog_version"]}
+    assert shown == {
+        "matches": [[m["product_id"], str(m["score"])] for m in api["matches"]],
+        "near": [m["product_id"] for m in api["near_misses"]],
+        "incomplete": [m["product_id"] for m in api["incomplete"]],
+        "version": api["catalog_version"],
+    }
     assert page.locator("#matches svg.bars").count() == len(api["matches"]) > 0
     shoot(page, shots, "playground")
 
 
-def test_the_report_prints_to_a_pdf_with_the_firm_and_its_top_product(page, server, shots,
-                                                                       tmp_path):
+def test_the_report_prints_to_a_pdf_with_the_firm_and_its_top_product(
+    page, server, shots, tmp_path
+):
     if shutil.which("pdftotext") is None:
         pytest.fail("pdftotext is missing: apt-get install -y poppler-utils")
     sign_in(page, server, "portal")
@@ -266,8 +299,9 @@ def test_the_report_prints_to_a_pdf_with_the_firm_and_its_top_product(page, serv
     shoot(page, shots, "report")
     pdf = tmp_path / "report.pdf"
     page.pdf(path=str(pdf), format="A4")
-    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     _, api = server.api("POST", "/v1/match", "portal", EXAMPLE)
     compact = "".join(text.split())
     assert EXAMPLE["name"] in compact
@@ -288,12 +322,22 @@ def _seed_leads(server) -> set[str]:
         for match in answer["matches"]:
             if made == 2:
                 break
-            status, lead = server.api("POST", "/v1/leads", "portal", {
-                "product_id": match["product_id"], "profile": firm,
-                "requested_amount": firm.get("requested_amount", 500000),
-                "requested_term_months": firm.get("requested_term_months", 12),
-                "consent": {"granted": True, "at": "2026-12-01T09:30:00+08:00",
-                            "version": "2026-12"}})
+            status, lead = server.api(
+                "POST",
+                "/v1/leads",
+                "portal",
+                {
+                    "product_id": match["product_id"],
+                    "profile": firm,
+                    "requested_amount": firm.get("requested_amount", 500000),
+                    "requested_term_months": firm.get("requested_term_months", 12),
+                    "consent": {
+                        "granted": True,
+                        "at": "2026-12-01T09:30:00+08:00",
+                        "version": "2026-12",
+                    },
+                },
+            )
             if status != 201:
                 continue
             made += 1
@@ -305,13 +349,25 @@ def _seed_leads(server) -> set[str]:
                 continue  # left for the bank's inbox
             server.api("POST", path, bank, {"status": "accepted"})
             if step % 3 == 1:
-                server.api("POST", path, bank, {"status": "approved", "details": {
-                    "amount": 400000, "rate_pct": "3.85", "term_months": 12}})
-                server.api("POST", path, bank, {"status": "disbursed", "details": {
-                    "amount": 400000, "date": "2026-12-03"}})
+                server.api(
+                    "POST",
+                    path,
+                    bank,
+                    {
+                        "status": "approved",
+                        "details": {"amount": 400000, "rate_pct": "3.85", "term_months": 12},
+                    },
+                )
+                server.api(
+                    "POST",
+                    path,
+                    bank,
+                    {"status": "disbursed", "details": {"amount": 400000, "date": "2026-12-03"}},
+                )
             else:
-                server.api("POST", path, bank, {"status": "declined",
-                                                "details": {"reason": "revenue"}})
+                server.api(
+                    "POST", path, bank, {"status": "declined", "details": {"reason": "revenue"}}
+                )
         assert made, f"no lead could be made for {firm['name']}"
     return served
 

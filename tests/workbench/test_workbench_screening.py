@@ -4,6 +4,7 @@ A synthetic firm base of the repository's kind is uploaded by the admin over the
 bank staff start a screening on the page, see its suppressed summary, invite a firm and
 see the invitation; the editor's preview shows the draft's firms gained and lost.
 """
+
 from __future__ import annotations
 
 import io
@@ -22,13 +23,16 @@ PRODUCT = "icbc-jingying-kuaidai"
 
 @pytest.fixture
 def app(tmp_path, shared_redis, key_prefix):
-    app = make_app(copy_rules(tmp_path / "rules"), redis_url(shared_redis), key_prefix,
-                   tmp_path / "var")
+    app = make_app(
+        copy_rules(tmp_path / "rules"), redis_url(shared_redis), key_prefix, tmp_path / "var"
+    )
     buffer = io.BytesIO()
     pq.write_table(synth_firms(3000, seed=7), buffer)
     uploaded = app.test_client().post(
-        "/v1/admin/firms", data=buffer.getvalue(),
-        headers={**bearer("admin"), "Content-Type": "application/vnd.apache.parquet"})
+        "/v1/admin/firms",
+        data=buffer.getvalue(),
+        headers={**bearer("admin"), "Content-Type": "application/vnd.apache.parquet"},
+    )
     assert uploaded.status_code == 201, uploaded.get_json()
     return app
 
@@ -54,8 +58,10 @@ def test_bank_staff_screen_see_suppressed_cells_and_invite(app):
     assert "&lt;5" in html  # some city has fewer than 5 eligible firms
     firms = re.findall(r'name="firm" value="(f_[0-9a-f]+)"', html)
     assert firms, "no consenting eligible firm offered"
-    sent = client.post(f"{page}/invitations", data={
-        "csrf_token": token, "firm": firms[:1], "product_id": PRODUCT, "message": "欢迎申请"})
+    sent = client.post(
+        f"{page}/invitations",
+        data={"csrf_token": token, "firm": firms[:1], "product_id": PRODUCT, "message": "欢迎申请"},
+    )
     assert sent.status_code == 303
     html = client.get(page).get_data(as_text=True)
     assert f"<code>{firms[0]}</code> · {PRODUCT} · sent" in html
@@ -77,8 +83,10 @@ def test_the_editor_preview_shows_the_firm_base_impact(app):
     token = re.search(r'data-csrf="([^"]+)"', client.get(editor).get_data(as_text=True)).group(1)
     source = (RULES / "icbc" / "jingying-kuaidai.yaml").read_text(encoding="utf-8")
     stricter = source.replace("value: 20000", "value: 900000000")
-    answer = client.post(f"{editor}/lint", json={"rule_file": stricter},
-                         headers={"X-CSRF-Token": token}).get_json()
-    found = re.search(r'id="firm-base-impact" data-gained="(\d+)" data-lost="(\d+)"',
-                      answer["preview_html"])
+    answer = client.post(
+        f"{editor}/lint", json={"rule_file": stricter}, headers={"X-CSRF-Token": token}
+    ).get_json()
+    found = re.search(
+        r'id="firm-base-impact" data-gained="(\d+)" data-lost="(\d+)"', answer["preview_html"]
+    )
     assert found and found.group(1) == "0" and int(found.group(2)) > 0
