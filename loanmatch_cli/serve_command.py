@@ -20,18 +20,23 @@ def _bind(host: str, port: int) -> str:
 @click.command("serve")
 @click.option(
     "--host",
-    default="127.0.0.1",
-    show_default=True,
-    help="address to listen on (0.0.0.0 for every interface)",
+    default=None,
+    help="address to listen on (0.0.0.0 for every interface) [default: from LOANMATCH_BIND, "
+    "else 127.0.0.1]",
 )
-@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option(
+    "--port",
+    default=None,
+    type=click.IntRange(1, 65535),
+    help="[default: from LOANMATCH_BIND, else 8000]",
+)
 @click.option(
     "--rules",
     default=None,
     type=click.Path(file_okay=False),
     help="rules folder (default: $LOANMATCH_RULES, else rules/)",
 )
-def serve_command(host: str, port: int, rules: str | None):
+def serve_command(host: str | None, port: int | None, rules: str | None):
     """Serve the HTTP API with gunicorn (settings: LOANMATCH_* variables).
 
     Needs API keys in LOANMATCH_API_KEYS, or LOANMATCH_AUTH=off on your own machine.
@@ -53,7 +58,12 @@ def serve_command(host: str, port: int, rules: str | None):
         )
         sys.exit(2)
     env["LOANMATCH_RULES"] = str(Path(settings.rules).resolve())
-    env["LOANMATCH_BIND"] = _bind(host, port)
+    # An option given wins; otherwise LOANMATCH_BIND (the README's table) decides.
+    bound_host, _, bound_port = env.get("LOANMATCH_BIND", "127.0.0.1:8000").rpartition(":")
+    env["LOANMATCH_BIND"] = _bind(
+        host or bound_host.strip("[]") or "127.0.0.1",
+        port or (int(bound_port) if bound_port.isdigit() else 8000),
+    )
     here = str(Path(__file__).resolve().parents[1])  # so a clone serves without `pip install`
     env["PYTHONPATH"] = os.pathsep.join(p for p in (here, env.get("PYTHONPATH")) if p)
     if not settings.auth:

@@ -130,6 +130,37 @@ def test_serve_command_starts_gunicorn_on_the_given_port(tmp_path):
     assert "LOANMATCH_AUTH=off" in err
 
 
+def test_serve_command_listens_where_loanmatch_bind_says(tmp_path):
+    port = free_port()
+    env = clean_env(
+        LOANMATCH_AUTH="off",
+        LOANMATCH_WORKERS="1",
+        LOANMATCH_BIND=f"127.0.0.1:{port}",
+        LOANMATCH_DATA_DIR=str(tmp_path / "var"),
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "from loanmatch_cli.main import main; main()",
+            "serve",
+            "--rules",
+            str(RULES),
+        ],
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}", process)
+        status, _, _ = call(f"http://127.0.0.1:{port}/healthz")
+        assert status == 200
+    finally:
+        _, err = stop(process)
+    assert f"serving http://127.0.0.1:{port}/" in err
+
+
 def test_serve_refuses_to_start_without_keys(tmp_path):
     result = subprocess.run(
         [
