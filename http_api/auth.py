@@ -102,6 +102,23 @@ def protect(blueprint: Blueprint, role: str | None = None) -> None:
             authenticate(role)
 
 
+def speaks_for(principal: Principal, bank_id: str) -> bool:
+    """Whether a key may act for a bank: that bank's own key or an admin key (anyone with
+    auth off). Publishing, versions and screenings share this rule; leads do not (a bank's
+    leads are for the bank alone, see ``require_bank``)."""
+    return not state().settings.auth or principal.role == "admin" or principal.bank == bank_id
+
+
+def bank_or_admin(bank_id: str, doing: str) -> Principal:
+    """The caller if it ``speaks_for`` the bank; 403 naming what it may not do otherwise."""
+    principal = authenticate()
+    if not speaks_for(principal, bank_id):
+        raise Problem(
+            403, "forbidden", f"only the key of bank '{bank_id}' or an admin key may {doing}"
+        )
+    return principal
+
+
 def require_bank(view=None, *, argument: str = "bank_id"):
     """A view of one bank's data (``/v1/banks/<bank_id>/…``): only that bank's own key.
 

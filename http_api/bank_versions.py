@@ -21,7 +21,7 @@ from matcher.authoring.diff import diff_catalogs
 from matcher.authoring.versions import VersionError, VersionRecord
 from matcher.catalog import CatalogError
 
-from .auth import authenticate, protect
+from .auth import bank_or_admin, protect
 from .inputs import read_options
 from .problems import Problem
 from .state import state
@@ -52,14 +52,7 @@ _diff_query = DiffQuerySchema()
 
 def _scope(bank_id: str) -> None:
     """That bank's key or an admin key (403 otherwise); 404 for a bank the catalog lacks."""
-    principal = authenticate()
-    if state().settings.auth and principal.role != "admin" and principal.bank != bank_id:
-        raise Problem(
-            403,
-            "forbidden",
-            f"only the key of bank '{bank_id}' or an admin key "
-            f"may read the versions of bank '{bank_id}'",
-        )
+    bank_or_admin(bank_id, f"read the versions of bank '{bank_id}'")
     if (
         not _BANK_ID.match(bank_id)
         or not any(p.bank == bank_id for p in state().catalog.products)

@@ -36,7 +36,7 @@ from matcher.vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
 from matcher.vocabulary.profile import ProfileError, load_profile
 
 from .admin import actor
-from .auth import Principal, authenticate, protect
+from .auth import Principal, bank_or_admin, protect
 from .inputs import read_body, read_json, read_options
 from .ownership import bank_name_findings, keep_platform_terms, require_own_prefix
 from .preview_impact import draft_impact
@@ -60,14 +60,7 @@ def _scope(bank_id: str, product_id: str, missing: int = 422) -> Principal:
 
     An address that cannot name a product is a 422 (or ``missing``: 404 for a delete).
     """
-    principal = authenticate()
-    if state().settings.auth and principal.role != "admin" and principal.bank != bank_id:
-        raise Problem(
-            403,
-            "forbidden",
-            f"only the key of bank '{bank_id}' or an admin key "
-            f"may change the products of bank '{bank_id}'",
-        )
+    principal = bank_or_admin(bank_id, f"change the products of bank '{bank_id}'")
     if not BANK_ID.match(bank_id) or not PRODUCT_ID.match(product_id):
         detail = (
             f"a bank id is {BANK_ID_RULE}; a product id lower-case letters, digits, "

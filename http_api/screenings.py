@@ -28,7 +28,7 @@ from matcher.rulefile import source as yamlsource
 from matcher.vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
 from screening.disclosure import MIN_CELL
 
-from .auth import Principal, authenticate, protect
+from .auth import Principal, authenticate, protect, speaks_for
 from .editing import checked_draft
 from .firm_base import current_firm_base, data_dir, pseudonym_secret
 from .inputs import read_json
@@ -88,7 +88,7 @@ def may_act(bank_id: str) -> Principal:
     principal = authenticate()
     if not BANK_ID.match(bank_id):
         raise Problem(404, "not-found", f"a bank id is {BANK_ID_RULE}")
-    if state().settings.auth and principal.role != "admin" and principal.bank != bank_id:
+    if not speaks_for(principal, bank_id):
         raise Problem(
             403,
             "forbidden",
@@ -101,9 +101,7 @@ def own_screening(bank_id: str, screening_id: str) -> dict[str, Any]:
     """The screening if the caller may see it (that bank's key, admin); else 404."""
     principal = authenticate()
     missing = Problem(404, "not-found", f"bank '{bank_id}' has no screening '{screening_id}'")
-    if not BANK_ID.match(bank_id) or (
-        state().settings.auth and principal.role != "admin" and principal.bank != bank_id
-    ):
+    if not BANK_ID.match(bank_id) or not speaks_for(principal, bank_id):
         raise missing
     job = jobs().get(screening_id, bank_id)
     if job is None:

@@ -13,20 +13,13 @@ from typing import Any
 
 import yaml
 
+from matcher.rulefile.terms import TERM_KEYS
+
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../docs/rule-file.schema.json\n"
 
 _ORDERS = {
     "top": ("id", "bank", "bank_name", "name", "source", "terms", "eligibility", "unparsed"),
-    "terms": (
-        "amount",
-        "term_months",
-        "rate_pct",
-        "collateral",
-        "channel",
-        "approval_days",
-        "priority",
-        "illustrative",
-    ),
+    "terms": TERM_KEYS,  # the order a rule file's terms are read in
     "node": ("field", "op", "value", "source", "label", "all", "any", "not"),
     "range": ("min", "max"),
     "label": ("zh", "en"),
