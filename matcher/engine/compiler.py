@@ -17,8 +17,6 @@ push more than 64 first conditions onto the alpha stack (error 303).
 
 from __future__ import annotations
 
-import json
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -184,33 +182,4 @@ def shards(rules: list[CompiledRule]) -> list[list[int]]:
 
 
 def ruleset_definition(rules: list[CompiledRule], indexes: list[int]) -> dict:
-    """The ruleset of ``rules[indexes]``, each rule's tests in the order the ruleset
-    shares most (``shared_order``)."""
-    return {
-        f"p{i}": {"all": [{"m": condition}]}
-        for i, condition in zip(indexes, shared_order([rules[i] for i in indexes]))
-    }
-
-
-def shared_order(rules: list[CompiledRule]) -> list[dict]:
-    """The rules' conditions with their tests reordered: the tests most of these rules
-    ask first, ties by text, ``$or`` groups still last.
-
-    durable_rules keeps one alpha node per (parent, test): rules whose tests come in
-    the same order share a chain, and a profile failing a shared test skips every rule
-    below it at once, where rules in file order each walk their own chain, paying a
-    pass over the fact's properties per node reached. The guard stays first; an
-    ``$and`` is order-free, so the answers are the same.
-    """
-    texts = [
-        [json.dumps(part, sort_keys=True) for part in rule.condition["$and"][1:]] for rule in rules
-    ]
-    shared = Counter(text for row in texts for text in set(row))
-    out = []
-    for rule, row in zip(rules, texts):
-        guard, *parts = rule.condition["$and"]
-        ranked = sorted(
-            range(len(parts)), key=lambda k: ("$or" in parts[k], -shared[row[k]], row[k])
-        )
-        out.append({"$and": [guard, *(parts[k] for k in ranked)]})
-    return out
+    return {f"p{i}": {"all": [{"m": rules[i].condition}]} for i in indexes}

@@ -22,13 +22,11 @@ from typing import Any
 import durable_rules_engine as _durable
 
 from .compiler import CompiledRule, fact_keys, ruleset_definition, shards
-from .fact import GUARD_KEY, to_fact
+from .fact import fact_json
 
 log = logging.getLogger(__name__)
 _names = itertools.count()
 _CREATE_RETRIES = 3  # error 102 on a valid definition, ~1 in 10,000; a retry succeeds
-_ENVELOPE = frozenset({"sid", "id", GUARD_KEY})  # what every fact carries
-_encode = json.JSONEncoder(ensure_ascii=False).encode
 
 
 class EngineError(RuntimeError):
@@ -54,17 +52,11 @@ class Engine:
     def __init__(self, rules: list[CompiledRule]):
         self._lock = threading.Lock()
         self._shards: list[tuple[int, list[int]]] = []
-        # Per ruleset, the fact properties its rules read: durable_rules parses the
-        # whole fact and passes over its properties at every alpha node it reaches,
-        # so a ruleset gets a fact cut to what it reads (``docs/performance.md``).
-        self._shard_keys: list[frozenset[str]] = []
         for indexes in shards(rules):
             definition = json.dumps(ruleset_definition(rules, indexes), ensure_ascii=False)
             self._shards.append((_create(definition), indexes))
-            keys = frozenset().union(*(fact_keys(rules[i].condition) for i in indexes))
-            self._shard_keys.append(keys | _ENVELOPE)
         self.size = len(rules)
-        self._keys = frozenset().union(*self._shard_keys)
+        self._keys = frozenset().union(*(fact_keys(r.condition) for r in rules))
 
     @property
     def ruleset_count(self) -> int:
@@ -88,14 +80,14 @@ class Engine:
         (``docs/performance.md``), so a batch asserts every profile into one
         ruleset before moving to the next.
         """
-        pieces = [_pieces(values, self._keys) for values in profiles]
+        facts = [fact_json(values, self._keys) for values in profiles]
         fired: list[set[int]] = [set() for _ in profiles]
         with self._lock:
-            for (handle, indexes), keys in zip(self._shards, self._shard_keys):
-                for number, profile_pieces in enumerate(pieces):
+            for handle, indexes in self._shards:
+                for number, fact in enumerate(facts):
                     if only is not None and only[number].isdisjoint(indexes):
                         continue
-                    self._run(handle, _fact(profile_pieces, keys), fired[number])
+                    self._run(handle, fact, fired[number])
         return fired
 
     @staticmethod
@@ -119,15 +111,3 @@ class Engine:
                 message = _durable.complete_and_start_action(handle, state)
         finally:
             _durable.retract_fact(handle, fact_json)
-
-
-def _pieces(values: Mapping[str, Any], keys: frozenset[str]) -> list[tuple[str, str]]:
-    """The profile's fact as ``(property, "name":value)`` pieces, serialized once per
-    profile; ``_fact`` joins the ones a ruleset reads."""
-    return [
-        (key, f"{_encode(key)}:{_encode(value)}") for key, value in to_fact(values, keys).items()
-    ]
-
-
-def _fact(pieces: list[tuple[str, str]], keys: frozenset[str]) -> str:
-    return "{" + ",".join(text for key, text in pieces if key in keys) + "}"
