@@ -66,7 +66,22 @@ class RegionIndex:
         rules out a region or a requirement skips whole rulesets."""
         prefixes = product.region_prefixes
         region = ("",) if prefixes is None else tuple(sorted(prefixes))
-        return region, _categorical_signature(product)
+        signature = _categorical_signature(product)
+        return region, signature[:1], _thresholds(product), signature
+
+
+# Money floors most profiles fall below, strictest first: within a region and a first
+# categorical requirement, a profile's possible products then form runs, so it skips
+# the rulesets of the floors above its figures (``docs/performance.md``).
+_THRESHOLD_FIELDS = ("annual_revenue", "tax_paid_12m")
+
+
+def _thresholds(product: Product) -> tuple[float, ...]:
+    floors = dict.fromkeys(_THRESHOLD_FIELDS, 0.0)
+    for node in top_level(product.eligibility):
+        if isinstance(node, Criterion) and node.field in floors and node.op in (">=", ">"):
+            floors[node.field] = min(floors[node.field], -float(node.value))
+    return tuple(floors.values())
 
 
 def _categorical_signature(product: Product) -> tuple:
