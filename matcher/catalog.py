@@ -241,9 +241,10 @@ class Catalog:
         if wanted is not None:
             cand = cand[[self.products[i].id in wanted for i in cand.tolist()]]
         failing, fixed_failing, undecided, codes = self._triage.screen(values, cand)
-        # A product with a failing top-level condition cannot be eligible; durable_rules
-        # decides among the others, and skips every ruleset that holds none of them.
-        possible = set(cand[failing == 0].tolist())
+        # A product with a failing or undecided top-level condition cannot be eligible;
+        # durable_rules decides among the others, and skips every ruleset that holds none
+        # of them (a profile missing fields leaves thousands undecided at 10,000 products).
+        possible = set(cand[(failing == 0) & ~undecided].tolist())
         return _Screen(values, total, cand, failing, fixed_failing, undecided, possible, codes)
 
     def _result(
@@ -263,7 +264,7 @@ class Catalog:
         open_ = rest & ~ruled_out & (failing == 0)
         near_mask = rest & ~ruled_out & (failing > 0)
         eligible = cand[fired_mask]
-        incomplete = cand[open_ & screen.undecided].tolist()
+        incomplete = cand[open_ & screen.undecided]
         for index in cand[open_ & ~screen.undecided].tolist():
             # every top-level condition holds, yet durable_rules did not fire: never
             # expected (the differential tests guard it); trust neither silently.
@@ -290,8 +291,9 @@ class Catalog:
         ranked = self._ranking.rank(eligible, values, approval_rates)
         listed = self._ranking.fewest_first(failing[near_mask], cand[near_mask], list_limit)
         near_results = [explained(i, INELIGIBLE) for i in listed]
+        shown = self._fewest_missing(screen, incomplete, list_limit)
         incomplete_results = sorted(
-            (explained(i, INCOMPLETE) for i in incomplete),
+            (explained(i, INCOMPLETE) for i in shown),
             key=lambda r: (len(r.missing_fields), r.product.id),
         )
         return MatchResult(
@@ -303,6 +305,25 @@ class Catalog:
             incomplete_results[:list_limit],
             counts,
         )
+
+    def _fewest_missing(
+        self, screen: _Screen, incomplete: np.ndarray, list_limit: int | None
+    ) -> list[int]:
+        """The undecided products an answer lists: the first ``list_limit`` by how many
+        fields they miss, then by id, counted from the triage's codes (a product whose
+        count depends on a group is explained to count it)."""
+        if list_limit is None or len(incomplete) <= list_limit:
+            return incomplete.tolist()
+        missing, exact = self._triage.missing_counts(screen.codes, incomplete)
+        for place in np.flatnonzero(~exact).tolist():
+            result = EligibilityResult(
+                self.products[int(incomplete[place])],
+                INCOMPLETE,
+                values=screen.values,
+                top_outcomes=self._triage.top_outcomes(screen.codes, int(incomplete[place])),
+            )
+            missing[place] = len(result.missing_fields)
+        return self._ranking.fewest_first(missing, incomplete, list_limit)
 
 
 class _Screen(NamedTuple):

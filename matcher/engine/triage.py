@@ -25,8 +25,9 @@ from typing import Any
 
 import numpy as np
 
-from ..rulefile.condition import FAIL, PASS, UNKNOWN, Node, fields_used, top_level
+from ..rulefile.condition import FAIL, PASS, UNKNOWN, Criterion, Node, fields_used, top_level
 from ..rulefile.product import Product
+from ..vocabulary.fields import POSTED_FIELDS, SOURCES_OF
 from .vector import FAIL_CODE, PASS_CODE, UNKNOWN_CODE, Forest
 
 # Failing on these is no near miss: an enterprise cannot move or change trade to qualify.
@@ -108,6 +109,19 @@ class Triage:
         self._repeat_product = row_product[~first]
         self._repeat_bit = row_bit[~first]
         self._repeat_fixed = row_fixed[~first]
+        # What ``missing_fields`` would name for an undecided top-level criterion: its
+        # posted sources, as bits of a mask; a group's undecided rows depend on the profile.
+        self._sources = np.zeros(words * 64, dtype=np.uint64)
+        self._group = np.zeros(words * 64, dtype=bool)
+        names = {name: n for n, name in enumerate(sorted(POSTED_FIELDS))}
+        for node, bit in zip(nodes, row_bit.tolist()):
+            sources: tuple[str, ...] = ()
+            if isinstance(node, Criterion):
+                sources = SOURCES_OF.get(node.field, (node.field,))
+            if not sources or len(names) > 64 or any(s not in names for s in sources):
+                self._group[bit] = True
+            else:
+                self._sources[bit] = sum(1 << names[s] for s in sources)
         # Counts summed in bytes when no product could reach 256.
         most = np.bincount(row_product).max() if len(row_product) else 0
         self._sum_dtype = np.uint8 if most < 256 else np.int32
@@ -154,6 +168,27 @@ class Triage:
         else:  # every condition decided: a full profile, the common case
             undecided = np.zeros(sets.shape[1], dtype=bool)
         return failing, fixed_failing, undecided, codes
+
+    def missing_counts(
+        self, codes: np.ndarray, products: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """For undecided products (``screen``'s codes): how many posted fields their
+        ``missing_fields`` name, and whether that count is exact — it is not where an
+        undecided top-level condition is a group (an ``any``, a ``not``), whose relevant
+        rows depend on the profile. An answer lists 20 of possibly thousands of
+        undecided products, fewest missing first; this orders them without explaining
+        every one."""
+        unknown = (codes == UNKNOWN_CODE) & self._real
+        sets = self._sets[:, products]
+        bits = np.flatnonzero(unknown & ~self._group)
+        held = (sets[bits >> 6] >> (bits & 63).astype(np.uint64)[:, None]) & np.uint64(1)
+        masks = np.bitwise_or.reduce(held * self._sources[bits][:, None], axis=0)
+        groups = np.flatnonzero(unknown & self._group)
+        inexact = (sets[groups >> 6] >> (groups & 63).astype(np.uint64)[:, None]) & np.uint64(1)
+        exact = ~inexact.any(axis=0)
+        if not len(bits):
+            masks = np.zeros(len(products), dtype=np.uint64)
+        return np.bitwise_count(masks).astype(np.int64), exact
 
     def top_outcomes(self, codes: np.ndarray, product: int) -> list[str]:
         """The outcomes of a product's top-level conditions (``screen``'s codes), in order."""

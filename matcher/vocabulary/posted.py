@@ -103,7 +103,23 @@ def _to_decimal(value: object) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-class _Exact(mf.Decimal):
+class _Validated:
+    """marshmallow 4 wraps a field's validators in a new ``And`` for every value, and a
+    profile has forty values: run them directly, and only when one refuses let
+    marshmallow gather every message, as it always has."""
+
+    validators: list
+
+    def _validate(self, value) -> None:
+        try:
+            for validator in self.validators:
+                if validator(value) is False:
+                    raise ValidationError("refused")
+        except ValidationError:
+            super()._validate(value)  # type: ignore[misc]
+
+
+class _Exact(_Validated, mf.Decimal):
     """A number that is dumped as JSON can carry it: an int when whole, else a string."""
 
     def _serialize(self, value, attr, obj, **kwargs):
@@ -143,7 +159,7 @@ class Ratio(_Exact):
         return self._number(value, "a decimal ratio such as 0.35 (35%)")
 
 
-class WholeNumber(mf.Integer):
+class WholeNumber(_Validated, mf.Integer):
     """An ``int``; 12.0 is read as 12, but 12.5, true and "12" are refused."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -156,7 +172,7 @@ class WholeNumber(mf.Integer):
         raise ValidationError(f"must be a whole number, {_got(value)}")
 
 
-class StrictBoolean(mf.Boolean):
+class StrictBoolean(_Validated, mf.Boolean):
     """Only JSON ``true`` or ``false``: "no" or 0 is too easy to misread."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -165,7 +181,7 @@ class StrictBoolean(mf.Boolean):
         raise ValidationError(f"must be true or false, {_got(value)}")
 
 
-class IsoDate(mf.Date):
+class IsoDate(_Validated, mf.Date):
     """``YYYY-MM-DD`` exactly (ISO 8601 calendar date)."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -180,7 +196,7 @@ class IsoDate(mf.Date):
         raise ValidationError(f"must be a date as YYYY-MM-DD, {_got(value)}")
 
 
-class Text(mf.String):
+class Text(_Validated, mf.String):
     """A non-blank string."""
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -234,7 +250,7 @@ def _check_bank_id(value: str) -> None:
         )
 
 
-class BankIds(mf.List):
+class BankIds(_Validated, mf.List):
     """Bank ids, each once, in the order posted."""
 
     def __init__(self, **kwargs):
