@@ -14,6 +14,7 @@ application, every problem at once), ``error_messages`` (field errors in zh and 
 docs/leads.md.
 
 Rule changes: ``editing`` (a bank publishes, retires and previews its products),
+``drafts`` (a draft rule file read and checked in the live catalog's context),
 ``reload`` (the watcher; checked changes go live through fresh gunicorn workers),
 ``replay`` (``POST /v1/match?catalog_version=``), ``bank_versions`` (a bank's own
 versions and diffs), ``rules_schemas`` (their documents
