@@ -31,7 +31,7 @@ from . import __version__
 from . import schemas as S
 from .lead_schemas import LEAD_OPERATIONS
 from .problems import PROBLEM_JSON
-from .rules_schemas import RULES_OPERATIONS, add_replay
+from .rules_operations import RULES_OPERATIONS, add_replay
 from .screening_schemas import SCREENING_OPERATIONS
 
 bp = Blueprint("docs", __name__)
@@ -246,7 +246,7 @@ OPERATIONS["ops.readyz"]["get"]["responses"]["503"] = {
 }
 OPERATIONS.update(LEAD_OPERATIONS)  # the leads endpoints, described in lead_schemas
 # Rule editing, reload and versions (admin.catalog_info gains the reload status), and
-# catalog_version replay on the match endpoints: described in rules_schemas.
+# catalog_version replay on the match endpoints: described in rules_operations.
 OPERATIONS.update(RULES_OPERATIONS)
 add_replay(OPERATIONS)
 OPERATIONS.update(SCREENING_OPERATIONS)  # firm base, screenings, invitations
