@@ -29,7 +29,7 @@ from matcher.vocabulary.profile import ProfileSchema
 
 from . import __version__
 from . import schemas as S
-from .lead_schemas import LEAD_OPERATIONS
+from .lead_operations import LEAD_OPERATIONS
 from .problems import PROBLEM_JSON
 from .rules_operations import RULES_OPERATIONS, add_replay
 from .screening_schemas import SCREENING_OPERATIONS
@@ -244,7 +244,7 @@ OPERATIONS["ops.readyz"]["get"]["responses"]["503"] = {
     "description": "not ready",
     **_json(S.ReadinessSchema),
 }
-OPERATIONS.update(LEAD_OPERATIONS)  # the leads endpoints, described in lead_schemas
+OPERATIONS.update(LEAD_OPERATIONS)  # the leads endpoints, described in lead_operations
 # Rule editing, reload and versions (admin.catalog_info gains the reload status), and
 # catalog_version replay on the match endpoints: described in rules_operations.
 OPERATIONS.update(RULES_OPERATIONS)
