@@ -1,13 +1,14 @@
 """Bank staff edit their own products over the API: publish, retire, preview a draft.
 
 A bank's key changes its own bank's products only; an admin key any bank's. A draft
-is checked before anything is written: lint of the file in the context of the whole
-catalog (duplicate ids, a bank that is not its folder's…), then the product's own
-scenario file if it has one — in a child process, since scenarios compile rules that
-could never be freed here. A draft that passes is written atomically (temp file +
-``os.replace``) under the rules lock, and goes live through the reload path
-(``http_api.reload``), which checks the whole folder like any edit made on disk. A
-rejected draft changes nothing and is answered 422 with ``path:line:column`` errors.
+is checked before anything is written (``drafts``, shared with screening and the
+workbench): lint of the file in the context of the whole catalog (duplicate ids, a
+bank that is not its folder's…), then the product's own scenario file if it has one —
+in a child process, since scenarios compile rules that could never be freed here. A
+draft that passes is written atomically (temp file + ``os.replace``) under the rules
+lock, and goes live through the reload path (``http_api.reload``), which checks the
+whole folder like any edit made on disk. A rejected draft changes nothing and is
+answered 422 with ``path:line:column`` errors.
 
 Preview evaluates the draft with the reference evaluator (``matcher.rulefile.condition.evaluate``
 and ``matcher.results.explain.walk``), not durable_rules: a draft lives for one call, and a
@@ -19,26 +20,33 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
-from typing import Any
 
 from flask import Blueprint, jsonify, request
 from marshmallow import ValidationError
 
 from matcher.authoring.rulefiles import rules_lock, write_atomically
-from matcher.authoring.validation import Checked, Finding, check_scenarios, lint_content
-from matcher.catalog import rule_files
 from matcher.results.explain import walk
 from matcher.results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
-from matcher.rulefile import source as yamlsource
 from matcher.rulefile.condition import FAIL, PASS, evaluate
-from matcher.rulefile.layout import digest, read_folder, scenario_names
+from matcher.rulefile.layout import scenario_names
 from matcher.vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
 from matcher.vocabulary.profile import ProfileError, load_profile
 
 from .admin import actor
 from .auth import Principal, bank_or_admin, protect
+from .drafts import (
+    check_in_context,
+    check_scenarios_product,
+    checked_draft,
+    decode_draft,
+    new_file,
+    owned_draft,
+    product_file,
+    read_draft,
+    refused,
+)
 from .inputs import read_body, read_json, read_options
-from .ownership import bank_name_findings, keep_platform_terms, require_own_prefix
+from .ownership import require_own_prefix
 from .preview_impact import draft_impact
 from .problems import Problem, field_errors
 from .reload import now
@@ -72,132 +80,8 @@ def _scope(bank_id: str, product_id: str, missing: int = 422) -> Principal:
     return principal
 
 
-def _refused(findings: list[Finding], detail: str | None = None) -> Problem:
-    shown = state().reloader.shown_root
-    errors = [f.to_dict(shown) for f in findings]
-    return Problem(
-        422,
-        "invalid-request",
-        detail or (f"the rule file was not published: {len(errors)} problem(s); see errors"),
-        errors=errors,
-    )
-
-
 def _yaml_body() -> bytes:
     return read_body(request.mimetype in YAML_TYPES, "application/yaml")
-
-
-def _decode(raw: bytes, rel: str) -> str:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise _refused(
-            [
-                Finding(
-                    rel,
-                    line,
-                    1,
-                    "the file is not UTF-8 (save it as UTF-8; GBK/GB2312 is not accepted)",
-                )
-            ]
-        ) from None
-
-
-def _read_draft(text: str, rel: str, bank_id: str, product_id: str) -> Any:
-    """The draft parsed, and naming this bank and product (422 otherwise)."""
-    try:
-        data = yamlsource.load(text, rel)
-    except yamlsource.YAMLSourceError as exc:
-        raise _refused(
-            [Finding(rel, p.location.line, p.location.column, p.message) for p in exc.problems]
-        ) from None
-    if not isinstance(data, yamlsource.YDict):
-        raise _refused(
-            [
-                Finding(
-                    rel, 1, 1, "a product file holds a mapping with id, bank, name and eligibility"
-                )
-            ]
-        )
-    wrong = []
-    for key, wanted in (("bank", bank_id), ("id", product_id)):
-        if data.get(key) != wanted:
-            where = data.where(key)
-            said = f"'{data.get(key)}'" if key in data else "missing"
-            wrong.append(
-                Finding(
-                    rel,
-                    where.line,
-                    where.column,
-                    f"{key} is {said}, but this is the address of {key} '{wanted}'",
-                )
-            )
-    if wrong:
-        raise _refused(wrong)
-    return data
-
-
-def _owned(
-    text: str, data: Any, rel: str, bank_id: str, product_id: str, principal: Principal
-) -> str:
-    """The draft as it may be written: bank_name as registered, the platform's settings
-    kept (see ``ownership``)."""
-    findings = bank_name_findings(data, rel, bank_id, principal)
-    if findings:
-        raise _refused(findings)
-    return keep_platform_terms(text, data, rel, principal, state().catalog.by_id.get(product_id))
-
-
-def _product_file(root: Path, bank_id: str, product_id: str) -> Path | None:
-    """The file under ``root/bank_id`` that holds ``product_id`` (the folder decides)."""
-    for path in (p for p in rule_files(root) if p.parent == root / bank_id):
-        try:
-            data = yamlsource.load(path.read_text(encoding="utf-8-sig"), str(path))
-        except (yamlsource.YAMLSourceError, UnicodeDecodeError, OSError):
-            continue
-        if isinstance(data, dict) and data.get("id") == product_id:
-            return path
-    return None
-
-
-def _new_file(root: Path, bank_id: str, product_id: str) -> Path:
-    """``icbc-jingying-kuaidai`` of icbc → ``icbc/jingying-kuaidai.yaml``, as the repo does."""
-    slug = product_id[len(bank_id) + 1 :] if product_id.startswith(bank_id + "-") else product_id
-    for name in (slug, product_id):
-        path = root / bank_id / f"{name}.yaml"
-        if name and not path.exists():
-            return path
-    raise _refused(
-        [
-            Finding(
-                f"{bank_id}/{slug}.yaml",
-                1,
-                1,
-                f"both {slug}.yaml and {product_id}.yaml hold other products; rename one",
-            )
-        ]
-    )
-
-
-def _check_in_context(rel: str, files: dict[str, str | bytes], product_id: str, scenarios: bool):
-    """The draft's own problems when ``files`` replace theirs in the live folder, the
-    Product in ``rel``, and what was checked (for the reload, which then need not
-    check it again).
-
-    The live folder is read as content with the draft in place (nothing is copied);
-    lint of the whole of it (a duplicate id may sit in another bank's file); then, if
-    asked and lint passed, the draft's own scenario file, in a child process.
-    """
-    content: dict[str, str | bytes] = {**read_folder(state().reloader.root), **files}
-    products, verdict = lint_content(content)
-    mine = [f for f in verdict.findings if f.path == rel or f"{rel}:" in f.message]
-    product = next((p for p in products if p.id == product_id and p.path == rel), None)
-    tests: list[str] = []
-    if scenarios and not mine:
-        tests = [t for t in scenario_names(rel) if t in content]
-        mine = check_scenarios(content, products, tests)
-    return mine, product, Checked(digest(content), tuple(tests))
 
 
 def _publish_body() -> tuple[bytes, str | None]:
@@ -223,34 +107,6 @@ def _publish_body() -> tuple[bytes, str | None]:
             errors=field_errors(exc.normalized_messages()),
         ) from None
     return body["rule_file"].encode("utf-8"), body.get("scenarios")
-
-
-def _scenarios_name(text: str, rel: str, product_id: str) -> None:
-    """A bank publishes scenarios for its own product only: a scenario file naming
-    another bank's product would let one bank block another's changes."""
-    try:
-        data = yamlsource.load(text, rel)
-    except yamlsource.YAMLSourceError as exc:
-        raise _refused(
-            [
-                Finding(p.location.path, p.location.line, p.location.column, p.message)
-                for p in exc.problems
-            ]
-        ) from None
-    named = data.get("product") if isinstance(data, dict) else None
-    if named != product_id:
-        where = data.where("product") if hasattr(data, "where") else None
-        raise _refused(
-            [
-                Finding(
-                    rel,
-                    where.line if where else 1,
-                    where.column if where else 1,
-                    f"the scenarios name product {named!r}; a scenario file "
-                    f"published with '{product_id}' must test '{product_id}'",
-                )
-            ]
-        )
 
 
 def _throttle(principal: Principal, bank_id: str) -> None:
@@ -285,13 +141,13 @@ def publish(bank_id: str, product_id: str):
     if reloader.owns():
         reloader.record_current()  # so the version this edit replaces can be replayed
     with rules_lock(reloader.state_dir):
-        target = _product_file(reloader.root, bank_id, product_id) or _new_file(
+        target = product_file(reloader.root, bank_id, product_id) or new_file(
             reloader.root, bank_id, product_id
         )
         rel = target.relative_to(reloader.root).as_posix()
-        sent = _decode(raw, rel)
-        body = _owned(
-            sent, _read_draft(sent, rel, bank_id, product_id), rel, bank_id, product_id, principal
+        sent = decode_draft(raw, rel)
+        body = owned_draft(
+            sent, read_draft(sent, rel, bank_id, product_id), rel, bank_id, product_id, principal
         )
         raw = raw if body == sent else body.encode("utf-8")
         files: dict[str, str | bytes] = {rel: raw}  # the bytes to be written
@@ -300,11 +156,11 @@ def publish(bank_id: str, product_id: str):
             scenario_names(rel)[0],
         )
         if scenarios is not None:
-            _scenarios_name(scenarios, tests, product_id)
+            check_scenarios_product(scenarios, tests, product_id)
             files[tests] = scenarios
-        findings, _, checked = _check_in_context(rel, files, product_id, scenarios=True)
+        findings, _, checked = check_in_context(rel, files, product_id, scenarios=True)
         if findings:
-            raise _refused(findings)
+            raise refused(findings)
         created = not target.exists()
         writes = {target: raw}
         if scenarios is not None:
@@ -348,7 +204,7 @@ def retire(bank_id: str, product_id: str):
     if reloader.owns():
         reloader.record_current()
     with rules_lock(reloader.state_dir):
-        target = _product_file(reloader.root, bank_id, product_id)
+        target = product_file(reloader.root, bank_id, product_id)
         if target is None:
             raise Problem(
                 404, "not-found", f"bank '{bank_id}' has no rule file for product '{product_id}'"
@@ -393,26 +249,6 @@ def retire(bank_id: str, product_id: str):
     return jsonify(
         product_id=product_id, bank=bank_id, retired=retired, **doc
     ), 200 if live else 202
-
-
-def checked_draft(bank_id: str, product_id: str, text: str, principal: Principal):
-    """(its file's path, the Product) of a draft checked as publishing checks it, written
-    nowhere; 422 with ``path:line:column`` errors otherwise."""
-    reloader = state().reloader
-    target = _product_file(reloader.root, bank_id, product_id) or _new_file(
-        reloader.root, bank_id, product_id
-    )
-    rel = target.relative_to(reloader.root).as_posix()
-    text = _owned(
-        text, _read_draft(text, rel, bank_id, product_id), rel, bank_id, product_id, principal
-    )
-    findings, product, _ = _check_in_context(rel, {rel: text}, product_id, scenarios=False)
-    if findings or product is None:
-        raise _refused(
-            findings or [Finding(rel, 1, 1, "the draft did not load")],
-            "the draft has problems; see errors",
-        )
-    return rel, product
 
 
 @bp.post("/<product_id>/preview")

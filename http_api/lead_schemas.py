@@ -1,4 +1,4 @@
-"""The leads API's documents as marshmallow schemas, and its operations for ``/openapi.json``.
+"""The leads API's documents as marshmallow schemas (its operations are ``lead_operations``).
 
 Request bodies and query options are loaded through these schemas (structure: types,
 required and unknown members); the leads library then checks meaning (consent,
@@ -12,17 +12,14 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from leads import DECLINE_REASONS, STATUSES
 from leads.delivery import CLAIM_MAX
-from leads.intake import IDEMPOTENCY_KEY_MAX
 from leads.listing import LIST_MAX
 from matcher.vocabulary.fields import MONEY_MAX
-from matcher.vocabulary.ids import BANK_ID, BANK_ID_SCHEMA
+from matcher.vocabulary.ids import BANK_ID
 from matcher.vocabulary.profile import StrictBoolean
 
 from . import schemas as S
-from .problems import PROBLEM_JSON
 
 STATUS_MOVES = ("accepted", "approved", "declined", "disbursed", "withdrawn")
-_LEAD_ID = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$"
 
 
 # --- requests --------------------------------------------------------------------------
@@ -310,195 +307,3 @@ class LeadProblemSchema(S.ProblemSchema):
         fields.String(),
         metadata={"description": "not eligible yet: the profile fields the product needs"},
     )
-
-
-# --- operations ------------------------------------------------------------------------
-
-
-def _body(schema) -> dict:
-    return {"content": {"application/json": {"schema": schema}}}
-
-
-def _problem(description: str, retry: bool = False) -> dict:
-    response = {
-        "description": description,
-        "content": {PROBLEM_JSON: {"schema": LeadProblemSchema}},
-    }
-    if retry:
-        response["headers"] = {
-            "Retry-After": {"description": "seconds to wait", "schema": {"type": "integer"}}
-        }
-    return response
-
-
-_SHARED = {
-    "400": "InvalidJSON",
-    "401": "Unauthorized",
-    "403": "Forbidden",
-    "413": "BodyTooLarge",
-    "415": "UnsupportedMediaType",
-    "429": "RateLimited",
-    "500": "InternalError",
-}
-_LEAD_PROBLEMS = {
-    "404": _problem(
-        "no such lead for this key (another bank's or portal's lead is reported the same way)"
-    ),
-    "409": _problem("a conflict: see detail"),
-    "422": _problem(
-        "the request cannot be accepted; errors names each field, failed or "
-        "missing_fields the eligibility criteria"
-    ),
-    "503": _problem(
-        "the lead store (Redis) is unavailable; retry after Retry-After seconds", retry=True
-    ),
-}
-_PATH = {
-    "lead_id": {
-        "in": "path",
-        "name": "lead_id",
-        "required": True,
-        "schema": {"type": "string", "pattern": _LEAD_ID},
-        "description": "the lead's id (26 characters)",
-    },
-    "bank_id": {
-        "in": "path",
-        "name": "bank_id",
-        "required": True,
-        "schema": {"type": "string", "pattern": BANK_ID_SCHEMA},
-        "description": "the bank's id, as in its API key's role bank:<bank_id>",
-    },
-}
-
-
-def _op(
-    summary: str,
-    description: str,
-    ok: dict,
-    errors: str,
-    *,
-    path: str | None = None,
-    query=None,
-    body=None,
-    headers: list | None = None,
-) -> dict:
-    responses: dict = dict(ok)
-    for code in errors.split():
-        responses[code] = _LEAD_PROBLEMS.get(code) or _SHARED[code]
-    params: list = [_PATH[path]] if path else []
-    if query is not None:
-        params.append({"in": "query", "schema": query})
-    params += headers or []
-    op = {
-        "summary": summary,
-        "description": description,
-        "tags": ["leads"],
-        "parameters": params,
-        "responses": responses,
-    }
-    if body is not None:
-        op["requestBody"] = {"required": True, **_body(body)}
-    return op
-
-
-def _ok(schema, code: str = "200", description: str = "OK") -> dict:
-    return {code: {"description": description, **_body(schema)}}
-
-
-_IDEMPOTENCY = {
-    "in": "header",
-    "name": "Idempotency-Key",
-    "required": False,
-    "schema": {
-        "type": "string",
-        "minLength": 1,
-        "maxLength": IDEMPOTENCY_KEY_MAX,
-        "pattern": "^[!-~]+$",
-    },
-    "description": "makes a retry safe: the same key (per portal key, 24 h) "
-    "answers with the lead it made the first time",
-}
-_KEYED = "401 429 500 503"
-LEAD_OPERATIONS = {
-    "leads.create_lead": {
-        "post": _op(
-            "Apply for a product: make a lead (portal)",
-            "The service re-checks eligibility; an eligible application is routed to a branch "
-            "of the bank serving the enterprise's region (status routed), or waits for branch "
-            "capacity (status queued). The same credit code for the same product within the "
-            "dedup window is a 409; it names the existing lead only to the portal that made it.",
-            {
-                **_ok(
-                    LeadSchema,
-                    "201",
-                    "the lead, as the portal sees it; Location is its URL "
-                    "(an Idempotency-Key replay answers the same)",
-                )
-            },
-            "400 403 409 413 415 422 " + _KEYED,
-            body=LeadRequestSchema,
-            headers=[_IDEMPOTENCY],
-        )
-    },
-    "leads.list_leads": {
-        "get": _op(
-            "List the bank's leads without claiming any (that bank's key)",
-            "Newest first, each masked until the bank accepts it. Reading only: GET and HEAD "
-            "never claim; claiming is POST .../leads/claim.",
-            _ok(LeadListSchema),
-            "403 404 422 " + _KEYED,
-            path="bank_id",
-            query=ListQuerySchema,
-        )
-    },
-    "leads.claim_leads": {
-        "post": _op(
-            "Claim the bank's next leads (that bank's key)",
-            "Masked leads for a named consumer; one not accepted within the visibility timeout "
-            "is delivered again to the next claim.",
-            _ok(ClaimDocumentSchema),
-            "403 404 422 " + _KEYED,
-            path="bank_id",
-            query=ClaimQuerySchema,
-        )
-    },
-    "leads.get_lead": {
-        "get": _op(
-            "One lead",
-            "The owning bank sees it masked until it accepts, then in full; the portal that "
-            "made it and admins see it in full.",
-            _ok(LeadSchema),
-            "404 " + _KEYED,
-            path="lead_id",
-        )
-    },
-    "leads.change_status": {
-        "post": _op(
-            "Move a lead on: accepted, approved, declined, disbursed (bank); withdrawn (portal)",
-            "A move the lead's status does not allow is a 409 naming the current status.",
-            _ok(LeadSchema, description="the lead as the caller now sees it"),
-            "400 403 404 409 413 415 422 " + _KEYED,
-            path="lead_id",
-            body=StatusChangeSchema,
-        )
-    },
-    "leads.lead_events": {
-        "get": _op(
-            "A lead's audit trail",
-            "Every change with its time and actor, oldest first.",
-            _ok(LeadEventsSchema),
-            "404 " + _KEYED,
-            path="lead_id",
-        )
-    },
-    "leads.stats": {
-        "get": _op(
-            "Lead statistics (admin: every bank; a bank's key: its own)",
-            "Leads by status, amounts requested, approved and disbursed, pickup rate and median "
-            "hours to a decision; in all, by bank, by product and by month.",
-            _ok(LeadStatsSchema),
-            "403 422 " + _KEYED,
-            query=StatsQuerySchema,
-        )
-    },
-}

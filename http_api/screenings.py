@@ -29,7 +29,7 @@ from matcher.vocabulary.ids import BANK_ID, BANK_ID_RULE, PRODUCT_ID
 from screening.disclosure import MIN_CELL
 
 from .auth import Principal, authenticate, protect, speaks_for
-from .editing import checked_draft
+from .drafts import checked_draft
 from .firm_base import current_firm_base, data_dir, pseudonym_secret
 from .inputs import read_json
 from .leads import lead_service

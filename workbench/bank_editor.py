@@ -4,7 +4,7 @@ Lint and preview are ``POST /v1/banks/<bank>/products/<id>/preview`` itself (it 
 the draft in the context of the whole catalog before evaluating it); publish is the
 API's ``PUT`` and retire its ``DELETE``, with the signed-in key. Scenarios, which the
 API runs only as part of a publish, run here through the same check the publish uses
-(``http_api.editing``'s, in a child process), without writing anything.
+(``http_api.drafts``', in a child process), without writing anything.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from flask import abort, jsonify, make_response, redirect, render_template, request, url_for
 
-from http_api.editing import _check_in_context, _read_draft
+from http_api.drafts import check_in_context, read_draft
 from http_api.inputs import read_json
 from http_api.problems import Problem
 from http_api.rules_schemas import PREVIEW_LIMIT
@@ -148,8 +148,8 @@ def scenarios(bank_id: str, product_id: str):
     tests = view.scenario_file(path)
     listed = _scenario_list(tests) if tests is not None else []
     try:
-        _read_draft(text, rel, bank_id, product_id)
-        findings, _, _ = _check_in_context(rel, {rel: text}, product_id, scenarios=True)
+        read_draft(text, rel, bank_id, product_id)
+        findings, _, _ = check_in_context(rel, {rel: text}, product_id, scenarios=True)
     except Problem as problem:  # the draft itself does not read: its lint errors
         return jsonify(
             html=render_template(

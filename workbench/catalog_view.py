@@ -13,8 +13,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from http_api import drafts
 from http_api.auth import Principal
-from http_api.editing import _product_file, _scope
+from http_api.editing import _scope
 from http_api.state import state
 from matcher.authoring.diff import diff_catalogs
 from matcher.authoring.versions import VersionRecord
@@ -31,7 +32,7 @@ def owner(bank_id: str, product_id: str | None = None) -> Principal:
 
 def product_file(bank_id: str, product_id: str) -> Path | None:
     reloader = state().reloader
-    return _product_file(reloader.root, bank_id, product_id)
+    return drafts.product_file(reloader.root, bank_id, product_id)
 
 
 def rel_path(path: Path) -> str:

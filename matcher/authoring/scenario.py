@@ -5,7 +5,7 @@ Beside ``rules/<bank>/<slug>.yaml`` lives ``<slug>.test.yaml`` (the format is
 and the answer the product must give. Scenarios run through ``Catalog.match`` — the
 production path, durable_rules included — so a passing file proves what customers
 will see, not what a second implementation thinks. Why a product answered is then
-read from the reference walker, which names *every* failed criterion.
+read from the reference walker, which names *every* failed criterion (``scenario_verdict``).
 
 A broken scenario file is a located failure like any other, never a traceback: the
 person reading the report is editing YAML, not Python.
@@ -22,16 +22,14 @@ from pathlib import Path
 from typing import Any
 
 from ..catalog import Catalog, load_catalog, load_catalog_from_content
-from ..results.explain import CriterionOutcome, walk
-from ..results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
+from ..results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE
 from ..rulefile import layout
 from ..rulefile import source as yamlsource
-from ..rulefile.condition import FAIL, UNKNOWN, criteria
-from ..rulefile.operators import OPS
+from ..rulefile.condition import FAIL, criteria
 from ..rulefile.source import Location, Problem, YDict, YList
 from ..vocabulary import fields as F
-from ..vocabulary.fields import SOURCES_OF
 from ..vocabulary.profile import ProfileError
+from .scenario_verdict import explain, verdict
 
 SUFFIXES = layout.SCENARIO_SUFFIXES
 PROFILES_DIR = layout.PROFILES_DIR
@@ -93,48 +91,6 @@ def scenario_files(rules_root: Path) -> list[Path]:
     if root.is_file():
         return [root]
     return layout.files_of(root, [layout.SCENARIO])
-
-
-def describe_outcome(o: CriterionOutcome) -> str:
-    """``years_in_business 1 < 2``: the actual value against the bound it broke (or met)."""
-    c = o.criterion
-    if o.op == "exists":
-        stated = o.actual is not None
-        return f"{c.field} {'stated (' + show(o.actual) + ')' if stated else 'not stated'}"
-    if o.outcome == UNKNOWN:
-        return f"{c.field} not stated"
-    relation = OPS[o.op].broken if o.outcome == FAIL else OPS[o.op].held
-    return f"{c.field} {show(o.actual)} {relation} {show(c.value)}"
-
-
-def show(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(show(v) for v in value) + "]"
-    if hasattr(value, "normalize"):
-        return format(value.normalize(), "f")
-    if isinstance(value, date):
-        return value.isoformat()
-    return "not stated" if value is None else str(value)
-
-
-def explain(
-    catalog: Catalog, product_id: str, profile: Mapping[str, Any], as_of: date | None
-) -> EligibilityResult:
-    """The product's answer through ``Catalog.match`` with every criterion's outcome.
-
-    ``match`` lists only near misses; the status comes from its counts and the
-    explanation from the reference walker, so every failed criterion is named.
-    Raises ``ProfileError`` for a profile that does not load.
-    """
-    result = catalog.match(profile, as_of=as_of, product_ids=[product_id], list_limit=0)
-    counts = result.counts
-    status = ELIGIBLE if counts[ELIGIBLE] else INCOMPLETE if counts[INCOMPLETE] else INELIGIBLE
-    product = catalog.by_id[product_id]
-    outcomes: list[CriterionOutcome] = []
-    walk(product.eligibility, result.values, outcomes)
-    return EligibilityResult(product, status, outcomes)
 
 
 class _FileError(Exception):
@@ -374,45 +330,6 @@ def _read_scenario(item: Any, where: Location) -> dict:
     }
 
 
-def verdict(
-    answer: EligibilityResult, expect: str, failing: Iterable[str], missing: Iterable[str]
-) -> str | None:
-    """None when the answer is what the scenario expects, else what went differently."""
-    failed = answer.failed
-    if answer.status != expect:
-        text = f"expected {expect}, got {answer.status}"
-        if answer.status == INELIGIBLE:
-            text += ": " + "; ".join(describe_outcome(o) for o in failed)
-        elif answer.status == INCOMPLETE:
-            text += ": missing " + ", ".join(answer.missing_fields)
-        elif failing:  # eligible: show what the criteria expected to fail made of it
-            held = [describe_outcome(o) for o in answer.outcomes if o.criterion.field in failing]
-            text += ": " + (
-                "; ".join(held) if held else f"the product has no criterion on {', '.join(failing)}"
-            )
-        return text
-    # A derived criterion also answers to its posted sources: failing [established_on]
-    # is met by years_in_business failing.
-    failed_fields = {
-        name for o in failed for name in (o.criterion.field, *SOURCES_OF.get(o.criterion.field, ()))
-    }
-    absent = [name for name in failing if name not in failed_fields]
-    if absent:
-        others = [describe_outcome(o) for o in answer.outcomes if o.criterion.field in absent]
-        shown = "; ".join(others) if others else "the product has no criterion on it"
-        return (
-            f"expected {', '.join(absent)} among the failed criteria, but {shown}"
-            f" (failed: {'; '.join(describe_outcome(o) for o in failed)})"
-        )
-    lacking = [name for name in missing if name not in answer.missing_fields]
-    if lacking:
-        return (
-            f"expected {', '.join(lacking)} among the missing fields, missing: "
-            f"{', '.join(answer.missing_fields)}"
-        )
-    return None
-
-
 def run_scenarios(
     rules_root: Path,
     catalog: Catalog | None = None,
@@ -459,12 +376,4 @@ def run_scenarios(
     return report
 
 
-__all__ = [
-    "run_scenarios",
-    "ScenarioReport",
-    "ScenarioResult",
-    "scenario_files",
-    "explain",
-    "describe_outcome",
-    "verdict",
-]
+__all__ = ["run_scenarios", "ScenarioReport", "ScenarioResult", "scenario_files"]

@@ -32,8 +32,9 @@ from ..results.result import ELIGIBLE, INCOMPLETE, INELIGIBLE, EligibilityResult
 from ..rulefile.condition import FAIL, PASS, combine, evaluate
 from ..rulefile.product import Product
 from ..vocabulary.profile import ProfileError, load_profile
-from .scenario import PROFILES_DIR, SUFFIXES, show, verdict
+from .scenario import PROFILES_DIR, SUFFIXES
 from .scenario_bounds import REMOVED, Leaf, leaf_pairs, nnf, posted_for, removal
+from .scenario_verdict import show, verdict
 
 
 class GenerateError(ValueError):

@@ -1,6 +1,7 @@
-"""Sentences from ``wording``'s table: which row a criterion takes, with its values in.
+"""Sentences from ``wording``'s and ``flag_and_count_wording``'s tables: which row a
+criterion takes, with its values in.
 
-Kept apart from the table so that reviewing the words is reading data, and changing
+Kept apart from the tables so that reviewing the words is reading data, and changing
 how a row is chosen is reading code.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..vocabulary import fields as F
+from . import flag_and_count_wording as FC
 from . import values as V
 from . import wording as W
 from .values import joined, value_text
@@ -44,31 +46,31 @@ def _forms(name: str, op: str, value: Any) -> tuple[str, str, str, str]:
 
 
 def _none_asked(name: str, op: str, value: Any) -> bool:
-    return name in W.NONE and op in ("==", "<=") and not isinstance(value, bool) and value == 0
+    return name in FC.NONE and op in ("==", "<=") and not isinstance(value, bool) and value == 0
 
 
 def _flag_wanted(name: str, op: str, value: Any) -> bool | None:
     """The yes/no a flag criterion asks for, or None when it is not a plain yes/no test."""
-    if name in W.FLAGS and op in ("==", "!=") and isinstance(value, bool):
+    if name in FC.FLAGS and op in ("==", "!=") and isinstance(value, bool):
         return value if op == "==" else not value
     return None
 
 
 def _en_count(name: str, value: Any) -> str:
-    one, many = W.EN_COUNTS[name][2:]
+    one, many = FC.EN_COUNTS[name][2:]
     return f"{V.number(value)} {one if value == 1 else many}"
 
 
 def _en_counted(name: str, op: str, value: Any) -> str | None:
     """A count's English bound with its comparison ("at most 1 time"), when it has one."""
-    if name not in W.EN_COUNTS or isinstance(value, bool):
+    if name not in FC.EN_COUNTS or isinstance(value, bool):
         return None
     if op in ("between", "not_between"):
         low, high = value
         words = "between {} and {}" if op == "between" else "not between {} and {}"
         return words.format(V.number(low), _en_count(name, high))
-    if op in W.EN_COMPARED:
-        return W.EN_COMPARED[op].format(_en_count(name, value))
+    if op in FC.EN_COMPARED:
+        return FC.EN_COMPARED[op].format(_en_count(name, value))
     return None
 
 
@@ -81,10 +83,10 @@ def _fixed(name: str, op: str, value: Any, met: bool) -> tuple[str, str] | None:
         return zh[which].format(name=fld.zh), en[which].format(name=fld.en)
     wanted = _flag_wanted(name, op, value)
     if wanted is not None:
-        flag = W.FLAGS[name]
+        flag = FC.FLAGS[name]
         return flag.zh[not wanted], (flag.en if met else flag.en_need)[not wanted]
     if _none_asked(name, op, value):
-        return W.NONE[name][0], W.NONE[name][3 if met else 2]
+        return FC.NONE[name][0], FC.NONE[name][3 if met else 2]
     return None
 
 
@@ -97,7 +99,7 @@ def requirement(name: str, op: str, value: Any) -> tuple[str, str]:
     zh = forms[0].format(name=_name(name, "zh"), **bound_text(name, op, value, "zh"))
     counted = _en_counted(name, op, value)
     if counted is not None:
-        return zh, W.EN_COUNTS[name][0].format(n=counted)
+        return zh, FC.EN_COUNTS[name][0].format(n=counted)
     en = forms[2].format(name=_name(name, "en"), **bound_text(name, op, value, "en"))
     return zh, en
 
@@ -109,18 +111,18 @@ def met(
     fixed = _fixed(name, op, value, met=True)
     if fixed is not None:
         return fixed
-    if name in W.NONE and actual == 0 and op in ("<=", "<"):
-        return W.NONE[name][0], W.NONE[name][3]  # 近24个月无逾期, whatever the bound allowed
+    if name in FC.NONE and actual == 0 and op in ("<=", "<"):
+        return FC.NONE[name][0], FC.NONE[name][3]  # 近24个月无逾期, whatever the bound allowed
     forms = _forms(name, op, value)
     zh = forms[1].format(
         name=_name(name, "zh"), actual=actual_zh, **bound_text(name, op, value, "zh")
     )
     counted = _en_counted(name, op, value)
     if counted is not None:
-        has = W.EN_COUNTS[name][1].format(n=_en_count(name, actual))
-        if op in W.EN_COMPARED:  # the noun once: "(at most 2)"
-            counted = W.EN_COMPARED[op].format(V.number(value))
-        return zh, W.EN_COUNT_MET.format(has=has, bound=counted)
+        has = FC.EN_COUNTS[name][1].format(n=_en_count(name, actual))
+        if op in FC.EN_COMPARED:  # the noun once: "(at most 2)"
+            counted = FC.EN_COMPARED[op].format(V.number(value))
+        return zh, FC.EN_COUNT_MET.format(has=has, bound=counted)
     en = forms[3].format(
         name=_name(name, "en"), actual=actual_en, **bound_text(name, op, value, "en")
     )
@@ -139,16 +141,16 @@ def unmet(
 ) -> tuple[str, str]:
     """A criterion the firm fails: the requirement, then what the firm has."""
     if _flag_wanted(name, op, value) is not None and isinstance(actual, bool):
-        flag = W.FLAGS[name]
+        flag = FC.FLAGS[name]
         now_zh, now_en = flag.zh_now[not actual], flag.en_now[not actual]
-        zh_form = W.LABEL_FAILED if labelled else W.FLAG_FAILED[0]
+        zh_form = FC.LABEL_FAILED if labelled else FC.FLAG_FAILED[0]
         return (
             zh_form.format(requirement=required[0], actual=now_zh),
-            W.FLAG_FAILED[1].format(requirement=required[1], actual=now_en),
+            FC.FLAG_FAILED[1].format(requirement=required[1], actual=now_en),
         )
     zh_required = required[0]
     if _none_asked(name, op, value) and not labelled:
-        zh_required = W.NONE[name][1]
+        zh_required = FC.NONE[name][1]
     if op == "exists" and actual is None:
         actual_zh, actual_en = W.NOT_STATED
     zh_form, en_form = W.FIELD_FAILED.get(name, W.FAILED)
@@ -161,9 +163,9 @@ def unmet(
     ):
         zh_form = W.FAILED_NAMED
     if not labelled and _en_counted(name, op, value) is not None:
-        en_form, actual_en = W.EN_COUNT_FAILED, _en_count(name, actual)
+        en_form, actual_en = FC.EN_COUNT_FAILED, _en_count(name, actual)
     if _none_asked(name, op, value) and not labelled:
-        zh_form = W.NONE_FAILED.format(requirement="{requirement}", tail=W.NONE[name][4])
+        zh_form = FC.NONE_FAILED.format(requirement="{requirement}", tail=FC.NONE[name][4])
     return (
         zh_form.format(requirement=zh_required, actual=actual_zh),
         en_form.format(requirement=required[1], actual=actual_en),
@@ -181,9 +183,9 @@ def undecided(
     """A criterion on a field the profile does not state: the requirement, then what to ask for."""
     zh_required = required[0]
     if not labelled and _flag_wanted(name, op, value) is not None:
-        zh_required = W.FLAG_UNKNOWN.format(requirement=zh_required)
+        zh_required = FC.FLAG_UNKNOWN.format(requirement=zh_required)
     elif not labelled and _none_asked(name, op, value):
-        zh_required = W.NONE[name][1]
+        zh_required = FC.NONE[name][1]
     zh_missing = "、".join(f"{_asked(n)}({n})" for n in needed)
     return (
         W.UNKNOWN[0].format(requirement=zh_required, missing=zh_missing),
@@ -192,7 +194,7 @@ def undecided(
 
 
 def _asked(name: str) -> str:
-    return W.FLAGS[name].ask_zh if name in W.FLAGS else F.FIELDS[name].zh
+    return FC.FLAGS[name].ask_zh if name in FC.FLAGS else F.FIELDS[name].zh
 
 
 def labelled_met(

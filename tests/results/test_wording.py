@@ -12,9 +12,9 @@ from decimal import Decimal
 
 import pytest
 
+from matcher.results import flag_and_count_wording as FC
 from matcher.results import sentences as S
 from matcher.results import values as V
-from matcher.results import wording as W
 from matcher.results.explain import message, required_text, walk
 from matcher.vocabulary import fields as F
 from tests.support.paths import REPO
@@ -558,13 +558,13 @@ def test_every_choice_has_a_name_in_both_languages(name):
 
 
 def test_flags_and_counts_have_their_own_rows():
-    assert {n for n, f in F.FIELDS.items() if f.kind == F.BOOLEAN} == set(W.FLAGS)
+    assert {n for n, f in F.FIELDS.items() if f.kind == F.BOOLEAN} == set(FC.FLAGS)
     counted = {
         n
         for n, f in F.FIELDS.items()
         if f.kind == F.INTEGER and f.unit_en in ("times", "cases", "items", "people")
     }
-    assert counted <= set(W.EN_COUNTS)
+    assert counted <= set(FC.EN_COUNTS)
 
 
 def _quoted_in(path, marker):
