@@ -1,4 +1,4 @@
-"""Sentences from ``wording``'s and ``flag_and_count_wording``'s tables: which row a
+"""Sentences from ``wording``'s and ``field_wording``'s tables: which row a
 criterion takes, with its values in.
 
 Kept apart from the tables so that reviewing the words is reading data, and changing
@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..vocabulary import fields as F
-from . import flag_and_count_wording as FC
+from . import field_wording as FC
 from . import values as V
 from . import wording as W
 from .values import joined, value_text

@@ -6,7 +6,7 @@ forms — the requirement (what the product asks; also the product page's line),
 (what the firm has, and that it suffices) and the tails of a failure (当前…) and of an
 unknown (未提供…) — and fields whose meaning a template would garble have their own rows:
 places, industries and banks by name here; yes/no facts ("无欠税") and counts that may be
-none in ``flag_and_count_wording``. ``sentences`` picks the row; ``values`` words the
+none in ``field_wording``. ``sentences`` picks the row; ``values`` words the
 values put in.
 """
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 
-from matcher.results import flag_and_count_wording as FC
+from matcher.results import field_wording as FC
 from matcher.results import sentences as S
 from matcher.results import values as V
 from matcher.results.explain import message, required_text, walk
