@@ -18,7 +18,9 @@ import dataclasses
 import hashlib
 import logging
 import pickle
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import matcher
@@ -72,6 +74,8 @@ def catalog_of(
         return load_catalog_from_content(files, shown_root)
     texts = [(rel, raw.decode("utf-8-sig")) for rel, raw in files.items()]
     catalog = Catalog(list(by_rel.values()), layout.content_version(texts), shown_root or None)
+    if known:
+        log.info("%d of %d product files read; the others were handed over", len(fresh), len(files))
     _live.clear()
     _live.update({digests[rel]: p for rel, p in by_rel.items()})
     return catalog
@@ -95,6 +99,23 @@ def of_checked(products: list[Product], copy: Path, manifest: Mapping[str, str])
     return found
 
 
+def save_live_later(path: Path, ready: Callable[[], bool]) -> None:
+    """``save`` the live catalog's products in a thread once ``ready()`` (the workers are
+    forked: they come first), off the way of the next exec. Whatever the file holds when
+    an exec comes (this or an older catalog's products) is right for the bytes it names;
+    it only saves more or less time."""
+    products = live()
+
+    def run() -> None:
+        deadline = time.monotonic() + 60
+        while not ready() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        save(path, products)
+
+    if products:
+        threading.Thread(target=run, name="loanmatch-parsed", daemon=True).start()
+
+
 def save(path: Path, products: Mapping[str, Product]) -> None:
     """Pickle ``products`` for the next image (never raises: it only saves time)."""
     try:
@@ -104,8 +125,15 @@ def save(path: Path, products: Mapping[str, Product]) -> None:
         log.exception("re-exec: the products read were not handed over")
 
 
-def load(path: Path) -> dict[str, Product]:
-    """What ``save`` wrote with this code, else nothing."""
+def load(*paths: Path) -> dict[str, Product]:
+    """What ``save`` wrote in ``paths`` with this code, else nothing."""
+    found: dict[str, Product] = {}
+    for path in paths:
+        found.update(_load(path))
+    return found
+
+
+def _load(path: Path) -> dict[str, Product]:
     try:
         doc = pickle.loads(path.read_bytes())  # noqa: S301 - our own file, in our state folder
         if isinstance(doc, dict) and doc.get("code") == _code():

@@ -72,7 +72,7 @@ def boot_catalog(settings):
     root = Path(settings.rules)
     if doc is not None:
         store = VersionStore(versions_folder(settings))
-        known = parsed.load(Path(doc["parsed"])) if doc.get("parsed") else {}
+        known = parsed.load(*map(Path, doc.get("parsed") or []))
         for version in (doc.get("version"), doc.get("fallback")):
             try:
                 started = time.monotonic()

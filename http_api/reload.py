@@ -434,8 +434,10 @@ class Reloader(Following):
             version = self._next_live or self.service.catalog.version
             self._next_live = version
             self._write_status()
-            products = self._folder / "parsed.pickle"
-            parsed.save(products, {**parsed.live(), **self._checked})
+            checked = self._folder / "parsed-checked.pickle"
+            checked.unlink(missing_ok=True)
+            if self._checked:  # the live catalog's were saved at start (``start``)
+                parsed.save(checked, self._checked)
             reexec(
                 self.server,
                 self.state_dir,
@@ -444,7 +446,7 @@ class Reloader(Following):
                     "fallback": self.service.catalog.version,
                     "contents": self._contents,
                     "noticed_at": self._began or time.time(),
-                    "parsed": str(products),
+                    "parsed": [str(self._folder / "parsed-live.pickle"), str(checked)],
                 },
             )
 
@@ -458,6 +460,12 @@ class Reloader(Following):
         if share:
             self._seen = ""  # compare the folder with the shared version once, now
         self._write_status()
+        server = self.server
+        if server is not None:  # what the next image of this master need not read
+            parsed.save_live_later(
+                self._folder / "parsed-live.pickle",
+                lambda: len(server.WORKERS) >= server.num_workers,
+            )
         self._thread = threading.Thread(target=self._run, name="loanmatch-reload", daemon=True)
         self._thread.start()
 
