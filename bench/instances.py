@@ -8,7 +8,14 @@ every compiled catalog would grow by the catalog's size a publish; the last line
 compares the memory after the first publish with the memory after the last.
 
     python bench/instances.py                          # 20 publishes, Redis on 6379
+    python bench/instances.py --products 3000          # a synthetic catalog of 3,000
     python bench/instances.py --publishes 50 --redis redis://127.0.0.1:6379/0
+
+Without ``--products`` both instances serve the repository's ``rules/``; with it, a
+synthetic catalog (``product_catalog.synth``, fixed seed) of that many products, plus
+the probe, which the icbc key publishes (a bank's product ids start with its id). Each
+instance's log stays in the run's folder when ``--keep`` is given (the masters log when
+a head is noticed, merged, checked, recorded and served, with times).
 """
 
 from __future__ import annotations
@@ -72,15 +79,23 @@ def call(
         headers={"Content-Type": content_type, "Authorization": f"Bearer {key}"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=180) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
 
 
+def synthetic_rules(folder: Path, products: int) -> Path:
+    """``folder/rules``: ``products`` synthetic products (a fixed seed: runs compare)."""
+    from product_catalog.synth import synth_catalog, write_catalog
+
+    write_catalog(folder, synth_catalog(products, seed=1), [])
+    return folder / "rules"
+
+
 class Instance:
-    def __init__(self, folder: Path, redis_url: str, prefix: str):
-        shutil.copytree(REPO / "rules", folder / "rules")
+    def __init__(self, folder: Path, redis_url: str, prefix: str, rules: Path):
+        shutil.copytree(rules, folder / "rules")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = {
@@ -153,14 +168,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--publishes", type=int, default=20)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/0")
+    parser.add_argument(
+        "--products", type=int, default=0, help="a synthetic catalog of N (0: the repository's)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the folder with the logs")
     args = parser.parse_args()
     import redis
     from rich.progress import Progress
 
     prefix = f"loanmatch-bench:{uuid.uuid4().hex[:12]}:"
     folder = Path(tempfile.mkdtemp(prefix="loanmatch-bench-"))
-    a = Instance(folder / "a", args.redis, prefix)
-    b = Instance(folder / "b", args.redis, prefix)
+    rules = synthetic_rules(folder / "synth", args.products) if args.products else REPO / "rules"
+    a = Instance(folder / "a", args.redis, prefix, rules)
+    b = Instance(folder / "b", args.redis, prefix, rules)
     rows = []
     try:
         with Progress(transient=True) as progress:
@@ -185,7 +205,10 @@ def main() -> None:
         client = redis.Redis.from_url(args.redis)
         for key in client.scan_iter(match=prefix + "*"):
             client.delete(key)
-        shutil.rmtree(folder, ignore_errors=True)
+        if args.keep:
+            print(f"logs kept in {folder}/a and {folder}/b")
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     print(
         f"{'publish':>7} {'served on A (s)':>16} {'served on B (s)':>16} {'A master RSS (MiB)':>19}"
     )

@@ -52,29 +52,49 @@ def handoff() -> dict[str, Any] | None:
     return doc if doc.get("pid") == os.getpid() else None
 
 
+def since_noticed(doc: dict[str, Any] | None = None) -> str:
+    """``"4.20 s"``: how long ago the change this image serves was noticed (for the log)."""
+    noticed = (doc if doc is not None else handoff() or {}).get("noticed_at")
+    return f"{time.time() - noticed:.2f} s" if isinstance(noticed, (int, float)) else "?"
+
+
 def boot_catalog(settings):
     """The catalog to serve at start: the version handed over by a re-exec (from the
     version store, exactly as it was checked), else the rules folder as it is."""
     from matcher.authoring.versions import VersionError, VersionStore
     from matcher.catalog import CatalogError, load_catalog
+    from matcher.rulefile.layout import PRODUCT, read_folder
 
+    from . import parsed
     from .reload import versions_folder
 
     doc = handoff()
+    root = Path(settings.rules)
     if doc is not None:
         store = VersionStore(versions_folder(settings))
+        known = parsed.load(*map(Path, doc.get("parsed") or []))
         for version in (doc.get("version"), doc.get("fallback")):
             try:
-                folder = store.snapshot_path(version) if version else None
-                if folder is not None:
-                    catalog = load_catalog(folder)
-                    catalog.root = str(settings.rules)
+                started = time.monotonic()
+                files = store.contents(version) if version else None
+                if files is not None:
+                    catalog = parsed.catalog_of(files, str(root), known)
+                    log.info(
+                        "re-exec: catalog %s loaded in %.2f s, %.2f s after the exec "
+                        "(%s after the change was noticed)",
+                        version,
+                        time.monotonic() - started,
+                        time.time() - float(doc.get("exec_at") or time.time()),
+                        since_noticed(doc),
+                    )
                     return catalog
             except (CatalogError, VersionError, OSError) as exc:
                 log.error(
                     "re-exec: version %s did not load (%s); trying the previous one", version, exc
                 )
-    return load_catalog(settings.rules)
+    if root.is_dir():  # read as content, so that a re-exec need not read it again
+        return parsed.catalog_of(read_folder(root, [PRODUCT]), str(root))
+    return load_catalog(root)
 
 
 def reexec(server, state_dir: Path, doc: dict[str, Any]) -> None:
@@ -92,6 +112,7 @@ def reexec(server, state_dir: Path, doc: dict[str, Any]) -> None:
         "pid": os.getpid(),
         "old_workers": sorted({*server.WORKERS, *retiring}),
         "embedded_redis": embedded.owned_folders(),
+        "exec_at": time.time(),
     }
     path = state_dir / "reload" / "handoff.json"
     write_atomically(path, json.dumps(doc, ensure_ascii=False).encode())
@@ -106,8 +127,10 @@ def reexec(server, state_dir: Path, doc: dict[str, Any]) -> None:
         os.dup2(fd, FIRST_FD + offset, inheritable=True)
     env.update(LISTEN_PID=str(os.getpid()), LISTEN_FDS=str(len(listeners)))
     server.log.info(
-        "re-executing the master for catalog %s; %d old workers finish their requests",
+        "re-executing the master for catalog %s (%s after the change was noticed); "
+        "%d old workers finish their requests",
         doc.get("version"),
+        since_noticed(doc),
         len(doc["old_workers"]),
     )
     for handler in logging.getLogger().handlers + logging.getLogger("gunicorn.error").handlers:
@@ -149,6 +172,12 @@ def retire_old_workers(server, timeout: float | None = None) -> None:
         deadline = time.monotonic() + 30
         while len(server.WORKERS) < server.num_workers and time.monotonic() < deadline:
             time.sleep(0.05)
+        server.log.info(
+            "%d fresh workers forked (%s after the change was noticed); the old ones stop in %g s",
+            len(server.WORKERS),
+            since_noticed(doc),
+            SETTLE,
+        )
         time.sleep(SETTLE)
         for pid in pids:
             _signal(pid, signal.SIGTERM)

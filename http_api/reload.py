@@ -47,12 +47,14 @@ from matcher.authoring.validation import (
     Finding,
     Validation,
     check_scenarios,
+    lint_content,
     lint_products,
 )
 from matcher.authoring.versions import VersionStore, capture
 from matcher.catalog import Catalog
 from matcher.rulefile.layout import digest, read_folder
 
+from . import parsed
 from .following import Following
 from .working_copy import Base
 
@@ -109,6 +111,8 @@ class Reloader(Following):
         self._next_live: str | None = None  # decided; the master re-executes into it
         self._went_live = False
         self._redis_complaint = 0.0
+        self._began = 0.0  # wall clock: when the change going live now was noticed
+        self._checked: dict = {}  # the products of the version checked here (``parsed``)
 
     # --- where things live ------------------------------------------------------------
     @property
@@ -189,6 +193,7 @@ class Reloader(Following):
         with self._lock:
             if self._next_live is not None and self.server is not None:
                 return  # the master is about to re-execute into the decided version
+            began = time.time()
             head, reachable = self._head()
             with rules_lock(self.state_dir):
                 requests, self._carry = self._carry + self._take_requests(), []
@@ -203,16 +208,23 @@ class Reloader(Following):
                 retry = self._unshared and reachable
                 if not (requests or behind or retry or (scan and seen != self._seen)):
                     return
-                tmp = Path(tempfile.mkdtemp(dir=self.state_dir, prefix="stage-"))
-                copy = stage(self.root, tmp / self.shown_root) if self.root.is_dir() else tmp
+                self._began = began
+                exact = self._exactly_shared() if behind and not requests else None
+                if exact is None:
+                    tmp = Path(tempfile.mkdtemp(dir=self.state_dir, prefix="stage-"))
+                    copy = stage(self.root, tmp / self.shown_root) if self.root.is_dir() else tmp
             self._went_live = False
-            try:
-                answer = self._decide(copy, requests, head if behind else None, tmp)
-            except Exception as exc:  # e.g. durable_rules refusing to compile: never served
-                log.exception("checking the rules failed")
-                answer = self._refuse([Finding(".", 1, None, f"the check failed: {exc}")])
-            finally:
-                shutil.rmtree(tmp, ignore_errors=True)
+            answer: dict | None
+            if exact is not None:  # checked where it was published: no copy, no checks
+                answer = self._follow_exactly(head, exact)
+            else:
+                try:
+                    answer = self._decide(copy, requests, head if behind else None, tmp)
+                except Exception as exc:  # e.g. durable_rules refusing to compile: never served
+                    log.exception("checking the rules failed")
+                    answer = self._refuse([Finding(".", 1, None, f"the check failed: {exc}")])
+                finally:
+                    shutil.rmtree(tmp, ignore_errors=True)
             if answer is None:  # another instance published first: merge it, then retry
                 self._carry = requests
                 return
@@ -319,11 +331,23 @@ class Reloader(Following):
         gone = set(self.service.catalog.by_id) - {p.id for p in products}
         return scenarios_to_run(every, self._contents, contents, gone)
 
-    def _go_live(self, copy: Path, products, version: str, actor: str, checked_in: float) -> None:
+    def _go_live(
+        self,
+        copy: Path | None,
+        products,
+        version: str,
+        actor: str,
+        checked_in: float,
+        files: dict[str, bytes] | None = None,
+    ) -> None:
         """Record ``version`` and serve it: under gunicorn by re-executing the master
-        (``reexec_master``, on the SIGHUP that ``check`` sends); else compiled here."""
+        (``reexec_master``, on the SIGHUP that ``check`` sends); else compiled here.
+        ``files`` (its product files, already read) stand for ``copy`` and ``products``."""
+        recording = time.monotonic()
+        if copy is not None and products:  # the next image need not read them again
+            self._checked = parsed.of_checked(products, copy, self._contents)
         try:
-            self.versions().record(copy, version, actor=actor)
+            self.versions().record(copy or self.root, version, actor=actor, files=files)
         except Exception:  # the record is an audit aid: a full disk must not stop a fix
             log.exception("could not record catalog version %s", version)
         self.reloads += 1
@@ -331,13 +355,18 @@ class Reloader(Following):
         if self.server is not None:
             self._next_live = version
             log.info(
-                "catalog %s decided, by %s, checked in %.2f s; the master re-executes to serve it",
+                "catalog %s decided, by %s, checked in %.2f s, recorded in %.2f s "
+                "(%.2f s after the change was noticed); the master re-executes to serve it",
                 version,
                 actor,
                 checked_in,
+                time.monotonic() - recording,
+                time.time() - self._began,
             )
             return
         compiling = time.monotonic()
+        if products is None:  # a shared version, read as content and never linted here
+            products = lint_content(files or {}, str(self.root))[0]
         catalog = Catalog(products, version, str(self.root))
         self.service.catalog, self.service.loaded_at = catalog, now()
         self.app.extensions.pop("loanmatch.openapi", None)  # examples name products
@@ -405,6 +434,10 @@ class Reloader(Following):
             version = self._next_live or self.service.catalog.version
             self._next_live = version
             self._write_status()
+            checked = self._folder / "parsed-checked.pickle"
+            checked.unlink(missing_ok=True)
+            if self._checked:  # the live catalog's were saved at start (``start``)
+                parsed.save(checked, self._checked)
             reexec(
                 self.server,
                 self.state_dir,
@@ -412,6 +445,8 @@ class Reloader(Following):
                     "version": version,
                     "fallback": self.service.catalog.version,
                     "contents": self._contents,
+                    "noticed_at": self._began or time.time(),
+                    "parsed": [str(self._folder / "parsed-live.pickle"), str(checked)],
                 },
             )
 
@@ -425,6 +460,12 @@ class Reloader(Following):
         if share:
             self._seen = ""  # compare the folder with the shared version once, now
         self._write_status()
+        server = self.server
+        if server is not None:  # what the next image of this master need not read
+            parsed.save_live_later(
+                self._folder / "parsed-live.pickle",
+                lambda: len(server.WORKERS) >= server.num_workers,
+            )
         self._thread = threading.Thread(target=self._run, name="loanmatch-reload", daemon=True)
         self._thread.start()
 
@@ -434,16 +475,25 @@ class Reloader(Following):
             self._thread.join(timeout=10)
 
     def _run(self) -> None:
+        """Look for requests every ``TICK``; look at the shared head when another instance
+        announces a move (``_listen``), and at the folder and the head every ``every`` s
+        anyway (the fallback for a lost announcement)."""
         next_scan = 0.0
         every = self.interval or (FOLLOW if self._sharing else None)
-        while not self._stop.wait(TICK):
-            asked = self._requests().is_dir() and any(self._requests().iterdir())
-            if asked or self._carry or (every and time.monotonic() >= next_scan):
-                next_scan = time.monotonic() + (every or 0)
-                try:
-                    self.check(scan=bool(asked or self.interval))
-                except Exception:  # the watcher must outlive one bad look
-                    log.exception("checking the rules folder failed")
+        try:
+            while not self._stop.is_set():
+                moved = self._listen(TICK)
+                if self._stop.is_set():
+                    break
+                asked = self._requests().is_dir() and any(self._requests().iterdir())
+                if moved or asked or self._carry or (every and time.monotonic() >= next_scan):
+                    next_scan = time.monotonic() + (every or 0)
+                    try:
+                        self.check(scan=bool(asked or self.interval))
+                    except Exception:  # the watcher must outlive one bad look
+                        log.exception("checking the rules folder failed")
+        finally:
+            self.unsubscribe()
 
 
 def _already_run(requests: list[dict], found: str) -> frozenset[str]:

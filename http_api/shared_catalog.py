@@ -7,7 +7,9 @@ leads already share, or the embedded one for a single instance):
 * ``catalog:file:<sha256>``: the bytes of one file of a rules folder (written once);
 * ``catalog:tree:<sha256>``: a whole folder, ``{path: file sha256}`` as JSON;
 * ``catalog:head``: the live version, ``{seq, version, tree, actor, at}``;
-* ``catalog:log``: every head there was, oldest first (JSON lines).
+* ``catalog:log``: every head there was, oldest first (JSON lines);
+* ``catalog:moved``: a channel; the new head's ``seq`` is published on it each time the
+  head moves, so the other instances look at once instead of at their next poll.
 
 A publish uploads the files and the tree, then moves the head in one Lua script that
 refuses unless the head is still the one the change was made on (``seq``), so two
@@ -31,7 +33,8 @@ from pathlib import Path
 
 import redis
 
-# KEYS: head, log. ARGV: expected seq, version, tree id, actor, at.
+# KEYS: head, log. ARGV: expected seq, version, tree id, actor, at, channel. The message
+# goes out in the same script as the move: no head moves without one.
 _MOVE_HEAD = """
 local seq = tonumber(redis.call('HGET', KEYS[1], 'seq') or '0')
 if seq ~= tonumber(ARGV[1]) then return {0, seq} end
@@ -40,6 +43,7 @@ redis.call('HSET', KEYS[1], 'seq', seq, 'version', ARGV[2], 'tree', ARGV[3],
            'actor', ARGV[4], 'at', ARGV[5])
 redis.call('RPUSH', KEYS[2], cjson.encode({seq = seq, version = ARGV[2], tree = ARGV[3],
                                             actor = ARGV[4], at = ARGV[5]}))
+redis.call('PUBLISH', ARGV[6], seq)
 return {1, seq}
 """
 
@@ -75,6 +79,18 @@ class SharedCatalog:
         self.client = client
         self.prefix = prefix + "catalog:"
         self._move = client.register_script(_MOVE_HEAD)
+
+    @property
+    def channel(self) -> str:
+        """Where a moved head is announced (``subscribe``)."""
+        return self.prefix + "moved"
+
+    def subscribe(self):
+        """A subscription to the moves of the head (``redis.client.PubSub``): a message
+        means "look now"; losing one costs only the wait until the next poll."""
+        pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+        pubsub.subscribe(self.channel)
+        return pubsub
 
     @classmethod
     def connect(cls, settings) -> SharedCatalog:
@@ -170,7 +186,7 @@ class SharedCatalog:
         at = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         moved, seq = self._move(
             keys=[self.prefix + "head", self.prefix + "log"],
-            args=[base_seq, version, name, actor, at],
+            args=[base_seq, version, name, actor, at, self.channel],
         )
         if not moved:
             raise Conflict(f"the shared catalog moved to #{seq} meanwhile")

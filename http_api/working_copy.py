@@ -115,9 +115,6 @@ def catch_up(root: Path, state_dir: Path, shared, head, base: Base) -> Base:
     apply(root, merged, local, blobs, lost, state_dir / "set-aside")
     new = Base(head.seq, head.version, remote)
     new.save(state_dir)
-    log.info(
-        "shared catalog #%d (%s, by %s) merged into %s", head.seq, head.version, head.actor, root
-    )
     return new
 
 
@@ -142,5 +139,6 @@ def catch_up_at_boot(settings) -> None:
             return
         with rules_lock(state_dir):
             catch_up(root, state_dir, shared, head, base)
+        log.info("shared catalog #%d (%s) merged into %s at start", head.seq, head.version, root)
     except Exception as exc:  # noqa: BLE001 - Redis down: serve the folder as it is
         log.warning("shared catalog not read at start (%s); serving %s as it is", exc, root)

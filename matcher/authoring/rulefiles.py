@@ -54,6 +54,12 @@ def fingerprint(root: Path) -> str:
 
 def manifest(root: Path) -> dict[str, str]:
     """Each visible file under ``root`` (relative path) → sha256 of its bytes."""
+    return {rel: hashlib.sha256(data).hexdigest() for rel, data in contents(root).items()}
+
+
+def contents(root: Path) -> dict[str, bytes]:
+    """Each visible file under ``root`` (relative path) → its bytes: what ``manifest``
+    hashes, for a caller that needs both without reading the folder twice."""
     found = {}
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if _visible(d)]
@@ -61,9 +67,7 @@ def manifest(root: Path) -> dict[str, str]:
             if _visible(name):
                 path = Path(folder, name)
                 with contextlib.suppress(OSError):
-                    found[path.relative_to(root).as_posix()] = hashlib.sha256(
-                        path.read_bytes()
-                    ).hexdigest()
+                    found[path.relative_to(root).as_posix()] = path.read_bytes()
     return found
 
 

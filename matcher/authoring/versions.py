@@ -287,6 +287,22 @@ class VersionStore:
             )
             return record
 
+    def contents(self, version: str) -> dict[str, bytes] | None:
+        """``version``'s product files (path → bytes) from the store, or None when it was
+        never recorded or has been pruned: ``snapshot_path`` without writing a folder."""
+        record = self.get(version)
+        if record is None or not record.kept:
+            return None
+        found = {}
+        for rel, digest in record.files.items():
+            try:
+                found[rel] = self._object(digest).read_bytes()
+            except FileNotFoundError:
+                raise VersionError(
+                    f"{version}: stored file {rel} is missing from {self.directory}"
+                ) from None
+        return found
+
     def snapshot_path(self, version: str) -> Path | None:
         """A folder laid out like ``rules/`` holding ``version``'s product files, or None
         when the version was never recorded or has been pruned."""

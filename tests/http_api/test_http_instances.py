@@ -35,7 +35,7 @@ def redis_url(shared_redis):
 def make_instance(tmp_path, redis_url, key_prefix):
     started: list[Instance] = []
 
-    def make(name: str, empty: bool = False) -> Instance:
+    def make(name: str, empty: bool = False, **env: str) -> Instance:
         rules = tmp_path / name / "rules"
         if empty:
             rules.mkdir(parents=True, exist_ok=True)
@@ -50,6 +50,7 @@ def make_instance(tmp_path, redis_url, key_prefix):
                 "LOANMATCH_REDIS_URL": redis_url,
                 "LOANMATCH_REDIS_PREFIX": key_prefix,
                 "LOANMATCH_PUBLISH_INTERVAL": "off",
+                **env,
             },
             workers=1,
         )
@@ -181,6 +182,22 @@ def test_an_instance_killed_mid_way_catches_up_and_loses_nothing(make_instance):
         == "eligible"
     )
     assert "value: 12000" in (a.rules / "icbc" / "jingying.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_a_publish_wakes_the_other_instance_long_before_its_next_poll(make_instance):
+    """Both poll every 30 s; the other instance still serves a publish within 15 s,
+    because the move is announced on the shared catalog's channel."""
+    a = make_instance("a", LOANMATCH_WATCH="30")
+    b = make_instance("b", LOANMATCH_WATCH="30")
+    served_within(b, matched(a)["catalog_version"])
+    status, doc, _ = put(a, ICBC, JINGYING.replace("value: 20000", "value: 10000"), "icbc")
+    assert status == 200 and doc["live"], doc
+    assert status_of(served_within(b, doc["catalog_version"], 15.0), "icbc-jingying") == "eligible"
+
+    status, doc, _ = call(b.base, CCB, KEYS["ccb"], method="DELETE")  # and back: a retire
+    assert status == 200 and doc["live"], doc
+    assert "ccb-shuidai" not in str(served_within(a, doc["catalog_version"], 15.0, BASE))
 
 
 # --- in process: two embedded apps following one shared catalog --------------------------
