@@ -9,13 +9,16 @@ compares the memory after the first publish with the memory after the last.
 
     python bench/instances.py                          # 20 publishes, Redis on 6379
     python bench/instances.py --products 3000          # a synthetic catalog of 3,000
+    python bench/instances.py --products 3000 --cores-apart   # A and B a core each
     python bench/instances.py --publishes 50 --redis redis://127.0.0.1:6379/0
 
 Without ``--products`` both instances serve the repository's ``rules/``; with it, a
 synthetic catalog (``product_catalog.synth``, fixed seed) of that many products, plus
 the probe, which the icbc key publishes (a bank's product ids start with its id). Each
 instance's log stays in the run's folder when ``--keep`` is given (the masters log when
-a head is noticed, merged, checked, recorded and served, with times).
+a head is noticed, merged, checked, recorded and served, with times). On one machine
+both instances re-execute at the same moment on the same cores, which two hosts would
+not: ``--cores-apart`` gives each its own core (``taskset``).
 """
 
 from __future__ import annotations
@@ -94,7 +97,9 @@ def synthetic_rules(folder: Path, products: int) -> Path:
 
 
 class Instance:
-    def __init__(self, folder: Path, redis_url: str, prefix: str, rules: Path):
+    def __init__(
+        self, folder: Path, redis_url: str, prefix: str, rules: Path, core: int | None = None
+    ):
         shutil.copytree(rules, folder / "rules")
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
@@ -117,8 +122,11 @@ class Instance:
             LOANMATCH_ACCESS_LOG="/dev/null",
         )
         self.log = (folder / "gunicorn.log").open("wb")  # closed by stop()
+        command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service:app"]
+        if core is not None:  # as on a host of its own: its master and workers on one core
+            command = ["taskset", "-c", str(core), *command]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service:app"],
+            command,
             cwd=REPO,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -172,6 +180,12 @@ def main() -> None:
         "--products", type=int, default=0, help="a synthetic catalog of N (0: the repository's)"
     )
     parser.add_argument("--keep", action="store_true", help="keep the folder with the logs")
+    parser.add_argument(
+        "--cores-apart",
+        action="store_true",
+        help="A on the first core, B on the second (taskset): two hosts, as in production,"
+        " instead of both re-executing on the same cores",
+    )
     args = parser.parse_args()
     import redis
     from rich.progress import Progress
@@ -179,8 +193,9 @@ def main() -> None:
     prefix = f"loanmatch-bench:{uuid.uuid4().hex[:12]}:"
     folder = Path(tempfile.mkdtemp(prefix="loanmatch-bench-"))
     rules = synthetic_rules(folder / "synth", args.products) if args.products else REPO / "rules"
-    a = Instance(folder / "a", args.redis, prefix, rules)
-    b = Instance(folder / "b", args.redis, prefix, rules)
+    cores = (0, 1) if args.cores_apart else (None, None)
+    a = Instance(folder / "a", args.redis, prefix, rules, cores[0])
+    b = Instance(folder / "b", args.redis, prefix, rules, cores[1])
     rows = []
     try:
         with Progress(transient=True) as progress:
