@@ -9,6 +9,7 @@ fixed seed), so runs are comparable. The load tool is ``wrk`` when installed
 
     python bench/http.py                       # 300 and 3,000 products, 15 s per variant
     python bench/http.py --sizes 300 --duration 5
+    python bench/http.py --sizes 3000 --warmup 0     # include the workers' first seconds
     python bench/http.py --rate-limit-storage redis://127.0.0.1:6379   # limits shared in Redis
 """
 
@@ -231,6 +232,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=15, help="seconds per measurement")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--profiles", type=int, default=200, help="distinct profiles posted")
+    parser.add_argument(
+        "--warmup", type=int, default=5, help="seconds of untimed load first (0: none)"
+    )
     parser.add_argument("--tool", choices=("auto", "wrk", "python"), default="auto")
     parser.add_argument(
         "--rate-limit-storage",
@@ -262,6 +266,12 @@ def main() -> None:
             process, ready_in = start_server(rules, port, args.rate_limit_storage)
             try:
                 memory = pss_mib(process.pid)
+                if args.warmup:  # workers fresh from the fork touch their pages first: untimed
+                    warm = f"http://127.0.0.1:{port}/v1/match"
+                    if tool == "wrk":
+                        run_wrk(warm, profiles, args.warmup, args.connections)
+                    else:
+                        run_python(port, "/v1/match", profiles, args.warmup, args.connections)
                 for query, label in VARIANTS.items():
                     path = "/v1/match" + query
                     if tool == "wrk":
