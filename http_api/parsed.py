@@ -24,7 +24,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import matcher
-from matcher.authoring.versions import write_atomically
+from matcher.authoring.atomic import write_atomically
 from matcher.catalog import Catalog, CatalogError, load_catalog_from_content, read_content
 from matcher.rulefile import layout
 from matcher.rulefile.product import Product

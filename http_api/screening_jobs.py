@@ -28,7 +28,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import redis
 
-from matcher.authoring.versions import write_atomically
+from matcher.authoring.atomic import write_atomically
 from matcher.rulefile.product import Product
 from screening.disclosure import bank_summary, pseudonym
 from screening.embedded import screen_embedded

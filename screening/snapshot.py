@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from matcher.authoring.versions import write_atomically
+from matcher.authoring.atomic import write_atomically
 
 from .firmbase import FirmBase
 

@@ -17,7 +17,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from matcher.authoring.versions import write_atomically  # noqa: F401 (one atomic write for rules and versions)
+from matcher.authoring.atomic import write_atomically  # noqa: F401 (one atomic write for rules and versions)
 
 
 @contextlib.contextmanager

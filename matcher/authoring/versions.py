@@ -8,6 +8,10 @@ an old decision can be replayed with ``load_catalog(store.snapshot_path(v))`` an
 
 The log is JSON Lines and only ever grows: pruning drops old snapshots to save
 disk but appends a ``pruned`` event instead of forgetting that a version was live.
+A record names its file list (path → sha256) by the digest of a tree object rather
+than holding it: at 3,000 products the list is ~250 KB, and the log, read and
+rewritten on every publish, would grow by that much each time. (Logs written before
+hold their lists inline and are read as they are.)
 Every write goes to a temporary file renamed into place, under a lock, so a crash
 or a second writer never leaves a torn log or a half-written snapshot.
 """
@@ -21,7 +25,6 @@ import json
 import os
 import re
 import shutil
-import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -30,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ..rulefile import layout
+from .atomic import write_atomically
 
 DEFAULT_DIR = "var/catalog-versions"
 VERSION = re.compile(r"^sha256:[0-9a-f]{16}\Z")
@@ -73,6 +77,40 @@ class VersionRecord:
         }
 
 
+class StoredTree(Mapping[str, str]):
+    """A version's file list (path → sha256), read from its tree object on first use:
+    listing versions reads none of them. A kept version whose tree is missing is a
+    ``VersionError`` when used; a pruned one's list is empty (its files are gone too)."""
+
+    def __init__(self, path: Path, version: str, kept: bool):
+        self._path, self._version, self._kept = path, version, kept
+        self._files: dict[str, str] | None = None
+
+    def _load(self) -> dict[str, str]:
+        if self._files is None:
+            try:
+                found = json.loads(self._path.read_text(encoding="utf-8"))
+            except FileNotFoundError:
+                if self._kept:
+                    raise VersionError(
+                        f"{self._version}: its file list {self._path} is missing"
+                    ) from None
+                found = {}
+            except ValueError:
+                raise VersionError(f"{self._path}: not a file list; it was edited") from None
+            self._files = found
+        return self._files
+
+    def __getitem__(self, key: str) -> str:
+        return self._load()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._load())
+
+    def __len__(self) -> int:
+        return len(self._load())
+
+
 def capture(rules_root: str | Path) -> tuple[str, dict[str, bytes]]:
     """The version hash of the product files under ``rules_root`` and their bytes.
 
@@ -103,44 +141,6 @@ def version_of(files: Mapping[str, bytes], root: Path | str = "rules") -> str:
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Readers see the old file or the new one, never a half-written one.
-
-    The file keeps its mode (a new one gets the process's usual, 0644 under umask 022):
-    the temporary file is private (0600), and a rules folder that other accounts read
-    must not lose their access with every edit.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fchmod(out.fileno(), mode)
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    """The process's umask, read without changing it (``os.umask`` sets it to read it,
-    which would race with other threads creating files)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as status:
-            for line in status:
-                if line.startswith("Umask:"):
-                    return int(line.split()[1], 8)
-    except (OSError, ValueError):
-        pass
-    return 0o022
 
 
 class VersionStore:
@@ -190,7 +190,9 @@ class VersionStore:
                 tuple(e.get("added", ())),
                 tuple(e.get("removed", ())),
                 tuple(e.get("modified", ())),
-                dict(e.get("files", {})),
+                StoredTree(self._tree(e["tree"]), e["version"], e["version"] not in pruned)
+                if "tree" in e
+                else dict(e.get("files", {})),
                 e["version"] not in pruned,
             )
             for e in raw
@@ -228,6 +230,9 @@ class VersionStore:
 
     def _object(self, digest: str) -> Path:
         return self.directory / "objects" / digest[:2] / digest[2:]
+
+    def _tree(self, digest: str) -> Path:
+        return self.directory / "trees" / digest[:2] / digest[2:]
 
     def _append(self, event: dict) -> None:
         path = self.directory / LOG
@@ -282,9 +287,12 @@ class VersionStore:
                 tuple(sorted(p for p in manifest if p in before and before[p] != manifest[p])),
                 manifest,
             )
-            self._append(
-                {"event": "live", **{k: v for k, v in record.to_dict().items() if k != "kept"}}
-            )
+            listing = json.dumps(manifest, sort_keys=True).encode("utf-8")
+            tree = hashlib.sha256(listing).hexdigest()
+            if not self._tree(tree).exists():
+                write_atomically(self._tree(tree), listing)
+            event = {k: v for k, v in record.to_dict().items() if k not in ("kept", "files")}
+            self._append({"event": "live", **event, "tree": tree})
             return record
 
     def contents(self, version: str) -> dict[str, bytes] | None:
@@ -356,9 +364,15 @@ class VersionStore:
                 shutil.rmtree(
                     self.directory / "snapshots" / version[len("sha256:") :], ignore_errors=True
                 )
-            needed = {d for r in history if r.version in kept for d in r.files.values()}
-            objects = self.directory / "objects"
-            for blob in objects.glob("*/*") if objects.exists() else ():
-                if blob.parent.name + blob.name not in needed and not blob.name.startswith("."):
-                    blob.unlink(missing_ok=True)
+            files = {d for r in history if r.version in kept for d in r.files.values()}
+            _sweep(self.directory / "objects", files)
+            trees = {e["tree"] for e in self._events() if "tree" in e and e["version"] in kept}
+            _sweep(self.directory / "trees", trees)
             return dropped
+
+
+def _sweep(folder: Path, needed: set[str]) -> None:
+    """Remove the stored objects under ``folder`` whose digest is not ``needed``."""
+    for stored in folder.glob("*/*") if folder.exists() else ():
+        if stored.parent.name + stored.name not in needed and not stored.name.startswith("."):
+            stored.unlink(missing_ok=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from datetime import UTC, date, datetime
 
 import pytest
@@ -181,7 +183,52 @@ def test_log_lines_are_json_records(rules, store):
     lines = (store.directory / "log.jsonl").read_text(encoding="utf-8").splitlines()
     event = json.loads(lines[0])
     assert event["event"] == "live" and event["actor"] == "bank:icbc"
-    assert set(event["files"]) == {"demo/a.yaml", "demo/b.yaml"}
+    # the file list is a tree object the line names, not part of the line
+    assert "files" not in event and re.fullmatch(r"[0-9a-f]{64}", event["tree"])
+    assert set(store.latest().files) == {"demo/a.yaml", "demo/b.yaml"}
+
+
+def test_the_log_grows_by_a_short_line_per_version_however_many_files(rules, store):
+    for number in range(40):
+        write(rules, f"extra{number:02d}", years=1)
+    store.record(rules, version_of(rules))
+    first = (store.directory / "log.jsonl").stat().st_size
+    for years in (1, 2, 3):
+        write(rules, "a", years=years)
+        store.record(rules, version_of(rules))
+    grown = (store.directory / "log.jsonl").stat().st_size - first
+    assert grown < 3 * 600  # three one-file changes; the 42-file list is in its tree
+    assert len(store.latest().files) == 42
+    assert load_catalog(store.snapshot_path(store.latest().version)).version == version_of(rules)
+
+
+def test_a_log_written_with_file_lists_inline_is_read_as_before(rules, store):
+    version = version_of(rules)
+    record = store.record(rules, version)
+    files = dict(record.files)
+    path = store.directory / "log.jsonl"
+    event = json.loads(path.read_text(encoding="utf-8"))
+    del event["tree"]
+    path.write_text(json.dumps({**event, "files": files}) + "\n", encoding="utf-8")
+    shutil.rmtree(store.directory / "trees")
+    assert dict(store.get(version).files) == files
+    assert load_catalog(store.snapshot_path(version)).version == version
+
+
+def test_a_kept_version_whose_file_list_is_gone_is_a_clear_error(rules, store):
+    version = store.record(rules, version_of(rules)).version
+    shutil.rmtree(store.directory / "trees")
+    with pytest.raises(VersionError, match="its file list .* is missing"):
+        store.snapshot_path(version)
+
+
+def test_pruning_removes_the_file_lists_of_pruned_versions(rules, store):
+    for years in (1, 2, 3):
+        write(rules, "a", years=years)
+        store.record(rules, version_of(rules))
+    store.prune(keep=1)
+    assert len([p for p in (store.directory / "trees").rglob("*") if p.is_file()]) == 1
+    assert [dict(r.files) == {} for r in store.list()] == [True, True, False]
 
 
 def test_a_version_is_found_by_a_unique_prefix(rules, store):
