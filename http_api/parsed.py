@@ -52,7 +52,11 @@ def catalog_of(
     known = known or {}
     files = {rel: raw for rel, raw in files.items() if layout.kind(rel) == layout.PRODUCT}
     digests = {rel: hashlib.sha256(raw).hexdigest() for rel, raw in files.items()}
-    fresh = {rel: raw for rel, raw in files.items() if digests[rel] not in known}
+    fresh = {  # a product holds for its bytes in its bank's folder: a moved file is read
+        rel: raw
+        for rel, raw in files.items()
+        if digests[rel] not in known or known[digests[rel]].bank != rel.split("/")[0]
+    }
     products, problems, _ = read_content(fresh, shown_root)
     errors = [p for p in problems if p.severity == "error"]
     if errors:
