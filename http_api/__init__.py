@@ -16,7 +16,9 @@ per-process ``LeadStore``, the embedded Redis, approval rates for ranking),
 
 Rule changes: ``editing`` (a bank publishes, retires and previews its products),
 ``drafts`` (a draft rule file read and checked in the live catalog's context),
-``reload`` (the watcher; checked changes go live through fresh gunicorn workers),
+``reload`` (checked changes go live through fresh gunicorn workers; its mixins
+``asking``: workers' requests and the master's answers, ``watching``: the watcher
+thread and gunicorn's hooks, ``following``: the shared catalog in Redis),
 ``replay`` (``POST /v1/match?catalog_version=``), ``bank_versions`` (a bank's own
 versions and diffs), ``rules_schemas`` and ``rules_operations`` (their documents, their
 operations); docs/bank-staff.md. Checking a folder (``matcher.authoring.validation``)

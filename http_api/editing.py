@@ -19,6 +19,7 @@ hold the two evaluators to the same answers.
 from __future__ import annotations
 
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Blueprint, jsonify, request
@@ -49,7 +50,6 @@ from .inputs import read_body, read_json, read_options
 from .ownership import require_own_prefix
 from .preview_impact import draft_impact
 from .problems import Problem, field_errors
-from .reload import now
 from .rules_schemas import PreviewOptionsSchema, PreviewRequestSchema, PublishRequestSchema
 from .state import state
 from .throttle import claim
@@ -210,7 +210,7 @@ def retire(bank_id: str, product_id: str):
                 404, "not-found", f"bank '{bank_id}' has no rule file for product '{product_id}'"
             )
         _throttle(principal, bank_id)
-        stamp = now().strftime("%Y%m%dT%H%M%S%fZ")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         shelf = reloader.state_dir / "retired" / bank_id
         shelf.mkdir(parents=True, exist_ok=True)
         stem = target.name[: -len(target.suffix)]

@@ -12,7 +12,7 @@ gthread (keep-alive, for a deployment without a proxy).
 
 ``preload_app`` compiles the catalog once in the master and workers share it
 copy-on-write instead of each holding its own copy (``docs/design.md``). Rules reload
-without a restart: ``when_ready`` starts the master's watcher (``http_api.reload``),
+without a restart: ``when_ready`` starts the master's watcher (``http_api.watching``),
 which checks a change and then re-executes the master in place (``http_api.reexec``;
 SIGHUP does the same), so a fresh image compiles the new catalog and forks fresh
 workers while the old ones finish their requests. The control socket (``gunicornc``)
@@ -92,7 +92,7 @@ def on_starting(server):
 
 
 def when_ready(server):
-    from http_api.reload import start_in_master
+    from http_api.watching import start_in_master
 
     start_in_master(server)
 

@@ -1,7 +1,7 @@
 """Hot reload: a rules change is checked first, then served by fresh worker processes.
 
-Under gunicorn (``preload_app``) the master owns a ``Reloader``: its thread watches the
-rules folder (a scan every ``LOANMATCH_WATCH`` seconds; reload requests at once),
+Under gunicorn (``preload_app``) the master owns a ``Reloader``: its watcher thread
+(``http_api.watching``) notices a change to the rules folder, and the ``Reloader``
 copies the folder aside, lints the copy (pure Python, in the master), runs the
 scenario files the change touches in a child process (``matcher.authoring.validation``;
 scenarios compile rules; the files it needs go to it as content, and the scenario files
@@ -14,19 +14,16 @@ Going live. durable_rules never frees a ruleset (``docs/design.md``), so the mas
 compiles a second catalog: it records the version and re-executes itself in place
 (``http_api.reexec``).
 Without gunicorn (tests, an embedding portal) the process owns its ``Reloader`` and
-swaps its catalog in place under a lock: simple, and it leaks. A watching reloader also
-follows and publishes the shared catalog of several instances (``http_api.following``).
+swaps its catalog in place under a lock: simple, and it leaks.
 
-Workers do not reload; they ask. Editing endpoints and ``POST /v1/admin/reload`` drop
-a request file (with who asked) under the state folder and wait for the master's
-answer in ``status.json``. The rules folder is written and scanned under one file lock
-(``rulefiles.rules_lock``), so a change made through the API is attributed to its key.
+``Reloader`` is the one class callers use; its other concerns are mixins of their own:
+how workers ask and read the answers (``http_api.asking``), the watcher thread and
+gunicorn's hooks (``http_api.watching``), and the shared catalog of several instances,
+in Redis (``http_api.following``).
 """
 
 from __future__ import annotations
 
-import contextlib
-import json
 import logging
 import os
 import shutil
@@ -34,13 +31,12 @@ import signal
 import tempfile
 import threading
 import time
-import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from matcher.authoring.changes import scenarios_to_run
-from matcher.authoring.rulefiles import fingerprint, manifest, rules_lock, stage, write_atomically
+from matcher.authoring.rulefiles import fingerprint, manifest, rules_lock, stage
 from matcher.authoring.scenario import scenario_files
 from matcher.authoring.validation import (
     Checked,
@@ -55,7 +51,9 @@ from matcher.catalog import Catalog
 from matcher.rulefile.layout import digest, read_folder
 
 from . import parsed
+from .asking import Asking, now
 from .following import Following
+from .watching import Watching
 from .working_copy import Base
 
 if TYPE_CHECKING:
@@ -64,14 +62,6 @@ if TYPE_CHECKING:
     from .state import ServiceState
 
 log = logging.getLogger("loanmatch.reload")
-TICK = 0.2  # seconds between looks for reload requests
-WAIT = 20.0  # seconds an API call waits for its change to be decided
-HANDLED_KEPT = 100  # answers kept in status.json for the workers that asked
-FOLLOW = 1.0  # seconds between looks at the shared catalog when the folder is not watched
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def versions_folder(settings) -> Path:
@@ -80,7 +70,7 @@ def versions_folder(settings) -> Path:
     return Path(settings.versions_dir or Path(settings.data_dir) / "catalog-versions")
 
 
-class Reloader(Following):
+class Reloader(Asking, Watching, Following):
     """Decides rule changes for one app; acts in the process that owns it, asks from others."""
 
     def __init__(self, app: Flask, service: ServiceState):
@@ -114,57 +104,9 @@ class Reloader(Following):
         self._began = 0.0  # wall clock: when the change going live now was noticed
         self._checked: dict = {}  # the products of the version checked here (``parsed``)
 
-    # --- where things live ------------------------------------------------------------
-    @property
-    def _folder(self) -> Path:
-        return self.state_dir / "reload"
-
     def versions(self):
         """The record of versions that went live (``matcher.authoring.versions.VersionStore``)."""
         return VersionStore(self.versions_dir)
-
-    def _requests(self) -> Path:
-        return self._folder / "requests"
-
-    def owns(self) -> bool:
-        return os.getpid() == self.owner_pid
-
-    # --- what callers use -------------------------------------------------------------
-    def ask(self, actor: str, checked: Checked | None = None) -> str:
-        """File a request to check the folder now, on behalf of ``actor``; its id.
-
-        Call it under ``rules_lock`` together with the write it accounts for.
-        """
-        request_id = uuid.uuid4().hex
-        self._requests().mkdir(parents=True, exist_ok=True)
-        request: dict[str, Any] = {"id": request_id, "actor": actor, "at": now().isoformat()}
-        if checked is not None:  # what the caller already ran: the owner need not run it again
-            request["checked"] = {"digest": checked.digest, "tests": list(checked.tests)}
-        body = json.dumps(request)
-        write_atomically(self._requests() / f"{time.time_ns()}-{request_id}.json", body.encode())
-        return request_id
-
-    def wait(self, request_id: str, timeout: float = WAIT) -> dict | None:
-        """The decision on a request: ``{"outcome": reloaded|unchanged|rejected, …}``, or None."""
-        if self.owns():
-            self.check()
-            return self._handled.get(request_id)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            answer = self.status().get("handled", {}).get(request_id)
-            if answer is not None:
-                return answer
-            time.sleep(0.1)
-        return None
-
-    def status(self) -> dict:
-        """The owner's view: pending errors, last check, reloads, answers to requests."""
-        if self.owns():
-            return self._status_doc()
-        try:
-            return json.loads((self._folder / "status.json").read_text(encoding="utf-8"))
-        except (FileNotFoundError, ValueError):
-            return {}
 
     def record_current(self, actor: str = "startup") -> None:
         """Record the live version, if the folder still holds it and it is not recorded yet.
@@ -183,7 +125,7 @@ class Reloader(Following):
         except Exception:
             log.exception("could not record the live catalog version %s", version)
 
-    # --- the owner's work ---------------------------------------------------------------
+    # --- the decision ---------------------------------------------------------------
     def check(self, scan: bool = True) -> None:
         """Look at the shared catalog and the folder; decide a change and maybe go live.
 
@@ -230,26 +172,11 @@ class Reloader(Following):
                 return
             self._seen = seen
             self._checked_at = now()
-            for request in requests:
-                self._handled[request["id"]] = answer
-            while len(self._handled) > HANDLED_KEPT:
-                self._handled.pop(next(iter(self._handled)))
-            self._write_status()
+            self._answer(requests, answer)
             if self._went_live and self.server is not None:
                 # The arbiter's main thread handles signals; aim at it so it wakes now.
-                signal.pthread_kill(threading.main_thread().ident, signal.SIGHUP)
-
-    def _take_requests(self) -> list[dict]:
-        found = []
-        folder = self._requests()
-        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-            with contextlib.suppress(FileNotFoundError, ValueError):
-                request = json.loads(path.read_text(encoding="utf-8"))
-                if time.time() - path.stat().st_mtime < 3 * WAIT:  # nobody waits longer
-                    found.append(request)
-            with contextlib.suppress(FileNotFoundError):
-                path.unlink()
-        return found
+                main = threading.main_thread().ident  # running, so never None
+                signal.pthread_kill(main, signal.SIGHUP)  # type: ignore[arg-type]
 
     def _decide(self, copy: Path, requests: list[dict], head, tmp: Path) -> dict | None:
         """The answer to a change (None: the shared catalog moved meanwhile; try again)."""
@@ -379,52 +306,7 @@ class Reloader(Following):
             time.monotonic() - compiling,
         )
 
-    # --- status -----------------------------------------------------------------------
-    def _status_doc(self) -> dict:
-        catalog = self.service.catalog
-        return {
-            "owner_pid": self.owner_pid,
-            "version": self._next_live or catalog.version,
-            "products": len(catalog),
-            "loaded_at": self.service.loaded_at.isoformat(timespec="seconds"),
-            "checked_at": self._checked_at and self._checked_at.isoformat(timespec="seconds"),
-            "watching": self.interval,
-            "reloads": self.reloads,
-            "shared": {
-                "seq": self._base.seq,
-                "version": self._base.version,
-                "unpublished": self._unshared,
-            }
-            if self._sharing
-            else None,
-            "pending": self._pending,
-            "handled": self._handled,
-        }
-
-    def _write_status(self) -> None:
-        self._folder.mkdir(parents=True, exist_ok=True)
-        write_atomically(
-            self._folder / "status.json",
-            json.dumps(self._status_doc(), ensure_ascii=False).encode(),
-        )
-
-    def _resume(self) -> None:
-        """After a re-exec of this process: keep the answers, counts and pending errors
-        of the image before, and its view of which files passed."""
-        from .reexec import handoff
-
-        doc = handoff()
-        try:
-            before = json.loads((self._folder / "status.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return
-        if doc is None or before.get("owner_pid") != os.getpid():
-            return
-        self._handled = dict(before.get("handled") or {})
-        self.reloads = int(before.get("reloads") or 0)
-        self._pending = before.get("pending")
-        self._contents = dict(doc.get("contents") or self._contents)
-
+    # --- going live under gunicorn ---------------------------------------------------
     def reexec_master(self) -> None:
         """The arbiter's SIGHUP: re-execute the master into the decided version (or the
         live one, when an operator sent it). Runs in the arbiter's main thread."""
@@ -450,51 +332,6 @@ class Reloader(Following):
                 },
             )
 
-    # --- the watcher ------------------------------------------------------------------
-    def start(self, interval: float | None, share: bool = True) -> None:
-        """Watch in this process: scan every ``interval`` s (None: requests only), and
-        follow the shared catalog when ``share``."""
-        self.owner_pid, self.interval = os.getpid(), interval
-        self._resume()
-        self._sharing = share
-        if share:
-            self._seen = ""  # compare the folder with the shared version once, now
-        self._write_status()
-        server = self.server
-        if server is not None:  # what the next image of this master need not read
-            parsed.save_live_later(
-                self._folder / "parsed-live.pickle",
-                lambda: len(server.WORKERS) >= server.num_workers,
-            )
-        self._thread = threading.Thread(target=self._run, name="loanmatch-reload", daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        """Look for requests every ``TICK``; look at the shared head when another instance
-        announces a move (``_listen``), and at the folder and the head every ``every`` s
-        anyway (the fallback for a lost announcement)."""
-        next_scan = 0.0
-        every = self.interval or (FOLLOW if self._sharing else None)
-        try:
-            while not self._stop.is_set():
-                moved = self._listen(TICK)
-                if self._stop.is_set():
-                    break
-                asked = self._requests().is_dir() and any(self._requests().iterdir())
-                if moved or asked or self._carry or (every and time.monotonic() >= next_scan):
-                    next_scan = time.monotonic() + (every or 0)
-                    try:
-                        self.check(scan=bool(asked or self.interval))
-                    except Exception:  # the watcher must outlive one bad look
-                        log.exception("checking the rules folder failed")
-        finally:
-            self.unsubscribe()
-
 
 def _already_run(requests: list[dict], found: str) -> frozenset[str]:
     """The scenario files an editing request already ran on exactly this content."""
@@ -511,45 +348,3 @@ def _already_run(requests: list[dict], found: str) -> frozenset[str]:
 def install(app: Flask, service: ServiceState) -> None:
     """Give the app its ``Reloader`` (idle until ``watch`` or a gunicorn master starts it)."""
     service.reloader = Reloader(app, service)
-
-
-def watch(app: Flask, server=None, share: bool = True) -> Reloader:
-    """Start watching in this process (an embedding app without gunicorn); returns the
-    Reloader. ``share`` follows and publishes the shared catalog in Redis."""
-    from .state import EXTENSION
-
-    found = app.extensions[EXTENSION].reloader
-    found.server = server
-    found.record_current()
-    found.start(app.extensions[EXTENSION].settings.watch, share)
-    return found
-
-
-def start_in_master(server) -> None:
-    """gunicorn's ``when_ready``: the master watches, reloads and re-executes itself.
-
-    gunicorn reads ``./gunicorn.conf.py`` for whatever app it runs from the checkout
-    (a portal that mounts loanmatch, say): an app that is not loanmatch's own is left
-    alone, since its master holds no catalog to follow.
-    """
-    from .reexec import adopt
-    from .state import EXTENSION
-
-    if not server.cfg.preload_app:
-        server.log.warning("hot reload needs preload_app; rules are read once per worker")
-        return
-    app = server.app.wsgi()
-    if EXTENSION not in getattr(app, "extensions", {}):
-        server.log.info(
-            "%s is not loanmatch's service:app: no rules watcher in the master",
-            getattr(server.app, "app_uri", None) or "the app",
-        )
-        return
-    found = watch(app, server)
-    server.handle_hup = found.reexec_master
-    adopt(server)
-    server.log.info(
-        "watching %s for rule changes (%s)",
-        found.root,
-        f"every {found.interval:g} s" if found.interval else "on request only",
-    )

@@ -206,7 +206,7 @@ def test_a_publish_wakes_the_other_instance_long_before_its_next_poll(make_insta
 def test_a_broken_local_edit_waits_while_the_shared_version_goes_live(
     tmp_path, redis_url, key_prefix
 ):
-    from http_api.reload import watch
+    from http_api.watching import watch
     from service import create_app
 
     apps, reloaders = {}, []

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from http_api.reload import watch
+from http_api.watching import watch
 from matcher.authoring.versions import VersionStore
 from service import create_app
 from tests.support.editing_api import (
