@@ -175,8 +175,9 @@ class Reloader(Asking, Watching, Following):
             self._answer(requests, answer)
             if self._went_live and self.server is not None:
                 # The arbiter's main thread handles signals; aim at it so it wakes now.
-                main = threading.main_thread().ident  # running, so never None
-                signal.pthread_kill(main, signal.SIGHUP)  # type: ignore[arg-type]
+                main = threading.main_thread().ident
+                if main is not None:  # it runs (it is the arbiter), so it has an ident
+                    signal.pthread_kill(main, signal.SIGHUP)
 
     def _decide(self, copy: Path, requests: list[dict], head, tmp: Path) -> dict | None:
         """The answer to a change (None: the shared catalog moved meanwhile; try again)."""
