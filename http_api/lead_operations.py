@@ -23,7 +23,7 @@ from .lead_schemas import (
     StatsQuerySchema,
     StatusChangeSchema,
 )
-from .problems import PROBLEM_JSON
+from .problems import PROBLEM_JSON, error_responses
 
 _LEAD_ID = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$"
 
@@ -44,15 +44,6 @@ def _problem(description: str, retry: bool = False) -> dict:
     return response
 
 
-_SHARED = {
-    "400": "InvalidJSON",
-    "401": "Unauthorized",
-    "403": "Forbidden",
-    "413": "BodyTooLarge",
-    "415": "UnsupportedMediaType",
-    "429": "RateLimited",
-    "500": "InternalError",
-}
 _LEAD_PROBLEMS = {
     "404": _problem(
         "no such lead for this key (another bank's or portal's lead is reported the same way)"
@@ -95,9 +86,7 @@ def _op(
     body=None,
     headers: list | None = None,
 ) -> dict:
-    responses: dict = dict(ok)
-    for code in errors.split():
-        responses[code] = _LEAD_PROBLEMS.get(code) or _SHARED[code]
+    responses: dict = {**ok, **error_responses(errors, _LEAD_PROBLEMS)}
     params: list = [_PATH[path]] if path else []
     if query is not None:
         params.append({"in": "query", "schema": query})

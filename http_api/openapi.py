@@ -29,8 +29,8 @@ from matcher.vocabulary.profile import ProfileSchema
 
 from . import __version__
 from . import schemas as S
-from .openapi_operations import ERRORS, OPERATIONS, TAGS
-from .problems import PROBLEM_JSON
+from .openapi_operations import OPERATIONS, TAGS
+from .problems import ERRORS, PROBLEM_JSON
 
 bp = Blueprint("docs", __name__)
 ASSETS = Path(__file__).resolve().parent / "static"

@@ -12,27 +12,11 @@ from matcher.vocabulary.profile import ProfileSchema
 
 from . import schemas as S
 from .lead_operations import LEAD_OPERATIONS
-from .problems import PROBLEM_JSON
+from .problems import PROBLEM_JSON, error_responses
 from .rules_operations import RULES_OPERATIONS, add_replay
 from .screening_schemas import SCREENING_OPERATIONS
 
 PUBLIC: dict[str, list] = {"security": []}  # an operation that takes no key
-# The shared problem responses, by status: (component name, description).
-ERRORS = {
-    "400": ("InvalidJSON", "the body is not parseable JSON"),
-    "401": ("Unauthorized", "no valid API key (send 'Authorization: Bearer <key>')"),
-    "403": ("Forbidden", "the key's role may not use this endpoint"),
-    "404": ("NotFound", "no such product"),
-    "413": ("BodyTooLarge", "the body is over LOANMATCH_MAX_BODY"),
-    "415": ("UnsupportedMediaType", "the body is not sent as application/json"),
-    "422": (
-        "Unprocessable",
-        "the profile or the query options are invalid: every problem "
-        "is listed in errors, each with its JSON Pointer",
-    ),
-    "429": ("RateLimited", "over this key's rate limit; wait Retry-After seconds"),
-    "500": ("InternalError", "an unexpected error; quote request_id when reporting it"),
-}
 
 
 def _json(schema) -> dict:
@@ -70,7 +54,7 @@ def _op(
         "parameters": params,
         "responses": {
             "200": ok if isinstance(ok, dict) else {"description": "OK", **_json(ok)},
-            **{code: ERRORS[code][0] for code in errors.split()},
+            **error_responses(errors),
         },
     }
     if body is not None:

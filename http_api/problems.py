@@ -20,6 +20,31 @@ log = logging.getLogger("loanmatch.http")
 
 PROBLEM_JSON = "application/problem+json"
 TYPE_PREFIX = "urn:loanmatch:problem:"
+# The shared problem responses, by status: (component name, description).
+ERRORS = {
+    "400": ("InvalidJSON", "the body is not parseable JSON"),
+    "401": ("Unauthorized", "no valid API key (send 'Authorization: Bearer <key>')"),
+    "403": ("Forbidden", "the key's role may not use this endpoint"),
+    "404": ("NotFound", "no such product"),
+    "413": ("BodyTooLarge", "the body is over LOANMATCH_MAX_BODY"),
+    "415": ("UnsupportedMediaType", "the body is not sent as application/json"),
+    "422": (
+        "Unprocessable",
+        "the profile or the query options are invalid: every problem "
+        "is listed in errors, each with its JSON Pointer",
+    ),
+    "429": ("RateLimited", "over this key's rate limit; wait Retry-After seconds"),
+    "500": ("InternalError", "an unexpected error; quote request_id when reporting it"),
+}
+
+
+def error_responses(errors: str, own: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """An operation's OpenAPI error responses for space-separated statuses: its own
+    description where it has one, else the shared component's name (``ERRORS``)."""
+    own = own or {}
+    return {code: own.get(code) or ERRORS[code][0] for code in errors.split()}
+
+
 # The problem types of this API; anything else is "about:blank" with the HTTP status title.
 TYPES = (
     "invalid-json",

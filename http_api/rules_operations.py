@@ -11,7 +11,7 @@ from __future__ import annotations
 from matcher.vocabulary.ids import BANK_ID_SCHEMA, PRODUCT_ID_SCHEMA
 
 from . import schemas as S
-from .problems import PROBLEM_JSON
+from .problems import PROBLEM_JSON, error_responses
 from .rules_schemas import (
     BankDiffSchema,
     BankVersionListSchema,
@@ -34,15 +34,6 @@ def _json(schema) -> dict:
     return {"content": {"application/json": {"schema": schema}}}
 
 
-_SHARED = {
-    "400": "InvalidJSON",
-    "401": "Unauthorized",
-    "403": "Forbidden",
-    "413": "BodyTooLarge",
-    "415": "UnsupportedMediaType",
-    "429": "RateLimited",
-    "500": "InternalError",
-}
 _OWN = {
     "404": {
         "description": "no such product of this bank",
@@ -108,7 +99,7 @@ def _op(
         "description": description,
         "tags": [tag],
         "parameters": params,
-        "responses": {**responses, **{c: _OWN.get(c) or _SHARED[c] for c in errors.split()}},
+        "responses": {**responses, **error_responses(errors, _OWN)},
     }
     if body is not None:
         op["requestBody"] = body

@@ -10,7 +10,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from matcher.vocabulary.ids import BANK_ID_SCHEMA
 
-from .problems import PROBLEM_JSON
+from .problems import PROBLEM_JSON, error_responses
 from .screening_jobs import DOCUMENT
 
 PRODUCTS_MAX = 500
@@ -47,17 +47,6 @@ class InvitationRequestSchema(Schema):
     )
     product_id = fields.String(required=True, validate=validate.Length(min=1, max=64))
     message = fields.String(required=True, validate=validate.Length(min=1, max=500))
-
-
-_SHARED = {
-    "400": "InvalidJSON",
-    "401": "Unauthorized",
-    "403": "Forbidden",
-    "413": "BodyTooLarge",
-    "415": "UnsupportedMediaType",
-    "429": "RateLimited",
-    "500": "InternalError",
-}
 
 
 def _problem(description: str, retry: bool = False) -> dict:
@@ -122,9 +111,7 @@ _FIRM_BODY = {
 def _op(
     summary: str, description: str, tag: str, ok: dict, errors: str, params=(), body=None
 ) -> dict:
-    responses = dict(ok)
-    for code in errors.split():
-        responses[code] = _PROBLEMS.get(code) or _SHARED[code]
+    responses = {**ok, **error_responses(errors, _PROBLEMS)}
     op = {
         "summary": summary,
         "description": description,
