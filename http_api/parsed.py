@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import gc
 import hashlib
 import logging
 import pickle
@@ -138,10 +139,15 @@ def load(*paths: Path) -> dict[str, Product]:
 
 
 def _load(path: Path) -> dict[str, Product]:
+    collecting = gc.isenabled()
+    gc.disable()  # thousands of products unpickled: the collector would rescan them all
     try:
         doc = pickle.loads(path.read_bytes())  # noqa: S301 - our own file, in our state folder
         if isinstance(doc, dict) and doc.get("code") == _code():
             return dict(doc["products"])
     except Exception:  # noqa: BLE001 - missing, partial or stale: read everything
         pass
+    finally:
+        if collecting:
+            gc.enable()
     return {}

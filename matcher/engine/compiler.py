@@ -133,6 +133,7 @@ def groups(expr: dict) -> int:
 class CompiledRule:
     condition: dict
     weight: int
+    keys: frozenset[str] = frozenset()  # the fact properties it reads (``fact_keys``)
 
 
 def compile_product(eligibility: Node) -> CompiledRule:
@@ -152,7 +153,7 @@ def compile_product(eligibility: Node) -> CompiledRule:
             f"{size} alternative combinations of any/not groups; at most "
             f"{SHARD_WEIGHT}: split the product or simplify its 'any' groups"
         )
-    return CompiledRule(condition, size)
+    return CompiledRule(condition, size, frozenset(fact_keys(condition)))
 
 
 def compiled(product: Any) -> CompiledRule:

@@ -21,7 +21,7 @@ from typing import Any
 
 import durable_rules_engine as _durable
 
-from .compiler import CompiledRule, fact_keys, ruleset_definition, shards
+from .compiler import CompiledRule, ruleset_definition, shards
 from .fact import fact_json
 
 log = logging.getLogger(__name__)
@@ -56,7 +56,7 @@ class Engine:
             definition = json.dumps(ruleset_definition(rules, indexes), ensure_ascii=False)
             self._shards.append((_create(definition), indexes))
         self.size = len(rules)
-        self._keys = frozenset().union(*(fact_keys(r.condition) for r in rules))
+        self._keys = frozenset().union(*(r.keys for r in rules))
 
     @property
     def ruleset_count(self) -> int:

@@ -61,9 +61,10 @@ class EntryPieces:
         self.near: dict[str, tuple[Any, dict[str, tuple[bytes, ...] | None]]] = {}
         split: dict[str, list[list[bytes]]] = {explain: [] for explain in _PIECED}
         for number, (product, template) in enumerate(zip(products, templates)):
-            self.near[product.id] = (product, _near_pieces(template))
+            near, eligible = _pieces_of(product, template)
+            self.near[product.id] = (product, near)
             for explain in _PIECED:
-                pieces = _eligible_pieces(product, template, explain)
+                pieces = eligible[explain]
                 if pieces is None:
                     self.whole[number] = False
                     pieces = [b""] * (len(_MARKS) + 1)
@@ -82,6 +83,17 @@ class EntryPieces:
             if whole
         }
         self.leads = _Leads(*joints.pop()) if len(joints) == 1 else None
+
+
+def _pieces_of(product: Any, template: tuple) -> tuple[dict, dict]:
+    """A product's near-miss and eligible pieces, made once and kept on it (frozen: past
+    setattr), as its entry template is: they depend on the product alone, so a catalog
+    built again from the same products (a re-executed master's) does not write them again."""
+    found = product.__dict__.get("_entry_pieces")
+    if found is None:
+        eligible = {explain: _eligible_pieces(product, template, explain) for explain in _PIECED}
+        found = product.__dict__["_entry_pieces"] = (_near_pieces(template), eligible)
+    return found
 
 
 def _eligible_pieces(product: Any, template: tuple, explain: str) -> list[bytes] | None:
