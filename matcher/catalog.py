@@ -291,9 +291,8 @@ class Catalog:
         ranked = self._ranking.rank(eligible, values, approval_rates)
         listed = self._ranking.fewest_first(failing[near_mask], cand[near_mask], list_limit)
         near_results = [explained(i, INELIGIBLE) for i in listed]
-        shown = self._fewest_missing(screen, incomplete, list_limit)
         incomplete_results = sorted(
-            (explained(i, INCOMPLETE) for i in shown),
+            self._fewest_missing(screen.codes, incomplete, list_limit, explained),
             key=lambda r: (len(r.missing_fields), r.product.id),
         )
         return MatchResult(
@@ -307,23 +306,25 @@ class Catalog:
         )
 
     def _fewest_missing(
-        self, screen: _Screen, incomplete: np.ndarray, list_limit: int | None
-    ) -> list[int]:
-        """The undecided products an answer lists: the first ``list_limit`` by how many
-        fields they miss, then by id, counted from the triage's codes (a product whose
-        count depends on a group is explained to count it)."""
+        self,
+        codes: np.ndarray,
+        incomplete: np.ndarray,
+        list_limit: int | None,
+        explained: Callable[[int, str], EligibilityResult],
+    ) -> list[EligibilityResult]:
+        """The undecided products an answer lists, explained: the first ``list_limit`` by
+        how many fields they miss, then by id, counted from the triage's codes (a product
+        whose count depends on a group is explained to count it, once)."""
         if list_limit is None or len(incomplete) <= list_limit:
-            return incomplete.tolist()
-        missing, exact = self._triage.missing_counts(screen.codes, incomplete)
+            return [explained(i, INCOMPLETE) for i in incomplete.tolist()]
+        missing, exact = self._triage.missing_counts(codes, incomplete)
+        made: dict[int, EligibilityResult] = {}
         for place in np.flatnonzero(~exact).tolist():
-            result = EligibilityResult(
-                self.products[int(incomplete[place])],
-                INCOMPLETE,
-                values=screen.values,
-                top_outcomes=self._triage.top_outcomes(screen.codes, int(incomplete[place])),
-            )
-            missing[place] = len(result.missing_fields)
-        return self._ranking.fewest_first(missing, incomplete, list_limit)
+            index = int(incomplete[place])
+            made[index] = explained(index, INCOMPLETE)
+            missing[place] = len(made[index].missing_fields)
+        chosen = self._ranking.fewest_first(missing, incomplete, list_limit)
+        return [made.get(i) or explained(i, INCOMPLETE) for i in chosen]
 
 
 class _Screen(NamedTuple):

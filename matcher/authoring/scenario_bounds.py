@@ -16,6 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from ..rulefile.condition import Criterion, Group, Node
+from ..rulefile.operators import OPS
 from ..vocabulary import fields as F
 from ..vocabulary.posted import DIVISIONS, PROVINCES
 from ..vocabulary.profile import months_between
@@ -23,22 +24,6 @@ from ..vocabulary.regions import CITIES
 from ..vocabulary.sizeclass import LEVELS, _candidate_rules
 
 REMOVED = object()  # a target meaning "the field is not stated"
-_NEGATE = {
-    "==": "!=",
-    "!=": "==",
-    "<": ">=",
-    ">=": "<",
-    ">": "<=",
-    "<=": ">",
-    "in": "not_in",
-    "not_in": "in",
-    "between": "not_between",
-    "not_between": "between",
-    "prefix": "not_prefix",
-    "not_prefix": "prefix",
-    "contains": "not_contains",
-    "not_contains": "contains",
-}
 _POSITIVE = {"not_between": "between", "not_prefix": "prefix", "not_contains": "contains"}
 _ORDINAL = {"tax_credit_rating", "size_class"}
 _REGION_FIELDS = ("region_code", "province_code", "city_code")
@@ -104,7 +89,7 @@ def nnf(node: Node, negated: bool = False):
             return Leaf(node.field, node.op, node.value, node)
         if node.op == "exists":
             return Leaf(node.field, "exists", not node.value, node)
-        return Leaf(node.field, _NEGATE[node.op], node.value, node)
+        return Leaf(node.field, OPS[node.op].shown_negated, node.value, node)
     assert isinstance(node, Group)
     if node.kind == "not":
         return nnf(node.children[0], not negated)

@@ -172,9 +172,12 @@ class VersionStore:
 
     def list(self) -> list[VersionRecord]:
         """Every version that went live, oldest first (a version live twice is listed twice)."""
+        return self._history(self._events())
+
+    def _history(self, events: builtins.list[dict]) -> builtins.list[VersionRecord]:
         pruned: set[str] = set()
         raw: list[dict] = []
-        for event in self._events():
+        for event in events:
             if event["event"] == "live":
                 pruned.discard(event["version"])
                 raw.append(event)
@@ -348,17 +351,15 @@ class VersionStore:
         if keep < 1:
             raise VersionError("keep at least the live version (keep >= 1)")
         with self._locked():
-            history = self.list()
+            events = self._events()
+            history = self._history(events)
             recent: builtins.list[str] = []
             for r in reversed(history):
                 if r.version not in recent:
                     recent.append(r.version)
             kept = set(recent[:keep])
-            dropped = [
-                v
-                for v in reversed(recent[keep:])
-                if (record := self.get(v)) is not None and record.kept
-            ]
+            last = {r.version: r for r in history}  # a version's latest record, as ``get``
+            dropped = [v for v in reversed(recent[keep:]) if last[v].kept]
             for version in dropped:
                 self._append({"event": "pruned", "version": version, "recorded_at": _now()})
                 shutil.rmtree(
@@ -366,7 +367,7 @@ class VersionStore:
                 )
             files = {d for r in history if r.version in kept for d in r.files.values()}
             _sweep(self.directory / "objects", files)
-            trees = {e["tree"] for e in self._events() if "tree" in e and e["version"] in kept}
+            trees = {e["tree"] for e in events if "tree" in e and e["version"] in kept}
             _sweep(self.directory / "trees", trees)
             return dropped
 

@@ -133,7 +133,7 @@ def groups(expr: dict) -> int:
 class CompiledRule:
     condition: dict
     weight: int
-    keys: frozenset[str] = frozenset()  # the fact properties it reads (``fact_keys``)
+    keys: frozenset[str]  # the fact properties it reads (``fact_keys``)
 
 
 def compile_product(eligibility: Node) -> CompiledRule:

@@ -186,8 +186,6 @@ class Triage:
         groups = np.flatnonzero(unknown & self._group)
         inexact = (sets[groups >> 6] >> (groups & 63).astype(np.uint64)[:, None]) & np.uint64(1)
         exact = ~inexact.any(axis=0)
-        if not len(bits):
-            masks = np.zeros(len(products), dtype=np.uint64)
         return np.bitwise_count(masks).astype(np.int64), exact
 
     def top_outcomes(self, codes: np.ndarray, product: int) -> list[str]:

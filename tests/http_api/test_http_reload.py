@@ -14,13 +14,10 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -38,8 +35,10 @@ from tests.support.editing_api import (
     status_of,
     write_rules,
 )
+from tests.support.gunicorn import free_port
+from tests.support.gunicorn_instance import call as request_json
+from tests.support.paths import REPO
 
-REPO = Path(__file__).resolve().parents[2]
 PROFILE = {**BASE, "specialized_sme": True, "bank_relationships": ["icbc"]}
 PRODUCT = "icbc/jingying-kuaidai.yaml"
 
@@ -47,27 +46,9 @@ PRODUCT = "icbc/jingying-kuaidai.yaml"
 # --- gunicorn --------------------------------------------------------------------------
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def call(base, path, body=None, who="portal", method=None, content_type="application/json"):
-    data = (
-        None if body is None else (body if isinstance(body, bytes) else json.dumps(body).encode())
-    )
-    request = urllib.request.Request(
-        base + path,
-        data=data,
-        method=method,
-        headers={"Content-Type": content_type, "Authorization": f"Bearer {KEYS[who]}"},
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=20) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read() or b"{}")
+    status, doc, _ = request_json(base, path, KEYS[who], body, method, content_type, timeout=20)
+    return status, doc
 
 
 class Server:
