@@ -31,8 +31,14 @@ PROFILES = 300
 
 CHILD = r"""
 import json, sys, time
+# An editable install of loanmatch answers imports the exported tree lacks with the
+# checkout's own modules: drop it, so each process runs its version's code only.
+sys.meta_path[:] = [f for f in sys.meta_path if "Editable" not in getattr(f, "__name__", "")]
 from matcher.engine import durable
-from matcher.catalog import Catalog
+try:
+    from matcher.catalog import Catalog
+except ImportError:  # before the catalog moved out of matcher.engine
+    from matcher.engine.catalog import Catalog
 from matcher.rulefile.product import read_product
 from matcher.rulefile.source import Location
 from matcher.vocabulary.profile import load_profile

@@ -244,7 +244,7 @@ class Catalog:
         # A product with a failing or undecided top-level condition cannot be eligible;
         # durable_rules decides among the others, and skips every ruleset that holds none
         # of them (a profile missing fields leaves thousands undecided at 10,000 products).
-        possible = set(cand[(failing == 0) & ~undecided].tolist())
+        possible = cand[(failing == 0) & ~undecided]
         return _Screen(values, total, cand, failing, fixed_failing, undecided, possible, codes)
 
     def _result(
@@ -280,17 +280,16 @@ class Catalog:
             "near_misses": near_count,
         }
 
-        def explained(index: int, status: str) -> EligibilityResult:
-            return EligibilityResult(
-                self.products[index],
-                status,
-                values=values,
-                top_outcomes=self._triage.top_outcomes(screen.codes, index),
-            )
+        def explained(indexes: list[int], status: str) -> list[EligibilityResult]:
+            outcomes = self._triage.top_outcomes(screen.codes, indexes)
+            return [
+                EligibilityResult(self.products[i], status, values=values, top_outcomes=known)
+                for i, known in zip(indexes, outcomes)
+            ]
 
         ranked = self._ranking.rank(eligible, values, approval_rates)
         listed = self._ranking.fewest_first(failing[near_mask], cand[near_mask], list_limit)
-        near_results = [explained(i, INELIGIBLE) for i in listed]
+        near_results = explained(listed, INELIGIBLE)
         incomplete_results = sorted(
             self._fewest_missing(screen.codes, incomplete, list_limit, explained),
             key=lambda r: (len(r.missing_fields), r.product.id),
@@ -310,21 +309,23 @@ class Catalog:
         codes: np.ndarray,
         incomplete: np.ndarray,
         list_limit: int | None,
-        explained: Callable[[int, str], EligibilityResult],
+        explained: Callable[[list[int], str], list[EligibilityResult]],
     ) -> list[EligibilityResult]:
         """The undecided products an answer lists, explained: the first ``list_limit`` by
         how many fields they miss, then by id, counted from the triage's codes (a product
         whose count depends on a group is explained to count it, once)."""
         if list_limit is None or len(incomplete) <= list_limit:
-            return [explained(i, INCOMPLETE) for i in incomplete.tolist()]
+            return explained(incomplete.tolist(), INCOMPLETE)
         missing, exact = self._triage.missing_counts(codes, incomplete)
-        made: dict[int, EligibilityResult] = {}
-        for place in np.flatnonzero(~exact).tolist():
-            index = int(incomplete[place])
-            made[index] = explained(index, INCOMPLETE)
+        places = np.flatnonzero(~exact)
+        inexact = incomplete[places].tolist()
+        made = dict(zip(inexact, explained(inexact, INCOMPLETE)))
+        for place, index in zip(places.tolist(), inexact):
             missing[place] = len(made[index].missing_fields)
         chosen = self._ranking.fewest_first(missing, incomplete, list_limit)
-        return [made.get(i) or explained(i, INCOMPLETE) for i in chosen]
+        rest = [i for i in chosen if i not in made]
+        made.update(zip(rest, explained(rest, INCOMPLETE)))
+        return [made[i] for i in chosen]
 
 
 class _Screen(NamedTuple):
@@ -334,7 +335,7 @@ class _Screen(NamedTuple):
     failing: np.ndarray
     fixed_failing: np.ndarray
     undecided: np.ndarray  # a top-level condition is unknown: cannot fire, may be incomplete
-    possible: set[int]
+    possible: np.ndarray  # the candidates durable_rules decides among
     codes: np.ndarray  # every top-level condition's outcome (Triage.top_outcomes)
 
 

@@ -16,10 +16,11 @@ import json
 import logging
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 import durable_rules_engine as _durable
+import numpy as np
 
 from .compiler import CompiledRule, ruleset_definition, shards
 from .fact import fact_json
@@ -52,9 +53,11 @@ class Engine:
     def __init__(self, rules: list[CompiledRule]):
         self._lock = threading.Lock()
         self._shards: list[tuple[int, list[int]]] = []
-        for indexes in shards(rules):
+        self._shard_of = np.zeros(len(rules), dtype=np.intp)  # each rule's ruleset
+        for number, indexes in enumerate(shards(rules)):
             definition = json.dumps(ruleset_definition(rules, indexes), ensure_ascii=False)
             self._shards.append((_create(definition), indexes))
+            self._shard_of[indexes] = number
         self.size = len(rules)
         self._keys = frozenset().union(*(r.keys for r in rules))
 
@@ -62,7 +65,7 @@ class Engine:
     def ruleset_count(self) -> int:
         return len(self._shards)
 
-    def eligible(self, values: Mapping[str, Any], only: set[int] | None = None) -> set[int]:
+    def eligible(self, values: Mapping[str, Any], only: Collection[int] | None = None) -> set[int]:
         """Indexes of the products whose rule fires for a profile's values.
 
         ``only`` limits the work to shards holding at least one of those
@@ -71,7 +74,9 @@ class Engine:
         return self.eligible_many([values], None if only is None else [only])[0]
 
     def eligible_many(
-        self, profiles: Sequence[Mapping[str, Any]], only: Sequence[set[int]] | None = None
+        self,
+        profiles: Sequence[Mapping[str, Any]],
+        only: Sequence[Collection[int]] | None = None,
     ) -> list[set[int]]:
         """``eligible`` for many profiles, ruleset by ruleset.
 
@@ -82,13 +87,23 @@ class Engine:
         """
         facts = [fact_json(values, self._keys) for values in profiles]
         fired: list[set[int]] = [set() for _ in profiles]
+        touched = None if only is None else [self._touched(indexes) for indexes in only]
         with self._lock:
-            for handle, indexes in self._shards:
+            for shard, (handle, _indexes) in enumerate(self._shards):
                 for number, fact in enumerate(facts):
-                    if only is not None and only[number].isdisjoint(indexes):
+                    if touched is not None and shard not in touched[number]:
                         continue
                     self._run(handle, fact, fired[number])
         return fired
+
+    def _touched(self, indexes: Collection[int]) -> set[int]:
+        """The rulesets holding any of these rules."""
+        at = (
+            indexes
+            if isinstance(indexes, np.ndarray)
+            else np.fromiter(indexes, dtype=np.intp, count=len(indexes))
+        )
+        return set(np.unique(self._shard_of[at]).tolist())
 
     @staticmethod
     def _run(handle: int, fact_json: str, fired: set[int]) -> None:

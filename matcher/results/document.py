@@ -25,6 +25,8 @@ from typing import Any
 import numpy as np
 import orjson
 
+from ..vocabulary.plain import plain
+from .explain import CriterionOutcome
 from .ranking import Ranked, fixed_parts
 from .result import ELIGIBLE, EXPLAIN_LEVELS, INELIGIBLE, EligibilityResult, MatchResult, entries
 
@@ -32,6 +34,7 @@ from .result import ELIGIBLE, EXPLAIN_LEVELS, INELIGIBLE, EligibilityResult, Mat
 _MARKS = ("\x00score\x00", "\x00amount_fit\x00", "\x00term_fit\x00", "\x00approval\x00")
 _ROWS = "\x00rows\x00"  # where a near miss's failures go
 _PIECED = ("failed", "none")  # explain levels whose eligible entries are pieces
+_ACTUAL, _SAID = "\x00actual\x00", "\x00said\x00"  # where a failure row's own parts go
 
 
 def json_default(value: Any) -> Any:
@@ -74,15 +77,6 @@ class EntryPieces:
             explain: tuple(_objects([row[k] for row in rows]) for k in range(width))
             for explain, rows in split.items()
         }
-        # What stands between the score and the two fits is the same in every entry (the
-        # breakdown's first keys): those three numbers are then written as one piece.
-        joints = {
-            tuple(row[1:3])
-            for rows in split.values()
-            for row, whole in zip(rows, self.whole)
-            if whole
-        }
-        self.leads = _Leads(*joints.pop()) if len(joints) == 1 else None
 
 
 def _pieces_of(product: Any, template: tuple) -> tuple[dict, dict]:
@@ -175,29 +169,16 @@ def _matches(ranked: Ranked, explain: str, top: int | None) -> orjson.Fragment |
     heads, *between, tails = (column[order].tolist() for column in pieces.levels[explain])
     heads[0] = heads[0][1:]  # no comma before the first entry
     count = len(heads)
-    if pieces.leads is not None:
-        leads = list(
-            map(
-                pieces.leads.__getitem__,
-                zip(ranked.scores[:count], ranked.amount_fit[:count], ranked.term_fit[:count]),
-            )
-        )
-        approvals = list(map(_NUMBERS.__getitem__, ranked.approval[:count]))
-        joined = b"".join(
-            list(chain.from_iterable(zip(heads, leads, between[2], approvals, tails)))
-        )
-        return orjson.Fragment(b"[" + joined + b"]")
-    numbers = list(
-        map(
-            _NUMBERS.__getitem__,
-            [
-                *ranked.scores[:count],
-                *ranked.amount_fit[:count],
-                *ranked.term_fit[:count],
-                *ranked.approval[:count],
-            ],
-        )
-    )
+    # Every number of the answer written in one call: orjson writes a number in a list
+    # exactly as it writes it alone, and no number holds a comma.
+    numbers = dumps(
+        [
+            *ranked.scores[:count],
+            *ranked.amount_fit[:count],
+            *ranked.term_fit[:count],
+            *ranked.approval[:count],
+        ]
+    )[1:-1].split(b",")
     columns = (
         heads,
         numbers[:count],
@@ -210,39 +191,6 @@ def _matches(ranked: Ranked, explain: str, top: int | None) -> orjson.Fragment |
         tails,
     )
     return orjson.Fragment(b"[" + b"".join(list(chain.from_iterable(zip(*columns)))) + b"]")
-
-
-class _NumberBytes(dict):
-    """A number as orjson writes it, remembered: scores have two decimals and parts
-    four, so a few thousand values recur from answer to answer. Zero (±) and NaN
-    are written each time (equal keys that print differently, or never equal)."""
-
-    def __missing__(self, number: float) -> bytes:
-        written = dumps(number)
-        if number == number and number != 0 and len(self) < 100_000:
-            self[number] = written
-        return written
-
-
-_NUMBERS = _NumberBytes()
-
-
-class _Leads(dict):
-    """(score, amount fit, term fit) as the bytes they make with what stands between
-    them, remembered like ``_NumberBytes`` (a few thousand combinations recur)."""
-
-    def __init__(self, after_score: bytes, after_amount: bytes):
-        super().__init__()
-        self.after_score, self.after_amount = after_score, after_amount
-
-    def __missing__(self, key: tuple[float, float, float]) -> bytes:
-        score, amount, term = key
-        written = b"".join(
-            (_NUMBERS[score], self.after_score, _NUMBERS[amount], self.after_amount, _NUMBERS[term])
-        )
-        if all(x == x and x != 0 for x in key) and len(self) < 50_000:
-            self[key] = written
-        return written
 
 
 def _listed(
@@ -261,10 +209,30 @@ def _listed(
         unpassed = result.unpassed
         if len(failed) != len(unpassed) or any(f is not u for f, u in zip(failed, unpassed)):
             return result.to_dict(values, explain, lang)
-    written = dumps([o.to_dict(lang, values) for o in failed])
+    written = b"[" + b",".join([_row_json(o, lang, values) for o in failed]) + b"]"
     product, near = pieces.near.get(result.product.id, (None, {})) if pieces else (None, {})
     around = near.get(explain) if product is result.product else None
     if around is None:
         fragment = orjson.Fragment(written)
         return result.to_dict(values, explain, lang, rows=lambda _outcomes: fragment)
     return orjson.Fragment(written.join(around))
+
+
+def _row_json(outcome: CriterionOutcome, lang: str | None, values: Any) -> bytes:
+    """``dumps(outcome.to_dict(lang, values))``: the row's pieces around its value and
+    message, written once per criterion, outcome and language and kept on the
+    criterion (frozen: past setattr), as its sentences are."""
+    criterion = outcome.criterion
+    kept = criterion.__dict__.get("_row_pieces")
+    if kept is None:
+        kept = criterion.__dict__["_row_pieces"] = {}
+    key = (outcome.op, outcome.outcome, lang)
+    around = kept.get(key)
+    if around is None:
+        head, *rest = dumps(outcome.row(lang, _ACTUAL, _SAID)).split(dumps(_ACTUAL))
+        parts = [head, *rest[0].split(dumps(_SAID))] if len(rest) == 1 else []
+        around = kept[key] = tuple(parts) if len(parts) == 3 else ()  # () a marker in its text
+    if not around:
+        return dumps(outcome.to_dict(lang, values))
+    said = dumps(outcome.said(values, lang))
+    return b"".join((around[0], dumps(plain(outcome.actual)), around[1], said, around[2]))

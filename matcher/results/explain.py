@@ -40,19 +40,26 @@ class CriterionOutcome:
         )
 
     def to_dict(self, lang: str | None = None, values: Mapping[str, Any] | None = None) -> dict:
+        return self.row(lang, plain(self.actual), self.said(values, lang))
+
+    def said(self, values: Mapping[str, Any] | None, lang: str | None) -> Any:
+        """The row's message: both languages, or the one asked for."""
+        said = self.__dict__.get("_message")  # a near miss lists a failure twice
+        if said is None or said[0] is not values:
+            said = self.__dict__["_message"] = (values, *message(self, values or {}))
+        return {"zh": said[1], "en": said[2]} if lang is None else said[1 if lang == "zh" else 2]
+
+    def row(self, lang: str | None, actual: Any, said: Any) -> dict:
+        """The row as a document lists it, around its value and message."""
         c = self.criterion
         out = {
             "field": c.field,
             "op": self.op,
             "expected": _expected(c),
-            "actual": plain(self.actual),
+            "actual": actual,
             "outcome": self.outcome,
+            "message": said,
         }
-        said = self.__dict__.get("_message")  # a near miss lists a failure twice
-        if said is None or said[0] is not values:
-            said = self.__dict__["_message"] = (values, *message(self, values or {}))
-        zh, en = said[1], said[2]
-        out["message"] = {"zh": zh, "en": en} if lang is None else (zh if lang == "zh" else en)
         if c.label:
             out["label"] = c.label if lang is None else c.label.get(lang, c.label.get("zh"))
         if c.source:
@@ -144,11 +151,18 @@ def unpassed_rows(
         rows: list[list] = []
         trace(node, values, rows)
         return unpassed_of(rows)
-    outcomes, kept = [], []
-    for number, child in enumerate(node.children):
-        if known is not None and known[number] == PASS:
-            outcome = PASS
-        elif isinstance(child, Criterion):
+    children = node.children
+    # With the outcomes known, only the few parts that did not pass are visited.
+    visit = (
+        range(len(children))
+        if known is None
+        else [number for number, outcome in enumerate(known) if outcome != PASS]
+    )
+    kept: list[list] = []
+    failed = False
+    for number in visit:
+        child = children[number]
+        if isinstance(child, Criterion):
             outcome = child.outcome(values) if known is None else known[number]
             if outcome != PASS:
                 kept.append([child, child.op, outcome, values.get(child.field), True])
@@ -157,10 +171,9 @@ def unpassed_rows(
             outcome = trace(child, values, rows)
             if outcome != PASS:
                 kept.extend(unpassed_of(rows))
-        outcomes.append(outcome)
-    if combine("all", outcomes) == FAIL:
-        return [row for row in kept if row[2] == FAIL]
-    return kept
+        failed = failed or outcome == FAIL
+    # An ``all`` that failed: its undecided rows stop mattering
+    return [row for row in kept if row[2] == FAIL] if failed else kept
 
 
 def missing_fields(outcomes: list[CriterionOutcome]) -> list[str]:
@@ -185,8 +198,7 @@ def requirement(name: str, shown: str, value: Any, label: tuple) -> tuple[str, s
     return labels.get("zh", zh), labels.get("en", en)
 
 
-@lru_cache(maxsize=65536)
-def _cached_actual(name: str, value: Any, months: Any, lang: str, rule: Any = None) -> str:
+def _actual_text(name: str, value: Any, months: Any, lang: str, rule: Any = None) -> str:
     if name == "years_in_business" and months is not None:
         return V.months_text(months, lang)
     return V.value_text(name, value, lang, actual=True, rule=rule)
@@ -247,8 +259,8 @@ def _said(
         actual_zh = V.value_text(name, actual, "zh", actual=True)
         actual_en = V.value_text(name, actual, "en", actual=True)
     else:
-        actual_zh = _cached_actual(name, actual, months, "zh", value)
-        actual_en = _cached_actual(name, actual, months, "en", value)
+        actual_zh = _actual_text(name, actual, months, "zh", value)
+        actual_en = _actual_text(name, actual, months, "en", value)
     if passed:
         if labelled:
             return W.labelled_met((zh_req, en_req), name, op, value, actual_zh, actual_en)

@@ -213,6 +213,8 @@ class Ranking:
             dtype=float,
         ).reshape(len(products), 10)
         self._id_rank = _dense_rank([p.id for p in products])
+        self._tie_rank = tie_rank
+        self._ties = int(tie_rank.max(initial=0)) + 1
 
     def rank(
         self,
@@ -252,7 +254,14 @@ class Ranking:
         for row in table[6:9]:
             total = total + row
         total = round_like_python(100 * (total + WEIGHTS["approval"] * approval), 2)
-        ranked = np.lexsort((table[9], -total))
+        # Totals have two decimals: in whole hundredths, with the tie rank below them,
+        # one integer key per product orders as (-total, tie rank) does.
+        cents = np.rint(total * 100)
+        if np.isfinite(cents).all():
+            key = cents.astype(np.int64) * -self._ties + self._tie_rank[at]
+            ranked = np.argsort(key, kind="stable")
+        else:  # a NaN approval rate given makes a NaN total: sort as before
+            ranked = np.lexsort((table[9], -total))
         order = at[ranked]
         amount_fit, term_fit = fit[:, ranked].tolist()
         return Ranked(

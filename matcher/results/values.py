@@ -5,6 +5,7 @@ The sentences around them are ``wording``'s."""
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from product_catalog.banks import BANKS
@@ -96,6 +97,14 @@ def in_wan(value: Any) -> bool:
     return abs(amount) >= WAN and amount % 100 == 0
 
 
+@lru_cache(maxsize=4096)
+def _rule_in_wan(rule: Any) -> bool:
+    """Whether a rule's amounts all read in 万元: an amount compared with it does too.
+    Asked for every amount a sentence shows, of a few thousand rules: cached."""
+    bounds = rule if isinstance(rule, (tuple, list)) else [rule]
+    return all(_amount(b) and in_wan(b) for b in bounds)
+
+
 def money(value: Any, lang: str, wan: bool = False) -> str:
     """Yuan, exact: 2万元, 1.5万元 and 300万元 for whole hundreds from 10,000 up, else
     8600元 or 1234567元 (never rounded); with ``wan`` (a rule in 万元) any whole amount from
@@ -144,9 +153,8 @@ def value_text(name: str, value: Any, lang: str, actual: bool = False, rule: Any
     if isinstance(value, bool):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
     if fld.kind == F.MONEY:
-        bounds = rule if isinstance(rule, (tuple, list)) else [rule]
-        wan = rule is not None and all(_amount(b) and in_wan(b) for b in bounds)
-        return money(value, lang, wan)
+        bounds = tuple(rule) if isinstance(rule, list) else rule  # hashable, to be cached
+        return money(value, lang, rule is not None and _rule_in_wan(bounds))
     if fld.kind == F.RATIO:
         return f"{format((Decimal(str(value)) * 100).normalize(), 'f')}%"
     if name == "months_in_business":

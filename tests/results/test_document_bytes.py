@@ -119,6 +119,30 @@ def test_text_that_looks_like_a_marker_is_written_as_it_is():
     assert names == {"odd": "\x00score\x00 贷", "plain": "plain"}
 
 
+def test_a_failure_row_whose_label_looks_like_a_marker_is_written_as_it_is():
+    marked = product(
+        {
+            "all": [
+                {
+                    "field": "legal_rep_age",
+                    "op": ">=",
+                    "value": 50,
+                    "label": {"zh": "\x00said\x00 年龄", "en": "\x00actual\x00"},
+                },
+                {"field": "legal_rep_age", "op": "<=", "value": 30, "source": "\x00said\x00"},
+            ]
+        },
+        pid="marked",
+    )
+    result = Catalog([marked], "v").match({"legal_rep_age": 40}, as_of=AS_OF)
+    assert [r.product.id for r in result.near_misses] == ["marked"]
+    for lang in (None, "zh", "en"):
+        assert to_json(result, "failed", lang) == dumps(result.to_dict("failed", lang))
+    (row, other) = orjson.loads(to_json(result))["near_misses"][0]["failed"]
+    assert row["label"] == {"zh": "\x00said\x00 年龄", "en": "\x00actual\x00"}
+    assert (row["actual"], other["actual"], other["source"]) == (40, 40, "\x00said\x00")
+
+
 def test_an_unknown_explain_level_is_refused(synthetic):
     with pytest.raises(ValueError, match="explain must be one of"):
         to_json(synthetic.match({}, as_of=AS_OF), "most")
