@@ -25,7 +25,7 @@ from ..rulefile.condition import Criterion, Node
 from ..rulefile.operators import NEGATION, OPS
 from ..vocabulary import fields as F
 from ..vocabulary.plain import plain
-from .fact import GUARD_KEY, GUARD_VALUE, known_key, member_key, prefix_key
+from .fact import GUARD_KEY, GUARD_VALUE, field_key, known_key, member_key, prefix_key
 
 SHARD_WEIGHT = 60  # alternatives per ruleset; 65 simultaneous first conditions fail with 303
 MAX_GROUPS = 15  # $and/$or groups per rule (error 113 above)
@@ -56,33 +56,34 @@ def _alternatives(values: Iterable[str]) -> str:
 def compile_criterion(c: Criterion, negated: bool = False) -> dict:
     fld = F.FIELDS[c.field]
     name, op, value = c.field, c.op, c.value
+    key = field_key(name)  # the property that holds the field's value in the fact
     if op == "exists":
-        key = known_key(name) if fld.kind == F.LIST else name
-        return {"$ex" if bool(value) != negated else "$nex": {key: 1}}
+        present = known_key(name) if fld.kind == F.LIST else key
+        return {"$ex" if bool(value) != negated else "$nex": {present: 1}}
     if op == "contains":
         if not negated:
             return {member_key(name, value): True}
         return {"$and": [{known_key(name): True}, {"$nex": {member_key(name, value): 1}}]}
     if op == "prefix":
         if not negated:
-            return {"$mt": {name: _alternatives(value) + ".*"}}
+            return {"$mt": {key: _alternatives(value) + ".*"}}
         return _and([{"$neq": {prefix_key(name, len(p)): p}} for p in value])
     if op == "between":
         lo, hi = plain(value[0]), plain(value[1])
         if not negated:
-            return {"$and": [{"$gte": {name: lo}}, {"$lte": {name: hi}}]}
-        return {"$or": [{"$lt": {name: lo}}, {"$gt": {name: hi}}]}
+            return {"$and": [{"$gte": {key: lo}}, {"$lte": {key: hi}}]}
+        return {"$or": [{"$lt": {key: lo}}, {"$gt": {key: hi}}]}
     if negated:
         op = NEGATION[op]
     if op == "in":
         if fld.numeric:
-            return _or([{name: plain(v)} for v in value])
-        return {"$mt": {name: _alternatives(value)}}
+            return _or([{key: plain(v)} for v in value])
+        return {"$mt": {key: _alternatives(value)}}
     if op == "not_in":
-        return _and([{"$neq": {name: plain(v)}} for v in value])
+        return _and([{"$neq": {key: plain(v)}} for v in value])
     if op == "==":
-        return {name: plain(value)}
-    return {OPS[op].durable: {name: plain(value)}}
+        return {key: plain(value)}
+    return {OPS[op].durable: {key: plain(value)}}
 
 
 def compile_node(node: Node, negated: bool = False) -> dict:

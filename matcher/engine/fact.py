@@ -6,9 +6,14 @@ the fact carries only values of the field's own type (the profile schema
 guarantees it), missing fields stay absent, and the shapes durable handles
 badly are rewritten into ones it handles well:
 
-* a list field becomes a presence flag per element plus ``<field>__known``;
-* a hierarchical code also carries its prefixes, ``<field>__p<k>``, so that
+* a list field becomes a presence flag per element plus a "known" flag;
+* a hierarchical code also carries its prefixes, one property per length, so that
   "does not start with K" is a plain inequality.
+
+Property names are short (``f12`` for a field, ``f12k`` its known flag, ``f12mpsbc``
+a list element, ``f12p3`` a prefix): durable_rules parses and hashes every name of
+the fact once per ruleset, and copies the fact into every rule that fires, so half
+the bytes is fewer instructions (``docs/performance.md``).
 """
 
 from __future__ import annotations
@@ -26,16 +31,25 @@ GUARD_KEY = "kind"
 GUARD_VALUE = "profile"
 
 
+# "f" and the field's place in the vocabulary; a derived property adds a letter and more,
+# so no name is another's (a field's is all digits after the "f").
+_SHORT = {name: f"f{number}" for number, name in enumerate(F.FIELDS)}
+
+
+def field_key(name: str) -> str:
+    return _SHORT[name]
+
+
 def known_key(name: str) -> str:
-    return f"{name}__known"
+    return f"{_SHORT[name]}k"
 
 
 def member_key(name: str, element: str) -> str:
-    return f"{name}__has__{element}"
+    return f"{_SHORT[name]}m{element}"
 
 
 def prefix_key(name: str, length: int) -> str:
-    return f"{name}__p{length}"
+    return f"{_SHORT[name]}p{length}"
 
 
 def to_fact(values: Mapping[str, Any], keep: Collection[str] | None = None) -> dict:
@@ -61,7 +75,7 @@ def _full_fact(values: Mapping[str, Any]) -> dict:
             for element in value:
                 fact[member_key(name, element)] = True
             continue
-        fact[name] = plain(value)
+        fact[_SHORT[name]] = plain(value)
         if fld.kind == F.CODE:
             # Up to the longest prefix a rule may name, so that a short code
             # ("C") is known not to start with a longer prefix ("C33").

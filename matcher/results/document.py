@@ -25,8 +25,9 @@ from typing import Any
 import numpy as np
 import orjson
 
+from ..rulefile.condition import FAIL
 from ..vocabulary.plain import plain
-from .explain import CriterionOutcome
+from .explain import CriterionOutcome, in_lang, sentence
 from .ranking import Ranked, fixed_parts
 from .result import ELIGIBLE, EXPLAIN_LEVELS, INELIGIBLE, EligibilityResult, MatchResult, entries
 
@@ -190,7 +191,10 @@ def _matches(ranked: Ranked, explain: str, top: int | None) -> orjson.Fragment |
         numbers[3 * count :],
         tails,
     )
-    return orjson.Fragment(b"[" + b"".join(list(chain.from_iterable(zip(*columns)))) + b"]")
+    # One join, brackets included: the largest answers are a megabyte, copied once less.
+    return orjson.Fragment(
+        b"".join(list(chain((b"[",), chain.from_iterable(zip(*columns)), (b"]",))))
+    )
 
 
 def _listed(
@@ -204,12 +208,10 @@ def _listed(
     around its failures, written once for both ``failed`` and ``criteria``."""
     if result.status != INELIGIBLE or explain not in _PIECED:
         return result.to_dict(values, explain, lang)
-    failed = result.failed
-    if explain == "failed":
-        unpassed = result.unpassed
-        if len(failed) != len(unpassed) or any(f is not u for f, u in zip(failed, unpassed)):
-            return result.to_dict(values, explain, lang)
-    written = b"[" + b",".join([_row_json(o, lang, values) for o in failed]) + b"]"
+    rows = result.unpassed_rows
+    if any(row[2] != FAIL for row in rows):  # a missing field too: shown apart from failures
+        return result.to_dict(values, explain, lang)
+    written = b"[" + b",".join([_row_json(row, lang, values) for row in rows]) + b"]"
     product, near = pieces.near.get(result.product.id, (None, {})) if pieces else (None, {})
     around = near.get(explain) if product is result.product else None
     if around is None:
@@ -218,21 +220,22 @@ def _listed(
     return orjson.Fragment(written.join(around))
 
 
-def _row_json(outcome: CriterionOutcome, lang: str | None, values: Any) -> bytes:
-    """``dumps(outcome.to_dict(lang, values))``: the row's pieces around its value and
-    message, written once per criterion, outcome and language and kept on the
-    criterion (frozen: past setattr), as its sentences are."""
-    criterion = outcome.criterion
+def _row_json(row: list, lang: str | None, values: Any) -> bytes:
+    """``dumps(CriterionOutcome(*row).to_dict(lang, values))`` for a row of the walk: its
+    pieces around its value and message, written once per criterion, outcome and
+    language and kept on the criterion (frozen: past setattr), as its sentences are."""
+    criterion, op, outcome, actual = row[0], row[1], row[2], row[3]
     kept = criterion.__dict__.get("_row_pieces")
     if kept is None:
         kept = criterion.__dict__["_row_pieces"] = {}
-    key = (outcome.op, outcome.outcome, lang)
+    key = (op, outcome, lang)
     around = kept.get(key)
     if around is None:
-        head, *rest = dumps(outcome.row(lang, _ACTUAL, _SAID)).split(dumps(_ACTUAL))
+        shown = CriterionOutcome(*row).row(lang, _ACTUAL, _SAID)
+        head, *rest = dumps(shown).split(dumps(_ACTUAL))
         parts = [head, *rest[0].split(dumps(_SAID))] if len(rest) == 1 else []
         around = kept[key] = tuple(parts) if len(parts) == 3 else ()  # () a marker in its text
     if not around:
-        return dumps(outcome.to_dict(lang, values))
-    said = dumps(outcome.said(values, lang))
-    return b"".join((around[0], dumps(plain(outcome.actual)), around[1], said, around[2]))
+        return dumps(CriterionOutcome(*row).to_dict(lang, values))
+    said = in_lang(*sentence(criterion, op, outcome, actual, values or {}), lang)
+    return b"".join((around[0], dumps(plain(actual)), around[1], dumps(said), around[2]))

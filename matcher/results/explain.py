@@ -47,7 +47,7 @@ class CriterionOutcome:
         said = self.__dict__.get("_message")  # a near miss lists a failure twice
         if said is None or said[0] is not values:
             said = self.__dict__["_message"] = (values, *message(self, values or {}))
-        return {"zh": said[1], "en": said[2]} if lang is None else said[1 if lang == "zh" else 2]
+        return in_lang(said[1], said[2], lang)
 
     def row(self, lang: str | None, actual: Any, said: Any) -> dict:
         """The row as a document lists it, around its value and message."""
@@ -228,16 +228,26 @@ def required_text(c: Criterion, shown: str) -> tuple[str, str]:
 
 
 def message(o: CriterionOutcome, values: Mapping[str, Any]) -> tuple[str, str]:
-    c = o.criterion
-    zh_req, en_req, zh_unknown, en_unknown = _texts(c, o.op)
-    if o.outcome == UNKNOWN:
+    return sentence(o.criterion, o.op, o.outcome, o.actual, values)
+
+
+def in_lang(zh: str, en: str, lang: str | None) -> Any:
+    """A message as a row holds it: both languages, or the one asked for."""
+    return {"zh": zh, "en": en} if lang is None else (zh if lang == "zh" else en)
+
+
+def sentence(
+    c: Criterion, op: str, outcome: str, actual: Any, values: Mapping[str, Any]
+) -> tuple[str, str]:
+    """A row's message in zh and en (its criterion as shown, its outcome and value)."""
+    zh_req, en_req, zh_unknown, en_unknown = _texts(c, op)
+    if outcome == UNKNOWN:
         return zh_unknown, en_unknown
-    actual = o.actual
     months = values.get("months_in_business") if c.field == "years_in_business" else None
     if isinstance(actual, list):
         actual = tuple(actual)
     return _said(
-        c.field, o.op, c.value, bool(c.label), zh_req, en_req, o.outcome == PASS, actual, months
+        c.field, op, c.value, bool(c.label), zh_req, en_req, outcome == PASS, actual, months
     )
 
 

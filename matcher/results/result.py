@@ -110,6 +110,7 @@ class EligibilityResult:
     _unpassed: list[CriterionOutcome] | None = field(
         default=None, init=False, repr=False, compare=False
     )
+    _unpassed_rows: list[list] | None = field(default=None, init=False, repr=False, compare=False)
 
     def _traced(self) -> list[list]:
         if self._rows is None:
@@ -131,13 +132,22 @@ class EligibilityResult:
         if self.outcomes_ is not None:
             return [o for o in self.outcomes_ if o.outcome != PASS and o.relevant]
         if self._unpassed is None:
-            rows = (
+            self._unpassed = [CriterionOutcome(*row) for row in self.unpassed_rows]
+        return self._unpassed
+
+    @property
+    def unpassed_rows(self) -> list[list]:
+        """``unpassed`` as the walk's rows (criterion, operator as shown, outcome, actual
+        value, relevant), for a caller that writes them without making outcomes."""
+        if self.outcomes_ is not None:
+            return [[o.criterion, o.op, o.outcome, o.actual, o.relevant] for o in self.unpassed]
+        if self._unpassed_rows is None:
+            self._unpassed_rows = (
                 unpassed_rows(self.product.eligibility, self.values or {}, self.top_outcomes)
                 if self._rows is None
                 else unpassed_of(self._rows)
             )
-            self._unpassed = [CriterionOutcome(*row) for row in rows]
-        return self._unpassed
+        return self._unpassed_rows
 
     @property
     def failed(self) -> list[CriterionOutcome]:
