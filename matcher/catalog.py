@@ -240,7 +240,8 @@ class Catalog:
         cand = self._regions.candidate_array(values)
         if wanted is not None:
             cand = cand[[self.products[i].id in wanted for i in cand.tolist()]]
-        failing, fixed_failing, undecided, codes = self._triage.screen(values, cand)
+        failing, fixed_failing, undecided, codes = self._triage.screen(values)
+        failing, fixed_failing, undecided = failing[cand], fixed_failing[cand], undecided[cand]
         # A product with a failing or undecided top-level condition cannot be eligible;
         # durable_rules decides among the others, and skips every ruleset that holds none
         # of them (a profile missing fields leaves thousands undecided at 10,000 products).

@@ -142,12 +142,13 @@ class Triage:
         return self.screen(values)[:3]
 
     def screen(
-        self, values: Mapping[str, Any], among: np.ndarray | None = None
+        self, values: Mapping[str, Any]
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """``counts``, and every condition's code for ``top_outcomes``; with ``among``
-        (ascending product places), the counts of those products only."""
+        """``counts``, and every condition's code for ``top_outcomes``. Counted for every
+        product: picking a profile's candidates out of the sets first costs more than
+        the counts of the others (``docs/performance.md``)."""
         codes = self._forest.evaluate(values)[self._tested]
-        sets = self._sets if among is None else self._sets[:, among]
+        sets = self._sets
         failed = (codes == FAIL_CODE) & self._real
         counts = np.bitwise_count(sets & _words(failed)[:, None])
         fixed_failing = counts[: self._fixed_words].sum(axis=0, dtype=self._sum_dtype)
@@ -155,13 +156,8 @@ class Triage:
         failing, fixed_failing = failing.astype(np.int32), fixed_failing.astype(np.int32)
         if len(self._repeat_product):
             hit = failed[self._repeat_bit]
-            product = self._repeat_product
-            if among is not None:  # a repeat counts where its product is among those asked
-                place = np.searchsorted(among, product)
-                hit &= (place < len(among)) & (among[np.minimum(place, len(among) - 1)] == product)
-                product = place
-            np.add.at(failing, product[hit], 1)
-            np.add.at(fixed_failing, product[hit & self._repeat_fixed], 1)
+            np.add.at(failing, self._repeat_product[hit], 1)
+            np.add.at(fixed_failing, self._repeat_product[hit & self._repeat_fixed], 1)
         unknown = (codes == UNKNOWN_CODE) & self._real
         if unknown.any():
             undecided = np.bitwise_or.reduce(sets & _words(unknown)[:, None], axis=0) != 0
