@@ -11,6 +11,8 @@ the default answer as the API sends it (bytes; ``to_dict`` + orjson for a versio
 without ``matcher.results.document``), wall and CPU time of the thread, and the
 part spent inside durable_rules (``Engine.eligible_many``), to print the rest apart.
 Compare the ratios printed; CPU time is less disturbed by other processes than wall.
+Then both versions write every option's document for the first profiles, and the run
+says whether the bytes are the same.
 """
 
 from __future__ import annotations
@@ -28,6 +30,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 BATCH = 20  # profiles answered by one version before the other's turn
 PROFILES = 300
+
+SAME_BYTES = 60  # profiles whose documents both versions write, every option, to compare
+OPTIONS = [
+    (explain, lang, top)
+    for explain in ("none", "failed", "all")
+    for lang in (None, "zh", "en")
+    for top in (None, 0, 7)
+]
 
 CHILD = r"""
 import json, sys, time
@@ -51,10 +61,10 @@ catalog = Catalog(products, "bench")
 profiles = [load_profile(p, as_of=AS_OF) for p in synth_profiles(count, seed=1)]
 try:
     from matcher.results.document import to_json
-    answer = lambda p: to_json(catalog.match(p))
-except ImportError:
+except ImportError:  # before answers were assembled from pieces
     import orjson
-    answer = lambda p: orjson.dumps(catalog.match(p).to_dict())
+    to_json = lambda result, *options: orjson.dumps(result.to_dict(*options))
+answer = lambda p: to_json(catalog.match(p))
 inside = [0, 0]
 run = durable.Engine.eligible_many
 def timed(self, *args, **kwargs):
@@ -70,6 +80,15 @@ for p in profiles[:10]:
 print("ready", flush=True)
 turn = 0
 for line in sys.stdin:
+    if line.strip() == "bytes":  # every option's document for the first profiles, hashed
+        import hashlib
+        digest = hashlib.sha256()
+        for p in profiles[:SAME_BYTES]:
+            result = catalog.match(p)
+            for options in OPTIONS:
+                digest.update(to_json(result, *options))
+        print(json.dumps(digest.hexdigest()), flush=True)
+        continue
     rows = []
     for _ in range(int(line)):
         p = profiles[turn % len(profiles)]
@@ -101,12 +120,14 @@ def _percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
 
 
-def compare(trees: dict[str, Path], size: int, rounds: int) -> dict[str, dict]:
+def compare(trees: dict[str, Path], size: int, rounds: int) -> tuple[dict[str, dict], bool]:
+    """Each version's figures, and whether both wrote the same documents."""
     procs = {}
     for name, tree in trees.items():
         env = {**os.environ, "PYTHONPATH": str(tree)}
         procs[name] = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(size), str(PROFILES)],
+            [sys.executable, "-c", f"SAME_BYTES = {SAME_BYTES}\nOPTIONS = {OPTIONS!r}\n{CHILD}"]
+            + [str(size), str(PROFILES)],
             cwd=tree,
             env=env,
             stdin=subprocess.PIPE,
@@ -123,7 +144,11 @@ def compare(trees: dict[str, Path], size: int, rounds: int) -> dict[str, dict]:
             procs[name].stdin.write(f"{BATCH}\n")
             procs[name].stdin.flush()
             rows[name].extend(json.loads(procs[name].stdout.readline()))
-    for proc in procs.values():
+    digests = {}
+    for name, proc in procs.items():  # after the timing: the same bytes, or not?
+        proc.stdin.write("bytes\n")
+        proc.stdin.flush()
+        digests[name] = json.loads(proc.stdout.readline())
         proc.stdin.close()
         proc.wait()
     out = {}
@@ -139,7 +164,7 @@ def compare(trees: dict[str, Path], size: int, rounds: int) -> dict[str, dict]:
             "outside_cpu_median_ms": statistics.median(r[1] - r[3] for r in found),
             "answers": len(found),
         }
-    return out
+    return out, len(set(digests.values())) == 1
 
 
 def main() -> None:
@@ -164,7 +189,7 @@ def main() -> None:
             f"{'cpu p99':>8} {'durable':>8} {'outside':>8} {'outside cpu':>11}"
         )
         for size in (int(s) for s in args.sizes.split(",")):
-            result = compare(trees, size, args.rounds)
+            result, same = compare(trees, size, args.rounds)
             for name, r in result.items():
                 print(
                     f"{size:>8}  {name:<12} {r['median_ms']:>9.3f} {r['p99_ms']:>8.3f} "
@@ -181,6 +206,15 @@ def main() -> None:
                 f" · outside durable_rules {ratio['outside_median_ms']:.2f}"
                 f" (cpu {ratio['outside_cpu_median_ms']:.2f})"
                 f" · p99 {ratio['p99_ms']:.2f}",
+                flush=True,
+            )
+            print(
+                f"{'':>8}  documents: "
+                + (
+                    f"the same bytes ({SAME_BYTES} profiles × {len(OPTIONS)} options)"
+                    if same
+                    else "DIFFERENT bytes for the same profiles and options"
+                ),
                 flush=True,
             )
         print(

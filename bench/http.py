@@ -11,6 +11,7 @@ fixed seed), so runs are comparable. The load tool is ``wrk`` when installed
     python bench/http.py --sizes 300 --duration 5
     python bench/http.py --sizes 3000 --warmup 0     # include the workers' first seconds
     python bench/http.py --rate-limit-storage redis://127.0.0.1:6379   # limits shared in Redis
+    python bench/http.py --sizes 3000 --base main --rounds 3   # main and this tree in turns
 """
 
 from __future__ import annotations
@@ -67,7 +68,9 @@ def make_catalog(n: int, folder: Path, profiles: int) -> tuple[Path, Path]:
     return folder / "rules", folder / "profiles.jsonl"
 
 
-def start_server(rules: Path, port: int, rate_limit_storage: str | None = None):
+def start_server(rules: Path, port: int, rate_limit_storage: str | None = None, tree: Path = REPO):
+    """gunicorn serving ``rules`` with the code and settings of ``tree`` (this checkout,
+    or another version exported by ``--base``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LOANMATCH_", "PROMETHEUS_"))}
     if rate_limit_storage:  # counted on every request, with a budget the load never reaches
         env.update(
@@ -81,12 +84,12 @@ def start_server(rules: Path, port: int, rate_limit_storage: str | None = None):
         LOANMATCH_MAX_BODY="4MiB",  # the batch of BATCH profiles below
         LOANMATCH_BIND=f"127.0.0.1:{port}",
         LOANMATCH_LOG_LEVEL="WARNING",
-        PYTHONPATH=str(REPO),
+        PYTHONPATH=str(tree),
     )
     started = time.monotonic()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "service:app"],
-        cwd=REPO,
+        cwd=tree,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -226,6 +229,48 @@ def run_batch(port: int, profiles: Path, repeats: int = 3) -> dict:
     return {"seconds": statistics.median(seconds), "bytes": len(answer), "body": len(body)}
 
 
+def load(tool: str, port: int, path: str, profiles: Path, seconds: int, connections: int) -> dict:
+    if tool == "wrk":
+        return run_wrk(f"http://127.0.0.1:{port}{path}", profiles, seconds, connections)
+    return run_python(port, path, profiles, seconds, connections)
+
+
+def against_base(args, tool: str, base: Path, size: int, rules: Path, profiles: Path) -> None:
+    """The default answer from ``--base``'s service and this tree's, in turns (A B B A …),
+    so that both see the same minutes of a shared machine: the same-day baseline."""
+    trees = {args.base: base, "this tree": REPO}
+    found: dict[str, list[dict]] = {name: [] for name in trees}
+    for number in range(args.rounds):
+        for name in list(trees) if number % 2 == 0 else list(trees)[::-1]:
+            port = free_port()
+            process, _ready = start_server(rules, port, args.rate_limit_storage, trees[name])
+            try:
+                if args.warmup:
+                    load(tool, port, "/v1/match", profiles, args.warmup, args.connections)
+                r = load(tool, port, "/v1/match", profiles, args.duration, args.connections)
+            finally:
+                stop_server(process)
+            found[name].append(r)
+            print(
+                f"{size:>8}  {name:<36} {r['rps']:>8.1f} {r['p50']:>8.1f} "
+                f"{r['p99']:>8.1f} {r['errors']:>6} {r['socket_errors']}",
+                flush=True,
+            )
+    mean = {
+        name: {key: sum(r[key] for r in runs) / len(runs) for key in ("rps", "p99")}
+        for name, runs in found.items()
+    }
+    base_mean, this_mean = mean[args.base], mean["this tree"]
+    print(
+        f"{'':>8}  means of {args.rounds}: {args.base} {base_mean['rps']:.1f} req/s, "
+        f"p99 {base_mean['p99']:.1f} ms · this tree {this_mean['rps']:.1f} req/s, "
+        f"p99 {this_mean['p99']:.1f} ms · ratios this/{args.base}: "
+        f"req/s {this_mean['rps'] / base_mean['rps']:.2f}, "
+        f"p99 {this_mean['p99'] / base_mean['p99']:.2f}",
+        flush=True,
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="300,3000", help="catalog sizes (comma-separated)")
@@ -242,6 +287,13 @@ def main() -> None:
         help="count the per-key rate limit there (e.g. redis://127.0.0.1:6379) "
         "on every request; default: no rate limit",
     )
+    parser.add_argument(
+        "--base",
+        metavar="REV",
+        help="also serve this git revision, in turns with this tree (the default answer "
+        "only), and print the ratios: the same-day baseline",
+    )
+    parser.add_argument("--rounds", type=int, default=3, help="turns per version with --base")
     args = parser.parse_args()
     tool = ("wrk" if shutil.which("wrk") else "python") if args.tool == "auto" else args.tool
     workers = os.environ.get("LOANMATCH_WORKERS", str((os.cpu_count() or 1) + 1))
@@ -262,27 +314,21 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"loanmatch-bench-{size}-") as folder:
             rules, profiles = make_catalog(size, Path(folder), args.profiles)
+            if args.base:
+                from bench.ab import export
+
+                base = export(args.base, Path(folder) / "base")
+                against_base(args, tool, base, size, rules, profiles)
+                continue
             port = free_port()
             process, ready_in = start_server(rules, port, args.rate_limit_storage)
             try:
                 memory = pss_mib(process.pid)
                 if args.warmup:  # workers fresh from the fork touch their pages first: untimed
-                    warm = f"http://127.0.0.1:{port}/v1/match"
-                    if tool == "wrk":
-                        run_wrk(warm, profiles, args.warmup, args.connections)
-                    else:
-                        run_python(port, "/v1/match", profiles, args.warmup, args.connections)
+                    load(tool, port, "/v1/match", profiles, args.warmup, args.connections)
                 for query, label in VARIANTS.items():
                     path = "/v1/match" + query
-                    if tool == "wrk":
-                        r = run_wrk(
-                            f"http://127.0.0.1:{port}{path}",
-                            profiles,
-                            args.duration,
-                            args.connections,
-                        )
-                    else:
-                        r = run_python(port, path, profiles, args.duration, args.connections)
+                    r = load(tool, port, path, profiles, args.duration, args.connections)
                     print(
                         f"{size:>8}  {label:<36} {r['rps']:>8.1f} {r['p50']:>8.1f} "
                         f"{r['p99']:>8.1f} {r['errors']:>6} {r['socket_errors']}",
