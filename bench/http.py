@@ -70,7 +70,8 @@ def make_catalog(n: int, folder: Path, profiles: int) -> tuple[Path, Path]:
 
 def start_server(rules: Path, port: int, rate_limit_storage: str | None = None, tree: Path = REPO):
     """gunicorn serving ``rules`` with the code and settings of ``tree`` (this checkout,
-    or another version exported by ``--base``)."""
+    or another version exported by ``--base``), and a data folder of its own beside the
+    rules, so that every server starts from the same empty state."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LOANMATCH_", "PROMETHEUS_"))}
     if rate_limit_storage:  # counted on every request, with a budget the load never reaches
         env.update(
@@ -81,6 +82,7 @@ def start_server(rules: Path, port: int, rate_limit_storage: str | None = None, 
     env.update(
         LOANMATCH_RULES=str(rules),
         LOANMATCH_AUTH="off",
+        LOANMATCH_DATA_DIR=str(rules.parent / f"data-{port}"),
         LOANMATCH_MAX_BODY="4MiB",  # the batch of BATCH profiles below
         LOANMATCH_BIND=f"127.0.0.1:{port}",
         LOANMATCH_LOG_LEVEL="WARNING",
@@ -261,6 +263,9 @@ def against_base(args, tool: str, base: Path, size: int, rules: Path, profiles: 
         for name, runs in found.items()
     }
     base_mean, this_mean = mean[args.base], mean["this tree"]
+    if not base_mean["rps"] or not base_mean["p99"]:
+        print(f"{'':>8}  {args.base} answered nothing: no ratios", flush=True)
+        return
     print(
         f"{'':>8}  means of {args.rounds}: {args.base} {base_mean['rps']:.1f} req/s, "
         f"p99 {base_mean['p99']:.1f} ms · this tree {this_mean['rps']:.1f} req/s, "
@@ -295,6 +300,8 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=3, help="turns per version with --base")
     args = parser.parse_args()
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
     tool = ("wrk" if shutil.which("wrk") else "python") if args.tool == "auto" else args.tool
     workers = os.environ.get("LOANMATCH_WORKERS", str((os.cpu_count() or 1) + 1))
     threads = int(os.environ.get("LOANMATCH_THREADS", "1"))

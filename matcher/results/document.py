@@ -4,9 +4,10 @@ An answer lists ~200 eligible products, and each entry is the same bytes from
 profile to profile except for four numbers: the score, the amount and term fits
 and the approval rate. So each product's entry is serialised once, at load, with
 a marker where each of those numbers goes; an answer serialises its numbers in
-one call and joins the pieces. Near misses and incomplete products (at most 20
-each) go through ``MatchResult.to_dict``'s own entries, with a near miss's
-failures written once for both lists that show them.
+one call and joins the pieces. A near miss's entry is likewise its pieces around
+its failures (written once for both lists that show them), and each failure row
+its pieces around its value and message, kept on its criterion; incomplete
+products (at most 20) go through ``MatchResult.to_dict``'s own entries.
 
 ``MatchResult.to_dict`` stays the definition: ``to_json`` gives exactly the bytes
 of ``dumps(result.to_dict(...))`` (the tests compare them over many profiles and
@@ -222,8 +223,9 @@ def _listed(
 
 def _row_json(row: list, lang: str | None, values: Any) -> bytes:
     """``dumps(CriterionOutcome(*row).to_dict(lang, values))`` for a row of the walk: its
-    pieces around its value and message, written once per criterion, outcome and
-    language and kept on the criterion (frozen: past setattr), as its sentences are."""
+    pieces around its value and message, written once per criterion, operator as shown,
+    outcome and language, and kept on the criterion (frozen: past setattr), as its
+    sentences are."""
     criterion, op, outcome, actual = row[0], row[1], row[2], row[3]
     kept = criterion.__dict__.get("_row_pieces")
     if kept is None:

@@ -172,7 +172,7 @@ def unpassed_rows(
             if outcome != PASS:
                 kept.extend(unpassed_of(rows))
         failed = failed or outcome == FAIL
-    # An ``all`` that failed: its undecided rows stop mattering
+    # When the ``all`` failed, its undecided rows stop mattering.
     return [row for row in kept if row[2] == FAIL] if failed else kept
 
 

@@ -74,6 +74,11 @@ def order_key(product: Product, total: float) -> tuple:
     return (-total, rate, product.id)
 
 
+# Scores are 0-100 with rates in [0, 1]; a total below 2^31 has exact hundredths, and
+# with fewer than 2^30 products its key stays far inside int64.
+_EXACT_TOTAL, _MAX_TIES = 2.0**31, 2**30
+
+
 def round_like_python(x: np.ndarray, places: int) -> np.ndarray:
     """``round(v, places)`` for every element, bit for bit.
 
@@ -255,12 +260,12 @@ class Ranking:
             total = total + row
         total = round_like_python(100 * (total + WEIGHTS["approval"] * approval), 2)
         # Totals have two decimals: in whole hundredths, with the tie rank below them,
-        # one integer key per product orders as (-total, tie rank) does.
-        cents = np.rint(total * 100)
-        if np.isfinite(cents).all():
-            key = cents.astype(np.int64) * -self._ties + self._tie_rank[at]
+        # one integer key per product orders as (-total, tie rank) does, while the
+        # hundredths are exact and the key fits in 64 bits.
+        if np.abs(total).max(initial=0.0) < _EXACT_TOTAL and self._ties < _MAX_TIES:
+            key = np.rint(total * 100).astype(np.int64) * -self._ties + self._tie_rank[at]
             ranked = np.argsort(key, kind="stable")
-        else:  # a NaN approval rate given makes a NaN total: sort as before
+        else:  # a NaN or infinite total, or an approval rate far outside [0, 1]
             ranked = np.lexsort((table[9], -total))
         order = at[ranked]
         amount_fit, term_fit = fit[:, ranked].tolist()

@@ -142,6 +142,16 @@ def test_ties_go_to_the_lower_rate_then_the_id_and_unknown_rates_last():
     assert ids[ids.index("c") : ids.index("c") + 2] == ["c", "f"]
 
 
+def test_rates_far_outside_zero_to_one_still_rank_by_score():
+    # A caller of Catalog.match may hand any numbers: totals far beyond 100 still order
+    # by score, then rate and id, as sorted() orders them.
+    products = [offer(f"p{i}", rate=4 + i % 2) for i in range(6)]
+    rates = {"p0": 1e16, "p1": 2e16, "p2": 0.5, "p3": -3e15, "p4": 1e13, "p5": 1e13 + 0.01}
+    result = Catalog(products, "v").match({"legal_rep_age": 40}, as_of=AS_OF, approval_rates=rates)
+    assert [m.product.id for m in result.matches] == order_of(products, {}, rates)
+    assert [m.product.id for m in result.matches][:2] == ["p1", "p0"]
+
+
 def test_approval_rates_as_a_mapping():
     products = [offer(f"p{i}", rate=4 + i % 3, days=1 + i % 5) for i in range(8)]
     catalog = Catalog(products, "v")
