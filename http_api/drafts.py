@@ -35,21 +35,21 @@ def refused(findings: list[Finding], detail: str | None = None) -> Problem:
     )
 
 
+def _refused_source(exc: yamlsource.YAMLSourceError) -> Problem:
+    return refused(
+        [
+            Finding(p.location.path, p.location.line, p.location.column, p.message)
+            for p in exc.problems
+        ]
+    )
+
+
 def decode_draft(raw: bytes, rel: str) -> str:
+    """The draft as text: UTF-8, a BOM dropped (422 naming the line otherwise)."""
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise refused(
-            [
-                Finding(
-                    rel,
-                    line,
-                    1,
-                    "the file is not UTF-8 (save it as UTF-8; GBK/GB2312 is not accepted)",
-                )
-            ]
-        ) from None
+        return yamlsource.decode(raw, rel)
+    except yamlsource.YAMLSourceError as exc:
+        raise _refused_source(exc) from None
 
 
 def read_draft(text: str, rel: str, bank_id: str, product_id: str) -> Any:
@@ -57,9 +57,7 @@ def read_draft(text: str, rel: str, bank_id: str, product_id: str) -> Any:
     try:
         data = yamlsource.load(text, rel)
     except yamlsource.YAMLSourceError as exc:
-        raise refused(
-            [Finding(rel, p.location.line, p.location.column, p.message) for p in exc.problems]
-        ) from None
+        raise _refused_source(exc) from None
     if not isinstance(data, yamlsource.YDict):
         raise refused(
             [

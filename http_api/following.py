@@ -18,6 +18,7 @@ import hashlib
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -58,16 +59,7 @@ class Following:
     _pubsub: Any = None  # redis.client.PubSub: the shared catalog's announcements
     _subscribe_at = 0.0  # monotonic: not before, after a failed subscription
 
-    def _go_live(
-        self,
-        copy: Path | None,
-        products,
-        version: str,
-        actor: str,
-        checked_in: float,
-        files: dict[str, bytes] | None = None,
-    ) -> None:
-        raise NotImplementedError  # the Reloader's
+    _go_live: Callable[..., None]  # the Reloader's (copy, products, version, actor, …)
 
     @property
     def sharing(self) -> bool:

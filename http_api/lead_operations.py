@@ -23,13 +23,10 @@ from .lead_schemas import (
     StatsQuerySchema,
     StatusChangeSchema,
 )
+from .openapi_parts import json_body, json_response, operation
 from .problems import PROBLEM_JSON, error_responses
 
 _LEAD_ID = "^[0-7][0-9A-HJKMNP-TV-Z]{25}$"
-
-
-def _body(schema) -> dict:
-    return {"content": {"application/json": {"schema": schema}}}
 
 
 def _problem(description: str, retry: bool = False) -> dict:
@@ -91,20 +88,14 @@ def _op(
     if query is not None:
         params.append({"in": "query", "schema": query})
     params += headers or []
-    op = {
-        "summary": summary,
-        "description": description,
-        "tags": ["leads"],
-        "parameters": params,
-        "responses": responses,
-    }
-    if body is not None:
-        op["requestBody"] = {"required": True, **_body(body)}
-    return op
-
-
-def _ok(schema, code: str = "200", description: str = "OK") -> dict:
-    return {code: {"description": description, **_body(schema)}}
+    return operation(
+        summary,
+        description,
+        "leads",
+        params,
+        responses,
+        None if body is None else json_body(body),
+    )
 
 
 _IDEMPOTENCY = {
@@ -130,7 +121,7 @@ LEAD_OPERATIONS = {
             "capacity (status queued). The same credit code for the same product within the "
             "dedup window is a 409; it names the existing lead only to the portal that made it.",
             {
-                **_ok(
+                **json_response(
                     LeadSchema,
                     "201",
                     "the lead, as the portal sees it; Location is its URL "
@@ -147,7 +138,7 @@ LEAD_OPERATIONS = {
             "List the bank's leads without claiming any (that bank's key)",
             "Newest first, each masked until the bank accepts it. Reading only: GET and HEAD "
             "never claim; claiming is POST .../leads/claim.",
-            _ok(LeadListSchema),
+            json_response(LeadListSchema),
             "403 404 422 " + _KEYED,
             path="bank_id",
             query=ListQuerySchema,
@@ -158,7 +149,7 @@ LEAD_OPERATIONS = {
             "Claim the bank's next leads (that bank's key)",
             "Masked leads for a named consumer; one not accepted within the visibility timeout "
             "is delivered again to the next claim.",
-            _ok(ClaimDocumentSchema),
+            json_response(ClaimDocumentSchema),
             "403 404 422 " + _KEYED,
             path="bank_id",
             query=ClaimQuerySchema,
@@ -169,7 +160,7 @@ LEAD_OPERATIONS = {
             "One lead",
             "The owning bank sees it masked until it accepts, then in full; the portal that "
             "made it and admins see it in full.",
-            _ok(LeadSchema),
+            json_response(LeadSchema),
             "404 " + _KEYED,
             path="lead_id",
         )
@@ -178,7 +169,7 @@ LEAD_OPERATIONS = {
         "post": _op(
             "Move a lead on: accepted, approved, declined, disbursed (bank); withdrawn (portal)",
             "A move the lead's status does not allow is a 409 naming the current status.",
-            _ok(LeadSchema, description="the lead as the caller now sees it"),
+            json_response(LeadSchema, description="the lead as the caller now sees it"),
             "400 403 404 409 413 415 422 " + _KEYED,
             path="lead_id",
             body=StatusChangeSchema,
@@ -188,7 +179,7 @@ LEAD_OPERATIONS = {
         "get": _op(
             "A lead's audit trail",
             "Every change with its time and actor, oldest first.",
-            _ok(LeadEventsSchema),
+            json_response(LeadEventsSchema),
             "404 " + _KEYED,
             path="lead_id",
         )
@@ -198,7 +189,7 @@ LEAD_OPERATIONS = {
             "Lead statistics (admin: every bank; a bank's key: its own)",
             "Leads by status, amounts requested, approved and disbursed, pickup rate and median "
             "hours to a decision; in all, by bank, by product and by month.",
-            _ok(LeadStatsSchema),
+            json_response(LeadStatsSchema),
             "403 422 " + _KEYED,
             query=StatsQuerySchema,
         )

@@ -12,15 +12,12 @@ from matcher.vocabulary.profile import ProfileSchema
 
 from . import schemas as S
 from .lead_operations import LEAD_OPERATIONS
+from .openapi_parts import json_body, json_content, json_response, operation
 from .problems import PROBLEM_JSON, error_responses
 from .rules_operations import RULES_OPERATIONS, add_replay
 from .screening_schemas import SCREENING_OPERATIONS
 
 PUBLIC: dict[str, list] = {"security": []}  # an operation that takes no key
-
-
-def _json(schema) -> dict:
-    return {"content": {"application/json": {"schema": schema}}}
 
 
 def _op(
@@ -47,18 +44,17 @@ def _op(
         )
     if query is not None:
         params.append({"in": "query", "schema": query})
-    op = {
-        "summary": summary,
-        "description": description,
-        "tags": [tag],
-        "parameters": params,
-        "responses": {
-            "200": ok if isinstance(ok, dict) else {"description": "OK", **_json(ok)},
+    op = operation(
+        summary,
+        description,
+        tag,
+        params,
+        {
+            "200": ok if isinstance(ok, dict) else json_response(ok)["200"],
             **error_responses(errors),
         },
-    }
-    if body is not None:
-        op["requestBody"] = {"required": True, **_json(body)}
+        None if body is None else json_body(body),
+    )
     if public:
         op.update(PUBLIC)
     return op
@@ -164,7 +160,7 @@ OPERATIONS = {
             "This OpenAPI document",
             "",
             "documentation",
-            {"description": "OpenAPI 3.0", **_json({"type": "object"})},
+            {"description": "OpenAPI 3.0", **json_content({"type": "object"})},
             "500",
             public=True,
         )
@@ -205,7 +201,7 @@ OPERATIONS["docs.docs_asset"]["get"]["responses"]["404"] = {
 }
 OPERATIONS["ops.readyz"]["get"]["responses"]["503"] = {
     "description": "not ready",
-    **_json(S.ReadinessSchema),
+    **json_content(S.ReadinessSchema),
 }
 OPERATIONS.update(LEAD_OPERATIONS)  # the leads endpoints, described in lead_operations
 # Rule editing, reload and versions (admin.catalog_info gains the reload status), and

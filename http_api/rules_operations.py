@@ -11,6 +11,7 @@ from __future__ import annotations
 from matcher.vocabulary.ids import BANK_ID_SCHEMA, PRODUCT_ID_SCHEMA
 
 from . import schemas as S
+from .openapi_parts import json_body, json_response, operation
 from .problems import PROBLEM_JSON, error_responses
 from .rules_schemas import (
     BankDiffSchema,
@@ -28,10 +29,6 @@ from .rules_schemas import (
 )
 
 VERSION_PATTERN = "^sha256:[0-9a-f]{16}$"
-
-
-def _json(schema) -> dict:
-    return {"content": {"application/json": {"schema": schema}}}
 
 
 _OWN = {
@@ -94,16 +91,9 @@ def _op(
         params += query
     elif query is not None:
         params.append({"in": "query", "schema": query})
-    op = {
-        "summary": summary,
-        "description": description,
-        "tags": [tag],
-        "parameters": params,
-        "responses": {**responses, **error_responses(errors, _OWN)},
-    }
-    if body is not None:
-        op["requestBody"] = body
-    return op
+    return operation(
+        summary, description, tag, params, {**responses, **error_responses(errors, _OWN)}, body
+    )
 
 
 _KEYED = "401 403 429 500"
@@ -131,7 +121,7 @@ RULES_OPERATIONS = {
             "Version, size, banks, load time; pending lists a refused change's errors at "
             "path:line:column while the last good version keeps serving.",
             "admin",
-            {"200": {"description": "OK", **_json(CatalogStatusSchema)}},
+            json_response(CatalogStatusSchema),
             _KEYED,
         )
     },
@@ -143,8 +133,8 @@ RULES_OPERATIONS = {
             "check is still running; see GET /v1/admin/catalog.",
             "admin",
             {
-                "200": {"description": "the decision", **_json(ReloadAnswerSchema)},
-                "202": {"description": "not decided yet", **_json(ReloadAnswerSchema)},
+                **json_response(ReloadAnswerSchema, "200", "the decision"),
+                **json_response(ReloadAnswerSchema, "202", "not decided yet"),
             },
             _KEYED,
         )
@@ -155,7 +145,7 @@ RULES_OPERATIONS = {
             "Who made each change and which files it touched; a kept version can be replayed "
             "with POST /v1/match?catalog_version=.",
             "admin",
-            {"200": {"description": "OK", **_json(VersionListSchema)}},
+            json_response(VersionListSchema),
             _KEYED,
         )
     },
@@ -166,11 +156,11 @@ RULES_OPERATIONS = {
             "(nothing is written or compiled). The draft is linted in the catalog's context "
             "first (422 with path:line:column).",
             "editing",
-            {"200": {"description": "OK", **_json(PreviewDocumentSchema)}},
+            json_response(PreviewDocumentSchema),
             "400 413 415 422 " + _KEYED,
             ids=True,
             query=PreviewOptionsSchema,
-            body={"required": True, **_json(PreviewRequestSchema)},
+            body=json_body(PreviewRequestSchema),
         )
     },
     "editing.publish": {
@@ -185,12 +175,9 @@ RULES_OPERATIONS = {
             "(429 with Retry-After; a refused or unchanged draft does not count).",
             "editing",
             {
-                "200": {
-                    "description": "replaced (or unchanged) and live",
-                    **_json(PublishedSchema),
-                },
-                "201": {"description": "created and live", **_json(PublishedSchema)},
-                "202": {"description": "written, not live yet", **_json(PublishedSchema)},
+                **json_response(PublishedSchema, "200", "replaced (or unchanged) and live"),
+                **json_response(PublishedSchema, "201", "created and live"),
+                **json_response(PublishedSchema, "202", "written, not live yet"),
             },
             "400 413 415 422 " + _KEYED,
             ids=True,
@@ -207,8 +194,8 @@ RULES_OPERATIONS = {
             "LOANMATCH_PUBLISH_INTERVAL like a publish (429 with Retry-After).",
             "editing",
             {
-                "200": {"description": "retired and out of the catalog", **_json(RetiredSchema)},
-                "202": {"description": "moved, catalog not reloaded yet", **_json(RetiredSchema)},
+                **json_response(RetiredSchema, "200", "retired and out of the catalog"),
+                **json_response(RetiredSchema, "202", "moved, catalog not reloaded yet"),
             },
             "404 409 " + _KEYED,
             ids=True,
@@ -220,7 +207,7 @@ RULES_OPERATIONS = {
             "Newest first, each with who made it and this bank's files it added, removed or "
             "modified; another bank's key is refused.",
             "editing",
-            {"200": {"description": "OK", **_json(BankVersionListSchema)}},
+            json_response(BankVersionListSchema),
             "404 " + _KEYED,
             bank=True,
         )
@@ -231,7 +218,7 @@ RULES_OPERATIONS = {
             "from and to are recorded versions (sha256:… or a unique prefix; to defaults to "
             "the live one); 404 when one is not recorded or its files were pruned.",
             "editing",
-            {"200": {"description": "OK", **_json(BankDiffSchema)}},
+            json_response(BankDiffSchema),
             "404 422 " + _KEYED,
             bank=True,
             query=_DIFF_QUERY,

@@ -10,6 +10,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from matcher.vocabulary.ids import BANK_ID_SCHEMA
 
+from .openapi_parts import json_response, operation
 from .problems import PROBLEM_JSON, error_responses
 from .screening_jobs import DOCUMENT
 
@@ -112,20 +113,7 @@ def _op(
     summary: str, description: str, tag: str, ok: dict, errors: str, params=(), body=None
 ) -> dict:
     responses = {**ok, **error_responses(errors, _PROBLEMS)}
-    op = {
-        "summary": summary,
-        "description": description,
-        "tags": [tag],
-        "parameters": list(params),
-        "responses": responses,
-    }
-    if body is not None:
-        op["requestBody"] = body
-    return op
-
-
-def _json(schema, code: str = "200", description: str = "OK") -> dict:
-    return {code: {"description": description, "content": {"application/json": {"schema": schema}}}}
+    return operation(summary, description, tag, list(params), responses, body)
 
 
 _KEYED = "401 403 429 500"
@@ -137,7 +125,7 @@ SCREENING_OPERATIONS = {
             "LOANMATCH_MAX_FIRM_UPLOAD; the same import as `loanmatch firms import`. Bad "
             "rows are left out and listed (row, field, message).",
             "screening",
-            _json(
+            json_response(
                 _obj(
                     "firm_base_version",
                     "firms",
@@ -166,7 +154,7 @@ SCREENING_OPERATIONS = {
             "The firm base imports, newest first, and the one screenings use (admin)",
             "",
             "screening",
-            _json(_obj("current", "imports")),
+            json_response(_obj("current", "imports")),
             _KEYED,
         )
     },
@@ -175,7 +163,7 @@ SCREENING_OPERATIONS = {
             "Start a screening of the bank's products or a draft (that bank, or admin)",
             "202 with Location; the job runs in the background (GET shows its progress).",
             "screening",
-            _json(_JOB, "202", "accepted"),
+            json_response(_JOB, "202", "accepted"),
             "400 404 409 413 415 422 503 " + _KEYED,
             [_BANK],
             {"required": True, "content": {"application/json": {"schema": ScreeningRequestSchema}}},
@@ -186,7 +174,7 @@ SCREENING_OPERATIONS = {
             "The bank's screenings, newest first",
             "",
             "screening",
-            _json(_obj("bank", "screenings")),
+            json_response(_obj("bank", "screenings")),
             "404 503 " + _KEYED,
             [_BANK],
         )
@@ -196,7 +184,7 @@ SCREENING_OPERATIONS = {
             "A screening: status, progress, and when done the summary",
             "Segment cells under 5 firms are null.",
             "screening",
-            _json(_JOB),
+            json_response(_JOB),
             "404 503 " + _KEYED,
             [_BANK, _ID],
         )
@@ -226,7 +214,7 @@ SCREENING_OPERATIONS = {
             "Invite firms a screening listed to apply for a product",
             "Firms by their pseudonymous ids; one invitation per bank, product and firm.",
             "screening",
-            _json(_obj("screening", "invitations", "already_invited"), "201", "sent"),
+            json_response(_obj("screening", "invitations", "already_invited"), "201", "sent"),
             "400 404 409 413 415 422 503 " + _KEYED,
             [_BANK, _ID],
             {
@@ -240,7 +228,7 @@ SCREENING_OPERATIONS = {
             "A screening's invitations and their status (applied: with the lead id)",
             "",
             "screening",
-            _json(_obj("screening", "invitations")),
+            json_response(_obj("screening", "invitations")),
             "404 503 " + _KEYED,
             [_BANK, _ID],
         )
@@ -250,7 +238,7 @@ SCREENING_OPERATIONS = {
             "A firm's invitations, for the portal to show it (portal)",
             "",
             "screening",
-            _json(_obj("firm_id", "invitations")),
+            json_response(_obj("firm_id", "invitations")),
             "404 503 " + _KEYED,
             [_FIRM],
         )
