@@ -8,6 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from matcher.vocabulary.ids import BANK_ID_SCHEMA
+
+# The bank in an address (/v1/banks/{bank_id}/…), as rule changes and screening name it.
+BANK_ID_PARAMETER = {
+    "in": "path",
+    "name": "bank_id",
+    "required": True,
+    "schema": {"type": "string", "pattern": BANK_ID_SCHEMA},
+    "description": "the bank, as in its API key's role bank:<bank_id>",
+}
+
 
 def json_content(schema: Any) -> dict:
     """A JSON body or response of this schema."""

@@ -8,10 +8,10 @@ retirement a 409, with every problem at ``path:line:column``.
 
 from __future__ import annotations
 
-from matcher.vocabulary.ids import BANK_ID_SCHEMA, PRODUCT_ID_SCHEMA
+from matcher.vocabulary.ids import PRODUCT_ID_SCHEMA
 
 from . import schemas as S
-from .openapi_parts import json_body, json_response, operation
+from .openapi_parts import BANK_ID_PARAMETER, json_body, json_response, operation
 from .problems import PROBLEM_JSON, error_responses
 from .rules_schemas import (
     BankDiffSchema,
@@ -48,13 +48,7 @@ _OWN = {
     },
 }
 _IDS = [
-    {
-        "in": "path",
-        "name": "bank_id",
-        "required": True,
-        "schema": {"type": "string", "pattern": BANK_ID_SCHEMA},
-        "description": "the bank, as in its API key's role bank:<bank_id>",
-    },
+    BANK_ID_PARAMETER,
     {
         "in": "path",
         "name": "product_id",

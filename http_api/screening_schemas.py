@@ -8,9 +8,7 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, fields, validate
 
-from matcher.vocabulary.ids import BANK_ID_SCHEMA
-
-from .openapi_parts import json_response, operation
+from .openapi_parts import BANK_ID_PARAMETER, json_response, operation
 from .problems import PROBLEM_JSON, error_responses
 from .screening_jobs import DOCUMENT
 
@@ -72,13 +70,7 @@ def _obj(*names: str) -> dict:
 
 
 _JOB = _obj(*DOCUMENT)
-_BANK = {
-    "in": "path",
-    "name": "bank_id",
-    "required": True,
-    "schema": {"type": "string", "pattern": BANK_ID_SCHEMA},
-    "description": "the bank, as in its API key's role bank:<bank_id>",
-}
+_BANK = BANK_ID_PARAMETER
 _ID = {
     "in": "path",
     "name": "screening_id",
